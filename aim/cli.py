@@ -1,0 +1,23 @@
+"""The ``aim`` command. Each package contributes its own commands through ``register``."""
+
+from __future__ import annotations
+
+import typer
+
+from aim.api import cli as api_cli
+from aim.graph import cli as graph_cli
+from aim.resolution import cli as resolution_cli
+from aim.seeds import cli as seeds_cli
+
+app = typer.Typer(
+    name="aim",
+    help="AIM — Active Intervention Management: multi-agency safeguarding intelligence.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+for module in (graph_cli, seeds_cli, resolution_cli, api_cli):
+    module.register(app)
+
+if __name__ == "__main__":
+    app()
