@@ -190,7 +190,15 @@ def parse_date(value: str, formats: list[str] | tuple[str, ...]) -> date:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{value}' is not a real date in any of the formats {', '.join(formats)}")
+    expected = ", ".join(describe_date_format(fmt) for fmt in formats)
+    raise ValueError(f"'{value}' is not a real date (expected {expected})")
+
+
+def describe_date_format(fmt: str) -> str:
+    """``%d/%m/%Y`` → ``DD/MM/YYYY``, as people write it."""
+    for code, text in (("%d", "DD"), ("%m", "MM"), ("%Y", "YYYY"), ("%y", "YY"), ("%b", "Mon"), ("%B", "Month")):
+        fmt = fmt.replace(code, text)
+    return fmt
 
 
 def _split_full_name(full: str, order: str) -> tuple[str, str]:

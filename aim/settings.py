@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "1g"
     neo4j_connect_timeout: float = 5.0
+    neo4j_retry_time: float = Field(15.0, description="How long managed transactions retry")
     ingest_batch_size: int = 5000
 
     @property
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
         port = self.neo4j_port
         if state.exists():
             port = json.loads(state.read_text())["bolt_port"]
-        return f"neo4j://127.0.0.1:{port}"
+        return f"bolt://127.0.0.1:{port}"
 
 
 @lru_cache

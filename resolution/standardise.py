@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import jellyfish
 
 # The UK postcode grammar (BS 7666): outward code, then a space, then sector digit + unit.
 _UK_POSTCODE = re.compile(
@@ -51,3 +56,274 @@ def normalise_address(raw: str | None) -> str:
     """Upper case, punctuation folded to spaces, abbreviations expanded, whitespace collapsed."""
     tokens = re.sub(r"[^0-9A-Za-z]+", " ", raw or "").upper().split()
     return " ".join(ADDRESS_ABBREVIATIONS.get(token, token) for token in tokens)
+
+
+# ---------------------------------------------------------------------------------------
+# Addresses: house and flat numbers
+# ---------------------------------------------------------------------------------------
+
+_FLAT_WORDS = {"FLAT", "UNIT", "ROOM", "SUITE"}
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A standardised address: full text, flat number, house number and the street tokens."""
+
+    text: str
+    flat: str = ""
+    house: str = ""
+    street: str = ""
+
+
+def parse_address(raw: str | None) -> Address:
+    """``"Flat 2, 14a High St"`` → ``Address("FLAT 2 14A HIGH STREET", "2", "14A", "HIGH STREET")``.
+
+    The house number is the first token that starts with a digit (after any flat number);
+    ``street`` is the remaining text without numbers, used for token comparisons.
+    """
+    text = normalise_address(raw)
+    tokens = text.split()
+    flat = house = ""
+    rest: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in _FLAT_WORDS and i + 1 < len(tokens) and not flat:
+            flat = tokens[i + 1]
+            i += 2
+            continue
+        if tok[0].isdigit():
+            if not house:
+                house = tok
+            elif not flat:
+                # "2 14 HIGH STREET": the first number was the flat.
+                flat, house = house, tok
+            i += 1
+            continue
+        rest.append(tok)
+        i += 1
+    return Address(text, flat, house, " ".join(rest))
+
+
+# ---------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------
+
+# Surname particles: "van der Berg" and "Vanderberg" agree once the spaces go.
+SURNAME_PARTICLES = frozenset(
+    {"VAN", "DER", "DEN", "DE", "LA", "LE", "DU", "DA", "DI", "DEL", "DELLA", "VON", "ST",
+     "SAINT", "MC", "MAC", "O", "BIN", "BINTI", "AL", "EL", "TER", "TEN", "DOS", "DAS"}
+)
+_TITLES = frozenset({"MR", "MRS", "MS", "MISS", "DR", "PROF", "REV", "SIR", "MX", "MASTER"})
+_SUFFIXES = frozenset({"JR", "JNR", "SR", "SNR", "II", "III", "IV"})
+
+
+def _fold(raw: str | None) -> str:
+    """Strip accents, upper case; apostrophes vanish (O'Brien → OBRIEN), other punctuation → space."""
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKD", str(raw))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.upper().replace("'", "").replace("\u2019", "").replace("`", "")
+    return " ".join(re.sub(r"[^A-Z0-9]+", " ", text).split())
+
+
+def normalise_name(raw: str | None) -> str:
+    """``"  José-María  "`` → ``"JOSE MARIA"``: accents, case, punctuation and hyphens folded."""
+    tokens = [t for t in _fold(raw).split() if t not in _TITLES and t not in _SUFFIXES]
+    return " ".join(tokens)
+
+
+def first_name_key(raw: str | None) -> str:
+    """The given name used for comparison: the first token of the normalised name."""
+    tokens = normalise_name(raw).split()
+    return tokens[0] if tokens else ""
+
+
+def surname_key(raw: str | None) -> str:
+    """Surname with particles joined: ``"van der Berg"`` → ``"VANDERBERG"``, hyphens → joined."""
+    return normalise_name(raw).replace(" ", "")
+
+
+def surname_tokens(raw: str | None) -> tuple[str, ...]:
+    """The parts of a double-barrelled surname, without particles:
+    ``"Smith-Jones"`` → ``("SMITH", "JONES")``; ``"van der Berg"`` → ``("BERG",)``."""
+    tokens = tuple(t for t in normalise_name(raw).split() if t not in SURNAME_PARTICLES)
+    return tokens or tuple(normalise_name(raw).split())
+
+
+@lru_cache(maxsize=1_000_000)
+def phonetic_key(name: str) -> str:
+    """Metaphone of a normalised name (jellyfish); NYSIIS when metaphone is empty."""
+    if not name:
+        return ""
+    return jellyfish.metaphone(name) or jellyfish.nysiis(name)
+
+
+@lru_cache(maxsize=1_000_000)
+def nysiis_key(name: str) -> str:
+    return jellyfish.nysiis(name) if name else ""
+
+
+class _Nicknames:
+    """Nickname ↔ given-name equivalence from the ``nicknames`` dataset (ships its CSV)."""
+
+    def __init__(self) -> None:
+        from nicknames import NickNamer
+
+        self._nn = NickNamer()
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one process-wide instance
+    def related(self, name: str) -> frozenset[str]:
+        low = name.lower()
+        out = {low} | set(self._nn.nicknames_of(low)) | set(self._nn.canonicals_of(low))
+        return frozenset(x.upper() for x in out)
+
+    @lru_cache(maxsize=200_000)  # noqa: B019
+    def canonicals(self, name: str) -> frozenset[str]:
+        return frozenset(x.upper() for x in self._nn.canonicals_of(name.lower()))
+
+    def equivalent(self, a: str, b: str) -> bool:
+        if not a or not b:
+            return False
+        if a == b:
+            return True
+        if b in self.related(a) or a in self.related(b):
+            return True
+        return bool(self.canonicals(a) & self.canonicals(b))
+
+    def canonical(self, name: str) -> str:
+        """One representative form, for blocking: the alphabetically first canonical name."""
+        return min(self.canonicals(name) | {name})
+
+
+_NICKNAMES: _Nicknames | None = None
+
+
+def nicknames() -> _Nicknames:
+    global _NICKNAMES
+    if _NICKNAMES is None:
+        _NICKNAMES = _Nicknames()
+    return _NICKNAMES
+
+
+def nickname_equivalent(a: str, b: str) -> bool:
+    """``nickname_equivalent("BILL", "WILLIAM")`` → True (normalised given names)."""
+    return nicknames().equivalent(a, b)
+
+
+# ---------------------------------------------------------------------------------------
+# Dates of birth
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BirthDate:
+    """A possibly partial date of birth: 0 stands for an unknown part."""
+
+    year: int = 0
+    month: int = 0
+    day: int = 0
+
+    @property
+    def full(self) -> bool:
+        return bool(self.year and self.month and self.day)
+
+    @property
+    def text(self) -> str:
+        """``YYYYMMDD`` with ``00`` for unknown parts; "" when nothing is known."""
+        if not self.year:
+            return ""
+        return f"{self.year:04d}{self.month:02d}{self.day:02d}"
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])}
+_DIGITS = re.compile(r"\d+")
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    if not (1800 <= y <= 2100) or not (0 <= m <= 12) or not (0 <= d <= 31):
+        return False
+    if m and d:
+        try:
+            date(y, m, d)
+        except ValueError:
+            return False
+    return True
+
+
+def _expand_year(y: int) -> int:
+    if y >= 100:
+        return y
+    this = date.today().year % 100
+    return 2000 + y if y <= this else 1900 + y
+
+
+@lru_cache(maxsize=500_000)
+def parse_dob(raw: str | None) -> BirthDate:
+    """Parse a date of birth in any of the formats partners send.
+
+    ISO ``1980-03-12``, UK ``12/03/1980`` (also ``-`` and ``.``), compact ``19800312``,
+    ``12-Mar-1980``, two-digit years, and partial dates: ``1980``, ``03/1980``, ``1980-03``.
+    UK order (day first) is assumed for ``a/b/yyyy``; when the day part cannot be a day and
+    the month part can (``03/25/1980``), the swap is detected and corrected. Anything
+    unparseable gives an empty ``BirthDate()`` (treated as missing, never an error).
+    """
+    if raw is None:
+        return BirthDate()
+    text = str(raw).strip().upper()
+    if not text:
+        return BirthDate()
+    for name, num in _MONTHS.items():
+        if name in text:
+            text = re.sub(name + r"[A-Z]*", f" {num} ", text)
+            break
+    parts = _DIGITS.findall(text)
+    y = m = d = 0
+    if len(parts) == 1:
+        p = parts[0]
+        if len(p) == 8:
+            if 1800 <= int(p[:4]) <= 2100:
+                y, m, d = int(p[:4]), int(p[4:6]), int(p[6:])
+            else:
+                d, m, y = int(p[:2]), int(p[2:4]), int(p[4:])
+        elif len(p) == 6 and 1800 <= int(p[:4]) <= 2100:
+            y, m = int(p[:4]), int(p[4:])
+        elif len(p) == 4:
+            y = int(p)
+        else:
+            return BirthDate()
+    elif len(parts) == 2:
+        a, b = parts
+        if len(a) == 4:
+            y, m = int(a), int(b)
+        else:
+            m, y = int(a), _expand_year(int(b))
+    elif len(parts) >= 3:
+        a, b, c = parts[:3]
+        if len(a) == 4:
+            y, m, d = int(a), int(b), int(c)
+        else:
+            d, m, y = int(a), int(b), _expand_year(int(c))
+        if m > 12 and d <= 12:
+            d, m = m, d
+    else:
+        return BirthDate()
+    if not _valid(y, m, d):
+        return BirthDate()
+    return BirthDate(y, m, d)
+
+
+def dob_day_month_swapped(a: BirthDate, b: BirthDate) -> bool:
+    """True when the two dates agree once day and month are swapped (and differ otherwise)."""
+    return (
+        a.full and b.full and a.year == b.year and a.day != a.month
+        and a.day == b.month and a.month == b.day
+    )
+
+
+def normalise_gender(raw: str | None) -> str:
+    """``M``/``F``/``X``, or "" when unknown."""
+    g = _fold(raw)[:1]
+    return g if g in ("M", "F", "X") else ""

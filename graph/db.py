@@ -1,0 +1,29 @@
+"""The Neo4j driver, created once per process from settings.
+
+Writes go through managed transactions (``execute_write``), which retry transient
+failures (deadlocks, leader switches, a restarting server) before giving up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from neo4j import Driver, GraphDatabase
+
+from aim.settings import Settings, get_settings
+
+
+def connect(settings: Settings) -> Driver:
+    return GraphDatabase.driver(
+        settings.bolt_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=settings.neo4j_connect_timeout,
+        connection_acquisition_timeout=2 * settings.neo4j_connect_timeout,
+        max_transaction_retry_time=settings.neo4j_retry_time,
+    )
+
+
+@lru_cache
+def get_driver() -> Driver:
+    """The process-wide driver for the configured database."""
+    return connect(get_settings())
