@@ -150,8 +150,10 @@ def prepare(records) -> Prepared:
     last_raw = _map_unique(merged["last_name"], S.normalise_name)
     first = [f.split(" ", 1)[0] if f else "" for f in first_raw]
     last = [x.replace(" ", "") for x in last_raw]
-    C["first"], U["first"] = _factorise(first)
-    C["last"], U["last"] = _factorise(last)
+    # First and last names share one code table so that swapped names can be detected.
+    names, U["name"] = _factorise(first + last)
+    C["first"], C["last"] = names[:n], names[n:]
+    U["first"] = U["last"] = U["name"]
     C["middle"], U["middle"] = _factorise(f.split(" ", 1)[1] if " " in f else "" for f in first_raw)
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
     parts = _map_unique(last_raw, lambda x: "|".join(

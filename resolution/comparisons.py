@@ -1,0 +1,227 @@
+"""Field comparisons: each pair of records gets a comparison *level* per field.
+
+Levels are small integers, highest = strongest agreement, ``0`` = "all other" (a
+disagreement), ``-1`` = null (either side missing, contributes no evidence). Every
+comparison is vectorised: exact checks on integer codes with numpy, fuzzy ones with
+``rapidfuzz.process.cpdist`` computed once per *distinct* pair of values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from . import standardise as S
+from .records import Prepared
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str          # the field
+    levels: tuple[str, ...]  # label of each level, index = level number (0 = else)
+    tf: bool = False   # term-frequency adjustment on the top (exact) level
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("first_name", ("else", "jaro-winkler >= 0.80 or initial", "jaro-winkler >= 0.92",
+                              "nickname / short form / swapped", "exact"), tf=True),
+    Comparison("last_name", ("else", "jaro-winkler >= 0.80", "jaro-winkler >= 0.92 or shared barrel",
+                             "exact"), tf=True),
+    Comparison("date_of_birth", ("else", "year within 1", "partial date agrees", "one digit differs",
+                                 "day/month swapped", "exact")),
+    Comparison("gender", ("else", "exact")),
+    Comparison("postcode", ("else", "outward code", "sector (UK) / one edit (other)", "exact")),
+    Comparison("address", ("else", "token set >= 0.70", "same house number, token set >= 0.85",
+                           "exact")),
+)
+FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
+
+
+def _unique_pairs(a: np.ndarray, b: np.ndarray):
+    """Distinct unordered (a, b) code pairs and the inverse map back to the inputs."""
+    lo = np.minimum(a, b).astype(np.int64)
+    hi = np.maximum(a, b).astype(np.int64)
+    base = np.int64(int(hi.max(initial=0)) + 1)
+    keys, inv = np.unique(lo * base + hi, return_inverse=True)
+    return keys // base, keys % base, inv
+
+
+def pair_similarity(a: np.ndarray, b: np.ndarray, uniques: list[str], scorer, workers: int = -1) -> np.ndarray:
+    """``scorer(uniques[a[k]], uniques[b[k]])`` for every k, each distinct pair scored once."""
+    if a.size == 0:
+        return np.empty(0, dtype=np.float32)
+    ua, ub, inv = _unique_pairs(a, b)
+    sa = [uniques[x] for x in ua.tolist()]
+    sb = [uniques[x] for x in ub.tolist()]
+    sims = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
+    return sims[inv]
+
+
+def pair_predicate(a: np.ndarray, b: np.ndarray, uniques: list[str], fn) -> np.ndarray:
+    """Boolean ``fn(str_a, str_b)`` for every pair, evaluated once per distinct pair (Python)."""
+    if a.size == 0:
+        return np.empty(0, dtype=bool)
+    ua, ub, inv = _unique_pairs(a, b)
+    res = np.fromiter((fn(uniques[x], uniques[y]) for x, y in zip(ua.tolist(), ub.tolist())),
+                      dtype=bool, count=ua.size)
+    return res[inv]
+
+
+def _jw(p: Prepared, ci: np.ndarray, cj: np.ndarray, table: str) -> np.ndarray:
+    out = np.zeros(ci.size, dtype=np.float32)
+    m = (ci >= 0) & (cj >= 0) & (ci != cj)
+    out[m] = pair_similarity(ci[m], cj[m], p.uniques[table], JaroWinkler.normalized_similarity)
+    out[(ci == cj) & (ci >= 0)] = 1.0
+    return out
+
+
+def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    fi, fj = p.cols["first"][i], p.cols["first"][j]
+    lvl = np.zeros(i.size, dtype=np.int8)
+    jw = _jw(p, fi, fj, "name")
+    lvl[jw >= 0.80] = 1
+    names = p.uniques["name"]
+    diff = (fi >= 0) & (fj >= 0) & (fi != fj)
+    # An initial ("J") agrees with any name starting with that letter.
+    d_idx = np.flatnonzero(diff)
+    if d_idx.size:
+        init = pair_predicate(fi[d_idx], fj[d_idx], names,
+                              lambda x, y: (len(x) == 1 or len(y) == 1) and x[0] == y[0])
+        lvl[d_idx[init]] = np.maximum(lvl[d_idx[init]], 1)
+    lvl[jw >= 0.92] = 2
+    if d_idx.size:
+        nick = pair_predicate(fi[d_idx], fj[d_idx], names, S.nickname_equivalent)
+        lvl[d_idx[nick]] = 3
+    lvl[swapped] = 3
+    lvl[(fi == fj) & (fi >= 0)] = 4
+    lvl[(fi < 0) | (fj < 0)] = -1
+    return lvl
+
+
+def compare_last_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    li, lj = p.cols["last"][i], p.cols["last"][j]
+    lvl = np.zeros(i.size, dtype=np.int8)
+    jw = _jw(p, li, lj, "name")
+    lvl[jw >= 0.80] = 1
+    lvl[jw >= 0.92] = 2
+    # Double-barrelled: "SMITH|JONES" shares a barrel with "JONES".
+    pi, pj = p.cols["last_parts"][i], p.cols["last_parts"][j]
+    parts = p.uniques["last_parts"]
+    multi = np.array(["|" in x for x in parts] + [False], dtype=bool)
+    cand = np.flatnonzero((li != lj) & (pi >= 0) & (pj >= 0) & (multi[pi] | multi[pj]))
+    if cand.size:
+        share = pair_predicate(pi[cand], pj[cand], parts,
+                               lambda x, y: bool(set(x.split("|")) & set(y.split("|"))))
+        lvl[cand[share]] = np.maximum(lvl[cand[share]], 2)
+    lvl[swapped] = np.maximum(lvl[swapped], 2)
+    lvl[(li == lj) & (li >= 0)] = 3
+    lvl[(li < 0) | (lj < 0)] = -1
+    return lvl
+
+
+def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Given name and surname transposed on one side (and the names are not the same)."""
+    fi, fj, li, lj = (p.cols["first"][i], p.cols["first"][j], p.cols["last"][i], p.cols["last"][j])
+    return (fi >= 0) & (li >= 0) & (fi == lj) & (li == fj) & (fi != li)
+
+
+def _digits(y, m, d) -> np.ndarray:
+    """The 8 digits of YYYYMMDD as a (n, 8) array."""
+    v = y.astype(np.int64) * 10000 + m.astype(np.int64) * 100 + d.astype(np.int64)
+    pw = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+    return (v[:, None] // pw) % 10
+
+
+def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    C = p.cols
+    yi, yj = C["dob_y"][i], C["dob_y"][j]
+    mi, mj = C["dob_m"][i], C["dob_m"][j]
+    di, dj = C["dob_d"][i], C["dob_d"][j]
+    full_i = (yi > 0) & (mi > 0) & (di > 0)
+    full_j = (yj > 0) & (mj > 0) & (dj > 0)
+    both = full_i & full_j
+    lvl = np.zeros(i.size, dtype=np.int8)
+    lvl[np.abs(yi.astype(np.int32) - yj) <= 1] = 1
+    partial = ~both & (yi == yj) & ((mi == mj) | (mi == 0) | (mj == 0)) & ((di == dj) | (di == 0) | (dj == 0))
+    lvl[partial] = 2
+    ndiff = (_digits(yi, mi, di) != _digits(yj, mj, dj)).sum(axis=1)
+    lvl[both & (ndiff == 1)] = 3
+    swap = both & (yi == yj) & (di == mj) & (mi == dj) & (di != mi)
+    lvl[swap] = 4
+    lvl[both & (ndiff == 0)] = 5
+    lvl[(yi == 0) | (yj == 0)] = -1
+    return lvl
+
+
+def compare_gender(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    gi, gj = p.cols["gender"][i], p.cols["gender"][j]
+    lvl = (gi == gj).astype(np.int8)
+    lvl[(gi < 0) | (gj < 0)] = -1
+    return lvl
+
+
+def compare_postcode(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    C = p.cols
+    ci, cj = C["pc"][i], C["pc"][j]
+    vi, vj = C["pc_valid"][i], C["pc_valid"][j]
+    lvl = np.zeros(i.size, dtype=np.int8)
+    uk = vi & vj
+    lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1
+    lvl[uk & (C["pc_sector"][i] == C["pc_sector"][j])] = 2
+    # Not both UK: plain string comparison, one edit apart is the near level.
+    other = np.flatnonzero(~uk & (ci >= 0) & (cj >= 0) & (ci != cj))
+    if other.size:
+        dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], Levenshtein.distance)
+        lvl[other[dist <= 1]] = 2
+    lvl[(ci == cj) & (ci >= 0)] = 3
+    lvl[(ci < 0) | (cj < 0)] = -1
+    return lvl
+
+
+def compare_address(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    C = p.cols
+    ai, aj = C["addr"][i], C["addr"][j]
+    lvl = np.zeros(i.size, dtype=np.int8)
+    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj))
+    if m.size:
+        ts = pair_similarity(ai[m], aj[m], p.uniques["addr"], fuzz.token_set_ratio) / 100.0
+        hi, hj = C["house"][i[m]], C["house"][j[m]]
+        fi, fj = C["flat"][i[m]], C["flat"][j[m]]
+        house_same = (hi == hj) & (hi >= 0)
+        flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
+        house_clash = (hi >= 0) & (hj >= 0) & (hi != hj)
+        l = np.zeros(m.size, dtype=np.int8)
+        l[(ts >= 0.70) & ~house_clash] = 1
+        l[house_same & (ts >= 0.85) & ~flat_clash] = 2
+        lvl[m] = l
+    lvl[(ai == aj) & (ai >= 0)] = 3
+    lvl[(ai < 0) | (aj < 0)] = -1
+    return lvl
+
+
+def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Comparison vectors: an ``(n_pairs, n_fields)`` int8 matrix of levels."""
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    swapped = names_swapped(p, i, j) | names_swapped(p, j, i)
+    out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
+    out[:, 0] = compare_first_name(p, i, j, swapped)
+    out[:, 1] = compare_last_name(p, i, j, swapped)
+    out[:, 2] = compare_dob(p, i, j)
+    out[:, 3] = compare_gender(p, i, j)
+    out[:, 4] = compare_postcode(p, i, j)
+    out[:, 5] = compare_address(p, i, j)
+    return out
+
+
+def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int = 2_000_000, progress=None) -> np.ndarray:
+    """:func:`compare` in chunks (bounded memory for the temporaries)."""
+    out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
+    for s in range(0, i.size, chunk):
+        out[s:s + chunk] = compare(p, i[s:s + chunk], j[s:s + chunk])
+        if progress:
+            progress(min(i.size, s + chunk))
+    return out

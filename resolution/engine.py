@@ -1,0 +1,200 @@
+"""High-level API: ``train(records) -> Model`` and ``link(records, model) -> LinkResult``.
+
+Records are a list of dicts or a dict of columns with the canonical fields (see
+:mod:`aim.resolution.records`). Everything is deterministic for a given input and seed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import blocking as B
+from . import comparisons as CMP
+from .clustering import cluster
+from .model import Model, estimate_u, expectation_maximisation, pattern_counts
+from .predict import match_weights, probability, tf_tables
+from .records import Prepared, prepare
+
+Progress = Callable[[str], None]
+
+
+def _as_prepared(records) -> Prepared:
+    return records if isinstance(records, Prepared) else prepare(records)
+
+
+def random_pairs(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k distinct-index random pairs (i < j) drawn uniformly; deterministic by seed."""
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, n, size=k, dtype=np.int64)
+    j = rng.integers(0, n - 1, size=k, dtype=np.int64)
+    j = np.where(j >= i, j + 1, j)
+    return np.minimum(i, j), np.maximum(i, j)
+
+
+@dataclass
+class Training:
+    """What training computed, reusable by :func:`link` on the same records."""
+
+    prepared: Prepared
+    blocks: B.BlockingResult
+    gammas: np.ndarray
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, window: int = 30,
+          link_threshold: float = 0.95, review_threshold: float = 0.5,
+          progress: Progress | None = None, return_training: bool = False):
+    """Train a Fellegi–Sunter model on the records themselves, without labels."""
+    say = progress or (lambda s: None)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    p = _as_prepared(records)
+    timings["prepare"] = time.perf_counter() - t0
+    if p.n < 2:
+        raise ValueError("need at least two records to train")
+    say(f"{p.n:,} records; blocking")
+    t = time.perf_counter()
+    blocks = B.block(p, cap=cap, window=window)
+    timings["blocking"] = time.perf_counter() - t
+    say(f"{blocks.n_pairs:,} candidate pairs; comparing")
+    t = time.perf_counter()
+    gammas = CMP.compare_chunked(p, blocks.left, blocks.right)
+    timings["compare"] = time.perf_counter() - t
+    t = time.perf_counter()
+    k = int(min(u_pairs, p.n * (p.n - 1) // 2))
+    ri, rj = random_pairs(p.n, k, seed)
+    u = estimate_u(CMP.compare_chunked(p, ri, rj))
+    timings["estimate_u"] = time.perf_counter() - t
+    say("estimating m by EM")
+    t = time.perf_counter()
+    # EM on the candidate pairs as a two-class mixture (u free): the blocked non-matches
+    # agree far more than random pairs, so their u must not be the random one here.
+    # It gives m and the expected number of matching pairs; the final model keeps the
+    # random-sampling u and the prior over *all* pairs, as in Fellegi–Sunter.
+    m, _u_cand, lam_cand, history = expectation_maximisation(
+        pattern_counts(gammas), u, lam=0.1, fix_u=False)
+    total_pairs = p.n * (p.n - 1) / 2
+    expected_matches = lam_cand * blocks.n_pairs
+    lam = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
+    timings["em"] = time.perf_counter() - t
+    tf = tf_tables(p)
+    names = p.uniques["name"]
+    n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
+    tf_json = {
+        f: {names[c]: float(v) for c, v in enumerate(arr.tolist()) if v * n_names[f] >= 2}
+        for f, arr in tf.items()
+    }
+    model = Model(m=m, u=u, lam=lam, link_threshold=link_threshold,
+                  review_threshold=review_threshold, tf=tf_json, tf_min=1.0 / max(p.n, 1),
+                  cap=cap, window=window,
+                  history=[{"records": p.n, "candidate_pairs": blocks.n_pairs,
+                            "u_pairs": k, "em_iterations": len(history), "lambda_candidates": lam_cand,
+                            "expected_matching_pairs": expected_matches, "lambda": lam}])
+    if return_training:
+        return model, Training(p, blocks, gammas, timings)
+    return model
+
+
+@dataclass
+class LinkResult:
+    prepared: Prepared
+    record_entity: np.ndarray      # cluster label per collapsed record (record index)
+    entity_ids: list[str]          # entity id of each input row (same order as input)
+    left: np.ndarray               # scored candidate pairs (record indices)
+    right: np.ndarray
+    gammas: np.ndarray
+    weight: np.ndarray
+    probability: np.ndarray
+    model: Model
+    blocks: B.BlockingResult
+    timings: dict[str, float]
+
+    def pairs(self, min_probability: float | None = None) -> list[dict]:
+        """Scored pairs as dicts (record ids), at or above ``min_probability``."""
+        lo = self.model.review_threshold if min_probability is None else min_probability
+        sel = np.flatnonzero(self.probability >= lo)
+        ids = self.prepared.record_ids
+        out = []
+        for k in sel.tolist():
+            pr = float(self.probability[k])
+            out.append({
+                "record_id_l": ids[int(self.left[k])], "record_id_r": ids[int(self.right[k])],
+                "match_weight": round(float(self.weight[k]), 4), "match_probability": round(pr, 6),
+                "decision": "link" if pr >= self.model.link_threshold else "review",
+                "same_entity": bool(self.record_entity[self.left[k]] == self.record_entity[self.right[k]]),
+            })
+        return out
+
+    def review_queue(self) -> list[dict]:
+        """Pairs in the review band [review_threshold, link_threshold)."""
+        return [x for x in self.pairs() if x["decision"] == "review"]
+
+
+def twin_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray):
+    """Candidate pairs that look like twins: same full date of birth, both given names
+    present and plainly different (not similar, not a nickname, not swapped)."""
+    f, d = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["date_of_birth"]
+    sel = (gammas[:, f] == 0) & (gammas[:, d] == 5)
+    return left[sel], right[sel]
+
+
+def _index_pairs(p: Prepared, pairs) -> tuple[np.ndarray, np.ndarray]:
+    if not pairs:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    row_of = {rid: r for r, rid in enumerate(p.row_ids)}
+    a = [int(p.row_record[row_of[x]]) for x, _ in pairs]
+    b = [int(p.row_record[row_of[y]]) for _, y in pairs]
+    return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+
+
+def link(records, model: Model | None = None, *, must_link=None, cannot_link=None,
+         guard: bool = True, seed: int = 42, progress: Progress | None = None) -> LinkResult:
+    """Resolve records into entities.
+
+    With no ``model`` one is trained on the records themselves. ``must_link`` and
+    ``cannot_link`` are lists of ``(record_id, record_id)`` pairs (human decisions).
+    """
+    say = progress or (lambda s: None)
+    t0 = time.perf_counter()
+    p = _as_prepared(records)
+    timings: dict[str, float] = {"prepare": time.perf_counter() - t0}
+    if model is None:
+        model, tr = train(p, seed=seed, progress=progress, return_training=True)
+        blocks, gammas = tr.blocks, tr.gammas
+        timings.update({k: v for k, v in tr.timings.items() if k != "prepare"})
+    else:
+        t = time.perf_counter()
+        say(f"{p.n:,} records; blocking")
+        blocks = B.block(p, cap=model.cap, window=model.window)
+        timings["blocking"] = time.perf_counter() - t
+        t = time.perf_counter()
+        say(f"{blocks.n_pairs:,} candidate pairs; comparing")
+        gammas = CMP.compare_chunked(p, blocks.left, blocks.right)
+        timings["compare"] = time.perf_counter() - t
+    t = time.perf_counter()
+    say("scoring")
+    w = match_weights(model, p, blocks.left, blocks.right, gammas, tf_tables(p))
+    prob = probability(w)
+    timings["score"] = time.perf_counter() - t
+    t = time.perf_counter()
+    say("clustering")
+    thr = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
+    cl_a, cl_b = twin_pairs(p, blocks.left, blocks.right, gammas) if guard else (np.empty(0, np.int64),) * 2
+    ua, ub = _index_pairs(p, cannot_link)
+    ma, mb = _index_pairs(p, must_link)
+    labels = cluster(
+        p.n, blocks.left, blocks.right, w, thr,
+        dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
+        cannot_link=(np.r_[cl_a, ua], np.r_[cl_b, ub]),
+        must_link=(ma, mb),
+    )
+    timings["cluster"] = time.perf_counter() - t
+    ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]
+    entity_ids = ent[p.row_record].tolist()
+    timings["total"] = time.perf_counter() - t0
+    return LinkResult(p, labels, entity_ids, blocks.left, blocks.right, gammas, w, prob, model,
+                      blocks, timings)

@@ -1,0 +1,190 @@
+"""The Fellegi–Sunter model: m and u per comparison level, estimated without labels.
+
+* ``u`` (P(level | non-match)) from comparisons of uniformly random record pairs, which
+  are almost all non-matches.
+* ``m`` (P(level | match)) and the prior match rate among candidate pairs ``λ`` by
+  expectation maximisation over the blocked candidate pairs, with ``u`` held fixed
+  (as Splink does). EM runs on the *distinct* comparison vectors weighted by their
+  counts, so it costs nothing however many pairs there are.
+* Term-frequency adjustment for names: an exact agreement on a value of frequency
+  ``tf`` has weight ``log2(m_exact / tf)`` instead of ``log2(m_exact / u_exact)``, so
+  agreeing on "SMITH" counts for less than agreeing on "ZBIGNIEW".
+
+A match weight is ``log2(λ/(1-λ)) + Σ log2(m/u)`` (+ tf adjustments); the match
+probability is ``2^w / (1 + 2^w)``. Parameters are saved to / loaded from JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .comparisons import COMPARISONS
+
+FORMAT = "aim-resolution-model/1"
+
+
+@dataclass
+class Model:
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    lam: float                                  # P(match) among candidate pairs
+    link_threshold: float = 0.95                # match probability to link
+    review_threshold: float = 0.5               # [review, link) goes to clerical review
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)  # field → value → frequency
+    tf_min: float = 1e-6
+    cap: int = 100
+    window: int = 30
+    history: list[dict] = field(default_factory=list)
+
+    # ---- weights -------------------------------------------------------------------------
+    @property
+    def prior_weight(self) -> float:
+        return float(np.log2(self.lam / (1 - self.lam)))
+
+    def level_weights(self) -> list[np.ndarray]:
+        """log2(m/u) per field per level."""
+        return [np.log2(m / u) for m, u in zip(self.m, self.u)]
+
+    def weight_table(self) -> np.ndarray:
+        """(n_fields, max_levels + 1) table; the last column is the null level (weight 0)."""
+        L = max(len(m) for m in self.m)
+        t = np.zeros((len(self.m), L + 1))
+        for k, w in enumerate(self.level_weights()):
+            t[k, : len(w)] = w
+        return t
+
+    # ---- persistence ---------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "comparisons": [
+                {"field": c.name, "levels": [
+                    {"label": lab, "m": float(self.m[k][lv]), "u": float(self.u[k][lv])}
+                    for lv, lab in enumerate(c.levels)], "tf": c.tf}
+                for k, c in enumerate(COMPARISONS)
+            ],
+            "lambda": self.lam,
+            "link_threshold": self.link_threshold,
+            "review_threshold": self.review_threshold,
+            "tf_min": self.tf_min,
+            "blocking": {"cap": self.cap, "window": self.window},
+            "tf": self.tf,
+            "history": self.history,
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=False))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Model:
+        if d.get("format") != FORMAT:
+            raise ValueError(f"not an AIM resolution model (format {d.get('format')!r})")
+        fields = [c["field"] for c in d["comparisons"]]
+        if fields != [c.name for c in COMPARISONS]:
+            raise ValueError(f"model comparisons {fields} do not match this engine")
+        m = [np.array([lv["m"] for lv in c["levels"]]) for c in d["comparisons"]]
+        u = [np.array([lv["u"] for lv in c["levels"]]) for c in d["comparisons"]]
+        return cls(m=m, u=u, lam=d["lambda"], link_threshold=d["link_threshold"],
+                   review_threshold=d["review_threshold"], tf=d.get("tf", {}),
+                   tf_min=d.get("tf_min", 1e-6), cap=d["blocking"]["cap"],
+                   window=d["blocking"]["window"], history=d.get("history", []))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+# ---- estimation ----------------------------------------------------------------------------
+
+def n_levels() -> list[int]:
+    return [len(c.levels) for c in COMPARISONS]
+
+
+def estimate_u(gammas: np.ndarray, pseudo: float = 0.5) -> list[np.ndarray]:
+    """u per level from comparison vectors of random pairs (nulls ignored, smoothed)."""
+    out = []
+    for k, L in enumerate(n_levels()):
+        col = gammas[:, k]
+        counts = np.bincount(col[col >= 0].astype(np.int64), minlength=L)[:L].astype(float)
+        out.append((counts + pseudo) / (counts.sum() + pseudo * L))
+    return out
+
+
+def pattern_counts(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct comparison vectors and how often each occurs."""
+    if gammas.shape[0] == 0:
+        return gammas, np.empty(0, dtype=np.int64)
+    pats, counts = np.unique(gammas, axis=0, return_counts=True)
+    return pats, counts
+
+
+def default_m() -> list[np.ndarray]:
+    """Starting m: mass rising towards the exact level."""
+    out = []
+    for L in n_levels():
+        w = np.geomspace(0.05, 1.0, L) ** 2
+        w[-1] = max(w[-1], 0.6 * w.sum())
+        out.append(w / w.sum())
+    return out
+
+
+def _log_lik(pats: np.ndarray, probs: list[np.ndarray]) -> np.ndarray:
+    ll = np.zeros(pats.shape[0])
+    for k, p in enumerate(probs):
+        col = pats[:, k].astype(np.int64)
+        ok = col >= 0
+        ll[ok] += np.log(p[col[ok]])
+    return ll
+
+
+def expectation_maximisation(
+    gammas: np.ndarray | tuple[np.ndarray, np.ndarray],
+    u: list[np.ndarray],
+    m: list[np.ndarray] | None = None,
+    lam: float = 0.1,
+    fix_u: bool = True,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+    floor: float = 1e-6,
+) -> tuple[list[np.ndarray], list[np.ndarray], float, list[dict]]:
+    """Estimate m (and λ; u too if ``fix_u`` is False) by EM on comparison vectors.
+
+    ``gammas`` is the (n, n_fields) level matrix, or already (patterns, counts).
+    Returns (m, u, λ, history).
+    """
+    pats, counts = gammas if isinstance(gammas, tuple) else pattern_counts(gammas)
+    counts = counts.astype(float)
+    m = [x.copy() for x in (m or default_m())]
+    u = [x.copy() for x in u]
+    total = counts.sum()
+    history = []
+    lam = float(lam)
+    for it in range(max_iter):
+        lm = _log_lik(pats, m) + np.log(lam)
+        lu = _log_lik(pats, u) + np.log1p(-lam)
+        post = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
+        wm = counts * post
+        wu = counts * (1 - post)
+        new_m, new_u = [], []
+        for k, L in enumerate(n_levels()):
+            col = pats[:, k].astype(np.int64)
+            ok = col >= 0
+            cm = np.bincount(col[ok], weights=wm[ok], minlength=L)[:L] + floor
+            new_m.append(cm / cm.sum())
+            if not fix_u:
+                cu = np.bincount(col[ok], weights=wu[ok], minlength=L)[:L] + floor
+                new_u.append(cu / cu.sum())
+        new_lam = float(np.clip(wm.sum() / total, 1e-9, 1 - 1e-9))
+        delta = max(float(np.max(np.abs(a - b))) for a, b in zip(new_m, m))
+        delta = max(delta, abs(new_lam - lam))
+        m, lam = new_m, new_lam
+        if not fix_u:
+            u = new_u
+        history.append({"iteration": it + 1, "lambda": lam, "max_change": delta})
+        if delta < tol:
+            break
+    return m, u, lam, history
