@@ -152,6 +152,16 @@ class LocalNeo4j:
                 return False
         return True
 
+    def _choose_port(self) -> int:
+        """The port used last time (so clients keep working across restarts), else the
+        configured one, else any free port."""
+        last = self.home / "last_port"
+        candidates = [int(last.read_text())] if last.exists() else []
+        candidates.append(self.settings.neo4j_port)
+        port = next((p for p in candidates if self._port_free(p)), None) or self._free_port()
+        last.write_text(str(port))
+        return port
+
     @staticmethod
     def _free_port() -> int:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -189,9 +199,7 @@ class LocalNeo4j:
         if current.running:
             return current
         self.install()
-        port = self.settings.neo4j_port
-        if not self._port_free(port):
-            port = self._free_port()
+        port = self._choose_port()
         self._write_config(port)
         classpath = f"{self.lib}/*:{self.plugins}/*"
         heap = self.settings.neo4j_heap

@@ -1,0 +1,141 @@
+"""Ingest into the real Neo4j: idempotence, rejects, corrections, atomic batches, crashes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aim.canonical import Mapping, Organisation
+from aim.graph import ingest as ingest_module
+from aim.graph.ingest import ingest_file
+from tests.conftest import counts, wipe
+from tests.factories import canonical_rows, write_csv
+
+pytestmark = pytest.mark.neo4j
+
+
+def _load(path, settings, **kwargs):
+    return ingest_file(path, source="WMP", progress=False, settings=settings, **kwargs)
+
+
+def test_loading_a_file_twice_changes_nothing(graph, settings, tmp_path):
+    path = write_csv(tmp_path / "wmp.csv", canonical_rows(400))
+    first = _load(path, settings)
+    after_first = counts(graph, settings.neo4j_database)
+    second = _load(path, settings)
+    assert counts(graph, settings.neo4j_database) == after_first
+    assert (first.new_records, first.new_events) == (200, 400)
+    assert (second.new_records, second.updated_records, second.new_events) == (0, 0, 0)
+    assert after_first[":Record"] == 200 and after_first[":Event"] == 400
+    assert after_first["-HAS_EVENT->"] == 400 and after_first["-HELD_BY->"] == 200
+
+
+def test_five_malformed_rows_among_a_thousand(graph, settings, tmp_path):
+    rows = canonical_rows(1000)
+    for index, change in zip(
+        (10, 200, 400, 600, 999),
+        ({"date_of_birth": "31/02/2001"}, {"first_name": "", "last_name": ""},
+         {"event_date": ""}, {"date_of_birth": "01/01/2099"}, {"event_date": "not a date"}),
+        strict=True,
+    ):
+        rows[index].update(change)
+    path = write_csv(tmp_path / "wmp.csv", rows)
+    report = _load(path, settings)
+    assert (report.rows_read, report.accepted, report.rejected) == (1000, 995, 5)
+    rejects = report.rejects_path.read_text().splitlines()
+    assert len(rejects) == 6
+    assert [line.split(",")[0] for line in rejects[1:]] == ["12", "202", "402", "602", "1001"]
+    events, _, _ = graph.execute_query("MATCH (e:Event) RETURN count(e) AS n")
+    assert events[0]["n"] == 995
+
+
+def test_a_corrected_row_updates_the_record(graph, settings, tmp_path):
+    rows = canonical_rows(2, events_per_record=1)
+    _load(write_csv(tmp_path / "a.csv", rows), settings)
+    rows[0]["first_name"] = "Corrected"
+    report = _load(write_csv(tmp_path / "b.csv", rows), settings)
+    assert (report.new_records, report.updated_records) == (0, 1)
+    found, _, _ = graph.execute_query(
+        "MATCH (r:Record {source: 'WMP', source_record_id: $id}) RETURN r.first_name AS name",
+        id=rows[0]["source_record_id"],
+    )
+    assert [r["name"] for r in found] == ["Corrected"]
+
+
+def test_an_older_row_never_overwrites_a_newer_one(graph, settings, tmp_path):
+    newer, older = canonical_rows(2, events_per_record=2)
+    newer.update(event_date="01/06/2025", address="9 New Road")
+    older.update(event_date="01/01/2025", address="1 Old Road")
+    _load(write_csv(tmp_path / "a.csv", [newer, older]), settings)
+    found, _, _ = graph.execute_query(
+        "MATCH (r:Record)-[l:LIVES_AT]->(a:Address) RETURN r.address AS current, a.line AS line, "
+        "toString(l.first_seen) AS seen ORDER BY seen"
+    )
+    assert [(r["current"], r["line"], r["seen"]) for r in found] == [
+        ("9 New Road", "1 OLD ROAD", "2025-01-01"),
+        ("9 New Road", "9 NEW ROAD", "2025-06-01"),
+    ]
+
+
+def test_the_mapping_names_the_organisation(graph, settings, tmp_path):
+    mapping = Mapping(source="WMP", organisation=Organisation(name="West Midlands Police", kind="police",
+                                                               lead_email="mash@wmp.example"))
+    ingest_file(write_csv(tmp_path / "a.csv", canonical_rows(2)), mapping=mapping, progress=False, settings=settings)
+    found, _, _ = graph.execute_query("MATCH (o:Organisation) RETURN o.code AS code, o.name AS name, o.lead_email AS lead")
+    assert [dict(r) for r in found] == [{"code": "WMP", "name": "West Midlands Police", "lead": "mash@wmp.example"}]
+
+
+def test_a_failing_batch_leaves_nothing_half_written(graph, settings, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "wmp.csv", canonical_rows(30))
+    small = settings.model_copy(update={"ingest_batch_size": 10})
+    calls = {"n": 0}
+    real = ingest_module._write_batch
+
+    def fail_on_second_batch(tx, batch):
+        calls["n"] += 1
+        result = real(tx, batch)
+        if calls["n"] == 2:
+            raise RuntimeError("simulated failure after the batch's writes, before commit")
+        return result
+
+    monkeypatch.setattr(ingest_module, "_write_batch", fail_on_second_batch)
+    with pytest.raises(RuntimeError):
+        ingest_file(path, source="WMP", progress=False, settings=small)
+    assert counts(graph, settings.neo4j_database)[":Event"] == 10  # the first batch only
+    monkeypatch.setattr(ingest_module, "_write_batch", real)
+    ingest_file(path, source="WMP", progress=False, settings=small)
+    assert counts(graph, settings.neo4j_database)[":Event"] == 30
+
+
+@pytest.mark.slow
+def test_neo4j_killed_mid_ingest_then_rerun_matches_an_uninterrupted_load(graph, settings, neo4j_server, tmp_path):
+    path = write_csv(tmp_path / "big.csv", canonical_rows(60_000))
+    _load(path, settings)
+    expected = counts(graph, settings.neo4j_database)
+    wipe(graph, settings.neo4j_database)
+
+    env = os.environ | {"AIM_INGEST_BATCH_SIZE": "1000", "AIM_NEO4J_RETRY_TIME": "2"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aim.cli", "ingest", str(path), "--source", "WMP"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        loaded, _, _ = graph.execute_query("MATCH (e:Event) RETURN count(e) AS n")
+        if loaded[0]["n"] >= 5000:
+            break
+        time.sleep(0.2)
+    neo4j_server.kill()
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode != 0, output.decode()
+    neo4j_server.start()
+    interrupted = counts(graph, settings.neo4j_database)
+    assert 5000 <= interrupted.get(":Event", 0) < expected[":Event"]
+    assert interrupted.get(":Event", 0) % 1000 == 0  # whole batches only
+
+    _load(path, settings)
+    assert counts(graph, settings.neo4j_database) == expected
