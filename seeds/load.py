@@ -34,8 +34,11 @@ def expected_rejects(directory: Path) -> Counter:
         return Counter(row["source"] for row in csv.DictReader(handle))
 
 
-def load(directory: Path, only: list[str] | None = None, progress: bool = True) -> dict:
-    """Ingest each agency file with its mapping; returns code -> IngestReport."""
+def load(directory: Path, only: list[str] | None = None, progress: bool = True, **ingest_options) -> dict:
+    """Ingest each agency file with its mapping; returns code -> IngestReport.
+
+    ``ingest_options`` (e.g. ``driver=``) are passed through to ``ingest_file``.
+    """
     from aim.graph.ingest import ingest_file
 
     directory = Path(directory)
@@ -46,6 +49,6 @@ def load(directory: Path, only: list[str] | None = None, progress: bool = True) 
         mapping = Mapping.from_yaml(mapping_path)
         reports[code] = ingest_file(
             export, source=code, mapping=mapping,
-            rejects_path=rejects_dir / f"{code}.csv", progress=progress,
+            rejects_path=rejects_dir / f"{code}.csv", progress=progress, **ingest_options,
         )
     return reports
