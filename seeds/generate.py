@@ -68,7 +68,7 @@ RECOGNITION_DAYS = 28
 # One shared establishment of each kind per this many people (and one early in every run).
 PEOPLE_PER_ESTABLISHMENT = 12_000
 # Overall scale of background contact rates (tuned for ~3.3 agency rows per person).
-INTENSITY = 1.0
+INTENSITY = 1.14
 
 
 # ----------------------------------------------------------------------------- model
@@ -596,18 +596,18 @@ class Generator:
         elif age < 4.5:
             rates = [("COMM_HEALTH", "health_visit", 1.6), ("COMM_HEALTH", "missed_appointment", 0.08),
                      ("CHILD_HOSP", "ed_attendance", 0.3), ("CHILD_HOSP", "routine_appointment", 0.3),
-                     ("CHILD_HOSP", "injury", 0.04), ("CSC", "contact", 0.01)]
+                     ("CHILD_HOSP", "injury", 0.04), ("CSC", "contact", 0.03)]
         elif age < 11:
             rates = [("SCHOOL_OAK", "routine_contact", 1.3), ("SCHOOL_OAK", "behaviour_incident", 0.06),
                      ("SCHOOL_OAK", "attendance_concern", 0.05), ("COMM_HEALTH", "school_nurse_contact", 0.4),
                      ("CHILD_HOSP", "ed_attendance", 0.15), ("CHILD_HOSP", "routine_appointment", 0.2),
-                     ("CHILD_HOSP", "injury", 0.06), ("CSC", "contact", 0.01)]
+                     ("CHILD_HOSP", "injury", 0.06), ("CSC", "contact", 0.03)]
         elif age < 16:
             rates = [("SCHOOL_ELM", "routine_contact", 1.3), ("SCHOOL_ELM", "behaviour_incident", 0.15),
                      ("SCHOOL_ELM", "attendance_concern", 0.07), ("COMM_HEALTH", "school_nurse_contact", 0.3),
                      ("CHILD_HOSP", "ed_attendance", 0.12), ("CHILD_HOSP", "routine_appointment", 0.15),
                      ("CHILD_HOSP", "injury", 0.07), ("WMP", "antisocial_behaviour", 0.01),
-                     ("CSC", "contact", 0.01)]
+                     ("CSC", "contact", 0.03)]
         elif age < 65:
             rates = [("CITY_ED", "ed_attendance", 0.35), ("CITY_ED", "injury", 0.05),
                      ("CITY_ED", "routine_appointment", 0.25), ("WMP", "crime_victim", 0.04),
