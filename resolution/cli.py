@@ -1,9 +1,144 @@
-"""Commands contributed to ``aim``."""
+"""Commands contributed to ``aim``: link, train, explain, evaluate."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
+def _progress():
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return console, (lambda msg: console.log(msg))
+
+
+def link(
+    records: Annotated[Path, typer.Argument(help="Canonical CSV with a record_id column")],
+    out: Annotated[Path, typer.Option("--out", help="Write record_id,entity_id here")],
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="Write scored pairs (review band and above)")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Trained MODEL.json (default: train on the input)")] = None,
+    save_model: Annotated[Path | None, typer.Option("--save-model", help="Save the model trained on the input")] = None,
+    no_guard: Annotated[bool, typer.Option("--no-guard", help="Disable the over-merge guard (DOB conflicts, twins)")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Resolve RECORDS.csv into entities (every input row gets an entity_id)."""
+    import csv
+
+    from aim.resolution import engine
+    from aim.resolution.model import Model
+    from aim.resolution.records import read_csv
+
+    console, say = _progress()
+    say = (lambda m: None) if quiet else say
+    say(f"reading {records}")
+    cols = read_csv(records)
+    m = Model.load(model) if model else None
+    res = engine.link(cols, m, guard=not no_guard, progress=say)
+    if save_model and m is None:
+        res.model.save(save_model)
+    with open(out, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "entity_id"])
+        w.writerows(zip(cols["record_id"], res.entity_ids))
+    if pairs:
+        rows = res.pairs()
+        with open(pairs, "w", newline="") as fh:
+            fields = ["record_id_l", "record_id_r", "match_weight", "match_probability", "decision", "same_entity"]
+            w = csv.DictWriter(fh, fieldnames=fields)
+            w.writeheader()
+            w.writerows(rows)
+    n_ent = len(set(res.entity_ids))
+    if not quiet:
+        console.log(f"{len(cols['record_id']):,} rows, {res.prepared.n:,} records → {n_ent:,} entities; "
+                    f"{res.blocks.n_pairs:,} candidate pairs; {len(res.review_queue()):,} for review; "
+                    f"{res.timings['total']:.1f}s")
+
+
+def train(
+    records: Annotated[Path, typer.Argument(help="Canonical CSV with a record_id column")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write MODEL.json")],
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+) -> None:
+    """Estimate a Fellegi–Sunter model on RECORDS.csv without labels and save it."""
+    from aim.resolution import engine
+    from aim.resolution.records import read_csv
+
+    console, say = _progress()
+    model = engine.train(read_csv(records), seed=seed, progress=say)
+    model.save(out)
+    console.log(f"model saved to {out}")
+
+
+def explain(
+    model: Annotated[Path, typer.Argument(help="MODEL.json")],
+    records: Annotated[Path, typer.Argument(help="Canonical CSV")],
+    id1: Annotated[str, typer.Argument(help="record_id of the first record")],
+    id2: Annotated[str, typer.Argument(help="record_id of the second record")],
+    chart: Annotated[Path | None, typer.Option("--chart", help="Write a waterfall chart (PNG/SVG)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON")] = False,
+) -> None:
+    """Show how each field contributes to the match weight of two records."""
+    from aim.resolution.explain import explain_pair, waterfall_chart
+    from aim.resolution.model import Model
+    from aim.resolution.records import prepare, read_csv
+
+    m = Model.load(model)
+    cols = read_csv(records)
+    p = prepare(cols)
+    row = {rid: r for r, rid in enumerate(cols["record_id"])}
+    for rid in (id1, id2):
+        if rid not in row:
+            raise typer.BadParameter(f"record_id {rid!r} not in {records}")
+    i, j = int(p.row_record[row[id1]]), int(p.row_record[row[id2]])
+    if i == j:
+        typer.echo(f"{id1} and {id2} are rows of the same agency record: always one entity")
+        raise typer.Exit(0)
+    ex = explain_pair(m, prepared=p, i=i, j=j)
+    ex["record_ids"] = [id1, id2]
+    if as_json:
+        typer.echo(json.dumps(ex, indent=1))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=f"{id1} vs {id2}")
+        for c in ("field", "values", "level", "weight", "tf adj"):
+            t.add_column(c)
+        for term in ex["terms"]:
+            vals = " | ".join(term["values"]) if term["values"] else ""
+            t.add_row(term["field"], vals, term["label"], f"{term['weight']:+.2f}",
+                      f"{term['tf_adjustment']:+.2f}" if term["tf_adjustment"] else "")
+        t.add_row("total", "", "", f"{ex['match_weight']:+.2f}", "")
+        Console().print(t)
+        typer.echo(f"match probability {ex['match_probability']:.6f}")
+    if chart:
+        waterfall_chart(ex, chart)
+        typer.echo(f"chart written to {chart}")
+
+
+def evaluate(
+    truth: Annotated[Path, typer.Argument(help="TRUTH.csv: record_id,entity_id")],
+    clusters: Annotated[Path, typer.Argument(help="CLUSTERS.csv: record_id,entity_id")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Pairwise precision/recall/F1 and B-cubed of CLUSTERS against TRUTH."""
+    from aim.resolution.evaluate import evaluate_files
+
+    res = evaluate_files(truth, clusters)
+    if as_json:
+        typer.echo(json.dumps(res, indent=1))
+        return
+    for k, v in res.items():
+        typer.echo(f"{k:>22}: {v:.4f}" if isinstance(v, float) else f"{k:>22}: {v:,}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the root ``aim`` app."""
+    app.command("link")(link)
+    app.command("train")(train)
+    app.command("explain")(explain)
+    app.command("evaluate")(evaluate)

@@ -15,7 +15,8 @@ import numpy as np
 from . import blocking as B
 from . import comparisons as CMP
 from .clustering import cluster
-from .model import Model, estimate_u, expectation_maximisation, pattern_counts
+from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
+                    smooth_m)
 from .predict import match_weights, probability, tf_tables
 from .records import Prepared, prepare
 
@@ -35,6 +36,27 @@ def random_pairs(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return np.minimum(i, j), np.maximum(i, j)
 
 
+def _training_sessions(p: Prepared):
+    """(name, blocking key per record, comparison indices fixed in that session)."""
+    C = p.cols
+    full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
+    names = B._combine(C["first"], C["last"])
+    dob = np.where(full, C["dob"], -1).astype(np.int64)
+    f = CMP.FIELD_INDEX
+    return [
+        ("exact full name", names, (f["first_name"], f["last_name"])),
+        ("exact date of birth", dob, (f["date_of_birth"],)),
+    ]
+
+
+def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
+    a, b, _ = B._pairs_for_key(key, np.arange(p.n, dtype=np.int64), cap=200, window=50)
+    if a.size > max_pairs:
+        sel = np.sort(np.random.default_rng(seed).choice(a.size, max_pairs, replace=False))
+        a, b = a[sel], b[sel]
+    return a, b
+
+
 @dataclass
 class Training:
     """What training computed, reusable by :func:`link` on the same records."""
@@ -47,6 +69,7 @@ class Training:
 
 def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, window: int = 30,
           link_threshold: float = 0.95, review_threshold: float = 0.5,
+          method: str = "sessions", em_pairs: int = 2_000_000,
           progress: Progress | None = None, return_training: bool = False):
     """Train a Fellegi–Sunter model on the records themselves, without labels."""
     say = progress or (lambda s: None)
@@ -65,22 +88,48 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     gammas = CMP.compare_chunked(p, blocks.left, blocks.right)
     timings["compare"] = time.perf_counter() - t
     t = time.perf_counter()
-    k = int(min(u_pairs, p.n * (p.n - 1) // 2))
-    ri, rj = random_pairs(p.n, k, seed)
+    n_u = int(min(u_pairs, p.n * (p.n - 1) // 2))
+    ri, rj = random_pairs(p.n, n_u, seed)
     u = estimate_u(CMP.compare_chunked(p, ri, rj))
     timings["estimate_u"] = time.perf_counter() - t
     say("estimating m by EM")
+    session_log: list[dict] = []
     t = time.perf_counter()
-    # EM on the candidate pairs as a two-class mixture (u free): the blocked non-matches
-    # agree far more than random pairs, so their u must not be the random one here.
-    # It gives m and the expected number of matching pairs; the final model keeps the
-    # random-sampling u and the prior over *all* pairs, as in Fellegi–Sunter.
-    m, _u_cand, lam_cand, history = expectation_maximisation(
-        pattern_counts(gammas), u, lam=0.1, fix_u=False)
+    if method == "mixture":
+        # EM on the candidate pairs as a two-class mixture (u free): it gives m and the
+        # expected number of matching pairs.
+        m, _u_cand, lam_cand, history = expectation_maximisation(
+            pattern_counts(gammas), u, lam=0.1, fix_u=False)
+    else:
+        # Splink-style training sessions: pairs blocked on one thing (exact full names; exact
+        # full date of birth), EM with u fixed estimates m for every *other* field (inside
+        # such a block the non-matches behave like random pairs on the other fields).
+        sessions = []
+        for name, key, fixed in _training_sessions(p):
+            si, sj = _session_pairs(key, p, em_pairs, seed)
+            if si.size < 10:
+                continue
+            g = CMP.compare_chunked(p, si, sj)
+            g[:, list(fixed)] = -1
+            m_s, _, lam_s, hist = expectation_maximisation(
+                pattern_counts(g), u, lam=0.3, fix_m_fields=fixed)
+            sessions.append((fixed, m_s))
+            session_log.append({"session": name, "pairs": int(si.size), "lambda": lam_s,
+                                "iterations": len(hist)})
+        m = []
+        for k in range(len(CMP.COMPARISONS)):
+            ests = [ms[k] for fixed, ms in sessions if k not in fixed]
+            m.append(np.mean(ests, axis=0) if ests else default_m()[k])
+        # How many candidate pairs match: a two-class mixture over the candidates (u free,
+        # since blocked non-matches agree far more often than random pairs do).
+        _, _, lam_cand, history = expectation_maximisation(
+            pattern_counts(gammas), u, lam=0.1, fix_u=False)
+    m = smooth_m(m)
+    timings["em"] = time.perf_counter() - t
+    # The weights use the random-sampling u, so the prior is over *all* pairs.
     total_pairs = p.n * (p.n - 1) / 2
     expected_matches = lam_cand * blocks.n_pairs
     lam = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
-    timings["em"] = time.perf_counter() - t
     tf = tf_tables(p)
     names = p.uniques["name"]
     n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
@@ -92,8 +141,9 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
                   review_threshold=review_threshold, tf=tf_json, tf_min=1.0 / max(p.n, 1),
                   cap=cap, window=window,
                   history=[{"records": p.n, "candidate_pairs": blocks.n_pairs,
-                            "u_pairs": k, "em_iterations": len(history), "lambda_candidates": lam_cand,
-                            "expected_matching_pairs": expected_matches, "lambda": lam}])
+                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates": lam_cand,
+                            "expected_matching_pairs": expected_matches, "lambda": lam,
+                            "method": method, "sessions": session_log}])
     if return_training:
         return model, Training(p, blocks, gammas, timings)
     return model

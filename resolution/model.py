@@ -147,6 +147,8 @@ def expectation_maximisation(
     m: list[np.ndarray] | None = None,
     lam: float = 0.1,
     fix_u: bool = True,
+    fix_m_fields: tuple[int, ...] = (),
+    fix_lambda: bool = False,
     max_iter: int = 200,
     tol: float = 1e-6,
     floor: float = 1e-6,
@@ -173,12 +175,15 @@ def expectation_maximisation(
         for k, L in enumerate(n_levels()):
             col = pats[:, k].astype(np.int64)
             ok = col >= 0
-            cm = np.bincount(col[ok], weights=wm[ok], minlength=L)[:L] + floor
-            new_m.append(cm / cm.sum())
+            if k in fix_m_fields:
+                new_m.append(m[k])
+            else:
+                cm = np.bincount(col[ok], weights=wm[ok], minlength=L)[:L] + floor
+                new_m.append(cm / cm.sum())
             if not fix_u:
                 cu = np.bincount(col[ok], weights=wu[ok], minlength=L)[:L] + floor
                 new_u.append(cu / cu.sum())
-        new_lam = float(np.clip(wm.sum() / total, 1e-9, 1 - 1e-9))
+        new_lam = lam if fix_lambda else float(np.clip(wm.sum() / total, 1e-9, 1 - 1e-9))
         delta = max(float(np.max(np.abs(a - b))) for a, b in zip(new_m, m))
         delta = max(delta, abs(new_lam - lam))
         m, lam = new_m, new_lam
@@ -188,3 +193,13 @@ def expectation_maximisation(
         if delta < tol:
             break
     return m, u, lam, history
+
+
+def smooth_m(m: list[np.ndarray], floor: float = 1e-3) -> list[np.ndarray]:
+    """Keep every m at least ``floor``: a level never seen among matches in training is
+    rare, not impossible (one data-entry error must not veto a link on its own)."""
+    out = []
+    for x in m:
+        y = np.maximum(x, floor)
+        out.append(y / y.sum())
+    return out
