@@ -154,20 +154,13 @@ def _address_key(row: CanonicalRow) -> str | None:
 
 
 def _write_batch(tx: ManagedTransaction, batch: BatchParams) -> BatchCounts:
-    existing = tx.run(
-        cypher.load("ingest/count_existing"),
-        records=[{k: r[k] for k in ("source", "source_record_id")} for r in batch.records],
-        events=[{k: e[k] for k in ("source", "event_id")} for e in batch.events],
-    ).single()
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    updated = tx.run(cypher.load("ingest/upsert_records"), records=batch.records).single()["updated"]
+    records = tx.run(cypher.load("ingest/upsert_records"), records=batch.records)
+    updated = records.single()["updated"]
+    new_records = records.consume().counters.nodes_created
     tx.run(cypher.load("ingest/upsert_addresses"), addresses=batch.addresses).consume()
-    tx.run(cypher.load("ingest/upsert_events"), events=batch.events).consume()
-    return BatchCounts(
-        new_records=len(batch.records) - existing["records"],
-        updated_records=updated,
-        new_events=len(batch.events) - existing["events"],
-    )
+    new_events = tx.run(cypher.load("ingest/upsert_events"), events=batch.events).consume().counters.nodes_created
+    return BatchCounts(new_records=new_records, updated_records=updated, new_events=new_events)
 
 
 def write_rows(

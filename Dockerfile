@@ -1,0 +1,14 @@
+# The AIM API image used by docker-compose.yml.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY aim aim
+COPY graph graph
+COPY resolution resolution
+COPY cypher cypher
+COPY api api
+COPY seeds seeds
+RUN pip install --no-cache-dir . && useradd --system aim
+USER aim
+EXPOSE 8000
+CMD ["aim", "serve", "--host", "0.0.0.0", "--port", "8000"]

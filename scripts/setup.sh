@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what AIM needs on a fresh machine: system tools (Java 17+, Maven), a virtualenv
+# with the project and its dev dependencies. Idempotent: re-running only redoes what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if ((${#need_apt[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${need_apt[*]} from Debian's packages..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "AIM needs ${need_apt[*]}: install them (sudo apt-get install ${need_apt[*]}) and re-run." >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "AIM needs Python 3.11 or newer; $("$PYTHON" --version) found. Set PYTHON=/path/to/python3.11." >&2
+  exit 1
+}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+extras=${AIM_EXTRAS:-dev}
+stamp=.venv/.aim-installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras//,/-}
+if [ ! -f "$stamp" ]; then
+  echo "Installing AIM and its dependencies into .venv ..."
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[${extras}]"
+  rm -f .venv/.aim-installed-*
+  touch "$stamp"
+fi
