@@ -258,6 +258,7 @@ class Generator:
         self.error_counts = {a.code: {k: 0 for k in ERROR_KINDS} for a in AGENCIES}
         self.record_counts = {a.code: 0 for a in AGENCIES}
         self.demo: dict[str, dict] = {}
+        self.pending_scenarios: list[dict] = []
         self._streets: list[list] = []  # [name, locality, district, next_number, [postcodes]]
         self._used_postcodes: set[str] = set()
         n_streets = max(60, self.target // 60)
@@ -279,12 +280,12 @@ class Generator:
         stem = self.rng.choice(self.stems) if self.rng.random() < 0.6 else self.names.surname("british")
         suffix = self.rng.choices(self.suffix_names, self.suffix_weights)[0]
         locality, district = self.rng.choice(self.localities)
-        return [f"{stem} {suffix}", locality, district, 1, []]
+        return [f"{stem} {suffix}", locality, district, self.rng.randint(1, 40), []]
 
     def _street_number(self, street: list) -> tuple[int, str]:
         number = street[3]
         street[3] += self.rng.choice((1, 1, 2, 2, 3))
-        idx = (number - 1) // 24
+        idx = (number - 1) // 30
         while len(street[4]) <= idx:
             street[4].append(self._new_postcode(street[2]))
         return number, street[4][idx]
@@ -649,9 +650,9 @@ class Generator:
 
     # -- scenarios
 
-    def _scenario_start(self, duration: int) -> int:
+    def _scenario_start(self, duration: int, recent: bool = False) -> int:
         latest = self.today - duration - 1
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.5 or recent:
             return max(self.start + 1, latest - self.rng.randint(0, 90))
         return self.rng.randint(self.start + 1, max(self.start + 1, latest))
 
@@ -671,6 +672,7 @@ class Generator:
             if len(seen) >= 3:
                 recognisable = ev.day
                 break
+        self.pending_scenarios = unit.scenarios
         unit.scenarios.append({
             "scenario_id": sid, "kind": kind, "subject_type": SCENARIO_SUBJECT[kind],
             "subject_id": subject, "first_event_date": _iso(days[0]),
@@ -702,9 +704,12 @@ class Generator:
 
         if unit.kind in ("family", "multi_generation") and kids:
             eligible = [k for k in kids if k.age_on(self.today) >= 2.5]
+            demo = "escalating_child_concern" not in self.demo
+            if demo:  # the first one is the demo: a school-age child, recently
+                eligible = [k for k in eligible if k.age_on(self.today) >= 6.5]
             if eligible and self._want("escalating_child_concern"):
                 child = rng.choice(eligible)
-                s = max(self._scenario_start(60), child.dob + 365)
+                s = max(self._scenario_start(60, recent=demo), child.dob + 365)
                 evs = [(child, Event(s, "CHILD_HOSP", rng.choice(("injury", "injury", "ed_attendance"))))]
                 d = s + rng.randint(4, 14)
                 if child.age_on(s) >= 4.5:
@@ -720,14 +725,15 @@ class Generator:
                     d += rng.randint(1, 10)
                     evs.append((child, Event(d, "CSC", "referral")))
                 self._new_scenario(unit, "escalating_child_concern", child.pid, evs)
-                if "escalating_child_concern" not in self.demo:
+                if ("escalating_child_concern" not in self.demo and child.age_on(s) >= 6
+                        and s >= self.today - 150):
                     self.demo["escalating_child_concern"] = self._demo(child, "escalating_child_concern")
                 return
             school_kids = [k for k in kids if k.age_on(self.today) >= 5]
             if len(adults) >= 2 and school_kids and self._want("domestic_abuse"):
                 victim = next((a for a in adults if a.gender == "F"), adults[0])
                 suspect = next(a for a in adults if a is not victim)
-                s = self._scenario_start(125)
+                s = self._scenario_start(125, recent="domestic_abuse" not in self.demo)
                 evs = []
                 d = s
                 for i in range(rng.randint(2, 4)):
@@ -743,7 +749,7 @@ class Generator:
                         if k.age_on(day) >= 4.5:
                             evs.append((k, Event(day, school(k, day), "attendance_concern")))
                 self._new_scenario(unit, "domestic_abuse", hid, evs)
-                if "domestic_abuse" not in self.demo:
+                if "domestic_abuse" not in self.demo and s >= self.today - 200:
                     self.demo["domestic_abuse"] = self._demo(victim, "domestic_abuse", hid)
                 return
             if len(kids) >= 3 and self._want("decoy_busy_family"):
@@ -776,7 +782,7 @@ class Generator:
             elders = [p for p in residents if p.age_on(self.today) >= 75]
             if elders and self._want("adult_at_risk"):
                 elder = rng.choice(elders)
-                s = self._scenario_start(70)
+                s = self._scenario_start(70, recent="adult_at_risk" not in self.demo)
                 evs = [(elder, Event(s, "CITY_ED", "fall"))]
                 d = s + rng.randint(5, 20)
                 evs.append((elder, Event(d, "FIRE", "safe_and_well_visit")))
@@ -787,12 +793,14 @@ class Generator:
                 if rng.random() < 0.5:
                     evs.append((elder, Event(d + rng.randint(3, 10), "ASC", "assessment")))
                 self._new_scenario(unit, "adult_at_risk", elder.pid, evs)
-                if "adult_at_risk" not in self.demo:
+                if "adult_at_risk" not in self.demo and s >= self.today - 150:
                     self.demo["adult_at_risk"] = self._demo(elder, "adult_at_risk")
 
     def _demo(self, p: Person, kind: str, hid: str = "") -> dict:
+        sc = [s for s in self.pending_scenarios if s["kind"] == kind][-1]
         return {
-            "scenario_id": f"S{self.n_scenarios:05d}", "person_id": p.pid,
+            "scenario_id": sc["scenario_id"], "kind": kind, "first_event_date": sc["first_event_date"],
+            "window_start": sc["window_start"], "window_end": sc["window_end"], "person_id": p.pid,
             "household_id": hid or p.households[-1][0], "first_name": p.first,
             "last_name": p.surname_on(self.today), "date_of_birth": _iso(p.dob),
             "address": p.address_on(self.today).text(), "postcode": p.address_on(self.today).postcode,
@@ -849,7 +857,10 @@ class Generator:
             flags["duplicate_record"] = True
         # drop flags that cannot apply to this person, so the record says what really happened
         dob = date.fromordinal(p.dob)
-        if "dob_day_month_swap" in flags and not (dob.day <= 12 and dob.month != dob.day):
+        if "dob_day_month_swap" in flags and not (
+            dob.day <= 12 and dob.month != dob.day and date(dob.year, dob.day, dob.month) <= self.today_date
+        ):
+            # a system would refuse an impossible or future date, so such a slip never survives
             del flags["dob_day_month_swap"]
         if "nickname" in flags and not p.nickname:
             del flags["nickname"]

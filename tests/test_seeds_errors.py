@@ -38,7 +38,7 @@ def _eligible(kind: str, person: dict[str, str], flags: set[str]) -> bool:
     if kind in ("dob_year_off", "dob_day_month_swap") and "dob_missing" in flags:
         return False
     if kind == "dob_day_month_swap":
-        return dob.day <= 12 and dob.day != dob.month
+        return dob.day <= 12 and dob.day != dob.month and date(dob.year, dob.day, dob.month) <= TODAY
     if kind == "nickname":
         return bool(person["known_as"])
     if kind == "middle_folded":
