@@ -33,9 +33,9 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("date_of_birth", ("else", "year within 1", "partial date agrees", "one digit differs",
                                  "day/month swapped", "exact")),
     Comparison("gender", ("else", "exact")),
-    Comparison("postcode", ("else", "outward code", "sector (UK) / one edit (other)", "exact")),
-    Comparison("address", ("else", "token set >= 0.70", "same house number, token set >= 0.85",
-                           "exact")),
+    Comparison("location", ("else", "same outward code", "near postcode or similar address",
+                            "same postcode", "same postcode, similar address",
+                            "same address, postcode differs or missing", "same address and postcode")),
 )
 FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
 
@@ -163,28 +163,29 @@ def compare_gender(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return lvl
 
 
-def compare_postcode(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Address and postcode as ONE comparison: they describe the same place, so scoring
+    them as independent fields would count co-residence twice (households share both)."""
     C = p.cols
     ci, cj = C["pc"][i], C["pc"][j]
     vi, vj = C["pc_valid"][i], C["pc_valid"][j]
+    ai, aj = C["addr"][i], C["addr"][j]
     lvl = np.zeros(i.size, dtype=np.int8)
     uk = vi & vj
-    lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1
-    lvl[uk & (C["pc_sector"][i] == C["pc_sector"][j])] = 2
-    # Not both UK: plain string comparison, one edit apart is the near level.
+    pc_near = np.zeros(i.size, dtype=bool)
+    pc_near |= uk & (C["pc_sector"][i] == C["pc_sector"][j])
+    # Not both UK (FEBRL's Australian codes): plain strings, one edit apart is "near".
     other = np.flatnonzero(~uk & (ci >= 0) & (cj >= 0) & (ci != cj))
     if other.size:
         dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], Levenshtein.distance)
-        lvl[other[dist <= 1]] = 2
-    lvl[(ci == cj) & (ci >= 0)] = 3
-    lvl[(ci < 0) | (cj < 0)] = -1
-    return lvl
-
-
-def compare_address(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    C = p.cols
-    ai, aj = C["addr"][i], C["addr"][j]
-    lvl = np.zeros(i.size, dtype=np.int8)
+        pc_near[other[dist <= 1]] = True
+    pc_same = (ci == cj) & (ci >= 0)
+    pc_clash = (ci >= 0) & (cj >= 0) & ~pc_same & ~pc_near
+    lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1
+    lvl[pc_near] = 2
+    # Address similarity (distinct address pairs only).
+    near_addr = np.zeros(i.size, dtype=bool)
+    sim_addr = np.zeros(i.size, dtype=bool)
     m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj))
     if m.size:
         ts = pair_similarity(ai[m], aj[m], p.uniques["addr"], fuzz.token_set_ratio) / 100.0
@@ -193,12 +194,15 @@ def compare_address(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         house_same = (hi == hj) & (hi >= 0)
         flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
         house_clash = (hi >= 0) & (hj >= 0) & (hi != hj)
-        l = np.zeros(m.size, dtype=np.int8)
-        l[(ts >= 0.70) & ~house_clash] = 1
-        l[house_same & (ts >= 0.85) & ~flat_clash] = 2
-        lvl[m] = l
-    lvl[(ai == aj) & (ai >= 0)] = 3
-    lvl[(ai < 0) | (aj < 0)] = -1
+        sim_addr[m] = (ts >= 0.70) & ~house_clash
+        near_addr[m] = house_same & (ts >= 0.85) & ~flat_clash
+    same_addr = near_addr | ((ai == aj) & (ai >= 0))
+    lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
+    lvl[pc_same] = 3
+    lvl[pc_same & sim_addr] = 4
+    lvl[same_addr & ~pc_same] = 5
+    lvl[same_addr & pc_same] = 6
+    lvl[((ai < 0) & (ci < 0)) | ((aj < 0) & (cj < 0))] = -1
     return lvl
 
 
@@ -212,8 +216,7 @@ def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     out[:, 1] = compare_last_name(p, i, j, swapped)
     out[:, 2] = compare_dob(p, i, j)
     out[:, 3] = compare_gender(p, i, j)
-    out[:, 4] = compare_postcode(p, i, j)
-    out[:, 5] = compare_address(p, i, j)
+    out[:, 4] = compare_location(p, i, j)
     return out
 
 

@@ -39,11 +39,13 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
     terms = [{"field": "prior", "level": None, "label": "prior (match rate)", "weight": model.prior_weight,
               "m": None, "u": None, "tf_adjustment": 0.0, "values": None}]
     raw = {"first_name": "first", "last_name": "last", "date_of_birth": "dob", "gender": None,
-           "postcode": "pc", "address": "addr"}
+           "location": None}
     for k, c in enumerate(CMP.COMPARISONS):
         lv = int(gam[0, k])
         col = raw[c.name]
-        if col is None:
+        if c.name == "location":
+            vals = [" ".join(x for x in (prepared.text("addr", r), prepared.text("pc", r)) if x) for r in (i, j)]
+        elif col is None:
             g = {0: "M", 1: "F", 2: "X"}
             vals = [g.get(int(prepared.cols["gender"][x]), "") for x in (i, j)]
         else:

