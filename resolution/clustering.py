@@ -94,11 +94,14 @@ def cluster(
     dob: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     cannot_link: tuple[np.ndarray, np.ndarray] | None = None,
     must_link: tuple[np.ndarray, np.ndarray] | None = None,
+    labels: np.ndarray | None = None,
 ) -> np.ndarray:
     """Entity label per record (the smallest record index of its cluster).
 
     ``dob`` = (year, month, day) arrays per record (0 = unknown) for the date-of-birth
-    guard; ``cannot_link`` / ``must_link`` = arrays of record-index pairs.
+    guard; ``cannot_link`` / ``must_link`` = arrays of record-index pairs. ``labels``:
+    connected components of the linked pairs (+ must-links) computed elsewhere (e.g. by
+    GDS weakly connected components in the graph); by default they are computed here.
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
@@ -109,7 +112,10 @@ def cluster(
         ml, mr = (np.asarray(x, dtype=np.int64) for x in must_link)
         el, er = np.r_[el, ml], np.r_[er, mr]
         ew = np.r_[ew, np.full(ml.size, np.inf)]
-    labels = components(n, el, er)
+    if labels is None:
+        labels = components(n, el, er)
+    else:
+        labels = np.asarray(labels, dtype=np.int64)
 
     # Which components need the guard?
     suspect = np.zeros(labels.max(initial=-1) + 1, dtype=bool)
