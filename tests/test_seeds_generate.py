@@ -177,3 +177,21 @@ def test_population_has_the_hard_cases(dataset: Path) -> None:
     addresses = _rows(dataset / "truth" / "household_addresses.csv")
     kinds = Counter(a["address_kind"] for a in addresses)
     assert kinds["care_home"] >= 20 and kinds["hostel"] >= 10 and kinds["flat_in_block"] >= 10
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    digests = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}"
+        code = (
+            "from datetime import date; from aim.seeds.generate import generate; "
+            f"generate(1500, 4, {str(out)!r}, date(2026, 11, 1), 730)"
+        )
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        digests.append(_digests(out))
+    assert digests[0] == digests[1]
