@@ -1,0 +1,30 @@
+// Create or update alerts found by the rules: one Alert per (rule, subject), keyed by a
+// stable alert_id; new evidence is added, never duplicated; a status change made by the
+// engine (raised, re-opened on new evidence) is recorded as an AlertTransition.
+UNWIND $alerts AS row
+MERGE (a:Alert {alert_id: row.alert_id})
+  ON CREATE SET a.rule = row.rule, a.subject_type = row.subject_type, a.subject_id = row.subject_id,
+                a.first_raised = row.as_of, a.created_at = datetime()
+SET a.status = row.status, a.title = row.title, a.score = row.score, a.rag = row.rag,
+    a.summary = row.summary, a.explanation = row.explanation, a.last_updated = row.as_of,
+    a.updated_at = datetime()
+WITH a, row
+OPTIONAL MATCH (p:Person {person_id: row.subject_id}) WHERE row.subject_type = 'person'
+OPTIONAL MATCH (h:Household {household_id: row.subject_id}) WHERE row.subject_type = 'household'
+FOREACH (subject IN [x IN [p, h] WHERE x IS NOT NULL] | MERGE (a)-[:CONCERNS]->(subject))
+WITH a, row
+CALL (a, row) {
+  UNWIND row.events AS ev
+  MATCH (e:Event {source: ev.source, event_id: ev.event_id})
+  MERGE (a)-[:EVIDENCE]->(e)
+}
+CALL (a) {
+  MATCH (a)-[:EVIDENCE]->(e:Event)
+  RETURN count(e) AS evidence_count
+}
+SET a.evidence_count = evidence_count
+WITH a, row
+WHERE row.transition IS NOT NULL
+CREATE (a)-[:HAS_TRANSITION]->(:AlertTransition {
+  alert_id: a.alert_id, from: row.transition.from, to: row.transition.to,
+  by: row.transition.by, at: datetime(), reason: row.transition.reason})

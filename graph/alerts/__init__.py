@@ -1,0 +1,13 @@
+"""Event recognition and alerts (issue 6): rules as data compiled to parameterised Cypher,
+scoring and RAG, the alert lifecycle, the watch list, full and incremental runs, and
+evaluation against the seeds' scenario labels. See docs/alerts.md.
+
+Public API (import from the submodules):
+
+- ``aim.graph.alerts.engine``: ``run_all``, ``evaluate_subjects``, ``detect``
+- ``aim.graph.alerts.lifecycle``: ``transition``, ``acknowledge``, ``dismiss``, ``refer``,
+  ``add_to_watch_list``, ``get_alert``, ``list_alerts``, ``alert_history``
+- ``aim.graph.alerts.watchlist``: ``watch``, ``unwatch``, ``watch_list``
+- ``aim.graph.alerts.rules``: ``load_rules``, ``RuleSet``, ``Rule``
+- ``aim.graph.alerts.evaluate``: ``evaluate``, ``backtest``, ``persons_from_truth``
+"""

@@ -1,0 +1,191 @@
+"""``aim alerts ...``: run the rules, work the alert lifecycle and watch list, evaluate."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+alerts_app = typer.Typer(help="Event recognition and alerts (rules, RAG, lifecycle, watch list).",
+                         no_args_is_help=True)
+
+TodayOpt = Annotated[Optional[str], typer.Option("--today", help="Evaluate as of this date (YYYY-MM-DD) "
+                                                  "[AIM_TODAY or the calendar date]")]
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--today {value!r} is not a YYYY-MM-DD date") from exc
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _fail(message: str) -> None:
+    _console().print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+@alerts_app.command("run")
+def run_cmd(
+    today: TodayOpt = None,
+    rule: Annotated[Optional[list[str]], typer.Option("--rule", help="Only these rule ids")] = None,
+    rules_file: Annotated[Optional[Path], typer.Option("--rules", exists=True, help="Rule set YAML")] = None,
+) -> None:
+    """Evaluate every rule for every subject with recent activity; create/update alerts."""
+    from .engine import run_all
+    from .rules import RuleError, load_rules
+
+    try:
+        report = run_all(_today(today), rules=load_rules(rules_file), rule_ids=rule)
+    except RuleError as exc:
+        _fail(str(exc))
+    console = _console()
+    console.print(f"Alerts as of {report.today}: {report.findings:,} subjects meet a rule — "
+                  f"{report.created:,} new, {report.updated:,} updated, {report.reopened:,} re-opened, "
+                  f"{report.unchanged:,} unchanged ({report.seconds:.1f} s)")
+    for rule_id, n in sorted(report.per_rule.items()):
+        console.print(f"  {rule_id:<22} {n:>7,}")
+    if report.rag:
+        console.print("  " + ", ".join(f"{k} {v:,}" for k, v in sorted(report.rag.items())))
+
+
+@alerts_app.command("list")
+def list_cmd(
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="new, acknowledged, watch_list, "
+                                                         "referred, dismissed")] = None,
+    limit: int = typer.Option(30, "--limit"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Alerts, highest score first."""
+    from rich.table import Table
+
+    from .lifecycle import list_alerts
+
+    alerts = list_alerts(status or None, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(alerts, default=str, indent=2))
+        return
+    table = Table("alert", "RAG", "score", "status", "subject", "summary")
+    for a in alerts:
+        table.add_row(a["alert_id"], a["rag"], f"{a['score']:.0f}", a["status"],
+                      f"{a['subject_type']} {a['subject_id']}", a["summary"])
+    _console().print(table)
+
+
+@alerts_app.command("show")
+def show_cmd(alert_id: str) -> None:
+    """One alert: explanation, evidence and history."""
+    from .lifecycle import alert_history, get_alert
+
+    alert = get_alert(alert_id)
+    if alert is None:
+        _fail(f"no alert {alert_id}")
+    alert["history"] = alert_history(alert_id)
+    typer.echo(json.dumps(alert, default=str, indent=2))
+
+
+def _transition(alert_id: str, to: str, by: str, reason: str | None, **kwargs) -> None:
+    from .lifecycle import LifecycleError, transition
+
+    try:
+        result = transition(alert_id, to, by, reason, **kwargs)
+    except LifecycleError as exc:
+        _fail(str(exc))
+    _console().print(f"{alert_id}: {result['from']} -> {result['to']}")
+
+
+By = Annotated[str, typer.Option("--by", help="Who makes the change")]
+
+
+@alerts_app.command("ack")
+def ack_cmd(alert_id: str, by: By, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
+    """Acknowledge a new alert."""
+    _transition(alert_id, "acknowledged", by, reason)
+
+
+@alerts_app.command("dismiss")
+def dismiss_cmd(alert_id: str, by: By, reason: str = typer.Option(..., "--reason")) -> None:
+    """Dismiss an alert (a reason is required); it re-opens only on new evidence."""
+    _transition(alert_id, "dismissed", by, reason)
+
+
+@alerts_app.command("refer")
+def refer_cmd(alert_id: str, by: By, reason: Optional[str] = typer.Option(None, "--reason")) -> None:
+    """Mark an alert as referred to the MASH."""
+    _transition(alert_id, "referred", by, reason)
+
+
+@alerts_app.command("watch")
+def watch_cmd(
+    alert_id: str, by: By, reason: str = typer.Option(..., "--reason"),
+    owner: Optional[str] = typer.Option(None, "--owner", help="[--by]"),
+    review: Optional[str] = typer.Option(None, "--review", help="Review date YYYY-MM-DD [in 28 days]"),
+    today: TodayOpt = None,
+) -> None:
+    """Move an alert to the watch list, putting its subject on the watch list."""
+    _transition(alert_id, "watch_list", by, reason, owner=owner, review_date=_today(review), today=_today(today))
+
+
+@alerts_app.command("watchlist")
+def watchlist_cmd(today: TodayOpt = None, due: bool = typer.Option(False, "--due", help="Only reviews due"),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+    """The watch list with each subject's new activity."""
+    from rich.table import Table
+
+    from .watchlist import watch_list
+
+    entries = watch_list(_today(today), due_only=due)
+    if as_json:
+        typer.echo(json.dumps(entries, default=str, indent=2))
+        return
+    table = Table("watch", "subject", "owner", "review", "new activity", "reason")
+    for e in entries:
+        table.add_row(e["watch_id"], f"{e['subject_type']} {e['subject_id']}", e["owner"],
+                      f"{e['review_date']}{' (due)' if e['due'] else ''}", str(len(e["activity"])), e["reason"])
+    _console().print(table)
+
+
+@alerts_app.command("evaluate")
+def evaluate_cmd(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Output of `aim seed generate`")],
+    today: TodayOpt = None,
+    rules_file: Annotated[Optional[Path], typer.Option("--rules", exists=True, help="Rule set YAML")] = None,
+    truth_persons: bool = typer.Option(False, "--truth-persons",
+                                       help="First write Persons/Households from the seeds truth "
+                                            "(measures the rules apart from resolution)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Recall and precision per scenario kind, and days to alert, by replaying the rules."""
+    from .evaluate import evaluate, persons_from_truth
+    from .rules import load_rules
+
+    console = _console()
+    if truth_persons:
+        counts = persons_from_truth(directory)
+        console.print(f"Persons from truth: {counts}")
+    result = evaluate(directory, _today(today), rules=load_rules(rules_file))
+    if as_json:
+        typer.echo(json.dumps(result, default=str, indent=2))
+        return
+    for kind, figures in result["kinds"].items():
+        shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
+        console.print(f"{kind:<26} {shown}")
+    console.print("overall: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                          for k, v in result["overall"].items()))
+    for rule_id, figures in result["rules"].items():
+        console.print(f"  {rule_id:<22} {figures}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(alerts_app, name="alerts")

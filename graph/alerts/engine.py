@@ -1,0 +1,305 @@
+"""Running the rules: all subjects (``run_all``) or only the affected ones
+(``evaluate_subjects``), and applying what they find to the alerts in the graph.
+
+One Alert exists per (rule, subject): its ``alert_id`` is derived from both, so a rule
+that keeps firing updates that alert (new evidence is added, score and summary refreshed)
+instead of raising a second one. A dismissed or referred alert is re-opened (status
+``new``) only when the rule fires on evidence it has not seen before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+
+from aim import cypher
+from aim.graph.db import get_driver
+from aim.settings import Settings, get_settings
+
+from . import scoring
+from .rules import Rule, RuleSet, Scope, load_rules
+
+OPEN = ("new", "acknowledged", "watch_list")
+CLOSED = ("referred", "dismissed")
+SYSTEM = "system"
+WRITE_BATCH = 500
+
+
+def default_today() -> date:
+    """``AIM_TODAY`` (YYYY-MM-DD) when set, else the calendar date."""
+    given = os.environ.get("AIM_TODAY")
+    return date.fromisoformat(given) if given else date.today()
+
+
+def alert_id_for(rule_id: str, subject_type: str, subject_id: str) -> str:
+    """The stable id of the one alert a rule keeps about a subject."""
+    digest = hashlib.sha1(f"{rule_id}|{subject_type}|{subject_id}".encode()).hexdigest()
+    return f"AL-{digest[:16]}"
+
+
+@dataclass
+class Finding:
+    """A rule firing for one subject as of one date, with the events that made it fire."""
+
+    rule: Rule
+    subject_type: str
+    subject_id: str
+    as_of: date
+    evidence: list[dict]
+    organisations: list[str]
+    metrics: dict[str, Any]
+    score: float = 0.0
+    rag: str = "Green"
+    summary: str = ""
+
+    @property
+    def alert_id(self) -> str:
+        return alert_id_for(self.rule.id, self.subject_type, self.subject_id)
+
+    @property
+    def event_keys(self) -> set[str]:
+        return {f"{e['source']}|{e['event_id']}" for e in self.evidence}
+
+
+@dataclass
+class RunReport:
+    today: date | None = None
+    findings: int = 0
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+    per_rule: Counter = field(default_factory=Counter)
+    rag: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    alert_ids: list[str] = field(default_factory=list)
+
+
+def _to_date(value: Any) -> date:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _finding(rule: Rule, rules: RuleSet, row: dict) -> Finding:
+    evidence = [
+        {k: (_to_date(v) if k == "date" else v) for k, v in e.items()} for e in row["evidence"]
+    ]
+    found = Finding(
+        rule=rule,
+        subject_type=row.get("subject_type") or rule.subject,
+        subject_id=row["subject_id"],
+        as_of=_to_date(row["as_of"]),
+        evidence=evidence,
+        organisations=list(row["organisations"]),
+        metrics=dict(row["metrics"]),
+    )
+    found.score = scoring.score(rule, found.metrics)
+    found.rag = rules.rag(found.score)
+    found.summary = scoring.summary(rule, found.metrics, evidence)
+    return found
+
+
+def _run_rule(runner, rule: Rule, rules: RuleSet, today: date, scope: Scope,
+              subject_ids: list[str] | None, since: date | None) -> list[Finding]:
+    params = rule.parameters(today, child_age=rules.child_age, scope=scope, subject_ids=subject_ids, since=since)
+    rows = runner(rule.query(scope), params)
+    return [_finding(rule, rules, row) for row in rows]
+
+
+def detect(
+    today: date | None = None,
+    *,
+    rules: RuleSet | None = None,
+    scope: Scope = "recent",
+    person_ids: list[str] | None = None,
+    household_ids: list[str] | None = None,
+    since: date | None = None,
+    driver: Driver | None = None,
+    settings: Settings | None = None,
+) -> list[Finding]:
+    """What the rules find (read only). ``scope``: ``recent`` (everyone with activity in a
+    rule's window, as of ``today``), ``ids`` (only the given persons and households) or
+    ``history`` (every event date between ``since`` and ``today``, for evaluation)."""
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    rules = rules or load_rules()
+    today = today or default_today()
+
+    def runner(query: str, params: dict) -> list[dict]:
+        records, _, _ = driver.execute_query(query, params, database_=settings.neo4j_database,
+                                             routing_="r")
+        return [r.data() for r in records]
+
+    found: list[Finding] = []
+    for rule in rules.rules:
+        ids = _ids_for(rule, scope, person_ids, household_ids)
+        if ids is False or (rule.kind == "watched" and scope == "history"):
+            continue
+        found += _run_rule(runner, rule, rules, today, scope, ids, since)
+    return found
+
+
+def _ids_for(rule: Rule, scope: Scope, person_ids, household_ids):
+    """Subject ids to pass for a scope, or False when the rule has nothing to evaluate."""
+    if scope != "ids":
+        return None
+    if rule.subject == "person":
+        ids = list(person_ids or [])
+    elif rule.subject == "household":
+        ids = list(household_ids or [])
+    else:
+        ids = list(person_ids or []) + list(household_ids or [])
+    return ids or False
+
+
+def _organisation_names(tx_or_driver, database: str | None = None) -> dict[str, str]:
+    query = "MATCH (o:Organisation) RETURN o.code AS code, o.name AS name"
+    if isinstance(tx_or_driver, ManagedTransaction):
+        rows = tx_or_driver.run(query).data()
+    else:
+        rows = [r.data() for r in tx_or_driver.execute_query(query, database_=database)[0]]
+    return {r["code"]: r["name"] or r["code"] for r in rows}
+
+
+def _plan(findings: list[Finding], existing: dict[str, dict], rules: RuleSet, names: dict[str, str],
+          report: RunReport) -> list[dict]:
+    """Decide per finding: create, add new evidence, re-open, or leave alone."""
+    # one finding per alert: the latest as_of wins (history replays give several)
+    latest: dict[str, Finding] = {}
+    for f in findings:
+        if f.alert_id not in latest or f.as_of >= latest[f.alert_id].as_of:
+            latest[f.alert_id] = f
+    rows = []
+    for alert_id, f in latest.items():
+        report.findings += 1
+        report.per_rule[f.rule.id] += 1
+        state = existing.get(alert_id)
+        fresh = f.event_keys - set(state["evidence"]) if state else f.event_keys
+        transition = None
+        if state is None:
+            status = "new"
+            transition = {"from": None, "to": "new", "by": SYSTEM, "reason": f"raised: {f.summary}"}
+            report.created += 1
+        elif not fresh:
+            report.unchanged += 1
+            continue
+        elif state["status"] in CLOSED:
+            status = "new"
+            transition = {"from": state["status"], "to": "new", "by": SYSTEM,
+                          "reason": f"re-opened on {len(fresh)} new event(s): {f.summary}"}
+            report.reopened += 1
+        else:
+            status = state["status"]
+            report.updated += 1
+        report.rag[f.rag] += 1
+        report.alert_ids.append(alert_id)
+        rows.append({
+            "alert_id": alert_id, "rule": f.rule.id, "title": f.rule.title,
+            "subject_type": f.subject_type, "subject_id": f.subject_id, "as_of": f.as_of,
+            "status": status, "score": f.score, "rag": f.rag, "summary": f.summary,
+            "explanation": scoring.explanation(f.rule, rules, f.as_of, f.metrics, f.evidence, names,
+                                               f.score, f.summary),
+            "events": [{"source": e["source"], "event_id": e["event_id"]} for e in f.evidence],
+            "transition": transition,
+        })
+    return rows
+
+
+def _existing(tx: ManagedTransaction, alert_ids: list[str]) -> dict[str, dict]:
+    rows = tx.run(cypher.load("alerts/existing"), alert_ids=alert_ids).data()
+    return {r["alert_id"]: r for r in rows}
+
+
+def apply_findings(tx: ManagedTransaction, findings: list[Finding], rules: RuleSet, report: RunReport,
+                   names: dict[str, str] | None = None) -> None:
+    """Create, update or re-open the alerts for these findings inside one transaction."""
+    if not findings:
+        return
+    names = names if names is not None else _organisation_names(tx)
+    existing = _existing(tx, sorted({f.alert_id for f in findings}))
+    rows = _plan(findings, existing, rules, names, report)
+    if rows:
+        tx.run(cypher.load("alerts/write"), alerts=rows).consume()
+
+
+def run_all(
+    today: date | None = None,
+    *,
+    rules: RuleSet | None = None,
+    rule_ids: list[str] | None = None,
+    driver: Driver | None = None,
+    settings: Settings | None = None,
+) -> RunReport:
+    """Evaluate every rule for every subject with activity in the rule's window, as of
+    ``today``, and create/update/re-open alerts accordingly."""
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    rules = (rules or load_rules()).only(rule_ids)
+    today = today or default_today()
+    report = RunReport(today=today)
+    findings = detect(today, rules=rules, driver=driver, settings=settings)
+    names = _organisation_names(driver, settings.neo4j_database)
+    with driver.session(database=settings.neo4j_database) as session:
+        for start in range(0, len(findings), WRITE_BATCH):
+            chunk = findings[start:start + WRITE_BATCH]
+            session.execute_write(apply_findings, chunk, rules, report, names)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _households_of(tx: ManagedTransaction, person_ids: list[str], since: date) -> list[str]:
+    return tx.run(cypher.load("alerts/households_of"), person_ids=person_ids, since=since).value("household_id")
+
+
+def evaluate_subjects(
+    person_ids: list[str],
+    household_ids: list[str] | None = None,
+    today: date | None = None,
+    *,
+    rules: RuleSet | None = None,
+    driver: Driver | None = None,
+    settings: Settings | None = None,
+) -> RunReport:
+    """Incremental re-evaluation after records arrive or persons merge: every rule for
+    these persons and for their households (plus ``household_ids``), in one transaction.
+    Call it with the person ids that real-time resolution touched (the surviving id after
+    a merge). Unknown ids are ignored."""
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    rules = rules or load_rules()
+    today = today or default_today()
+    report = RunReport(today=today)
+    person_ids = sorted(set(person_ids or []))
+    lookback = max(r.lookback for r in rules.rules)
+
+    def work(tx: ManagedTransaction) -> None:
+        from datetime import timedelta
+
+        households = set(household_ids or [])
+        if person_ids:
+            households |= set(_households_of(tx, person_ids, today - timedelta(days=lookback)))
+        hh = sorted(households)
+
+        def runner(query: str, params: dict) -> list[dict]:
+            return tx.run(query, params).data()
+
+        findings: list[Finding] = []
+        for rule in rules.rules:
+            ids = _ids_for(rule, "ids", person_ids, hh)
+            if ids is False:
+                continue
+            findings += _run_rule(runner, rule, rules, today, "ids", ids, None)
+        apply_findings(tx, findings, rules, report)
+
+    with driver.session(database=settings.neo4j_database) as session:
+        session.execute_write(work)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,148 @@
+"""The alert lifecycle: new -> acknowledged -> watch list | referred to MASH | dismissed.
+
+Every change is an ``AlertTransition {from, to, by, at, reason}`` linked to the alert by
+``HAS_TRANSITION``. Dismissing needs a reason. Moving an alert to the watch list puts its
+subject on the watch list (owner, reason, review date). Closed alerts (referred,
+dismissed) are re-opened by the engine only when the rule fires on new evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from neo4j import Driver
+
+from aim import cypher
+from aim.graph.db import get_driver
+from aim.settings import Settings, get_settings
+
+from .engine import default_today
+from .rules import STATUSES
+
+# to -> statuses it may be reached from (by a person; the engine re-opens closed alerts)
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "acknowledged": ("new",),
+    "watch_list": ("new", "acknowledged"),
+    "referred": ("new", "acknowledged", "watch_list"),
+    "dismissed": ("new", "acknowledged", "watch_list"),
+}
+DEFAULT_REVIEW_DAYS = 28
+
+
+class LifecycleError(ValueError):
+    """A status change that is not allowed (unknown alert, wrong state, missing reason)."""
+
+
+def _native(value: Any) -> Any:
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _clean(alert: dict) -> dict:
+    out = {k: _native(v) for k, v in alert.items()}
+    if isinstance(out.get("explanation"), str):
+        out["explanation"] = json.loads(out["explanation"])
+    return out
+
+
+def transition(
+    alert_id: str,
+    to: str,
+    by: str,
+    reason: str | None = None,
+    *,
+    owner: str | None = None,
+    review_date: date | None = None,
+    today: date | None = None,
+    driver: Driver | None = None,
+    settings: Settings | None = None,
+) -> dict:
+    """Move an alert to status ``to`` as user ``by``; returns ``{alert_id, from, to}`` and,
+    for ``watch_list``, the watch entry. Raises ``LifecycleError`` when not allowed."""
+    if to not in ALLOWED_FROM:
+        raise LifecycleError(f"cannot move an alert to {to!r} (one of {', '.join(ALLOWED_FROM)})")
+    if not by or not by.strip():
+        raise LifecycleError("who made the change (`by`) is required")
+    if to == "dismissed" and not (reason and reason.strip()):
+        raise LifecycleError("dismissing an alert needs a reason")
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    today = today or default_today()
+
+    def work(tx):
+        row = tx.run(cypher.load("alerts/transition"), alert_id=alert_id, to=to, by=by, reason=reason,
+                     allowed_from=list(ALLOWED_FROM[to])).single()
+        if row is None:
+            current = tx.run("MATCH (a:Alert {alert_id: $id}) RETURN a.status AS status", id=alert_id).single()
+            if current is None:
+                raise LifecycleError(f"no alert {alert_id}")
+            raise LifecycleError(f"alert {alert_id} is {current['status']}; it cannot move to {to}")
+        result = {"alert_id": alert_id, "from": row["previous"], "to": to}
+        if to == "watch_list":
+            from .watchlist import _upsert
+
+            result["watch_entry"] = _upsert(
+                tx, row["subject_type"], row["subject_id"], owner=owner or by,
+                reason=reason or "from alert", review_date=review_date or today + timedelta(days=DEFAULT_REVIEW_DAYS),
+                by=by, since=today, alert_id=alert_id,
+            )
+        return result
+
+    with driver.session(database=settings.neo4j_database) as session:
+        return session.execute_write(work)
+
+
+def acknowledge(alert_id: str, by: str, **kwargs) -> dict:
+    return transition(alert_id, "acknowledged", by, kwargs.pop("reason", None), **kwargs)
+
+
+def refer(alert_id: str, by: str, reason: str | None = None, **kwargs) -> dict:
+    """Referred to the MASH."""
+    return transition(alert_id, "referred", by, reason, **kwargs)
+
+
+def dismiss(alert_id: str, by: str, reason: str, **kwargs) -> dict:
+    return transition(alert_id, "dismissed", by, reason, **kwargs)
+
+
+def add_to_watch_list(alert_id: str, by: str, reason: str, *, owner: str | None = None,
+                      review_date: date | None = None, **kwargs) -> dict:
+    return transition(alert_id, "watch_list", by, reason, owner=owner, review_date=review_date, **kwargs)
+
+
+def get_alert(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> dict | None:
+    """An alert's properties (explanation parsed from JSON) and its evidence events."""
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    records, _, _ = driver.execute_query(cypher.load("alerts/get"), alert_id=alert_id,
+                                         database_=settings.neo4j_database, routing_="r")
+    if not records:
+        return None
+    alert = _clean(records[0]["alert"])
+    alert["evidence"] = [{k: _native(v) for k, v in e.items()} for e in records[0]["evidence"]]
+    return alert
+
+
+def list_alerts(statuses: list[str] | None = None, subject_id: str | None = None, limit: int = 100, *,
+                driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+    """Alerts, highest score first; ``statuses`` defaults to every status."""
+    for status in statuses or []:
+        if status not in STATUSES:
+            raise LifecycleError(f"unknown status {status!r}")
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    records, _, _ = driver.execute_query(cypher.load("alerts/list"), statuses=statuses, subject_id=subject_id,
+                                         limit=limit, database_=settings.neo4j_database, routing_="r")
+    return [_clean(r["alert"]) for r in records]
+
+
+def alert_history(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+    """Every status change of an alert, oldest first: from, to, by, at, reason."""
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    records, _, _ = driver.execute_query(cypher.load("alerts/history"), alert_id=alert_id,
+                                         database_=settings.neo4j_database, routing_="r")
+    return [{k: _native(v) for k, v in r.data().items()} for r in records]
