@@ -535,13 +535,18 @@ class Generator:
             hid = self._hid()
             arrive = self.rng.randint(self.start - 400, self.today - 10)
             p.households.append([hid, max(self.start, arrive), 0])
-            p.addrs = [(min(p.dob, self.start), addr)] if arrive <= self.start else \
-                [(min(p.dob, self.start), self.new_house()), (arrive, addr)]
-            if arrive > self.start:
-                p.tags.append("moved")
             unit.people.append(p)
             unit.households.append((hid, [p]))
             unit.addr_periods.append((hid, addr, max(self.start, arrive), 0))
+            if arrive <= self.start:
+                p.addrs = [(min(p.dob, self.start), addr)]
+            else:  # moved in during the window from a home of their own
+                before, old_hid = self.new_house(), self._hid()
+                p.addrs = [(min(p.dob, self.start), before), (arrive, addr)]
+                p.households.insert(0, [old_hid, self.start, arrive])
+                p.tags.append("moved")
+                unit.households.append((old_hid, [p]))
+                unit.addr_periods.append((old_hid, before, self.start, arrive))
         return unit
 
     def unit_care_home(self) -> Unit:
