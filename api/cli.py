@@ -1,9 +1,148 @@
-"""Commands contributed to ``aim``."""
+"""Commands contributed to ``aim``: ``serve``, ``users`` and ``retention``."""
 
 from __future__ import annotations
 
+from typing import Annotated, Optional
+
 import typer
+
+users_app = typer.Typer(help="API users (stored in the graph, argon2-hashed passwords).", no_args_is_help=True)
+retention_app = typer.Typer(help="The retention policy for personal data.", no_args_is_help=True)
+
+
+def _backend():
+    from aim.api.settings import get_api_settings
+    from aim.graph.db import connect
+
+    settings = get_api_settings()
+    return connect(settings), settings
+
+
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface [AIM_API_HOST, 127.0.0.1]")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port [AIM_API_PORT, 8000]")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Serve the AIM HTTP API (OpenAPI at /api/v1/docs) with uvicorn."""
+    import uvicorn
+
+    from aim.api.settings import get_api_settings
+
+    settings = get_api_settings()
+    settings.signing_secret()
+    uvicorn.run(
+        "aim.api.app:create_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
+        workers=workers, log_level=log_level, proxy_headers=False, server_header=False,
+        limit_concurrency=512, timeout_keep_alive=5,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="partner | mash | analyst | dpo | admin")],
+    organisation: Annotated[Optional[str], typer.Option(help="Agency code (partners submit as it)")] = None,
+    full_name: Annotated[Optional[str], typer.Option(help="Display name")] = None,
+    password: Annotated[Optional[str], typer.Option(help="Taken from AIM_NEW_USER_PASSWORD or asked when absent",
+                                                    envvar="AIM_NEW_USER_PASSWORD")] = None,
+) -> None:
+    """Create a user."""
+    from aim.graph.users import UserError, create_user
+
+    if not password:
+        password = typer.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    driver, settings = _backend()
+    try:
+        user = create_user(driver, settings.neo4j_database, username, password, role, organisation, full_name)
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
+    typer.echo(f"created {user['username']} ({user['role']}{', ' + user['organisation'] if user['organisation'] else ''})")
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable a user: their tokens stop working within seconds."""
+    from aim.graph.users import UserError, set_disabled
+
+    driver, settings = _backend()
+    try:
+        set_disabled(driver, settings.neo4j_database, username, True)
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
+    typer.echo(f"disabled {username}")
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    from aim.graph.users import UserError, set_disabled
+
+    driver, settings = _backend()
+    try:
+        set_disabled(driver, settings.neo4j_database, username, False)
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
+    typer.echo(f"enabled {username}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from aim.graph.users import list_users
+
+    driver, settings = _backend()
+    try:
+        found = list_users(driver, settings.neo4j_database)
+    finally:
+        driver.close()
+    table = Table("username", "role", "organisation", "name", "disabled", "created")
+    for u in found:
+        table.add_row(u["username"], u["role"], u.get("organisation") or "", u.get("full_name") or "",
+                      "yes" if u.get("disabled") else "", (u.get("created_at") or "")[:19])
+    Console().print(table)
+
+
+@retention_app.command("apply")
+def retention_apply(
+    days: Annotated[Optional[int], typer.Option(help="Keep events this many days [AIM_RETENTION_EVENT_DAYS]")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed")] = False,
+) -> None:
+    """Remove events older than the policy and records left with nothing to justify them; log what went."""
+    import json
+    import getpass
+
+    from aim.api.services import retention
+    from aim.graph.audit import AuditContext
+
+    driver, settings = _backend()
+    days = days or settings.retention_event_days
+    try:
+        if dry_run:
+            result = retention.preview(driver, settings.neo4j_database, days)
+        else:
+            ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="dpo", organisation=None,
+                               method="CLI", endpoint="aim retention apply", purpose="retention policy")
+            result = retention.apply(driver, settings.neo4j_database, settings.home, days, ctx)
+    finally:
+        driver.close()
+    typer.echo(json.dumps(result, indent=2, default=str))
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the root ``aim`` app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+    app.add_typer(retention_app, name="retention")

@@ -1,0 +1,97 @@
+"""The AIM HTTP API: ``create_app(settings)`` builds the FastAPI application.
+
+Thin routers (``api/routes``) over services (``api/services``) over graph queries
+(``graph/``); authentication, need-to-know and the audit trail are dependencies, so that
+no route can forget them. Everything is versioned under ``/api/v1``.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
+from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from aim.api.routes import admin, analyst, auth, dpo, health, people, records
+from aim.api.security import TokenBucket, UserCache
+from aim.api.settings import ApiSettings, get_api_settings
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("aim.api")
+
+
+def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
+    settings = settings or get_api_settings()
+    settings.signing_secret()  # fail at start, not on the first request, if it cannot be had
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = app.state.driver is None
+        if own:
+            from aim.graph.db import connect
+
+            app.state.driver = connect(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.driver.close()
+                app.state.driver = None
+
+    app = FastAPI(
+        title="AIM API",
+        version="1.0.0",
+        description="Active Intervention Management: multi-agency safeguarding data, need-to-know access, "
+                    "every access audited.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.driver = driver
+    app.state.rate_limiter = TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    app.state.login_limiter = TokenBucket(settings.login_attempts_per_minute, settings.login_attempts_per_minute)
+    app.state.user_cache = UserCache(settings.user_cache_seconds)
+    from aim.api.services.partners import Jobs
+
+    app.state.jobs = Jobs()
+
+    for module in (health, auth, records, people, dpo, admin, analyst):
+        app.include_router(module.router, prefix=API_PREFIX)
+    from aim.api.routes import partners
+
+    for router in partners.routers():
+        app.include_router(router, prefix=API_PREFIX)
+
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+        allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type", "X-AIM-Purpose"],
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(ServiceUnavailable)
+    @app.exception_handler(SessionExpired)
+    @app.exception_handler(TransientError)
+    async def unavailable(request: Request, exc: Exception):
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse({"detail": "the database is unavailable; try again shortly"}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    return app

@@ -1,0 +1,57 @@
+"""API settings: the core ``aim.settings.Settings`` plus what the HTTP API needs.
+
+Everything comes from the environment (``AIM_*``). The JWT signing secret is
+``AIM_JWT_SECRET``; on a development machine without it, a random secret is generated
+once and kept in ``$AIM_HOME/jwt-secret`` (mode 600), never in the code.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from aim.settings import Settings
+
+
+class ApiSettings(Settings):
+    jwt_secret: SecretStr | None = Field(None, description="HS256 signing secret for access tokens")
+    jwt_issuer: str = "aim"
+    token_minutes: int = Field(30, ge=1, le=24 * 60, description="Access token lifetime")
+    cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default)")
+    rate_limit_per_minute: int = Field(600, ge=1, description="Requests per user per minute")
+    rate_limit_burst: int = Field(100, ge=1, description="Requests a user may make at once")
+    login_attempts_per_minute: int = Field(20, ge=1, description="Token requests per client address per minute")
+    max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted request body")
+    max_records_per_request: int = Field(1000, ge=1, le=10_000)
+    retention_event_days: int = Field(7 * 365, ge=1, description="Events older than this are removed")
+    user_cache_seconds: float = Field(5.0, ge=0, description="How long a user's enabled state is cached")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    def signing_secret(self) -> str:
+        if self.jwt_secret is not None and self.jwt_secret.get_secret_value():
+            return self.jwt_secret.get_secret_value()
+        return _local_secret(self.home)
+
+
+def _local_secret(home: Path) -> str:
+    path = Path(home) / "jwt-secret"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, secret.encode())
+    finally:
+        os.close(fd)
+    return secret
+
+
+@lru_cache
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

@@ -1,0 +1,7 @@
+// Candidate records for a person search: exact date of birth (and its day/month swap).
+MATCH (r:Record) WHERE r.date_of_birth IN $dobs
+WITH r LIMIT $limit
+OPTIONAL MATCH (p:Person)-[:HAS_RECORD]->(r)
+RETURN coalesce(p.person_id, 'rec:' + r.source + ':' + r.source_record_id) AS subject,
+       r.first_name AS first_name, r.last_name AS last_name, r.date_of_birth AS date_of_birth,
+       r.gender AS gender, 0.0 AS score

@@ -1,0 +1,293 @@
+"""Person search, person view and timeline queries over the graph.
+
+A *subject* is a resolved ``(:Person)`` (its ``person_id``) or, before resolution has
+reached it, one agency record on its own (``rec:<source>:<source_record_id>``). Every
+function takes a transaction, so that the API can write the audit entry in the same one.
+
+Search is fuzzy and ranked: candidates come from the ``record_names`` full-text index
+(Lucene fuzzy terms, with the given name expanded to its nickname equivalents) and from
+the date-of-birth index (with the day/month swap), then rapidfuzz ranks them using the
+resolution standardisers (normalised names, nicknames, phonetic keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from neo4j import ManagedTransaction
+from rapidfuzz.distance import JaroWinkler
+
+from aim import cypher
+from aim.resolution import standardise as S
+
+CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: str
+    person_id: str | None = None
+    source: str | None = None
+    record_id: str | None = None
+
+    def params(self) -> dict:
+        return {"person_id": self.person_id, "source": self.source, "record_id": self.record_id}
+
+
+def parse_subject(subject_id: str) -> Subject:
+    """``rec:WMP:123`` → an unresolved record; anything else is a person id."""
+    if subject_id.startswith("rec:"):
+        source, sep, record_id = subject_id[4:].partition(":")
+        if not sep or not source or not record_id:
+            raise ValueError("a record subject looks like rec:<source>:<source_record_id>")
+        return Subject(subject_id, source=source, record_id=record_id)
+    return Subject(subject_id, person_id=subject_id)
+
+
+def record_subject_id(source: str, source_record_id: str) -> str:
+    return f"rec:{source}:{source_record_id}"
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _fuzzy(token: str) -> str:
+    token = token.lower()
+    if len(token) <= 3:
+        return token
+    return f"{token}~1" if len(token) <= 5 else f"{token}~2"
+
+
+def lucene_query(first_name: str | None, last_name: str | None) -> str:
+    """A Lucene query over ``first_name``/``last_name`` built from normalised tokens only
+    (A-Z and digits), so no user text reaches Lucene's syntax."""
+    clauses = []
+    surnames = S.normalise_name(last_name).split()
+    firsts = S.normalise_name(first_name).split()
+    if surnames:
+        terms = " OR ".join(_fuzzy(t) for t in surnames)
+        clauses.append(f"last_name:({terms})^2")
+        clauses.append(f"first_name:({terms})^0.5")  # names given the wrong way round
+    if firsts:
+        given = firsts[0]
+        variants = {given} | set(S.nicknames().related(given))
+        variant_terms = [_fuzzy(given)] + sorted(v.lower() for v in variants if v != given and v.isalpha())[:20]
+        clauses.append(f"first_name:({' OR '.join(variant_terms)})")
+        clauses.append(f"last_name:({_fuzzy(given)})^0.5")
+    return " ".join(clauses)
+
+
+def _swap(d: date) -> date | None:
+    if d.day <= 12 and d.day != d.month:
+        try:
+            return date(d.year, d.day, d.month)
+        except ValueError:
+            return None
+    return None
+
+
+def _name_score(query: str, first: str | None, last: str | None, *, given: bool) -> float:
+    if not query:
+        return 0.0
+    value = S.first_name_key(first) if given else S.surname_key(last)
+    q = S.first_name_key(query) if given else S.surname_key(query)
+    if not value:
+        return 0.0
+    score = JaroWinkler.similarity(q, value)
+    if given and S.nickname_equivalent(q, value):
+        score = max(score, 0.95)
+    if S.phonetic_key(q) and S.phonetic_key(q) == S.phonetic_key(value):
+        score = max(score, 0.9)
+    return score
+
+
+def _dob_score(query: date | None, value: date | None) -> float:
+    if query is None or value is None:
+        return 0.0
+    if query == value:
+        return 1.0
+    if _swap(query) == value:
+        return 0.8
+    same = (query.year == value.year) + (query.month == value.month) + (query.day == value.day)
+    return {2: 0.6, 1: 0.2}.get(same, 0.0)
+
+
+def score_candidate(q: dict, cand: dict) -> float:
+    """0..1: weighted similarity of a record to the searched details (only given fields count)."""
+    weights, total = 0.0, 0.0
+    dob = cand.get("date_of_birth")
+    dob = dob.to_native() if hasattr(dob, "to_native") else dob
+    if q.get("first_name"):
+        straight = _name_score(q["first_name"], cand["first_name"], None, given=True)
+        crossed = _name_score(q["first_name"], None, cand["last_name"], given=False) * 0.9
+        total += 0.35 * max(straight, crossed)
+        weights += 0.35
+    if q.get("last_name"):
+        straight = _name_score(q["last_name"], None, cand["last_name"], given=False)
+        crossed = _name_score(q["last_name"], cand["first_name"], None, given=True) * 0.9
+        total += 0.35 * max(straight, crossed)
+        weights += 0.35
+    if q.get("date_of_birth"):
+        total += 0.25 * _dob_score(q["date_of_birth"], dob)
+        weights += 0.25
+    if q.get("gender") and q["gender"] != "U":
+        total += 0.05 * (1.0 if cand.get("gender") == q["gender"] else 0.0)
+        weights += 0.05
+    return total / weights if weights else 0.0
+
+
+def search(tx: ManagedTransaction, *, first_name: str | None = None, last_name: str | None = None,
+           date_of_birth: date | None = None, gender: str | None = None, limit: int = 20,
+           min_score: float = 0.55) -> list[dict]:
+    """Ranked subjects: ``{subject_id, score, first_name, last_name, date_of_birth, gender,
+    address, postcode, agencies}``."""
+    q = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth, "gender": gender}
+    candidates: list[dict] = []
+    lucene = lucene_query(first_name, last_name)
+    if lucene:
+        candidates += [dict(r) for r in tx.run(cypher.load("api/search_names"), lucene=lucene, limit=CANDIDATES)]
+    if date_of_birth:
+        dobs = [date_of_birth] + ([_swap(date_of_birth)] if _swap(date_of_birth) else [])
+        candidates += [dict(r) for r in tx.run(cypher.load("api/search_dob"), dobs=dobs, limit=CANDIDATES)]
+    best: dict[str, float] = {}
+    for cand in candidates:
+        score = score_candidate(q, cand)
+        if score > best.get(cand["subject"], -1):
+            best[cand["subject"]] = score
+    ranked = sorted((s for s in best.items() if s[1] >= min_score), key=lambda s: (-s[1], s[0]))[:limit]
+    if not ranked:
+        return []
+    subjects = [parse_subject(s) for s, _ in ranked]
+    rows = tx.run(cypher.load("api/subject_summaries"),
+                  subjects=[{"id": s.id, **s.params()} for s in subjects])
+    summaries = {r["subject"]: r for r in rows}
+    out = []
+    for subject_id, score in ranked:
+        row = summaries.get(subject_id)
+        if row is None:
+            continue
+        details = row["details"] or {}
+        dob = _native(details.get("date_of_birth"))
+        address = row["address"] or {}
+        out.append({
+            "subject_id": subject_id,
+            "score": round(score, 4),
+            "first_name": details.get("first_name"),
+            "last_name": details.get("last_name"),
+            "date_of_birth": dob,
+            "age": age(dob),
+            "gender": details.get("gender"),
+            "address": address.get("line") or details.get("address"),
+            "postcode": address.get("postcode") or details.get("postcode"),
+            "agencies": sorted(row["agencies"]),
+        })
+    return out
+
+
+def _native(value):
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def age(dob: date | None, today: date | None = None) -> int | None:
+    if dob is None:
+        return None
+    today = today or date.today()
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+# --------------------------------------------------------------------------- view
+
+
+def organisations(tx: ManagedTransaction) -> list[dict]:
+    return [dict(r["organisation"]) for r in tx.run(cypher.load("api/organisations"))]
+
+
+def person_records(tx: ManagedTransaction, subject: Subject) -> list[dict]:
+    rows = tx.run(cypher.load("api/person_records"), **subject.params())
+    out = []
+    for r in rows:
+        record = {k: _native(v) for k, v in dict(r["record"]).items()}
+        if record.get("last_seen") == date.min:
+            record["last_seen"] = None
+        latest = r["latest_event"]
+        out.append({
+            "record": record,
+            "organisation": r["organisation"],
+            "address": dict(r["address"]) if r["address"] else None,
+            "latest_event": {"date": _native(latest["date"]), "kind": latest["type"]} if latest else None,
+            "events": r["events"],
+        })
+    return out
+
+
+def person_view(tx: ManagedTransaction, subject: Subject) -> dict | None:
+    """For every partner organisation, its latest activity about the subject (or none),
+    with the service lead contact; plus the subject's details and records."""
+    records = person_records(tx, subject)
+    if not records:
+        return None
+    latest = records[0]["record"]
+    by_org: dict[str, dict] = {}
+    for item in records:
+        org = by_org.setdefault(item["organisation"], {"records": 0, "events": 0, "latest": None})
+        org["records"] += 1
+        org["events"] += item["events"]
+        event = item["latest_event"]
+        if event and (org["latest"] is None or event["date"] > org["latest"]["date"]):
+            org["latest"] = event
+    activity = []
+    for org in organisations(tx):
+        found = by_org.get(org["code"])
+        event = found["latest"] if found else None
+        activity.append({
+            "organisation": org["code"],
+            "name": org.get("name"),
+            "kind": org.get("kind"),
+            "known": found is not None,
+            "latest_activity_date": event["date"] if event else None,
+            "latest_activity_kind": event["kind"] if event else None,
+            "activity": "no activity reported" if event is None else "activity reported",
+            "events": found["events"] if found else 0,
+            "lead": {"name": org.get("lead_name"), "phone": org.get("lead_phone"), "email": org.get("lead_email")},
+        })
+    current = records[0]["address"] or {}
+    return {
+        "subject_id": subject.id,
+        "first_name": latest.get("first_name"),
+        "last_name": latest.get("last_name"),
+        "date_of_birth": latest.get("date_of_birth"),
+        "age": age(latest.get("date_of_birth")),
+        "gender": latest.get("gender"),
+        "address": current.get("line") or latest.get("address"),
+        "postcode": current.get("postcode") or latest.get("postcode"),
+        "activity": activity,
+        "records": [
+            {**item["record"], "organisation": item["organisation"], "events": item["events"]}
+            for item in records
+        ],
+    }
+
+
+def timeline(tx: ManagedTransaction, subject: Subject, *, since: date | None = None, until: date | None = None,
+             organisation: str | None = None, kind: str | None = None, skip: int = 0,
+             limit: int = 50) -> tuple[int, list[dict]]:
+    row = tx.run(cypher.load("api/person_timeline"), **subject.params(), since=since, until=until,
+                 organisation=organisation, kind=kind, skip=skip, limit=limit).single()
+    events = [{**dict(e), "date": _native(e["date"])} for e in row["events"]]
+    return row["total"], events
+
+
+def subject_record_ids(tx: ManagedTransaction, subject: Subject) -> list[str] | None:
+    """The record subject ids of a subject, or None when it does not exist."""
+    row = tx.run(cypher.load("api/subject_exists"), **subject.params()).single()
+    if not row or not row["records"]:
+        return None
+    return list(row["record_subjects"])
+
+
+def stats(tx: ManagedTransaction, since: date | None = None) -> list[dict]:
+    return [
+        {"organisation": r["organisation"], "records": r["records"], "events": [dict(e) for e in r["events"]]}
+        for r in tx.run(cypher.load("api/stats"), since=since)
+    ]
