@@ -11,6 +11,13 @@ from rich.console import Console
 console = Console()
 
 
+def _quiet_driver() -> None:
+    """Schema notifications (a label not created yet) are not news to the user."""
+    import logging
+
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+
 def resolve(
     train: Annotated[bool, typer.Option("--train", help="Retrain the model on the records (default: reuse the current one)")] = False,
     backend: Annotated[str, typer.Option(help="Connected components: auto (GDS when installed), gds, networkx, inprocess")] = "auto",
@@ -20,6 +27,7 @@ def resolve(
     """Resolve every record in the graph into persons (stable ids), SIMILAR pairs and households."""
     from aim.graph.resolve import resolve as run
 
+    _quiet_driver()
     say = (lambda m: None) if quiet else (lambda m: console.log(m))
     rep = run(train=train, backend=backend, households=households, progress=say)
     console.print(
@@ -41,6 +49,7 @@ def households(
     """Derive households from shared addresses over time (shared addresses form none)."""
     from aim.graph.households import HouseholdRules, derive_households
 
+    _quiet_driver()
     rep = derive_households(rules=HouseholdRules(max_persons, max_surnames, gap_days))
     console.print(rep)
 

@@ -1,0 +1,1 @@
+MATCH (h:Household) RETURN h.household_id AS household_id

@@ -1,0 +1,7 @@
+// As household_residence, for the given addresses only.
+UNWIND $keys AS key
+MATCH (a:Address {key: key})<-[l:LIVES_AT]-(:Record)<-[:HAS_RECORD]-(p:Person)
+WHERE a.line IS NOT NULL AND a.line <> ''
+RETURN a.key AS address, a.shared AS shared, a.shared_reason AS reason,
+       p.person_id AS person_id, p.last_name AS last_name,
+       toString(min(l.first_seen)) AS first_seen, toString(max(l.last_seen)) AS last_seen
