@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("aim-local-dev")
     neo4j_database: str = "neo4j"
     neo4j_version: str = "5.26.19"
+    apoc_version: str = "5.26.19"
+    gds_version: str = "2.13.9"
     neo4j_port: int = 7687
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "1g"

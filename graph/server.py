@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -71,7 +72,7 @@ class LocalNeo4j:
         self.home = settings.neo4j_home
         self.version = settings.neo4j_version
         self.lib = self.home / "lib" / self.version
-        self.plugins = self.home / "plugins"
+        self.plugins = self.home / "plugins" / f"apoc-{settings.apoc_version}-gds-{settings.gds_version}"
         self.conf_dir = self.home / "conf"
         self.data = self.home / "data"
         self.logs = self.home / "logs"
@@ -92,26 +93,30 @@ class LocalNeo4j:
         return self._require("java", "Install a JDK 17 or newer (Debian: apt-get install openjdk-17-jre-headless).")
 
     def install(self) -> None:
-        """Fetch the server jars once; later calls reuse them."""
-        marker = self.lib / ".complete"
-        if marker.exists():
+        """Fetch the server and plugin jars once; later calls reuse them."""
+        marker = self.plugins / ".complete"
+        if (self.lib / ".complete").exists() and marker.exists():
             return
         mvn = self._require("mvn", "Install Maven (Debian: apt-get install maven); it fetches Neo4j from Maven Central.")
         self.java()
-        self.lib.mkdir(parents=True, exist_ok=True)
         pom = resources.files("aim.graph").joinpath("neo4j/pom.xml")
-        with resources.as_file(pom) as pom_path:
+        with tempfile.TemporaryDirectory() as build:
+            # Maven writes beside the pom: build in a scratch copy, not in the package.
+            (Path(build) / "pom.xml").write_bytes(pom.read_bytes())
             cmd = [
-                mvn, "-q", "-B", "-f", str(pom_path),
+                mvn, "-q", "-B", "-f", str(Path(build) / "pom.xml"), "package",
                 f"-Dneo4j.version={self.version}",
-                "dependency:copy-dependencies",
-                f"-DoutputDirectory={self.lib}",
+                f"-Dapoc.version={self.settings.apoc_version}",
+                f"-Dgds.version={self.settings.gds_version}",
+                f"-Daim.lib={self.lib}",
+                f"-Daim.plugins={self.plugins}",
             ]
-            result = subprocess.run(cmd, capture_output=True, text=True)
+            result = subprocess.run(cmd, capture_output=True, text=True, cwd=build)
         if result.returncode != 0:
             raise Neo4jServerError(
                 "Maven could not fetch Neo4j from Maven Central:\n" + (result.stdout + result.stderr)[-3000:]
             )
+        (self.lib / ".complete").write_text(self.version)
         marker.write_text(self.version)
 
     # -- configuration ------------------------------------------------------------------
