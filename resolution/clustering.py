@@ -42,11 +42,14 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 
 class _DSU:
-    def __init__(self, nodes: Iterable[int], dob: dict[int, tuple[int, int, int]],
-                 cannot: dict[int, set[int]]):
+    """Union-find over the records of suspect components, with per-cluster anchors."""
+
+    def __init__(self, nodes: Iterable[int], dob_anchor: dict[int, tuple[int, int, int]],
+                 name_anchor: dict[int, str], cannot: dict[int, set[int]]):
         self.parent = {x: x for x in nodes}
         self.members = {x: {x} for x in self.parent}
-        self.dobs = {x: ({dob[x]} if x in dob else set()) for x in self.parent}
+        self.dobs = {x: ({dob_anchor[x]} if x in dob_anchor else set()) for x in self.parent}
+        self.names = {x: ({name_anchor[x]} if x in name_anchor else set()) for x in self.parent}
         self.cannot = cannot
 
     def find(self, x: int) -> int:
@@ -69,6 +72,10 @@ class _DSU:
             for db in self.dobs[b]:
                 if dob_conflict(*da, *db):
                     return True
+        for na in self.names[a]:
+            for nb in self.names[b]:
+                if names_differ(na, nb):
+                    return True
         return False
 
     def union(self, a: int, b: int, force: bool = False) -> bool:
@@ -82,7 +89,90 @@ class _DSU:
         self.parent[rb] = ra
         self.members[ra] |= self.members.pop(rb)
         self.dobs[ra] |= self.dobs.pop(rb)
+        self.names[ra] |= self.names.pop(rb)
         return True
+
+
+def names_differ(a: str, b: str) -> bool:
+    """Plainly different given names: not similar (Jaro-Winkler < 0.8), not an initial of
+    each other, not nickname / short-form equivalent."""
+    if a == b or not a or not b:
+        return False
+    if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
+        return False
+    from rapidfuzz.distance import JaroWinkler
+
+    from .standardise import nickname_equivalent
+
+    return JaroWinkler.normalized_similarity(a, b) < 0.8 and not nickname_equivalent(a, b)
+
+
+def _multi(labels: np.ndarray, idx: np.ndarray, code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Components (bool per label) holding more than one distinct code; sort order used."""
+    lab = labels[idx]
+    order = np.lexsort((code, lab))
+    lab_s, code_s = lab[order], code[order]
+    first = np.r_[True, lab_s[1:] != lab_s[:-1]]
+    comp_first = code_s[first][np.cumsum(first) - 1]
+    multi = np.zeros(size, dtype=bool)
+    np.logical_or.at(multi, lab_s, code_s != comp_first)
+    return multi, order
+
+
+def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+                        first: tuple[np.ndarray, list[str]] | None, min_support: int = 2):
+    """Find components that hold two *established* identities.
+
+    A date of birth (or given name) is anchored in a component when at least
+    ``min_support`` of its records agree with it (equal, or one digit / a day-month swap
+    away; for names: similar or a nickname). A component with two anchored dates that
+    confidently differ, or two anchored given names that plainly differ, is two people
+    glued together — a lone odd value is more likely a data-entry error and never splits.
+
+    Returns (dob anchor per record, name anchor per record, suspect flag per component).
+    """
+    size = int(labels.max(initial=-1)) + 1
+    suspect = np.zeros(size, dtype=bool)
+    dob_anchor: dict[int, tuple[int, int, int]] = {}
+    name_anchor: dict[int, str] = {}
+
+    def scan(idx, code, value_of, differ):
+        if idx.size == 0:
+            return {}
+        multi, order = _multi(labels, idx, code, size)
+        lab_s, code_s, idx_s = labels[idx][order], code[order], idx[order]
+        sel = multi[lab_s]
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for r, c, lb in zip(idx_s[sel].tolist(), code_s[sel].tolist(), lab_s[sel].tolist()):
+            groups.setdefault(lb, []).append((r, c))
+        anchors: dict[int, object] = {}
+        for lb, members in groups.items():
+            counts: dict[int, int] = {}
+            for _, c in members:
+                counts[c] = counts.get(c, 0) + 1
+            vals = {c: value_of(c) for c in counts}
+            support = {c: sum(n for c2, n in counts.items() if not differ(vals[c], vals[c2])) for c in counts}
+            strong = [c for c in counts if support[c] >= min_support]
+            if any(differ(vals[a], vals[b]) for k, a in enumerate(strong) for b in strong[k + 1:]):
+                suspect[lb] = True
+                strong_set = set(strong)
+                for r, c in members:
+                    if c in strong_set:
+                        anchors[r] = vals[c]
+        return anchors
+
+    if dob is not None:
+        y, m, d = (np.asarray(x, dtype=np.int64) for x in dob)
+        idx = np.flatnonzero((y > 0) & (m > 0) & (d > 0))
+        code = y[idx] * 10000 + m[idx] * 100 + d[idx]
+        dob_anchor = scan(idx, code, lambda c: (c // 10000, (c // 100) % 100, c % 100),
+                          lambda a, b: bool(dob_conflict(*a, *b)))
+    if first is not None:
+        codes, names = first
+        codes = np.asarray(codes, dtype=np.int64)
+        idx = np.flatnonzero(codes >= 0)
+        name_anchor = scan(idx, codes[idx], lambda c: names[c], names_differ)
+    return dob_anchor, name_anchor, suspect
 
 
 def cluster(
@@ -92,16 +182,16 @@ def cluster(
     weight: np.ndarray,
     threshold_weight: float,
     dob: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    first_names: tuple[np.ndarray, list[str]] | None = None,
     cannot_link: tuple[np.ndarray, np.ndarray] | None = None,
     must_link: tuple[np.ndarray, np.ndarray] | None = None,
-    labels: np.ndarray | None = None,
+    min_support: int = 2,
 ) -> np.ndarray:
     """Entity label per record (the smallest record index of its cluster).
 
-    ``dob`` = (year, month, day) arrays per record (0 = unknown) for the date-of-birth
-    guard; ``cannot_link`` / ``must_link`` = arrays of record-index pairs. ``labels``:
-    connected components of the linked pairs (+ must-links) computed elsewhere (e.g. by
-    GDS weakly connected components in the graph); by default they are computed here.
+    Guard inputs, all optional: ``dob`` = (year, month, day) arrays per record (0 =
+    unknown); ``first_names`` = (code per record, -1 = none; list of names by code);
+    ``cannot_link`` / ``must_link`` = arrays of record-index pairs.
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
@@ -112,12 +202,8 @@ def cluster(
         ml, mr = (np.asarray(x, dtype=np.int64) for x in must_link)
         el, er = np.r_[el, ml], np.r_[er, mr]
         ew = np.r_[ew, np.full(ml.size, np.inf)]
-    if labels is None:
-        labels = components(n, el, er)
-    else:
-        labels = np.asarray(labels, dtype=np.int64)
+    labels = components(n, el, er)
 
-    # Which components need the guard?
     suspect = np.zeros(labels.max(initial=-1) + 1, dtype=bool)
     cannot: dict[int, set[int]] = {}
     if cannot_link is not None and len(cannot_link[0]):
@@ -127,38 +213,15 @@ def cluster(
         for a, b in zip(ca[same].tolist(), cb[same].tolist()):
             cannot.setdefault(a, set()).add(b)
             cannot.setdefault(b, set()).add(a)
-    dob_of: dict[int, tuple[int, int, int]] = {}
-    if dob is not None:
-        y, m, d = (np.asarray(x, dtype=np.int64) for x in dob)
-        full = (y > 0) & (m > 0) & (d > 0)
-        # A component is suspect when its edges connect confidently different DOBs
-        # anywhere inside it: compare each full DOB with the component's first full DOB
-        # and with every edge partner (cheap necessary checks), then verify exactly below.
-        idx = np.flatnonzero(full)
-        if idx.size:
-            lab = labels[idx]
-            order = np.argsort(lab, kind="stable")
-            idx, lab = idx[order], lab[order]
-            first = np.r_[True, lab[1:] != lab[:-1]]
-            ref = idx[first][np.cumsum(first) - 1]
-            bad = dob_conflict(y[idx], m[idx], d[idx], y[ref], m[ref], d[ref])
-            # Two DOBs each one digit from the reference may still be two apart: any
-            # component with more than one distinct full DOB is checked exactly.
-            code = y[idx] * 10000 + m[idx] * 100 + d[idx]
-            multi = np.zeros(suspect.size, dtype=bool)
-            np.logical_or.at(multi, lab, code != code[first][np.cumsum(first) - 1])
-            suspect[lab[bad]] = True
-            suspect |= multi
+    dob_anchor, name_anchor, sus = anchored_identities(labels, dob, first_names, min_support)
+    suspect |= sus
     if not suspect.any():
         return _canonical(labels)
 
-    # Greedy re-clustering of suspect components.
+    # Greedy re-clustering of suspect components: strongest edges first, refusing merges
+    # that would bring a cannot-link pair or two conflicting anchors into one cluster.
     sus_nodes = np.flatnonzero(suspect[labels])
-    if dob is not None:
-        for x in sus_nodes.tolist():
-            if y[x] > 0 and m[x] > 0 and d[x] > 0:
-                dob_of[x] = (int(y[x]), int(m[x]), int(d[x]))
-    dsu = _DSU(sus_nodes.tolist(), dob_of, cannot)
+    dsu = _DSU(sus_nodes.tolist(), dob_anchor, name_anchor, cannot)
     es = suspect[labels[el]]
     sl, sr, sw = el[es], er[es], ew[es]
     order = np.lexsort((sr, sl, -sw))  # strongest first; deterministic ties

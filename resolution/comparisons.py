@@ -78,23 +78,56 @@ def _jw(p: Prepared, ci: np.ndarray, cj: np.ndarray, table: str) -> np.ndarray:
     return out
 
 
+def _name_tables(p: Prepared) -> dict:
+    """Per-name lookup tables (cached on the Prepared): initial, is-initial, and the
+    set of nickname-equivalent code pairs within this vocabulary (as int64 keys)."""
+    t = p.extra.get("name_tables")
+    if t is not None:
+        return t
+    names = p.uniques["name"]
+    n = len(names)
+    initial = np.array([ord(x[0]) if x else 0 for x in names] + [0], dtype=np.int32)
+    single = np.array([len(x) == 1 for x in names] + [False], dtype=bool)
+    # Nickname pairs among the given names present (both directions resolved by lookup).
+    first_codes = np.unique(p.cols["first"][p.cols["first"] >= 0])
+    code_of = {names[c]: int(c) for c in first_codes.tolist()}
+    nn = S.nicknames()
+    keys = []
+    for name, c in code_of.items():
+        for other in nn.related(name):
+            c2 = code_of.get(other)
+            if c2 is not None and c2 != c:
+                keys.append(min(c, c2) * (n + 1) + max(c, c2))
+        canon = nn.canonicals(name)
+        if canon:
+            for other in canon:
+                # names sharing a canonical form: BILL ~ WILL (both WILLIAM)
+                for sib in nn.related(other):
+                    c2 = code_of.get(sib)
+                    if c2 is not None and c2 != c and nn.equivalent(name, sib):
+                        keys.append(min(c, c2) * (n + 1) + max(c, c2))
+    t = {"initial": initial, "single": single, "nick": np.unique(np.array(keys, dtype=np.int64)), "n": n}
+    p.extra["name_tables"] = t
+    return t
+
+
 def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.ndarray) -> np.ndarray:
     fi, fj = p.cols["first"][i], p.cols["first"][j]
     lvl = np.zeros(i.size, dtype=np.int8)
-    jw = _jw(p, fi, fj, "name")
-    lvl[jw >= 0.80] = 1
-    names = p.uniques["name"]
-    diff = (fi >= 0) & (fj >= 0) & (fi != fj)
-    # An initial ("J") agrees with any name starting with that letter.
-    d_idx = np.flatnonzero(diff)
+    d_idx = np.flatnonzero((fi >= 0) & (fj >= 0) & (fi != fj))
     if d_idx.size:
-        init = pair_predicate(fi[d_idx], fj[d_idx], names,
-                              lambda x, y: (len(x) == 1 or len(y) == 1) and x[0] == y[0])
-        lvl[d_idx[init]] = np.maximum(lvl[d_idx[init]], 1)
-    lvl[jw >= 0.92] = 2
-    if d_idx.size:
-        nick = pair_predicate(fi[d_idx], fj[d_idx], names, S.nickname_equivalent)
-        lvl[d_idx[nick]] = 3
+        ua, ub, inv = _unique_pairs(fi[d_idx], fj[d_idx])
+        names = p.uniques["name"]
+        jw = process.cpdist([names[x] for x in ua.tolist()], [names[x] for x in ub.tolist()],
+                            scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32)
+        t = _name_tables(p)
+        init = (t["single"][ua] | t["single"][ub]) & (t["initial"][ua] == t["initial"][ub])
+        nick = np.isin(ua * (t["n"] + 1) + ub, t["nick"])
+        u_lvl = np.zeros(ua.size, dtype=np.int8)
+        u_lvl[(jw >= 0.80) | init] = 1
+        u_lvl[jw >= 0.92] = 2
+        u_lvl[nick] = 3
+        lvl[d_idx] = u_lvl[inv]
     lvl[swapped] = 3
     lvl[(fi == fj) & (fi >= 0)] = 4
     lvl[(fi < 0) | (fj < 0)] = -1
@@ -122,17 +155,36 @@ def compare_last_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nda
     return lvl
 
 
-def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Given name and surname transposed on one side (and the names are not the same)."""
+def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 0.9) -> np.ndarray:
+    """Given name and surname transposed on one side, allowing a typo in each
+    (Jaro-Winkler ≥ ``threshold`` crosswise), when the names do not agree as they stand."""
     fi, fj, li, lj = (p.cols["first"][i], p.cols["first"][j], p.cols["last"][i], p.cols["last"][j])
-    return (fi >= 0) & (li >= 0) & (fi == lj) & (li == fj) & (fi != li)
+    out = np.zeros(i.size, dtype=bool)
+    t = _name_tables(p)
+    ini = t["initial"]
+    # Cheap filter first: initials must agree crosswise.
+    cand = np.flatnonzero((fi >= 0) & (li >= 0) & (fj >= 0) & (lj >= 0) & (fi != fj) & (fi != li)
+                          & (ini[fi] == ini[lj]) & (ini[li] == ini[fj]))
+    if cand.size == 0:
+        return out
+    a = _jw(p, fi[cand], lj[cand], "name")
+    cand = cand[a >= threshold]
+    if cand.size:
+        b = _jw(p, li[cand], fj[cand], "name")
+        out[cand[b >= threshold]] = True
+    return out
 
 
-def _digits(y, m, d) -> np.ndarray:
-    """The 8 digits of YYYYMMDD as a (n, 8) array."""
-    v = y.astype(np.int64) * 10000 + m.astype(np.int64) * 100 + d.astype(np.int64)
-    pw = 10 ** np.arange(7, -1, -1, dtype=np.int64)
-    return (v[:, None] // pw) % 10
+def _ndigits_differ(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+    """How many of the ``width`` decimal digits of a and b differ (int32 arithmetic)."""
+    a = a.astype(np.int32)
+    b = b.astype(np.int32)
+    out = np.zeros(a.shape, dtype=np.int8)
+    for _ in range(width):
+        out += (a % 10) != (b % 10)
+        a //= 10
+        b //= 10
+    return out
 
 
 def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -147,7 +199,7 @@ def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     lvl[np.abs(yi.astype(np.int32) - yj) <= 1] = 1
     partial = ~both & (yi == yj) & ((mi == mj) | (mi == 0) | (mj == 0)) & ((di == dj) | (di == 0) | (dj == 0))
     lvl[partial] = 2
-    ndiff = (_digits(yi, mi, di) != _digits(yj, mj, dj)).sum(axis=1)
+    ndiff = _ndigits_differ(yi, yj, 4) + _ndigits_differ(mi, mj, 2) + _ndigits_differ(di, dj, 2)
     lvl[both & (ndiff == 1)] = 3
     swap = both & (yi == yj) & (di == mj) & (mi == dj) & (di != mi)
     lvl[swap] = 4
@@ -186,15 +238,18 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     # Address similarity (distinct address pairs only).
     near_addr = np.zeros(i.size, dtype=bool)
     sim_addr = np.zeros(i.size, dtype=bool)
-    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj))
+    hi_all, hj_all = C["house"][i], C["house"][j]
+    house_clash_all = (hi_all >= 0) & (hj_all >= 0) & (hi_all != hj_all)
+    # Different house numbers can never reach a level that needs the text similarity,
+    # so those (most random pairs) skip the fuzzy comparison altogether.
+    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj) & ~house_clash_all)
     if m.size:
         ts = pair_similarity(ai[m], aj[m], p.uniques["addr"], fuzz.token_set_ratio) / 100.0
-        hi, hj = C["house"][i[m]], C["house"][j[m]]
+        hi, hj = hi_all[m], hj_all[m]
         fi, fj = C["flat"][i[m]], C["flat"][j[m]]
         house_same = (hi == hj) & (hi >= 0)
         flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
-        house_clash = (hi >= 0) & (hj >= 0) & (hi != hj)
-        sim_addr[m] = (ts >= 0.70) & ~house_clash
+        sim_addr[m] = ts >= 0.70
         near_addr[m] = house_same & (ts >= 0.85) & ~flat_clash
     same_addr = near_addr | ((ai == aj) & (ai >= 0))
     lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
@@ -210,7 +265,7 @@ def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Comparison vectors: an ``(n_pairs, n_fields)`` int8 matrix of levels."""
     i = np.asarray(i, dtype=np.int64)
     j = np.asarray(j, dtype=np.int64)
-    swapped = names_swapped(p, i, j) | names_swapped(p, j, i)
+    swapped = names_swapped(p, i, j)
     out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
     out[:, 0] = compare_first_name(p, i, j, swapped)
     out[:, 1] = compare_last_name(p, i, j, swapped)

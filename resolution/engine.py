@@ -130,6 +130,11 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     total_pairs = p.n * (p.n - 1) / 2
     expected_matches = lam_cand * blocks.n_pairs
     lam = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
+    # Random pairs include a few true matches (a share λ of them): take their expected
+    # contribution out of u, u = (u_observed − λ·m) / (1 − λ). It matters for small data
+    # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
+    u = [np.maximum((uk - lam * mk) / (1 - lam), 0.25 / n_u) for uk, mk in zip(u, m)]
+    u = [uk / uk.sum() for uk in u]
     tf = tf_tables(p)
     names = p.uniques["name"]
     n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
@@ -184,11 +189,11 @@ class LinkResult:
         return [x for x in self.pairs() if x["decision"] == "review"]
 
 
-def twin_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray):
-    """Candidate pairs that look like twins: same full date of birth, both given names
-    present and plainly different (not similar, not a nickname, not swapped)."""
-    f, d = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["date_of_birth"]
-    sel = (gammas[:, f] == 0) & (gammas[:, d] == 5)
+def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray):
+    """Candidate pairs that are certainly two people: given names plainly different
+    (comparison level "else") and both sexes recorded and different."""
+    f, g = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["gender"]
+    sel = (gammas[:, f] == 0) & (gammas[:, g] == 0)
     return left[sel], right[sel]
 
 
@@ -233,13 +238,18 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     t = time.perf_counter()
     say("clustering")
     thr = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
-    cl_a, cl_b = twin_pairs(p, blocks.left, blocks.right, gammas) if guard else (np.empty(0, np.int64),) * 2
     ua, ub = _index_pairs(p, cannot_link)
+    if guard:
+        # Plainly different given names AND different recorded sex: never one person by a
+        # direct link (twins of different sex, a brother and sister with one birthday).
+        ta, tb = different_people(p, blocks.left, blocks.right, gammas)
+        ua, ub = np.r_[ua, ta], np.r_[ub, tb]
     ma, mb = _index_pairs(p, must_link)
     labels = cluster(
         p.n, blocks.left, blocks.right, w, thr,
         dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
-        cannot_link=(np.r_[cl_a, ua], np.r_[cl_b, ub]),
+        first_names=(p.cols["first"], p.uniques["name"]) if guard else None,
+        cannot_link=(ua, ub),
         must_link=(ma, mb),
     )
     timings["cluster"] = time.perf_counter() - t
