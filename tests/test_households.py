@@ -1,0 +1,105 @@
+"""Households from shared addresses over time, against the real Neo4j."""
+
+from __future__ import annotations
+
+import pytest
+
+from aim.graph.households import HouseholdRules, derive_households, refresh_for_persons
+from aim.graph.ingest import ingest_file
+from aim.graph.resolve import resolve
+from tests.factories import write_csv
+
+pytestmark = pytest.mark.neo4j
+
+FIRST = ["Ava", "Noah", "Amira", "Oliver", "Priya", "Jack", "Fatima", "Leo", "Grace", "Mohammed",
+         "Zofia", "Kwame", "Sean", "Mei", "Ivan", "Lucia"]
+SURNAMES = ["Smith", "Khan", "Jones", "Patel", "Williams", "Ahmed", "Brown", "Nowak", "Taylor", "Begum",
+            "Okafor", "Murphy", "Chen", "Petrov", "Garcia", "Silva"]
+
+
+def row(n, first, last, dob, address, postcode, when, source="WMP"):
+    return {"source": source, "source_record_id": f"H{n:05d}", "first_name": first, "last_name": last,
+            "date_of_birth": dob, "gender": "F" if n % 2 else "M", "address": address, "postcode": postcode,
+            "event_id": f"HE{n:05d}{when.replace('/', '')}", "event_date": when, "event_type": "concern_for_welfare"}
+
+
+def households_at(driver, line):
+    rows, _, _ = driver.execute_query(
+        "MATCH (p:Person)-[m:MEMBER_OF]->(h:Household {status: 'active'})-[:AT]->(a:Address {line: $line}) "
+        "RETURN h.household_id AS h, p.first_name AS first, toString(m.from) AS from, toString(m.to) AS to "
+        "ORDER BY h, first", line=line)
+    out: dict[str, list] = {}
+    for r in rows:
+        out.setdefault(r["h"], []).append((r["first"], r["from"], r["to"]))
+    return out
+
+
+@pytest.fixture
+def town(graph, settings, tmp_path):
+    rows = []
+    # A block of flats behind one postal address: 14 unrelated people, 14 surnames.
+    for n in range(14):
+        rows.append(row(n, FIRST[n], SURNAMES[n], f"{10 + n:02d}/03/{1960 + n}", "10 High Street", "B1 1AA",
+                        f"{1 + n:02d}/02/2025"))
+    # A family of three.
+    for n, (first, dob) in enumerate([("Ava", "01/01/1985"), ("Noah", "02/02/1987"), ("Leo", "03/03/2015")]):
+        rows.append(row(100 + n, first, "Smith", dob, "5 Mill Lane", "B2 2BB", f"0{n + 1}/05/2025"))
+    # Successive occupants of one house: two couples, a year and a half apart.
+    rows.append(row(200, "Grace", "Jones", "04/04/1970", "7 Park Avenue", "B3 3CC", "01/01/2024"))
+    rows.append(row(201, "Jack", "Jones", "05/05/1971", "7 Park Avenue", "B3 3CC", "01/02/2024"))
+    rows.append(row(202, "Priya", "Patel", "06/06/1990", "7 Park Avenue", "B3 3CC", "01/09/2025"))
+    rows.append(row(203, "Sean", "Patel", "07/07/1991", "7 Park Avenue", "B3 3CC", "01/10/2025"))
+    # Grace later moves out: her record gives a new address, later.
+    rows.append(row(200, "Grace", "Jones", "04/04/1970", "1 Station Road", "B4 4DD", "01/06/2024"))
+    report = ingest_file(write_csv(tmp_path / "town.csv", rows), progress=False, settings=settings)
+    assert report.rejected == 0
+    resolve(settings=settings, households=False)
+    return graph
+
+
+def test_block_of_flats_is_a_shared_address_not_a_household(town, settings):
+    rep = derive_households(settings=settings)
+    assert households_at(town, "10 HIGH STREET") == {}
+    flagged, _, _ = town.execute_query(
+        "MATCH (a:Address {line: '10 HIGH STREET'}) RETURN a.shared AS shared, a.person_count AS n, "
+        "a.shared_reason AS reason")
+    assert flagged[0]["shared"] is True and flagged[0]["n"] == 14 and "persons" in flagged[0]["reason"]
+    assert rep.shared_addresses == 1
+
+
+def test_many_surnames_make_a_shared_address(town, settings):
+    derive_households(rules=HouseholdRules(max_persons=50, max_surnames=4), settings=settings)
+    flagged, _, _ = town.execute_query("MATCH (a:Address {line: '10 HIGH STREET'}) RETURN a.shared_reason AS r")
+    assert "surnames" in flagged[0]["r"]
+    assert households_at(town, "10 HIGH STREET") == {}
+
+
+def test_family_is_one_household_and_successive_occupants_are_two(town, settings):
+    derive_households(settings=settings)
+    family = households_at(town, "5 MILL LANE")
+    assert len(family) == 1
+    (members,) = family.values()
+    assert [m[0] for m in members] == ["AVA", "LEO", "NOAH"] or [m[0] for m in members] == ["Ava", "Leo", "Noah"]
+    assert all(m[2] is None for m in members)  # still living there
+    house = households_at(town, "7 PARK AVENUE")
+    assert len(house) == 2
+    couples = sorted(sorted(m[0].title() for m in ms) for ms in house.values())
+    assert couples == [["Grace", "Jack"], ["Priya", "Sean"]]
+    grace = next(m for ms in house.values() for m in ms if m[0].title() == "Grace")
+    assert grace[1] == "2024-01-01" and grace[2] == "2024-01-01"  # moved on: a closed period
+    at, _, _ = town.execute_query(
+        "MATCH (h:Household)-[:AT]->(a:Address) RETURN count(DISTINCT h) AS n")
+    assert at[0]["n"] == 3
+
+
+def test_household_ids_are_stable_and_rerun_changes_nothing(town, settings):
+    derive_households(settings=settings)
+    before = households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")
+    rep = derive_households(settings=settings)
+    assert (rep.households_written, rep.households_dissolved, rep.addresses_flagged) == (0, 0, 0)
+    assert (households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")) == before
+    persons, _, _ = town.execute_query(
+        "MATCH (p:Person)-[:HAS_RECORD]->(:Record)-[:LIVES_AT]->(:Address {line: '5 MILL LANE'}) "
+        "RETURN collect(p.person_id) AS ids")
+    refresh_for_persons(persons[0]["ids"], settings=settings)
+    assert (households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")) == before
