@@ -131,18 +131,24 @@ def detect(
     rules = rules or load_rules()
     today = today or default_today()
 
-    def runner(query: str, params: dict) -> list[dict]:
-        records, _, _ = driver.execute_query(query, params, database_=settings.neo4j_database,
-                                             routing_="r")
-        return [r.data() for r in records]
-
     found: list[Finding] = []
-    for rule in rules.rules:
-        ids = _ids_for(rule, scope, person_ids, household_ids)
-        if ids is False or (rule.kind == "watched" and scope == "history"):
-            continue
-        found += _run_rule(runner, rule, rules, today, scope, ids, since)
+    with session_for(driver, settings) as session:
+
+        def runner(query: str, params: dict) -> list[dict]:
+            return session.execute_read(lambda tx: tx.run(query, params).data())
+
+        for rule in rules.rules:
+            ids = _ids_for(rule, scope, person_ids, household_ids)
+            if ids is False or (rule.kind == "watched" and scope == "history"):
+                continue
+            found += _run_rule(runner, rule, rules, today, scope, ids, since)
     return found
+
+
+def session_for(driver: Driver, settings: Settings):
+    """A session without server notifications: rule queries name labels and properties
+    (watch entries, say) that a young graph may not have yet, which is not worth a warning."""
+    return driver.session(database=settings.neo4j_database, notifications_min_severity="OFF")
 
 
 def _ids_for(rule: Rule, scope: Scope, person_ids, household_ids):
@@ -246,7 +252,7 @@ def run_all(
     report = RunReport(today=today)
     findings = detect(today, rules=rules, driver=driver, settings=settings)
     names = _organisation_names(driver, settings.neo4j_database)
-    with driver.session(database=settings.neo4j_database) as session:
+    with session_for(driver, settings) as session:
         for start in range(0, len(findings), WRITE_BATCH):
             chunk = findings[start:start + WRITE_BATCH]
             session.execute_write(apply_findings, chunk, rules, report, names)
@@ -299,7 +305,7 @@ def evaluate_subjects(
             findings += _run_rule(runner, rule, rules, today, "ids", ids, None)
         apply_findings(tx, findings, rules, report)
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with session_for(driver, settings) as session:
         session.execute_write(work)
     report.seconds = time.perf_counter() - started
     return report

@@ -71,8 +71,11 @@ def watch_list(today: date | None = None, *, due_only: bool = False, driver: Dri
     settings = settings or get_settings()
     driver = driver or get_driver()
     today = today or default_today()
-    records, _, _ = driver.execute_query(cypher.load("alerts/watch_list"), today=today, due_only=due_only,
-                                         database_=settings.neo4j_database, routing_="r")
+    from .engine import session_for
+
+    with session_for(driver, settings) as session:
+        records = session.execute_read(
+            lambda tx: list(tx.run(cypher.load("alerts/watch_list"), today=today, due_only=due_only)))
     out = []
     for r in records:
         entry = {k: _native(v) for k, v in r["entry"].items()}
