@@ -78,26 +78,6 @@ def load_cmd(
                   f"(the deliberately invalid rows are listed in truth/invalid_rows.csv)")
 
 
-@seed_app.command("score-resolution")
-def score_resolution_cmd(
-    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="Output of `aim seed generate`"),
-    predicted: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                     help="CSV record_id,entity_id over canonical.csv rows"),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
-) -> None:
-    """Pairwise and B-cubed precision/recall/F1 of a resolution against truth/link_truth.csv."""
-    import json
-
-    from .score import score_resolution
-
-    result = score_resolution(directory / "truth" / "link_truth.csv", predicted)
-    if as_json:
-        typer.echo(json.dumps(result, indent=2))
-        return
-    for key, value in result.items():
-        typer.echo(f"{key:<20} {value:.4f}" if isinstance(value, float) else f"{key:<20} {value}")
-
-
 @seed_app.command("score-alerts")
 def score_alerts_cmd(
     directory: Path = typer.Argument(..., exists=True, file_okay=False, help="Output of `aim seed generate`"),

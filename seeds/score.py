@@ -1,9 +1,7 @@
 """Score resolution and alerting against a generated data set's ground truth.
 
-Resolution: a predicted clustering of ``canonical.csv`` rows (``record_id, entity_id``, the
-same shape as ``truth/link_truth.csv``) against the true people: pairwise precision, recall
-and F1, and B-cubed precision, recall and F1. A row missing from the prediction counts as
-a cluster of its own.
+Resolution is scored by ``aim evaluate truth/link_truth.csv CLUSTERS.csv`` (the resolution
+package's evaluator); this module scores alerting.
 
 Alerting: predicted alerts in long form, one row per record an alert implicates:
 ``alert_id`` plus either ``record_id`` (a canonical.csv id) or ``source, source_record_id``;
@@ -26,42 +24,6 @@ from pathlib import Path
 def _read(path: Path) -> Iterator[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
-
-
-def _pairs(n: int) -> int:
-    return n * (n - 1) // 2
-
-
-def score_resolution(truth_path: Path, predicted_path: Path) -> dict[str, float]:
-    truth = {row["record_id"]: row["entity_id"] for row in _read(truth_path)}
-    predicted: dict[str, str] = {}
-    for row in _read(predicted_path):
-        if row["record_id"] in truth:
-            predicted[row["record_id"]] = row["entity_id"]
-    true_sizes: Counter = Counter(truth.values())
-    pred_sizes: Counter = Counter()
-    cells: Counter = Counter()
-    for record_id, entity in truth.items():
-        cluster = predicted.get(record_id, "\0" + record_id)
-        pred_sizes[cluster] += 1
-        cells[entity, cluster] += 1
-    n = len(truth)
-    tp = sum(_pairs(c) for c in cells.values())
-    true_pairs = sum(_pairs(c) for c in true_sizes.values())
-    pred_pairs = sum(_pairs(c) for c in pred_sizes.values())
-    p = tp / pred_pairs if pred_pairs else 1.0
-    r = tp / true_pairs if true_pairs else 1.0
-    bp = sum(c * c / pred_sizes[cl] for (_, cl), c in cells.items()) / n if n else 1.0
-    br = sum(c * c / true_sizes[e] for (e, _), c in cells.items()) / n if n else 1.0
-
-    def f1(a: float, b: float) -> float:
-        return 2 * a * b / (a + b) if a + b else 0.0
-
-    return {
-        "records": n, "true_entities": len(true_sizes), "predicted_entities": len(pred_sizes),
-        "pairwise_precision": p, "pairwise_recall": r, "pairwise_f1": f1(p, r),
-        "bcubed_precision": bp, "bcubed_recall": br, "bcubed_f1": f1(bp, br),
-    }
 
 
 def score_alerts(directory: Path, alerts_path: Path) -> dict[str, dict[str, float]]:

@@ -1,4 +1,4 @@
-"""aim seed score-resolution / score-alerts against the ground truth."""
+"""aim seed score-alerts against the ground truth."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from aim.cli import app
 from aim.seeds.generate import generate
-from aim.seeds.score import score_alerts, score_resolution
+from aim.seeds.score import score_alerts
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +32,6 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
         w.writerow(header)
         w.writerows(rows)
     return path
-
-
-def test_perfect_and_singleton_resolutions(small: Path, tmp_path: Path) -> None:
-    truth = small / "truth" / "link_truth.csv"
-    perfect = score_resolution(truth, truth)
-    assert perfect["pairwise_f1"] == 1.0 and perfect["bcubed_f1"] == 1.0
-    rows = _rows(truth)
-    singletons = _write(tmp_path / "single.csv", ["record_id", "entity_id"],
-                        [[r["record_id"], r["record_id"]] for r in rows])
-    single = score_resolution(truth, singletons)
-    assert single["pairwise_recall"] == 0.0 and single["bcubed_precision"] == 1.0
-    lumped = _write(tmp_path / "lumped.csv", ["record_id", "entity_id"],
-                    [[r["record_id"], "everyone"] for r in rows])
-    one = score_resolution(truth, lumped)
-    assert one["pairwise_recall"] == 1.0 and one["pairwise_precision"] < 0.01
 
 
 def test_alerts_on_the_scenarios_score_full_recall(small: Path, tmp_path: Path) -> None:
