@@ -20,6 +20,7 @@ def _quiet_driver() -> None:
 
 def resolve(
     train: Annotated[bool, typer.Option("--train", help="Retrain the model on the records (default: reuse the current one)")] = False,
+    model: Annotated[Optional[Path], typer.Option("--model", help="Use this MODEL.json (from `aim train`)")] = None,
     backend: Annotated[str, typer.Option(help="Connected components: auto (GDS when installed), gds, networkx, inprocess")] = "auto",
     households: Annotated[bool, typer.Option("--households/--no-households", help="Derive households afterwards")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -29,7 +30,10 @@ def resolve(
 
     _quiet_driver()
     say = (lambda m: None) if quiet else (lambda m: console.log(m))
-    rep = run(train=train, backend=backend, households=households, progress=say)
+    from aim.resolution.model import Model
+
+    rep = run(train=train, model=Model.load(model) if model else None, backend=backend,
+              households=households, progress=say)
     console.print(
         f"{rep.records:,} records → {rep.persons:,} persons ({rep.backend}); model {rep.model_version}"
         f"{' (trained)' if rep.trained else ''}\n"

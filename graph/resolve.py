@@ -465,10 +465,13 @@ def _explanations(model: Model, p, left, right, gammas, parts) -> list[str]:
     return out
 
 
-def resolve(*, train: bool = False, backend: str = "auto", driver: Driver | None = None,
+def resolve(*, train: bool = False, model: Model | None = None, backend: str = "auto",
+            driver: Driver | None = None,
             settings: Settings | None = None, progress: Say | None = None,
             households: bool = True) -> ResolveReport:
-    """Resolve every record in the graph (see the module docstring)."""
+    """Resolve every record in the graph (see the module docstring). ``model``: use this
+    model (it becomes the current one); ``train``: retrain on the records; by default the
+    current model in the graph is used, and one is trained when there is none."""
     from aim.resolution import engine
     from aim.resolution.predict import match_weights, tf_tables
 
@@ -507,7 +510,10 @@ def resolve(*, train: bool = False, backend: str = "auto", driver: Driver | None
 
     # Model.
     t = time.perf_counter()
-    found = None if train else current_model(driver, db)
+    if model is not None:
+        found = (model, save_model(driver, db, model, n))
+    else:
+        found = None if train else current_model(driver, db)
     if found is None:
         say("training the model on the records")
         model = engine.train(cols, progress=say)

@@ -1,0 +1,126 @@
+"""Network queries behind the MASH network view (``cypher/network/``).
+
+Every function returns ``{"nodes": [...], "edges": [...]}`` of plain dicts, ready for
+JSON: a node is ``{"id", "label", "properties"}`` (ids are ``person:P-…``,
+``record:SOURCE|ID``, ``household:H-…``, ``address:KEY``, ``organisation:CODE``), an edge
+``{"source", "target", "type", "properties"}``. Results are capped by ``limit``.
+"""
+
+from __future__ import annotations
+
+from neo4j import Driver
+
+from aim import cypher
+from aim.graph.db import get_driver
+from aim.settings import Settings, get_settings
+
+KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")
+
+
+class _Graph:
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict] = {}
+        self.edges: dict[tuple, dict] = {}
+
+    def node(self, kind: str, key: str, props: dict | None) -> str:
+        nid = f"{kind}:{key}"
+        if nid not in self.nodes:
+            self.nodes[nid] = {"id": nid, "label": kind.title(), "properties": dict(props or {})}
+        return nid
+
+    def edge(self, source: str, target: str, type_: str, props: dict | None = None) -> None:
+        k = (source, target, type_, tuple(sorted((props or {}).items())))
+        self.edges.setdefault(k, {"source": source, "target": target, "type": type_,
+                                  "properties": dict(props or {})})
+
+    def out(self) -> dict:
+        return {"nodes": list(self.nodes.values()), "edges": list(self.edges.values())}
+
+
+def _run(query: str, driver: Driver | None, settings: Settings | None, **params) -> list[dict]:
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    rows, _, _ = driver.execute_query(cypher.load(query), params, database_=settings.neo4j_database)
+    return [dict(r) for r in rows]
+
+
+def person_records(person_id: str, limit: int = 200, *, driver: Driver | None = None,
+                   settings: Settings | None = None) -> dict:
+    """A person's records across agencies (and the organisations that hold them)."""
+    g = _Graph()
+    for r in _run("network/person_records", driver, settings, person_id=person_id, limit=int(limit)):
+        p = g.node("person", r["person"]["person_id"], r["person"])
+        rec = r["record"]
+        rid = g.node("record", f"{rec['source']}|{rec['source_record_id']}", rec)
+        g.edge(p, rid, "HAS_RECORD")
+        if r["organisation"]:
+            o = g.node("organisation", r["organisation"]["code"], r["organisation"])
+            g.edge(rid, o, "HELD_BY")
+    return g.out()
+
+
+def household_members(person_id: str, limit: int = 200, *, driver: Driver | None = None,
+                      settings: Settings | None = None) -> dict:
+    """The person's households (current and dissolved), their addresses and members."""
+    g = _Graph()
+    for r in _run("network/household_members", driver, settings, person_id=person_id, limit=int(limit)):
+        h = g.node("household", r["household"]["household_id"], r["household"])
+        a = g.node("address", r["address"]["key"], r["address"])
+        m = g.node("person", r["member"]["person_id"], r["member"])
+        g.edge(h, a, "AT")
+        g.edge(m, h, "MEMBER_OF", {"from": r["from"], "to": r["to"]})
+    return g.out()
+
+
+def co_residents(person_id: str, include_shared: bool = False, limit: int = 200, *,
+                 driver: Driver | None = None, settings: Settings | None = None) -> dict:
+    """Persons who lived at one of the person's addresses, past and present, with periods."""
+    g = _Graph()
+    me = f"person:{person_id}"
+    for r in _run("network/co_residents", driver, settings, person_id=person_id,
+                  include_shared=bool(include_shared), limit=int(limit)):
+        g.node("person", person_id, {"person_id": person_id})
+        a = g.node("address", r["address"]["key"], r["address"])
+        q = g.node("person", r["person"]["person_id"], r["person"])
+        g.edge(me, a, "LIVED_AT", {"from": r["person_from"], "to": r["person_to"]})
+        g.edge(q, a, "LIVED_AT", {"from": r["from"], "to": r["to"]})
+    return g.out()
+
+
+def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, ...] = KINDS,
+            include_shared: bool = False, per_person: int = 50, *, driver: Driver | None = None,
+            settings: Settings | None = None) -> dict:
+    """Persons linked to the person through households, shared (non-shared-flagged)
+    addresses or events, breadth first to ``depth`` hops, at most ``limit`` persons.
+    Edges are ``HOUSEHOLD`` / ``ADDRESS`` / ``EVENT`` between persons, with ``via`` (the
+    household id, address key or event) and ``hop``."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown link kinds {sorted(unknown)}; use {KINDS}")
+    g = _Graph()
+    start = _run("network/person_records", driver, settings, person_id=person_id, limit=1)
+    if not start:
+        return g.out()
+    g.node("person", person_id, start[0]["person"] | {"hop": 0})
+    seen = {person_id}
+    frontier = [person_id]
+    for hop in range(1, max(0, int(depth)) + 1):
+        if not frontier or len(seen) >= limit:
+            break
+        rows = _run("network/neighbours", driver, settings, person_ids=frontier,
+                    include_shared=bool(include_shared), per_person=int(per_person))
+        nxt = []
+        for r in sorted(rows, key=lambda r: (r["from"], r["kind"], r["person"]["person_id"])):
+            if r["kind"] not in kinds:
+                continue
+            q = r["person"]["person_id"]
+            if q not in seen:
+                if len(seen) >= limit:
+                    continue  # capped: no node, so no edge to it either
+                seen.add(q)
+                nxt.append(q)
+                g.node("person", q, r["person"] | {"hop": hop})
+            a, b = sorted((r["from"], q))
+            g.edge(f"person:{a}", f"person:{b}", r["kind"], {"via": r["via"]})
+        frontier = nxt
+    return g.out()

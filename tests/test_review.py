@@ -1,0 +1,68 @@
+"""The review queue against the real Neo4j."""
+
+from __future__ import annotations
+
+import pytest
+
+from aim.graph.resolve import resolve
+from aim.graph.review import ReviewError, decide, review_queue
+from tests.test_graph_resolution import load, memberships, population
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def reviewed(graph, settings, tmp_path):
+    rows, _ = population(80, seed=11)
+    # Near-duplicates that land in the review band: same name and address but another
+    # date of birth; or same surname and date of birth, another given name elsewhere.
+    extra = []
+    for k, r in enumerate(rows[:24:2]):
+        d, m, y = r["date_of_birth"].split("/")
+        if k % 2:
+            change = {"first_name": "Zebedee", "address": "1 Elsewhere Road", "postcode": "B99 9ZZ"}
+        else:
+            change = {"date_of_birth": f"{(int(d) + 9) % 28 + 1:02d}/{int(m) % 12 + 1:02d}/{int(y) + 2}"}
+        extra.append(dict(r, source="FIRE", source_record_id=f"RV{k}", event_id=f"RVE{k}", **change))
+    load(rows + extra, tmp_path, settings)
+    # A strict link threshold, so that the near-duplicates wait for a reviewer.
+    from aim.graph.resolve import read_records
+    from aim.resolution import engine
+
+    model = engine.train(read_records(graph, settings.neo4j_database)[0])
+    model.link_threshold = 0.99999
+    resolve(model=model, settings=settings, households=False)
+    return graph
+
+
+def test_queue_holds_review_band_pairs_in_order_and_pages(reviewed, settings):
+    queue = review_queue(100, 0, settings=settings)
+    assert queue, "expected some pairs in the review band"
+    probs = [q["probability"] for q in queue]
+    assert probs == sorted(probs, reverse=True)
+    assert all(0.5 <= p < 0.99999 for p in probs)
+    first = queue[0]
+    assert {"record_key_a", "record_key_b", "record_a", "record_b", "explanation", "person_a",
+            "person_b", "match_weight"} <= set(first)
+    assert "terms" in first["explanation"]
+    assert review_queue(1, 1, settings=settings)[0]["record_key_a"] == queue[1]["record_key_a"]
+
+
+def test_a_decision_leaves_the_queue_and_takes_effect(reviewed, settings):
+    queue = review_queue(100, 0, settings=settings)
+    item = queue[0]
+    decide(item["record_key_a"], item["record_key_b"], "same", "reviewer-9", "same GP", settings=settings)
+    after = review_queue(100, 0, settings=settings)
+    assert len(after) == len(queue) - 1
+    member = memberships(reviewed)
+    assert member["|".join(item["record_key_a"])] == member["|".join(item["record_key_b"])]
+
+
+def test_bad_decisions_are_refused(reviewed, settings):
+    item = review_queue(1, 0, settings=settings)[0]
+    with pytest.raises(ReviewError):
+        decide(item["record_key_a"], item["record_key_b"], "maybe", "r", "x", settings=settings)
+    with pytest.raises(ReviewError):
+        decide(item["record_key_a"], item["record_key_a"], "same", "r", "x", settings=settings)
+    with pytest.raises(ReviewError):
+        decide(item["record_key_a"], ["NOPE", "1"], "same", "r", "x", settings=settings)
