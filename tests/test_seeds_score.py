@@ -51,6 +51,3 @@ def test_alerts_on_the_scenarios_score_full_recall(small: Path, tmp_path: Path) 
     out = runner.invoke(app, ["seed", "score-alerts", str(small), str(alerts)])
     assert out.exit_code == 0, out.output
     assert "escalating_child_concern" in out.output
-    out = runner.invoke(app, ["seed", "score-resolution", str(small),
-                              str(small / "truth" / "link_truth.csv")])
-    assert out.exit_code == 0 and "bcubed_f1" in out.output
