@@ -51,6 +51,7 @@ class _DSU:
         self.dobs = {x: ({dob_anchor[x]} if x in dob_anchor else set()) for x in self.parent}
         self.names = {x: ({name_anchor[x]} if x in name_anchor else set()) for x in self.parent}
         self.cannot = cannot
+        self.overridden: set[int] = set()   # roots whose anchors a human decision overrode
 
     def find(self, x: int) -> int:
         root = x
@@ -68,6 +69,8 @@ class _DSU:
             bad = self.cannot.get(x)
             if bad and not bad.isdisjoint(mb):
                 return True
+        if a in self.overridden or b in self.overridden:
+            return False
         for da in self.dobs[a]:
             for db in self.dobs[b]:
                 if dob_conflict(*da, *db):
@@ -82,7 +85,8 @@ class _DSU:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if not force and self.conflict(ra, rb):
+        clash = self.conflict(ra, rb)
+        if clash and not force:
             return False
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
@@ -90,6 +94,13 @@ class _DSU:
         self.members[ra] |= self.members.pop(rb)
         self.dobs[ra] |= self.dobs.pop(rb)
         self.names[ra] |= self.names.pop(rb)
+        if clash or rb in self.overridden or ra in self.overridden:
+            # A human said "same person" despite the conflict: the anchors of this cluster
+            # no longer tell people apart.
+            self.overridden.discard(rb)
+            self.overridden.add(ra)
+            self.dobs[ra] = set()
+            self.names[ra] = set()
         return True
 
 
