@@ -26,7 +26,9 @@ def backend(request: Request) -> Backend:
 
 def audit_context(request: Request, principal: Principal, purpose: str | None = None) -> AuditContext:
     route = request.scope.get("route")
-    endpoint = getattr(route, "path", request.url.path)
+    endpoint = getattr(route, "path", None) or request.url.path
+    if not endpoint.startswith("/api/"):
+        endpoint = "/api/v1" + endpoint  # the template of a route included under the version prefix
     return AuditContext(
         username=principal.username, role=principal.role, organisation=principal.organisation,
         method=request.method, endpoint=endpoint, purpose=purpose,

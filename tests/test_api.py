@@ -1,0 +1,575 @@
+"""The HTTP API against the real Neo4j: authentication, need-to-know, audit, records,
+search, person view, timeline, DPO functions, retention and hardening."""
+
+from __future__ import annotations
+
+import functools
+import socket
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+
+from aim.api.app import create_app
+from aim.api.settings import ApiSettings
+from aim.graph.ingest import write_rows
+from aim.canonical import Mapping, validate_row
+from aim import cypher
+from aim.api.security import issue_token
+from aim.graph.users import hash_password
+from tests.conftest import counts, wipe
+
+pytestmark = pytest.mark.neo4j
+
+V1 = "/api/v1"
+SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery staple"
+ROLES = ("partner", "mash", "analyst", "dpo", "admin")
+PERSON = "P-TEST-1"
+PURPOSE = {"purpose": "section 47 enquiry"}
+TODAY = date.today()
+
+
+def _rows() -> list[dict]:
+    """William Smith (b. 5 Mar 2014) known to police and a school; a neighbour; a stranger."""
+    recent = (TODAY - timedelta(days=20)).isoformat()
+    older = (TODAY - timedelta(days=200)).isoformat()
+    base = {"date_of_birth": "2014-03-05", "gender": "M", "address": "12 Mill Lane", "postcode": "B1 1AA"}
+    return [
+        {"source": "WMP", "source_record_id": "W1", "first_name": "William", "last_name": "Smith", **base,
+         "event_id": "WE1", "event_date": recent, "event_type": "concern_for_welfare",
+         "lead_name": "DS Patel", "lead_phone": "0121 000 0000", "lead_email": "mash@wmp.example"},
+        {"source": "WMP", "source_record_id": "W1", "first_name": "William", "last_name": "Smith", **base,
+         "event_id": "WE2", "event_date": older, "event_type": "missing_person"},
+        {"source": "SCHOOL_OAK", "source_record_id": "S9", "first_name": "Billy", "last_name": "Smyth", **base,
+         "event_id": "SE1", "event_date": (TODAY - timedelta(days=5)).isoformat(), "event_type": "school_absence",
+         "lead_name": "Mrs Green", "lead_email": "dsl@oak.example"},
+        {"source": "WMP", "source_record_id": "W2", "first_name": "Grace", "last_name": "Jones",
+         "date_of_birth": "1990-07-01", "gender": "F", "address": "14 Mill Lane", "postcode": "B1 1AA",
+         "event_id": "WE3", "event_date": recent, "event_type": "crime_victim"},
+        {"source": "FIRE", "source_record_id": "F1", "first_name": "Leo", "last_name": "Brown",
+         "date_of_birth": "1980-01-01", "gender": "M", "address": "1 High St", "postcode": "B2 2BB"},
+    ]
+
+
+def load_world(driver, database: str, settings) -> None:
+    wipe(driver, database)
+    rows = []
+    for i, values in enumerate(_rows()):
+        checked = validate_row(values, i, Mapping(), source=values["source"])
+        assert checked.row is not None, checked.reject
+        rows.append(checked.row)
+    write_rows(rows, driver=driver, settings=settings)
+    # What resolution produces: one person for William's two records.
+    driver.execute_query(
+        "CREATE (p:Person {person_id: $pid, status: 'active'}) WITH p "
+        "MATCH (r:Record) WHERE [r.source, r.source_record_id] IN [['WMP', 'W1'], ['SCHOOL_OAK', 'S9']] "
+        "MERGE (p)-[:HAS_RECORD]->(r)", pid=PERSON, database_=database)
+    driver.execute_query("MERGE (:Organisation {code: 'CSC', name: 'Children Social Care', kind: 'childrens_social_care', "
+                         "lead_name: 'Duty manager', lead_phone: '0121 111 1111'})", database_=database)
+    for role in ROLES:
+        driver.execute_query(cypher.load("api/users_create"), username=f"{role}1", password_hash=password_hash(),
+                             role=role, organisation={"partner": "WMP", "mash": "MASH"}.get(role), full_name=None,
+                             database_=database)
+
+
+@functools.cache
+def password_hash() -> str:
+    """Hashed once: argon2 is deliberately slow."""
+    return hash_password(PASSWORD)
+
+
+def api_settings(settings, **overrides) -> ApiSettings:
+    values = {"home": settings.home, "jwt_secret": SECRET, "rate_limit_per_minute": 100_000,
+              "rate_limit_burst": 10_000, "login_attempts_per_minute": 10_000, "user_cache_seconds": 0.0,
+              "neo4j_uri": settings.neo4j_uri, "max_body_bytes": 200_000}
+    return ApiSettings(**(values | overrides))
+
+
+def token_for(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    response = client.post(f"{V1}/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def world(driver, settings):
+    """The small world above, loaded afresh, an app and a token per role."""
+    load_world(driver, settings.neo4j_database, settings)
+    app = create_app(api_settings(settings), driver=driver)
+    with TestClient(app) as client:
+        yield client, tokens_for(app.state.settings)
+
+
+def tokens_for(settings: ApiSettings) -> dict[str, str]:
+    """What signing in gives each role's user (signing in itself is tested on its own)."""
+    return {role: issue_token(settings, {"username": f"{role}1", "role": role,
+                                         "organisation": {"partner": "WMP", "mash": "MASH"}.get(role)})[0]
+            for role in ROLES}
+
+
+def audit_entries(driver, database: str, **where) -> list[dict]:
+    records, _, _ = driver.execute_query(
+        "MATCH (a:AuditEntry) RETURN a {.*, at: toString(a.at)} AS a ORDER BY a.at", database_=database)
+    entries = [r["a"] for r in records]
+    return [e for e in entries if all(e.get(k) == v for k, v in where.items())]
+
+
+# ----------------------------------------------------------------------------- health
+
+
+def test_health_and_openapi(world):
+    client, _ = world
+    assert client.get(f"{V1}/health/live").json() == {"status": "live"}
+    assert client.get(f"{V1}/health/ready").status_code == 200
+    spec = client.get(f"{V1}/openapi.json").json()
+    assert spec["info"]["title"] == "AIM API"
+    assert f"{V1}/persons/search" in spec["paths"]
+
+
+class _Proxy:
+    """A TCP forwarder in front of Neo4j that can be cut and restored."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.listen(50)
+        self.up = True
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        self.up = False
+        for s in self.conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.conns.clear()
+
+
+def test_readiness_is_503_while_neo4j_is_unreachable_and_recovers_by_itself(driver, settings):
+    host, port = settings.bolt_uri.removeprefix("bolt://").split(":")
+    proxy = _Proxy((host, int(port)))
+    app = create_app(api_settings(settings, neo4j_uri=f"bolt://127.0.0.1:{proxy.port}", neo4j_connect_timeout=1.0))
+    with TestClient(app) as client:
+        assert client.get(f"{V1}/health/ready").status_code == 200
+        proxy.cut()
+        response = client.get(f"{V1}/health/ready")
+        assert response.status_code == 503 and response.json()["status"] == "not ready"
+        assert client.get(f"{V1}/health/live").status_code == 200
+        proxy.up = True
+        assert client.get(f"{V1}/health/ready").status_code == 200
+    proxy.listener.close()
+
+
+# ----------------------------------------------------------------------------- authentication
+
+
+def test_wrong_password_expired_tampered_and_missing_tokens_are_401(world, settings):
+    client, tokens = world
+    assert client.post(f"{V1}/auth/token", data={"username": "mash1", "password": "wrong password!"}).status_code == 401
+    assert client.post(f"{V1}/auth/token", data={"username": "nobody", "password": PASSWORD}).status_code == 401
+    assert client.get(f"{V1}/auth/me").status_code == 401
+    now = datetime.now(UTC)
+    expired = jwt.encode({"sub": "mash1", "role": "mash", "org": "MASH", "iss": "aim", "iat": now - timedelta(hours=2),
+                          "exp": now - timedelta(hours=1)}, SECRET, algorithm="HS256")
+    response = client.get(f"{V1}/auth/me", headers=auth(expired))
+    assert response.status_code == 401 and "expired" in response.json()["detail"]
+    forged = jwt.encode({"sub": "mash1", "role": "dpo", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
+                        "not-the-secret", algorithm="HS256")
+    assert client.get(f"{V1}/auth/me", headers=auth(forged)).status_code == 401
+    # a token claiming another role than the account has is refused
+    escalated = jwt.encode({"sub": "mash1", "role": "dpo", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
+                           SECRET, algorithm="HS256")
+    assert client.get(f"{V1}/auth/me", headers=auth(escalated)).status_code == 401
+    none_alg = jwt.encode({"sub": "mash1", "role": "mash", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
+                          None, algorithm="none")
+    assert client.get(f"{V1}/auth/me", headers=auth(none_alg)).status_code == 401
+    me = client.get(f"{V1}/auth/me", headers=auth(token_for(client, "mash1"))).json()
+    assert me == {"username": "mash1", "role": "mash", "organisation": "MASH"}
+
+
+def test_tokens_expire_and_passwords_are_argon2_hashed(world, driver, settings):
+    client, tokens = world
+    claims = jwt.decode(tokens["mash"], SECRET, algorithms=["HS256"], issuer="aim")
+    assert 0 < claims["exp"] - claims["iat"] <= 30 * 60
+    stored, _, _ = driver.execute_query("MATCH (u:User {username: 'mash1'}) RETURN u.password_hash AS h")
+    assert stored[0]["h"].startswith("$argon2") and PASSWORD not in stored[0]["h"]
+
+
+def test_a_disabled_user_is_locked_out(world):
+    client, tokens = world
+    assert client.get(f"{V1}/auth/me", headers=auth(tokens["mash"])).status_code == 200
+    response = client.post(f"{V1}/users/mash1/disable", headers=auth(tokens["admin"]))
+    assert response.status_code == 200 and response.json()["disabled"] is True
+    assert client.get(f"{V1}/auth/me", headers=auth(tokens["mash"])).status_code == 401
+    assert client.post(f"{V1}/auth/token", data={"username": "mash1", "password": PASSWORD}).status_code == 401
+
+
+def test_admin_creates_and_lists_users(world):
+    client, tokens = world
+    body = {"username": "newpartner", "password": "a long enough password", "role": "partner", "organisation": "FIRE"}
+    assert client.post(f"{V1}/users", json=body, headers=auth(tokens["admin"])).status_code == 201
+    assert client.post(f"{V1}/users", json=body, headers=auth(tokens["admin"])).status_code == 409
+    assert client.post(f"{V1}/users", json=body | {"password": "short"}, headers=auth(tokens["admin"])).status_code == 422
+    names = [u["username"] for u in client.get(f"{V1}/users", headers=auth(tokens["admin"])).json()]
+    assert "newpartner" in names
+    assert all("password_hash" not in u for u in client.get(f"{V1}/users", headers=auth(tokens["admin"])).json())
+    assert token_for(client, "newpartner", "a long enough password")
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def _record(**overrides) -> dict:
+    return {"source_record_id": "N1", "first_name": "Amira", "last_name": "Khan", "date_of_birth": "01/02/2012",
+            "gender": "F", "address": "3 Station Road", "postcode": "B3 3CC", "event_id": "NE1",
+            "event_date": (TODAY - timedelta(days=3)).strftime("%d/%m/%Y"), "event_type": "concern_for_welfare"} | overrides
+
+
+def test_submit_records_validates_per_row_and_is_idempotent(world, driver, settings):
+    client, tokens = world
+    batch = {"records": [
+        _record(),
+        _record(source_record_id="N2", event_id="NE2", date_of_birth="31/02/2012"),
+        _record(source_record_id="N3", event_id="NE3", source="FIRE"),
+        _record(source_record_id="N4", event_id="NE4", first_name="", last_name=""),
+        _record(source_record_id="N5", event_id="NE5", postcode="nonsense"),
+    ]}
+    first = client.post(f"{V1}/records", json=batch, headers=auth(tokens["partner"]))
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["organisation"], body["received"], body["accepted"], body["rejected"]) == ("WMP", 5, 2, 3)
+    statuses = [(r["index"], r["status"]) for r in body["results"]]
+    assert statuses == [(0, "accepted"), (1, "rejected"), (2, "rejected"), (3, "rejected"), (4, "accepted")]
+    assert "not a real date" in body["results"][1]["reason"]
+    assert "does not match" in body["results"][2]["reason"]
+    assert body["results"][4]["warnings"]
+    assert (body["new_records"], body["new_events"]) == (2, 2)
+    before = counts(driver, settings.neo4j_database)
+    again = client.post(f"{V1}/records", json=batch, headers=auth(tokens["partner"])).json()
+    assert (again["new_records"], again["updated_records"], again["new_events"]) == (0, 0, 0)
+    after = counts(driver, settings.neo4j_database)
+    assert {k: v for k, v in after.items() if "Audit" not in k and "ABOUT" not in k} == \
+        {k: v for k, v in before.items() if "Audit" not in k and "ABOUT" not in k}
+    held, _, _ = driver.execute_query("MATCH (r:Record {source_record_id: 'N1'})-[:HELD_BY]->(o) RETURN o.code AS o")
+    assert [r["o"] for r in held] == ["WMP"]  # the caller's organisation, always
+
+
+def test_submit_rejects_bad_shapes_with_4xx(world):
+    client, tokens = world
+    headers = auth(tokens["partner"])
+    assert client.post(f"{V1}/records", json={"records": []}, headers=headers).status_code == 422
+    assert client.post(f"{V1}/records", json={"records": [{"unknown": 1}]}, headers=headers).status_code == 422
+    assert client.post(f"{V1}/records", content=b"not json", headers=headers | {"content-type": "application/json"}
+                       ).status_code == 422
+    too_many = {"records": [_record(source_record_id=f"X{i}") for i in range(1001)]}
+    assert client.post(f"{V1}/records", json=too_many, headers=headers).status_code in (413, 422)
+
+
+# ----------------------------------------------------------------------------- search, view, timeline
+
+
+def _search(client, token, **params):
+    response = client.get(f"{V1}/persons/search", params=params | PURPOSE, headers=auth(token))
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+@pytest.mark.parametrize("first,last", [("William", "Smith"), ("Bill", "Smith"), ("Wiliam", "Smtih"),
+                                        ("Billy", "Smyth"), ("Smith", "William")])
+def test_search_tolerates_nicknames_typos_and_swaps(world, first, last):
+    client, tokens = world
+    results = _search(client, tokens["mash"], first_name=first, last_name=last)
+    assert results and results[0]["subject_id"] == PERSON, results
+    top = results[0]
+    assert top["agencies"] == ["SCHOOL_OAK", "WMP"]
+    assert top["age"] == (TODAY.year - 2014 - ((TODAY.month, TODAY.day) < (3, 5)))
+    assert top["address"] and top["postcode"] == "B1 1AA"
+
+
+def test_search_by_date_of_birth_and_its_day_month_swap(world):
+    client, tokens = world
+    assert _search(client, tokens["mash"], date_of_birth="2014-03-05")[0]["subject_id"] == PERSON
+    assert _search(client, tokens["mash"], date_of_birth="2014-05-03", last_name="Smith")[0]["subject_id"] == PERSON
+    ranked = _search(client, tokens["mash"], first_name="Grace", last_name="Jones", gender="F")
+    assert ranked[0]["subject_id"] == "rec:WMP:W2"
+    assert all(a["score"] >= b["score"] for a, b in zip(ranked, ranked[1:]))
+
+
+def test_search_needs_criteria_and_a_purpose(world):
+    client, tokens = world
+    headers = auth(tokens["mash"])
+    assert client.get(f"{V1}/persons/search", params=PURPOSE, headers=headers).status_code == 400
+    assert client.get(f"{V1}/persons/search", params={"last_name": "Smith"}, headers=headers).status_code == 400
+    ok = client.get(f"{V1}/persons/search", params={"last_name": "Smith"},
+                    headers=headers | {"X-AIM-Purpose": "strategy meeting"})
+    assert ok.status_code == 200
+    assert client.get(f"{V1}/persons/search", params={"date_of_birth": "05/03/2014"} | PURPOSE,
+                      headers=headers).status_code == 422
+
+
+def test_person_view_lists_every_organisation_with_latest_activity_and_lead(world):
+    client, tokens = world
+    view = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["mash"]))
+    assert view.status_code == 200, view.text
+    body = view.json()
+    by_org = {a["organisation"]: a for a in body["activity"]}
+    assert set(by_org) == {"WMP", "SCHOOL_OAK", "FIRE", "CSC"}
+    assert by_org["WMP"]["latest_activity_date"] == (TODAY - timedelta(days=20)).isoformat()
+    assert by_org["WMP"]["latest_activity_kind"] == "concern_for_welfare"
+    assert by_org["WMP"]["lead"]["email"] == "mash@wmp.example"
+    assert by_org["CSC"]["activity"] == "no activity reported" and by_org["CSC"]["lead"]["name"] == "Duty manager"
+    assert by_org["FIRE"]["latest_activity_date"] is None
+    assert (body["first_name"], body["last_name"]) == ("Billy", "Smyth")  # the most recent record's details
+    assert len(body["records"]) == 2
+    assert client.get(f"{V1}/persons/P-NOPE", params=PURPOSE, headers=auth(tokens["mash"])).status_code == 404
+    assert client.get(f"{V1}/persons/rec:WMP", params=PURPOSE, headers=auth(tokens["mash"])).status_code == 404
+
+
+def test_partner_sees_that_activity_exists_but_never_its_details(world):
+    client, tokens = world
+    body = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["partner"])).json()
+    assert all(a["latest_activity_kind"] is None for a in body["activity"])
+    assert {a["organisation"] for a in body["activity"] if a["latest_activity_date"]} == {"WMP", "SCHOOL_OAK"}
+    assert {r["organisation"] for r in body["records"]} == {"WMP"}
+    timeline = client.get(f"{V1}/persons/{PERSON}/timeline", params=PURPOSE, headers=auth(tokens["partner"])).json()
+    assert timeline["total"] == 3
+    assert all(set(e) == {"date", "organisation", "kind"} and e["kind"] is None for e in timeline["events"])
+    forbidden = client.get(f"{V1}/persons/{PERSON}/timeline", params=PURPOSE | {"kind": "missing_person"},
+                           headers=auth(tokens["partner"]))
+    assert forbidden.status_code == 403
+
+
+def test_timeline_newest_first_paginated_and_filtered(world):
+    client, tokens = world
+    headers = auth(tokens["mash"])
+    url = f"{V1}/persons/{PERSON}/timeline"
+    full = client.get(url, params=PURPOSE, headers=headers).json()
+    dates = [e["date"] for e in full["events"]]
+    assert full["total"] == 3 and dates == sorted(dates, reverse=True)
+    assert [e["organisation"] for e in full["events"]] == ["SCHOOL_OAK", "WMP", "WMP"]
+    page2 = client.get(url, params=PURPOSE | {"page": 2, "page_size": 2}, headers=headers).json()
+    assert page2["total"] == 3 and [e["event_id"] for e in page2["events"]] == ["WE2"]
+    only_wmp = client.get(url, params=PURPOSE | {"organisation": "WMP"}, headers=headers).json()
+    assert only_wmp["total"] == 2
+    kind = client.get(url, params=PURPOSE | {"kind": "missing_person"}, headers=headers).json()
+    assert [e["kind"] for e in kind["events"]] == ["missing_person"]
+    window = client.get(url, params=PURPOSE | {"from": (TODAY - timedelta(days=30)).isoformat(),
+                                               "to": TODAY.isoformat()}, headers=headers).json()
+    assert window["total"] == 2
+    bad = client.get(url, params=PURPOSE | {"from": "2025-02-01", "to": "2025-01-01"}, headers=headers)
+    assert bad.status_code == 400
+    assert client.get(url, params=PURPOSE | {"page": 0}, headers=headers).status_code == 422
+
+
+def test_analyst_gets_aggregates_without_names(world):
+    client, tokens = world
+    body = client.get(f"{V1}/stats", headers=auth(tokens["analyst"])).json()
+    wmp = next(o for o in body["organisations"] if o["organisation"] == "WMP")
+    assert wmp["records"] == 2 and sum(e["events"] for e in wmp["events"]) == 3
+    assert "Smith" not in str(body) and "William" not in str(body)
+
+
+# ----------------------------------------------------------------------------- audit
+
+
+def test_every_personal_data_read_is_audited_with_user_purpose_and_subjects(world, driver, settings):
+    client, tokens = world
+    db = settings.neo4j_database
+    calls = [
+        ("mash", "get", f"{V1}/persons/search", {"last_name": "Smith"} | PURPOSE, "person.search"),
+        ("mash", "get", f"{V1}/persons/{PERSON}", PURPOSE, "person.view"),
+        ("partner", "get", f"{V1}/persons/{PERSON}/timeline", PURPOSE, "person.timeline"),
+        ("dpo", "get", f"{V1}/subjects/{PERSON}/export", PURPOSE, "dpo.subject_access_export"),
+        ("dpo", "get", f"{V1}/audit", {"subject_id": PERSON}, "dpo.audit_query"),
+        ("analyst", "get", f"{V1}/stats", {}, "aggregate.stats"),
+    ]
+    for role, method, url, params, action in calls:
+        response = getattr(client, method)(url, params=params, headers=auth(tokens[role]))
+        assert response.status_code == 200, (url, response.text)
+        entries = audit_entries(driver, db, action=action, username=f"{role}1")
+        assert entries, f"no audit entry for {url}"
+        entry = entries[-1]
+        assert entry["role"] == role and entry["endpoint"].startswith(V1) and entry["at"]
+        if "purpose" in params:
+            assert entry["purpose"] == params["purpose"]
+        if action in ("person.view", "person.timeline", "dpo.subject_access_export", "person.search"):
+            assert PERSON in entry["subject_ids"]
+    client.post(f"{V1}/records", json={"records": [_record()]}, headers=auth(tokens["partner"]))
+    submitted = audit_entries(driver, db, action="records.submit")
+    assert submitted and submitted[-1]["subject_ids"] == ["rec:WMP:N1"]
+
+
+def test_the_dpo_sees_who_looked_at_a_child_when_and_why(world):
+    client, tokens = world
+    client.get(f"{V1}/persons/{PERSON}", params={"purpose": "strategy discussion"}, headers=auth(tokens["mash"]))
+    client.get(f"{V1}/persons/{PERSON}/timeline", params={"purpose": "checking attendance"},
+               headers=auth(tokens["partner"]))
+    log = client.get(f"{V1}/audit", params={"subject_id": PERSON}, headers=auth(tokens["dpo"])).json()
+    seen = {(e["username"], e["purpose"], e["action"]) for e in log["entries"]}
+    assert ("mash1", "strategy discussion", "person.view") in seen
+    assert ("partner1", "checking attendance", "person.timeline") in seen
+    export = client.get(f"{V1}/subjects/{PERSON}/export", params={"purpose": "subject access request 42"},
+                        headers=auth(tokens["dpo"])).json()
+    assert {e["event_id"] for e in export["events"]} == {"WE1", "WE2", "SE1"}
+    assert {r["source_record_id"] for r in export["person"]["records"]} == {"W1", "S9"}
+    assert {a["username"] for a in export["accesses"]} >= {"mash1", "partner1"}
+    # records accessed before resolution are found through the record subject ids
+    assert "rec:WMP:W1" in export["subject_ids"]
+
+
+def test_if_the_audit_write_fails_no_data_is_returned(world, monkeypatch):
+    client, tokens = world
+    from aim.graph import audit
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(audit, "write_entry", broken)
+    client = TestClient(client.app, raise_server_exceptions=False)
+    response = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["mash"]))
+    assert response.status_code == 500
+    assert "Smith" not in response.text and "Smyth" not in response.text
+    response = client.get(f"{V1}/persons/search", params={"last_name": "Smith"} | PURPOSE, headers=auth(tokens["mash"]))
+    assert response.status_code == 500 and "Smith" not in response.text
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def test_retention_removes_old_events_and_unjustified_records_and_logs_it(world, driver, settings):
+    client, tokens = world
+    db = settings.neo4j_database
+    driver.execute_query(
+        "MATCH (e:Event {event_id: 'WE2'}) SET e.date = date('2015-01-01') "
+        "WITH 1 AS x MATCH (e:Event {event_id: 'WE3'}) SET e.date = date('2015-01-01') "
+        "WITH 1 AS x MATCH (r:Record {source_record_id: 'W2'}) SET r.last_seen = date('2015-01-01'), "
+        "r.created_at = datetime('2015-01-01T00:00:00Z'), r.updated_at = null "
+        "WITH 1 AS x MATCH (r:Record {source_record_id: 'F1'}) SET r.created_at = datetime('2015-01-01T00:00:00Z')",
+        database_=db)
+    preview = client.post(f"{V1}/retention", json={"days": 3650, "dry_run": True}, headers=auth(tokens["dpo"])).json()
+    assert preview["events_to_remove"] == 2
+    result = client.post(f"{V1}/retention", json={"days": 3650, "dry_run": False}, headers=auth(tokens["dpo"]))
+    assert result.status_code == 200, result.text
+    body = result.json()
+    assert (body["events_removed"], body["records_removed"]) == (2, 2)  # W2 (only old events) and F1 (none)
+    remaining, _, _ = driver.execute_query("MATCH (r:Record) RETURN r.source_record_id AS id ORDER BY id")
+    assert [r["id"] for r in remaining] == ["S9", "W1"]
+    with open(body["log_file"]) as handle:
+        log = handle.read()
+    assert '"event_id": "WE2"' in log and '"source_record_id": "F1"' in log
+    runs, _, _ = driver.execute_query("MATCH (r:RetentionRun) RETURN r.events_removed AS n")
+    assert [r["n"] for r in runs] == [2]
+    assert audit_entries(driver, db, action="retention.apply")
+
+
+def test_retention_cli_dry_run(driver, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from aim.cli import app
+
+    load_world(driver, settings.neo4j_database, settings)
+    result = CliRunner().invoke(app, ["retention", "apply", "--dry-run", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert '"events_to_remove": 1' in result.output  # WE2, 200 days old
+
+
+def test_users_cli(driver, settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from aim.cli import app
+
+    wipe(driver, settings.neo4j_database)
+    runner = CliRunner()
+    monkeypatch.setenv("AIM_NEW_USER_PASSWORD", PASSWORD)
+    added = runner.invoke(app, ["users", "add", "dpo-jane", "--role", "dpo", "--full-name", "Jane"])
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(app, ["users", "add", "dpo-jane", "--role", "dpo"]).exit_code == 1
+    assert runner.invoke(app, ["users", "add", "p", "--role", "partner"]).exit_code == 1  # needs an organisation
+    assert runner.invoke(app, ["users", "disable", "dpo-jane"]).exit_code == 0
+    listed = runner.invoke(app, ["users", "list"])
+    assert "dpo-jane" in listed.output and "yes" in listed.output
+
+
+# ----------------------------------------------------------------------------- hardening
+
+
+def test_security_headers_cors_and_body_limit(world):
+    client, tokens = world
+    response = client.get(f"{V1}/health/live", headers={"Origin": "https://evil.example"})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert "access-control-allow-origin" not in response.headers
+    big = b'{"records": [' + b'{"first_name": "' + b"a" * 300_000 + b'"}]}'
+    response = client.post(f"{V1}/records", content=big,
+                           headers=auth(tokens["partner"]) | {"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_rate_limit_per_user(driver, settings):
+    load_world(driver, settings.neo4j_database, settings)
+    app = create_app(api_settings(settings, rate_limit_per_minute=60, rate_limit_burst=5), driver=driver)
+    with TestClient(app) as client:
+        tokens = tokens_for(app.state.settings)
+        mash, analyst = tokens["mash"], tokens["analyst"]
+        codes = [client.get(f"{V1}/auth/me", headers=auth(mash)).status_code for _ in range(8)]
+        assert codes[:5] == [200] * 5 and codes[-1] == 429
+        assert client.get(f"{V1}/auth/me", headers=auth(analyst)).status_code == 200  # per user
+
+
+def test_login_attempts_are_limited(driver, settings):
+    load_world(driver, settings.neo4j_database, settings)
+    app = create_app(api_settings(settings, login_attempts_per_minute=3), driver=driver)
+    with TestClient(app) as client:
+        codes = [client.post(f"{V1}/auth/token", data={"username": "mash1", "password": "wrong password!"}).status_code
+                 for _ in range(5)]
+        assert codes[:3] == [401] * 3 and codes[-1] == 429
+
+
+def test_local_jwt_secret_is_generated_once_and_kept_private(tmp_path):
+    first = ApiSettings(home=tmp_path, jwt_secret=None).signing_secret()
+    assert first == ApiSettings(home=tmp_path, jwt_secret=None).signing_secret()
+    assert len(first) >= 40 and (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
+    assert ApiSettings(home=tmp_path, jwt_secret="from-env").signing_secret() == "from-env"
