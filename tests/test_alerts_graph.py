@@ -212,13 +212,18 @@ def test_household_clustering_counts_members_events_while_members(world):
 
 
 def test_escalation_compares_the_last_30_days_with_the_usual_rate(world):
-    for i in range(3):
-        world.event("CITY_ED", "Q1", TODAY - timedelta(days=3 + i), "ed_attendance", dob=ADULT_DOB)
-        world.event("CITY_ED", "B1", TODAY - timedelta(days=3 + i), "ed_attendance", dob=ADULT_DOB)
+    for i in range(3):  # three events from two organisations in the last 30 days, for both
+        source = "WMP" if i == 0 else "CITY_ED"
+        world.event(source, f"Q{source}", TODAY - timedelta(days=3 + i), "ed_attendance", dob=ADULT_DOB)
+        world.event(source, f"B{source}", TODAY - timedelta(days=3 + i), "ed_attendance", dob=ADULT_DOB)
     for i in range(8):  # a busy history: about 1.3 a month
-        world.event("CITY_ED", "B1", TODAY - timedelta(days=40 + 20 * i), "ed_attendance", dob=ADULT_DOB)
-    world.person("QUIET", ("CITY_ED", "Q1"))
-    world.person("BUSY", ("CITY_ED", "B1"))
+        world.event("CITY_ED", "BCITY_ED", TODAY - timedelta(days=40 + 20 * i), "ed_attendance", dob=ADULT_DOB)
+    world.event("CITY_ED", "S1", TODAY - timedelta(days=3), "ed_attendance", dob=ADULT_DOB)
+    world.event("CITY_ED", "S1", TODAY - timedelta(days=2), "ed_attendance", dob=ADULT_DOB)
+    world.event("CITY_ED", "S1", TODAY - timedelta(days=1), "ed_attendance", dob=ADULT_DOB)
+    world.person("QUIET", ("WMP", "QWMP"), ("CITY_ED", "QCITY_ED"))
+    world.person("BUSY", ("WMP", "BWMP"), ("CITY_ED", "BCITY_ED"))
+    world.person("ONE_AGENCY", ("CITY_ED", "S1"))  # escalating, but seen by one organisation only
     hits = found("escalation")
     assert [(f.subject_id, f.metrics["baseline"]) for f in hits] == [("QUIET", 0)]
     assert "3 activities in the last 30 days against 0 in the previous 180" in hits[0].summary
