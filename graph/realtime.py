@@ -26,7 +26,8 @@ from neo4j import Driver, ManagedTransaction
 from aim import cypher
 from aim.graph.db import get_driver
 from aim.graph.resolve import (FIELDS, Key, apply_in_tx, assign_ids, blocking_props, current_model,
-                               key_str, key_tuple, keys_fingerprint, link_weight)
+                               key_str, key_tuple, keys_fingerprint, link_weight, new_person_id)
+from aim.resolution import comparisons as CMP
 from aim.resolution import standardise as S
 from aim.resolution.clustering import cluster
 from aim.resolution.model import Model
@@ -53,15 +54,17 @@ def _details(row: dict) -> dict:
     return d
 
 
-def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model,
-              version: str | None, *, by: str, reason: str | None, extra_must=(), extra_cannot=()) -> list[str]:
+def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
+              version: str | None, *, by: str, reason: str | None) -> list[str]:
     """Re-cluster the records of ``person_ids`` plus the ``seeds`` (key → record row) from
-    the stored SIMILAR weights and decisions; write the differences. Returns the person
-    ids affected (live ones)."""
-    rows = tx.run(cypher.load("resolution/person_records"), person_ids=sorted(person_ids)).data()
+    the stored SIMILAR weights and review decisions, with the engine's guard, exactly as
+    the batch run clusters; give the result stable ids and write the differences (two
+    round trips). Returns the live person ids of the records involved."""
+    seed_keys = [list(key_tuple(k)) for k in seeds]
+    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids), seeds=seed_keys).single()
     records: dict[str, dict] = {}
     old: dict[str, str] = {}
-    for r in rows:
+    for r in hood["records"]:
         k = key_str(r["source"], r["source_record_id"])
         records[k] = r
         old[k] = r["person_id"]
@@ -71,26 +74,23 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
             old.setdefault(k, r["person_id"])
     keys = sorted(records)
     index = {k: i for i, k in enumerate(keys)}
-    edges = tx.run(cypher.load("resolution/local_edges"), keys=[list(key_tuple(k)) for k in keys]).data()
-    left, right, weight = [], [], []
-    must = [(index[a], index[b]) for a, b in extra_must if a in index and b in index]
-    cannot = [(index[a], index[b]) for a, b in extra_cannot if a in index and b in index]
-    for e in edges:
+    left, right, weight, must, cannot = [], [], [], [], []
+    for e in hood["edges"]:
         a, b = key_str(e["sa"], e["ia"]), key_str(e["sb"], e["ib"])
         if a not in index or b not in index:
             continue
         if e["type"] == "SIMILAR":
-            left.append(index[a]); right.append(index[b]); weight.append(e["match_weight"])  # noqa: E702
+            left.append(index[a])
+            right.append(index[b])
+            weight.append(e["match_weight"])
         elif e["decision"] == "same":
             must.append((index[a], index[b]))
         elif e["decision"] == "different":
             cannot.append((index[a], index[b]))
     dob = np.array([_dob_parts(records[k].get("date_of_birth")) for k in keys], dtype=np.int64).reshape(-1, 3)
-    ma = np.array([m[0] for m in must], dtype=np.int64)
-    mb = np.array([m[1] for m in must], dtype=np.int64)
-    ca = np.array([c[0] for c in cannot], dtype=np.int64)
-    cb = np.array([c[1] for c in cannot], dtype=np.int64)
-    guard = {"dob": (dob[:, 0], dob[:, 1], dob[:, 2]), "cannot_link": (ca, cb), "must_link": (ma, mb)}
+    pairs = lambda xs, j: np.array([x[j] for x in xs], dtype=np.int64)  # noqa: E731
+    guard = {"dob": (dob[:, 0], dob[:, 1], dob[:, 2]), "cannot_link": (pairs(cannot, 0), pairs(cannot, 1)),
+             "must_link": (pairs(must, 0), pairs(must, 1))}
     if "first_names" in _CLUSTER_PARAMS:  # the engine's name guard, as in the batch run
         names = [S.first_name_key(records[k].get("first_name")) for k in keys]
         table = sorted({x for x in names if x})
@@ -101,19 +101,17 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(keys[i])
-    taken = {r["person_id"] for r in tx.run(
-        "UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN p.person_id AS person_id",
-        ids=[_candidate_id(g) for g in groups.values()]).data()}
+    # A new id must not be one used before (a tombstone): check the would-be ids.
+    known = set(old.values())
+    fresh = [i for i in (new_person_id(g, set()) for g in groups.values()) if i not in known]
+    taken: set[str] = set()
+    if fresh:
+        taken = set(tx.run("UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN collect(id) AS taken",
+                           ids=fresh).single()["taken"])
     a = assign_ids(groups, old, taken)
     details = {k: _details(records[k]) for k in keys}
     apply_in_tx(tx, a, groups, details, model_version=version, by=by, reason=reason)
     return sorted(set(a.ids.values()))
-
-
-def _candidate_id(members: list[str]) -> str:
-    from aim.graph.resolve import new_person_id
-
-    return new_person_id(members, set())
 
 
 def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, per_key: int) -> list[str]:
@@ -123,11 +121,8 @@ def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, p
     rec = found[0]
     k = key_str(*key)
     props = blocking_props(rec)
-    tx.run(cypher.load("resolution/write_blocking_keys"),
-           rows=[{"source": key[0], "source_record_id": key[1], "keys": props,
-                  "fp": keys_fingerprint(props)}]).consume()
     cands = tx.run(cypher.load("resolution/candidates"), source=key[0], source_record_id=key[1],
-                   per_key=per_key, **props).data()
+                   per_key=per_key, keys=props, fp=keys_fingerprint(props), **props).data()
     persons = {rec["person_id"]} if rec["person_id"] else set()
     pairs, gone = [], []
     if cands:
@@ -136,31 +131,32 @@ def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, p
             ck = key_str(c["source"], c["source_record_id"])
             a, b = (k, ck) if k < ck else (ck, k)
             (sa, ia), (sb, ib) = key_tuple(a), key_tuple(b)
-            if s["match_probability"] >= model.review_threshold:
-                pr = s["match_probability"]
+            pr = s["match_probability"]
+            if pr >= model.review_threshold:
                 pairs.append({"sa": sa, "ia": ia, "sb": sb, "ib": ib,
                               "match_weight": round(s["match_weight"], 4), "probability": pr,
-                              "explanation": _explanation(model, rec, c), "model_version": version,
+                              "explanation": _explanation(model, s), "model_version": version,
                               "band": "link" if pr >= model.link_threshold else "review"})
                 if pr >= model.link_threshold and c["person_id"]:
                     persons.add(c["person_id"])
-            else:
+            else:  # a corrected record may no longer match what it matched before
                 gone.append({"sa": sa, "ia": ia, "sb": sb, "ib": ib})
-    if gone:  # a corrected record may no longer match what it matched before
-        tx.run(cypher.load("resolution/delete_similar"), pairs=gone).consume()
-    if pairs:
-        tx.run(cypher.load("resolution/merge_similar"), pairs=pairs).consume()
+    if pairs or gone:
+        tx.run(cypher.load("resolution/write_similar"), pairs=pairs, gone=gone).consume()
     return recluster(tx, {k: rec}, persons, model, version, by="real-time", reason="record ingested")
 
 
-def _explanation(model: Model, a: dict, b: dict) -> str:
-    """The same compact form as the batch: prior and [level label, weight] per field."""
+def _explanation(model: Model, scored: dict) -> str:
+    """The batch's compact form: prior and [level label, weight] per field (the level's
+    log2(m/u); a real-time explanation leaves out the name-frequency adjustment)."""
     import json
 
-    from aim.resolution.explain import explain_pair
-
-    ex = explain_pair(model, a, b)
-    terms = {t["field"]: [t["label"], round(t["weight"], 3)] for t in ex["terms"] if t["field"] != "prior"}
+    weights = model.level_weights()
+    terms = {}
+    for f, c in enumerate(CMP.COMPARISONS):
+        label = scored["levels"][c.name]
+        lv = c.levels.index(label) if label in c.levels else -1
+        terms[c.name] = [label, round(float(weights[f][lv]), 3) if lv >= 0 else 0.0]
     return json.dumps({"prior": round(model.prior_weight, 3), "terms": terms}, separators=(",", ":"))
 
 
@@ -181,12 +177,4 @@ def resolve_records(keys: list[Key], *, driver: Driver | None = None, settings: 
             key = (str(key[0]), str(key[1]))
             ids = session.execute_write(_resolve_one, key, model, version, per_key)
             affected.extend(i for i in ids if i not in affected)
-    live = driver.execute_query(
-        "UNWIND $ids AS id MATCH (p:Person {person_id: id, status: 'active'}) RETURN p.person_id AS id",
-        ids=affected, database_=settings.neo4j_database)[0]
-    alive = {r["id"] for r in live}
-    return [i for i in affected if i in alive]
-
-
-def new_run_id() -> str:
-    return str(uuid.uuid4())
+    return affected

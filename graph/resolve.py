@@ -270,19 +270,15 @@ def plan_writes(a: Assignment, groups: dict[Hashable, list[str]], details: dict[
 
 
 def apply_in_tx(tx, a: Assignment, groups, details, *, model_version, by, reason, run_id=None) -> None:
-    """Write an assignment inside one transaction (real-time and manual paths)."""
+    """Write an assignment inside one transaction, in one round trip (real-time and
+    manual paths)."""
     persons, moves, retire = plan_writes(a, groups, details)
-    run_id = run_id or str(uuid.uuid4())
-    if persons:
-        tx.run(cypher.load("resolution/upsert_persons"), persons=persons).consume()
-    if moves:
-        tx.run(cypher.load("resolution/assign_records"), rows=moves).consume()
-    if retire:
-        tx.run(cypher.load("resolution/retire_persons"), rows=retire).consume()
-    if a.events:
-        tx.run(cypher.load("resolution/write_events"),
-               events=event_rows(a.events, model_version=model_version, run_id=run_id, by=by,
-                                 reason=reason)).consume()
+    if not (persons or moves or retire or a.events):
+        return
+    events = event_rows(a.events, model_version=model_version, run_id=run_id or str(uuid.uuid4()), by=by,
+                        reason=reason)
+    tx.run(cypher.load("resolution/apply_changes"), persons=persons, moves=moves, retire=retire,
+           events=events).consume()
 
 
 # ---------------------------------------------------------------------------------------
@@ -300,11 +296,16 @@ _MODEL_CACHE: dict[str, Model] = {}
 
 
 def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
-    rows, _, _ = driver.execute_query(cypher.load("resolution/current_model"), database_=database)
+    """The current model and its version (the JSON is fetched once per version)."""
+    rows, _, _ = driver.execute_query(cypher.load("resolution/current_model_version"), database_=database)
     if not rows:
         return None
     version = rows[0]["model_version"]
     if version not in _MODEL_CACHE:
+        rows, _, _ = driver.execute_query(cypher.load("resolution/current_model"), database_=database)
+        if not rows:
+            return None
+        version = rows[0]["model_version"]
         _MODEL_CACHE[version] = Model.from_dict(json.loads(rows[0]["json"]))
     return _MODEL_CACHE[version], version
 

@@ -1,5 +1,8 @@
-// Candidates of one record: records sharing at least one blocking key (indexed equality
-// lookups, at most $per_key per key), with the person that holds each.
+// Store one record's blocking keys and return its candidates: records sharing at least
+// one key (indexed equality lookups, at most $per_key per key), with their persons.
+MATCH (r:Record {source: $source, source_record_id: $source_record_id})
+SET r += $keys, r.bk_fp = $fp
+WITH r
 CALL () {
   MATCH (c:Record) WHERE c.bk_dob_l = $bk_dob_l RETURN c LIMIT $per_key
   UNION
@@ -17,7 +20,7 @@ CALL () {
   UNION
   MATCH (c:Record) WHERE c.bk_ny_yob = $bk_ny_yob RETURN c LIMIT $per_key
 }
-WITH c WHERE NOT (c.source = $source AND c.source_record_id = $source_record_id)
+WITH r, c WHERE c <> r
 OPTIONAL MATCH (c)<-[:HAS_RECORD]-(p:Person)
 RETURN c.source AS source, c.source_record_id AS source_record_id,
        c.first_name AS first_name, c.last_name AS last_name,
