@@ -56,6 +56,8 @@ def pair_similarity(a: np.ndarray, b: np.ndarray, uniques: list[str], scorer, wo
     ua, ub, inv = _unique_pairs(a, b)
     sa = [uniques[x] for x in ua.tolist()]
     sb = [uniques[x] for x in ub.tolist()]
+    if workers == -1 and len(sa) < 10_000:
+        workers = 1  # starting a thread pool costs ~10 ms: too much for one new record
     sims = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
     return sims[inv]
 
