@@ -10,6 +10,13 @@ from typing import Any
 from .rules import Rule, RuleSet
 
 
+ACTIONS = {
+    "Red": "consider a referral to the MASH",
+    "Amber": "review the activity",
+    "Green": "add to watch list",
+}
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
@@ -80,6 +87,7 @@ def explanation(rule: Rule, rules: RuleSet, as_of: date, metrics: dict[str, Any]
         "metrics": {k: _iso(v) for k, v in metrics.items()},
         "score": value,
         "rag": rules.rag(value),
+        "action": ACTIONS[rules.rag(value)],
         "summary": text,
         "organisations": [
             {"code": code, "name": organisation_names.get(code, code), "events": n}
