@@ -1,0 +1,189 @@
+"""API latency under a steady open-loop load, and the throughput at which p95 crosses 200 ms.
+
+Starts ``aim serve`` (uvicorn, one worker) against the configured Neo4j (``AIM_HOME``),
+signs in as a MASH user made for the benchmark, samples real subjects and names from the
+graph, then fires requests on a fixed schedule (open loop: a request is sent at its
+scheduled time whether or not earlier ones have answered, and its latency counts from that
+time, so queueing is not hidden). Per endpoint: p50/p95/p99 at ``--rate`` (default 50/s);
+then a mixed search/view/timeline sweep of increasing rates until p95 exceeds 200 ms.
+
+    AIM_HOME=.aim/h-api python bench/api.py --duration 30 --rate 50 --out bench-api.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+V1 = "/api/v1"
+PURPOSE = {"purpose": "benchmark"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_user(driver, database: str) -> tuple[str, str]:
+    from aim.graph.users import UserError, create_user, set_password
+
+    username, password = "bench-mash", secrets.token_urlsafe(18)
+    try:
+        create_user(driver, database, username, password, "mash", "MASH", "API benchmark")
+    except UserError:
+        set_password(driver, database, username, password)
+    return username, password
+
+
+def sample(driver, database: str, n: int) -> list[dict]:
+    """Random records with their subject id (the person when resolved)."""
+    total = driver.execute_query("MATCH (r:Record) RETURN count(r) AS n", database_=database)[0][0]["n"]
+    rows, _, _ = driver.execute_query(
+        "MATCH (r:Record) WHERE rand() < $p WITH r LIMIT $n OPTIONAL MATCH (p:Person)-[:HAS_RECORD]->(r) "
+        "RETURN r.first_name AS first, r.last_name AS last, toString(r.date_of_birth) AS dob, "
+        "coalesce(p.person_id, 'rec:' + r.source + ':' + r.source_record_id) AS subject",
+        p=min(1.0, 3.0 * n / max(total, 1)), n=n, database_=database)
+    return [dict(r) for r in rows]
+
+
+def typo(name: str, rng: random.Random) -> str:
+    if not name or len(name) < 4 or rng.random() < 0.5:
+        return name or ""
+    i = rng.randrange(1, len(name) - 1)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+
+
+def request_for(kind: str, item: dict, rng: random.Random) -> tuple[str, dict]:
+    if kind == "search":
+        params = {"first_name": typo(item["first"], rng), "last_name": item["last"]} | PURPOSE
+        if item["dob"] and rng.random() < 0.5:
+            params["date_of_birth"] = item["dob"]
+        return f"{V1}/persons/search", params
+    if kind == "view":
+        return f"{V1}/persons/{item['subject']}", PURPOSE
+    return f"{V1}/persons/{item['subject']}/timeline", PURPOSE | {"page_size": 20}
+
+
+async def open_loop(base: str, token: str, kinds: list[str], items: list[dict], rate: float, duration: float,
+                    seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    latencies: dict[str, list[float]] = {k: [] for k in kinds}
+    errors: dict[str, int] = {k: 0 for k in kinds}
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
+                                 timeout=30.0) as client:
+        n = int(rate * duration)
+        start = time.perf_counter() + 0.2
+        tasks = []
+
+        async def one(i: int) -> None:
+            kind = kinds[i % len(kinds)]
+            url, params = request_for(kind, items[rng.randrange(len(items))], rng)
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                response = await client.get(url, params=params)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies[kind].append((time.perf_counter() - scheduled) * 1000)
+            if not ok:
+                errors[kind] += 1
+
+        for i in range(n):
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    out = {}
+    for kind in kinds:
+        values = np.array(latencies[kind])
+        out[kind] = {
+            "requests": int(values.size), "errors": errors[kind],
+            "p50_ms": round(float(np.percentile(values, 50)), 1), "p95_ms": round(float(np.percentile(values, 95)), 1),
+            "p99_ms": round(float(np.percentile(values, 99)), 1),
+        }
+    every = np.concatenate([np.array(latencies[k]) for k in kinds])
+    out["all"] = {"requests": int(every.size), "achieved_rps": round(every.size / elapsed, 1),
+                  "p95_ms": round(float(np.percentile(every, 95)), 1), "errors": sum(errors.values())}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=50.0, help="requests per second per endpoint run")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
+    parser.add_argument("--samples", type=int, default=500, help="records sampled for requests")
+    parser.add_argument("--sweep", default="50,100,150,200,300,400", help="mixed-load rates to try")
+    parser.add_argument("--sweep-duration", type=float, default=20.0)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    from aim.api.settings import get_api_settings
+    from aim.graph.db import connect
+
+    settings = get_api_settings()
+    driver = connect(settings)
+    db = settings.neo4j_database
+    records = driver.execute_query("MATCH (r:Record) RETURN count(r) AS n", database_=db)[0][0]["n"]
+    events = driver.execute_query("MATCH (e:Event) RETURN count(e) AS n", database_=db)[0][0]["n"]
+    persons = driver.execute_query("MATCH (p:Person) RETURN count(p) AS n", database_=db)[0][0]["n"]
+    username, password = ensure_user(driver, db)
+    items = sample(driver, db, args.samples)
+    driver.close()
+
+    port = free_port()
+    env = os.environ | {"AIM_RATE_LIMIT_PER_MINUTE": "10000000", "AIM_RATE_LIMIT_BURST": "100000"}
+    server = subprocess.Popen([sys.executable, "-m", "aim.cli", "serve", "--port", str(port), "--log-level", "warning"],
+                              env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}{V1}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        token = httpx.post(f"{base}{V1}/auth/token", data={"username": username, "password": password}).json()[
+            "access_token"]
+        # warm up (caches, JIT-compiled query plans)
+        asyncio.run(open_loop(base, token, ["search", "view", "timeline"], items, 20, 5, seed=99))
+        result = {"graph": {"records": records, "events": events, "persons": persons}, "rate": args.rate,
+                  "duration_s": args.duration, "endpoints": {}, "sweep": []}
+        for kind in ("search", "view", "timeline"):
+            result["endpoints"][kind] = asyncio.run(open_loop(base, token, [kind], items, args.rate, args.duration))[kind]
+            print(kind, result["endpoints"][kind], flush=True)
+        for rate in [float(r) for r in args.sweep.split(",") if r]:
+            mixed = asyncio.run(open_loop(base, token, ["search", "view", "timeline"], items, rate, args.sweep_duration))
+            result["sweep"].append({"rate": rate, **mixed["all"]})
+            print("sweep", rate, mixed["all"], flush=True)
+            if mixed["all"]["p95_ms"] > 200:
+                break
+        crossed = [s for s in result["sweep"] if s["p95_ms"] > 200]
+        result["p95_crosses_200ms_at_rps"] = crossed[0]["rate"] if crossed else None
+        text = json.dumps(result, indent=2)
+        print(text)
+        if args.out:
+            args.out.write_text(text)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
