@@ -56,7 +56,7 @@ def _fuzzy(token: str) -> str:
     token = token.lower()
     if len(token) <= 3:
         return token
-    return f"{token}~1" if len(token) <= 5 else f"{token}~2"
+    return f"{token}~1" if len(token) <= 7 else f"{token}~2"
 
 
 def lucene_query(first_name: str | None, last_name: str | None) -> str:
@@ -137,24 +137,54 @@ def score_candidate(q: dict, cand: dict) -> float:
     return total / weights if weights else 0.0
 
 
+def blocking_lookups(first_name: str | None, last_name: str | None, date_of_birth: date | None) -> dict[str, list[str]]:
+    """The resolution blocking keys of the searched details, for the given name and each of
+    its nickname variants, and for the day/month swap of the date of birth."""
+    from aim.resolution.blocking import blocking_keys
+
+    given = S.first_name_key(first_name)
+    variants = [given] + sorted(v for v in S.nicknames().related(given) if v != given)[:15] if given else [""]
+    dobs = [date_of_birth, _swap(date_of_birth)] if date_of_birth else [None]
+    found: dict[str, set[str]] = {"names": set(), "dob_l": set(), "dob_f": set(), "dob_i": set(), "ny_yob": set()}
+    for first in variants:
+        for dob in dobs:
+            if dob is None and date_of_birth is not None:
+                continue
+            for key in blocking_keys({"first_name": first, "last_name": last_name,
+                                      "date_of_birth": dob.isoformat() if dob else None}):
+                rule = key.split(":", 1)[0]
+                if rule in found:
+                    found[rule].add(key)
+    return {rule: sorted(keys) for rule, keys in found.items()}
+
+
 def search(tx: ManagedTransaction, *, first_name: str | None = None, last_name: str | None = None,
            date_of_birth: date | None = None, gender: str | None = None, limit: int = 20,
-           min_score: float = 0.55) -> list[dict]:
+           min_score: float = 0.55, confident: float = 0.85) -> list[dict]:
     """Ranked subjects: ``{subject_id, score, first_name, last_name, date_of_birth, gender,
-    address, postcode, agencies}``."""
+    address, postcode, agencies}``.
+
+    Candidates come first from the blocking-key indexes (cheap equality seeks); the
+    fuzzy full-text index is asked as well when those give no confident
+    match (typos that change the phonetic key, records not yet resolved)."""
     q = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth, "gender": gender}
-    candidates: list[dict] = []
-    lucene = lucene_query(first_name, last_name)
-    if lucene:
-        candidates += [dict(r) for r in tx.run(cypher.load("api/search_names"), lucene=lucene, limit=CANDIDATES)]
-    if date_of_birth:
-        dobs = [date_of_birth] + ([_swap(date_of_birth)] if _swap(date_of_birth) else [])
-        candidates += [dict(r) for r in tx.run(cypher.load("api/search_dob"), dobs=dobs, limit=CANDIDATES)]
     best: dict[str, float] = {}
-    for cand in candidates:
-        score = score_candidate(q, cand)
-        if score > best.get(cand["subject"], -1):
-            best[cand["subject"]] = score
+
+    def rank(rows) -> None:
+        for cand in rows:
+            score = score_candidate(q, cand)
+            if score > best.get(cand["subject"], -1):
+                best[cand["subject"]] = score
+
+    rank(tx.run(cypher.load("api/search_blocking"), **blocking_lookups(first_name, last_name, date_of_birth),
+                limit=CANDIDATES))
+    if not any(score >= confident for score in best.values()):
+        lucene = lucene_query(first_name, last_name)
+        if lucene:
+            rank(tx.run(cypher.load("api/search_names"), lucene=lucene, limit=CANDIDATES))
+        if date_of_birth:
+            dobs = [date_of_birth] + ([_swap(date_of_birth)] if _swap(date_of_birth) else [])
+            rank(tx.run(cypher.load("api/search_dob"), dobs=dobs, limit=CANDIDATES))
     ranked = sorted((s for s in best.items() if s[1] >= min_score), key=lambda s: (-s[1], s[0]))[:limit]
     if not ranked:
         return []

@@ -573,3 +573,23 @@ def test_local_jwt_secret_is_generated_once_and_kept_private(tmp_path):
     assert first == ApiSettings(home=tmp_path, jwt_secret=None).signing_secret()
     assert len(first) >= 40 and (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
     assert ApiSettings(home=tmp_path, jwt_secret="from-env").signing_secret() == "from-env"
+
+
+def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, driver, settings, monkeypatch):
+    """After `aim resolve` every record carries its blocking keys (bk_*); search finds
+    candidates through those indexes without the full-text index."""
+    from aim.graph import people
+    from aim.graph.resolve import blocking_props
+
+    rows, _, _ = driver.execute_query(
+        "MATCH (r:Record) RETURN r.source AS source, r.source_record_id AS id, r.first_name AS first_name, "
+        "r.last_name AS last_name, toString(r.date_of_birth) AS date_of_birth, r.address AS address, "
+        "r.postcode AS postcode")
+    for row in rows:
+        driver.execute_query("MATCH (r:Record {source: $s, source_record_id: $id}) SET r += $props",
+                             s=row["source"], id=row["id"], props=blocking_props(dict(row)))
+    monkeypatch.setattr(people, "lucene_query", lambda *a: "")  # no full-text fallback
+    client, tokens = world
+    assert _search(client, tokens["mash"], first_name="Bill", last_name="Smith")[0]["subject_id"] == PERSON
+    assert _search(client, tokens["mash"], first_name="Wiliam", last_name="Smtih",
+                   date_of_birth="2014-03-05")[0]["subject_id"] == PERSON
