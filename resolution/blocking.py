@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import standardise as S
+from ._np import unique, unique_inverse
 from .records import Prepared
 
 
@@ -166,14 +167,14 @@ def block(p: Prepared, cap: int = 100, window: int = 30, rules: tuple[str, ...] 
         codes.append(lo.astype(np.int64) * n + hi)
         per_rule[name] = int(a.size)
         capped[name] = c
-    allc = np.unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+    allc = unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
     return BlockingResult(allc // n, allc % n, per_rule, capped)
 
 
 def blocking_recall(p: Prepared, result: BlockingResult, truth_entity: np.ndarray) -> float:
     """Share of true matching record pairs that blocking generated (truth per record)."""
     t = np.asarray(truth_entity)
-    _, inv = np.unique(t, return_inverse=True)
+    _, inv = unique_inverse(t)
     sizes = np.bincount(inv)
     true_pairs = int((sizes * (sizes - 1) // 2).sum())
     found = int((inv[result.left] == inv[result.right]).sum())

@@ -32,6 +32,17 @@ def dob_conflict(y1, m1, d1, y2, m2, d2) -> np.ndarray | bool:
     return full & (ndiff >= 2) & ~swap
 
 
+def _dob_conflict1(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Scalar :func:`dob_conflict` for two (year, month, day) tuples (pure Python, fast)."""
+    if not (a[0] and a[1] and a[2] and b[0] and b[1] and b[2]):
+        return False
+    if a[0] == b[0] and a[2] == b[1] and a[1] == b[2]:
+        return False
+    sa = f"{a[0]:04d}{a[1]:02d}{a[2]:02d}"
+    sb = f"{b[0]:04d}{b[1]:02d}{b[2]:02d}"
+    return sum(x != y for x, y in zip(sa, sb)) >= 2
+
+
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected-component label of each of n nodes."""
     if len(left) == 0:
@@ -73,7 +84,7 @@ class _DSU:
             return False
         for da in self.dobs[a]:
             for db in self.dobs[b]:
-                if dob_conflict(*da, *db):
+                if _dob_conflict1(da, db):
                     return True
         for na in self.names[a]:
             for nb in self.names[b]:
@@ -177,7 +188,7 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
         idx = np.flatnonzero((y > 0) & (m > 0) & (d > 0))
         code = y[idx] * 10000 + m[idx] * 100 + d[idx]
         dob_anchor = scan(idx, code, lambda c: (c // 10000, (c // 100) % 100, c % 100),
-                          lambda a, b: bool(dob_conflict(*a, *b)))
+                          _dob_conflict1)
     if first is not None:
         codes, names = first
         codes = np.asarray(codes, dtype=np.int64)

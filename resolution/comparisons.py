@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from . import standardise as S
+from ._np import unique, unique_inverse
 from .records import Prepared
 
 
@@ -45,7 +46,7 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray):
     lo = np.minimum(a, b).astype(np.int64)
     hi = np.maximum(a, b).astype(np.int64)
     base = np.int64(int(hi.max(initial=0)) + 1)
-    keys, inv = np.unique(lo * base + hi, return_inverse=True)
+    keys, inv = unique_inverse(lo * base + hi)
     return keys // base, keys % base, inv
 
 
@@ -91,7 +92,7 @@ def _name_tables(p: Prepared) -> dict:
     initial = np.array([ord(x[0]) if x else 0 for x in names] + [0], dtype=np.int32)
     single = np.array([len(x) == 1 for x in names] + [False], dtype=bool)
     # Nickname pairs among the given names present (both directions resolved by lookup).
-    first_codes = np.unique(p.cols["first"][p.cols["first"] >= 0])
+    first_codes = unique(p.cols["first"][p.cols["first"] >= 0])
     code_of = {names[c]: int(c) for c in first_codes.tolist()}
     nn = S.nicknames()
     keys = []
@@ -108,7 +109,7 @@ def _name_tables(p: Prepared) -> dict:
                     c2 = code_of.get(sib)
                     if c2 is not None and c2 != c and nn.equivalent(name, sib):
                         keys.append(min(c, c2) * (n + 1) + max(c, c2))
-    t = {"initial": initial, "single": single, "nick": np.unique(np.array(keys, dtype=np.int64)), "n": n}
+    t = {"initial": initial, "single": single, "nick": unique(np.array(keys, dtype=np.int64)), "n": n}
     p.extra["name_tables"] = t
     return t
 

@@ -57,6 +57,34 @@ def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
     return a, b
 
 
+def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam: float,
+                         fields: tuple[str, str] = ("last_name", "location"), strength: float = 5.0) -> np.ndarray:
+    """Correction for the dependence of two comparisons among NON-matches.
+
+    Fellegi–Sunter multiplies u's as if fields were independent; but people who share an
+    address very often share a surname (households), so "same surname AND same address"
+    is far more common among different people than u_surname × u_address says. From the
+    random pairs we estimate the joint u of every (level, level) cell, shrunk towards
+    independence by ``strength`` pseudo-pairs and with the expected true matches among the
+    random pairs taken out; the interaction weight is log2(u_a·u_b / u_joint), never
+    positive (dependence can only make joint agreement more common).
+    """
+    a, b = CMP.FIELD_INDEX[fields[0]], CMP.FIELD_INDEX[fields[1]]
+    La, Lb = len(m[a]), len(m[b])
+    ga, gb = g_rand[:, a].astype(np.int64), g_rand[:, b].astype(np.int64)
+    ok = (ga >= 0) & (gb >= 0)
+    n = int(ok.sum())
+    table = np.zeros((La, Lb))
+    if n == 0:
+        return table
+    counts = np.bincount(ga[ok] * Lb + gb[ok], minlength=La * Lb).reshape(La, Lb).astype(float)
+    indep = np.outer(u[a], u[b])
+    m_joint = np.outer(m[a], m[b])
+    observed = np.maximum(counts - n * lam * m_joint, 0.0)
+    u_joint = (observed + strength * indep) / (n + strength)
+    return np.minimum(0.0, np.log2(indep / u_joint))
+
+
 @dataclass
 class Training:
     """What training computed, reusable by :func:`link` on the same records."""
@@ -90,7 +118,8 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     t = time.perf_counter()
     n_u = int(min(u_pairs, p.n * (p.n - 1) // 2))
     ri, rj = random_pairs(p.n, n_u, seed)
-    u = estimate_u(CMP.compare_chunked(p, ri, rj))
+    g_rand = CMP.compare_chunked(p, ri, rj)
+    u = estimate_u(g_rand)
     timings["estimate_u"] = time.perf_counter() - t
     say("estimating m by EM")
     session_log: list[dict] = []
@@ -128,25 +157,38 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     timings["em"] = time.perf_counter() - t
     # The weights use the random-sampling u, so the prior is over *all* pairs.
     total_pairs = p.n * (p.n - 1) / 2
-    expected_matches = lam_cand * blocks.n_pairs
-    lam = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
+    lam0 = float(np.clip(lam_cand * blocks.n_pairs / total_pairs, 1e-12, 0.5))
     # Random pairs include a few true matches (a share λ of them): take their expected
     # contribution out of u, u = (u_observed − λ·m) / (1 − λ). It matters for small data
     # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
-    u = [np.maximum((uk - lam * mk) / (1 - lam), 0.25 / n_u) for uk, mk in zip(u, m)]
+    u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
+    interaction = estimate_interaction(g_rand, m, u, lam0)
     tf = tf_tables(p)
+    model = Model(m=m, u=u, lam=lam0, interaction=interaction)
+    # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
+    # did not generate have a negligible posterior and add nothing).
+    base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
+    lam = lam0
+    for _ in range(100):
+        post = probability(base + np.log2(lam / (1 - lam)))
+        new = float(np.clip(post.sum() / total_pairs, 1e-12, 0.5))
+        if abs(new - lam) <= 1e-4 * lam:
+            lam = new
+            break
+        lam = new
+    expected_matches = lam * total_pairs
     names = p.uniques["name"]
     n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
     tf_json = {
         f: {names[c]: float(v) for c, v in enumerate(arr.tolist()) if v * n_names[f] >= 2}
         for f, arr in tf.items()
     }
-    model = Model(m=m, u=u, lam=lam, link_threshold=link_threshold,
+    model = Model(m=m, u=u, lam=lam, interaction=interaction, link_threshold=link_threshold,
                   review_threshold=review_threshold, tf=tf_json, tf_min=1.0 / max(p.n, 1),
                   cap=cap, window=window,
                   history=[{"records": p.n, "candidate_pairs": blocks.n_pairs,
-                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates": lam_cand,
+                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
                             "expected_matching_pairs": expected_matches, "lambda": lam,
                             "method": method, "sessions": session_log}])
     if return_training:

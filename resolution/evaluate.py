@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ._np import unique_inverse
+
 
 def _codes(values: Sequence) -> np.ndarray:
-    _, inv = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
-    return inv.astype(np.int64)
+    table: dict = {}
+    return np.fromiter((table.setdefault(str(v), len(table)) for v in values), dtype=np.int64)
 
 
 def _pairs(c: np.ndarray) -> int:
@@ -32,7 +34,7 @@ def evaluate(truth: Sequence, predicted: Sequence) -> dict[str, float]:
         raise ValueError("truth and predicted must be aligned")
     n = t.size
     cell = t * (p.max(initial=0) + 1) + p
-    _, cell_inv, cell_n = np.unique(cell, return_inverse=True, return_counts=True)
+    _, cell_inv, cell_n = unique_inverse(cell, counts=True)
     t_n = np.bincount(t)
     p_n = np.bincount(p)
     tp = _pairs(cell_n)

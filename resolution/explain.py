@@ -35,7 +35,7 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
     jj = np.array([j], dtype=np.int64)
     gam = CMP.compare(prepared, ii, jj)
     base = match_weights(model, prepared, ii, jj, gam, None, with_parts=True)[1][0]
-    w, parts = match_weights(model, prepared, ii, jj, gam, tf, with_parts=True)
+    w, parts, inter = match_weights(model, prepared, ii, jj, gam, tf, with_parts=True)
     terms = [{"field": "prior", "level": None, "label": "prior (match rate)", "weight": model.prior_weight,
               "m": None, "u": None, "tf_adjustment": 0.0, "values": None}]
     raw = {"first_name": "first", "last_name": "last", "date_of_birth": "dob", "gender": None,
@@ -57,6 +57,10 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
             "weight": float(parts[0, k]), "tf_adjustment": float(parts[0, k] - base[k]),
             "values": vals,
         })
+    if inter[0] != 0.0:
+        terms.append({"field": "surname x location", "level": None,
+                      "label": "shared surname and address are common among different people (households)",
+                      "weight": float(inter[0]), "m": None, "u": None, "tf_adjustment": 0.0, "values": None})
     return {"match_weight": float(w[0]), "match_probability": float(probability(w)[0]),
             "record_ids": [prepared.record_ids[i], prepared.record_ids[j]], "terms": terms}
 

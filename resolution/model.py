@@ -22,9 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ._np import unique_inverse
 from .comparisons import COMPARISONS
 
 FORMAT = "aim-resolution-model/1"
+INTERACTION_FIELDS = ("last_name", "location")
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Model:
     cap: int = 100
     window: int = 30
     history: list[dict] = field(default_factory=list)
+    # Dependence correction between two comparisons (see engine.estimate_interaction):
+    # weight added for each (level of INTERACTION_FIELDS[0], level of [1]) cell.
+    interaction: np.ndarray | None = None
 
     # ---- weights -------------------------------------------------------------------------
     @property
@@ -74,6 +79,8 @@ class Model:
             "blocking": {"cap": self.cap, "window": self.window},
             "tf": self.tf,
             "history": self.history,
+            "interaction": None if self.interaction is None else {
+                "fields": list(INTERACTION_FIELDS), "weights": np.round(self.interaction, 6).tolist()},
         }
 
     def save(self, path: str | Path) -> None:
@@ -91,7 +98,8 @@ class Model:
         return cls(m=m, u=u, lam=d["lambda"], link_threshold=d["link_threshold"],
                    review_threshold=d["review_threshold"], tf=d.get("tf", {}),
                    tf_min=d.get("tf_min", 1e-6), cap=d["blocking"]["cap"],
-                   window=d["blocking"]["window"], history=d.get("history", []))
+                   window=d["blocking"]["window"], history=d.get("history", []),
+                   interaction=np.array(d["interaction"]["weights"]) if d.get("interaction") else None)
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -118,7 +126,11 @@ def pattern_counts(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct comparison vectors and how often each occurs."""
     if gammas.shape[0] == 0:
         return gammas, np.empty(0, dtype=np.int64)
-    pats, counts = np.unique(gammas, axis=0, return_counts=True)
+    g = gammas.astype(np.int64) + 1          # -1 (null) → 0
+    radix = np.array([L + 1 for L in n_levels()], dtype=np.int64)
+    mult = np.cumprod(np.r_[1, radix[:-1]])
+    codes, _, counts = unique_inverse(g @ mult, counts=True)
+    pats = ((codes[:, None] // mult) % radix - 1).astype(np.int8)
     return pats, counts
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import comparisons as CMP
-from .model import Model
+from .model import INTERACTION_FIELDS, Model
 from .records import Prepared, prepare
 
 
@@ -54,7 +54,15 @@ def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gamma
                 # Splink-style: replace u_exact by the value's own frequency.
                 parts[exact, k] += np.log2(u_exact / freq)
     w = model.prior_weight + parts.sum(axis=1)
-    return (w, parts) if with_parts else w
+    inter = np.zeros(gammas.shape[0])
+    if model.interaction is not None:
+        a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)
+        ok = (gammas[:, a] >= 0) & (gammas[:, b] >= 0)
+        inter[ok] = model.interaction[gammas[ok, a], gammas[ok, b]]
+        w = w + inter
+    if with_parts:
+        return w, parts, inter
+    return w
 
 
 def probability(weights: np.ndarray) -> np.ndarray:

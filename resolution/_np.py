@@ -1,0 +1,37 @@
+"""Small numpy helpers: sort-based unique (numpy 2's hash-based ``np.unique`` can be
+pathologically slow on tens of millions of int64 keys)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values."""
+    x = np.sort(np.asarray(x))
+    if x.size == 0:
+        return x
+    keep = np.empty(x.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+def unique_inverse(x: np.ndarray, counts: bool = False):
+    """(sorted distinct values, inverse index[, counts]) like ``np.unique``."""
+    x = np.asarray(x)
+    order = np.argsort(x)
+    xs = x[order]
+    if x.size == 0:
+        inv = np.empty(0, dtype=np.int64)
+        return (xs, inv, np.empty(0, dtype=np.int64)) if counts else (xs, inv)
+    flag = np.empty(x.size, dtype=bool)
+    flag[0] = True
+    np.not_equal(xs[1:], xs[:-1], out=flag[1:])
+    ids = np.cumsum(flag) - 1
+    inv = np.empty(x.size, dtype=np.int64)
+    inv[order] = ids
+    vals = xs[flag]
+    if counts:
+        return vals, inv, np.bincount(ids, minlength=vals.size)
+    return vals, inv
