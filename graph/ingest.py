@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 
@@ -155,7 +158,9 @@ def _address_key(row: CanonicalRow) -> str | None:
 
 def _write_batch(tx: ManagedTransaction, batch: BatchParams) -> BatchCounts:
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    records = tx.run(cypher.load("ingest/upsert_records"), records=batch.records)
+    # A fresh token per attempt: a retried transaction must not take the records that a
+    # rolled-back attempt created for already existing.
+    records = tx.run(cypher.load("ingest/upsert_records"), records=batch.records, batch=uuid.uuid4().hex)
     updated = records.single()["updated"]
     new_records = records.consume().counters.nodes_created
     tx.run(cypher.load("ingest/upsert_addresses"), addresses=batch.addresses).consume()
@@ -190,28 +195,54 @@ def ingest_validated(
     on_batch=None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Load validated rows batch by batch; rejects and warnings are collected in the report."""
+    """Load validated rows batch by batch; rejects and warnings are collected in the report.
+
+    One batch is written while the next is validated (a single writer thread, so batches
+    still commit in file order); a failed batch stops the load with its exception.
+    """
     settings = settings or get_settings()
     report = report or IngestReport()
-    for chunk in _batches(iter(validated), settings.ingest_batch_size):
-        good: list[CanonicalRow] = []
-        for item in chunk:
-            report.rows_read += 1
-            for warning in item.warnings:
-                report.warnings[warning.field] += 1
-                if len(report.warning_examples) < 20:
-                    report.warning_examples.append(warning)
-            if item.row is None:
-                report.rejected += 1
-                report.rejects.append(item.reject)
-            else:
-                good.append(item.row)
-        if good:
-            report.absorb(write_rows(good, organisation, driver, settings))
-        report.accepted += len(good)
-        if on_batch:
-            on_batch(len(chunk))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aim-ingest") as writer:
+        pending: Future | None = None
+        for chunk in _batches(iter(validated), settings.ingest_batch_size):
+            good = _triage(chunk, report)
+            if pending is not None:
+                _finish(pending, report, on_batch)
+            write = partial(write_rows, good, organisation, driver, settings) if good else None
+            pending = writer.submit(_counted, write, len(good), len(chunk))
+        if pending is not None:
+            _finish(pending, report, on_batch)
     return report
+
+
+def _triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
+    """The usable rows of a chunk; rejects and warnings go to the report."""
+    good: list[CanonicalRow] = []
+    for item in chunk:
+        report.rows_read += 1
+        for warning in item.warnings:
+            report.warnings[warning.field] += 1
+            if len(report.warning_examples) < 20:
+                report.warning_examples.append(warning)
+        if item.row is None:
+            report.rejected += 1
+            report.rejects.append(item.reject)
+        else:
+            good.append(item.row)
+    return good
+
+
+def _counted(write, accepted: int, rows: int) -> tuple[BatchCounts | None, int, int]:
+    return (write() if write else None), accepted, rows
+
+
+def _finish(pending: Future, report: IngestReport, on_batch) -> None:
+    counts, accepted, rows = pending.result()
+    if counts is not None:
+        report.absorb(counts)
+    report.accepted += accepted
+    if on_batch:
+        on_batch(rows)
 
 
 def safe_cell(value: object) -> str:

@@ -1,16 +1,20 @@
 // One agency's record of a person, keyed by (source, source_record_id). The row with the
 // latest event date carries the record's current details, so that re-sending an older row
 // never overwrites a newer one and a corrected row replaces what it corrects.
+// HELD_BY is created only with the record: a MERGE would lock the organisation node (one
+// node shared by every record of an agency) and serialise concurrent writers on it.
 UNWIND $records AS row
 MATCH (o:Organisation {code: row.source})
 MERGE (r:Record {source: row.source, source_record_id: row.source_record_id})
-  ON CREATE SET r.created_at = datetime()
+  ON CREATE SET r.created_at = datetime(), r.created_by_batch = $batch
 WITH r, o, row,
+     r.created_by_batch = $batch AS created,
      r.last_seen IS NULL OR row.last_seen >= r.last_seen AS newer,
      r.fingerprint IS NOT NULL AND r.fingerprint <> row.fingerprint AS differs
 FOREACH (_ IN CASE WHEN newer THEN [1] ELSE [] END |
   SET r += row.details, r.last_seen = row.last_seen, r.fingerprint = row.fingerprint)
 FOREACH (_ IN CASE WHEN newer AND differs THEN [1] ELSE [] END |
   SET r.updated_at = datetime())
-MERGE (r)-[:HELD_BY]->(o)
+FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
+  CREATE (r)-[:HELD_BY]->(o))
 RETURN count(CASE WHEN newer AND differs THEN 1 END) AS updated
