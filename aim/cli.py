@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from aim.api import cli as api_cli
+from aim.graph import backup_cli
 from aim.graph import cli as graph_cli
 from aim.graph import resolution_cli as graph_resolution_cli
 from aim.graph.alerts import cli as alerts_cli
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (graph_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, graph_resolution_cli):
+for module in (graph_cli, backup_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, graph_resolution_cli):
     module.register(app)
 
 if __name__ == "__main__":

@@ -1,0 +1,323 @@
+"""Backup and restore of the AIM graph: a streaming JSON-lines export through the driver.
+
+Neo4j Community's ``neo4j-admin database dump`` needs the database stopped (Community has
+no online backup), so AIM keeps its own logical backup, taken while the server runs:
+
+* ``export_graph(path)`` streams every node (labels, properties) and every relationship
+  (type, properties, end points) to a gzip-compressed JSON-lines file, in one read
+  transaction, holding nothing but the current line in memory. Neo4j types that JSON
+  lacks (dates, date-times, times, durations, points, bytes, non-finite floats) are
+  written as tagged objects (``{"$date": "2026-11-01"}``) and come back as the same types.
+* ``restore_graph(path)`` applies the AIM schema (``aim db migrate``), then re-creates the
+  nodes and relationships in batches of parameterised ``UNWIND`` (labels and
+  relationship types as dynamic ``$(...)`` expressions, never formatted into the query),
+  and checks the result against the counts the export recorded in its last line.
+
+Restore needs an empty graph (or ``replace=True``, which deletes everything first): it
+re-creates nodes, it does not merge them. A restore that fails part-way leaves a graph
+that a second ``restore_graph(path, replace=True)`` replaces entirely.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import math
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from neo4j import Driver
+from neo4j.spatial import CartesianPoint, Point, WGS84Point
+from neo4j.time import Date, DateTime, Duration, Time
+
+from aim.graph.db import get_driver
+from aim.settings import Settings, get_settings
+
+FORMAT = "aim-graph-backup"
+FORMAT_VERSION = 1
+IMPORT_LABEL = "AimRestoreTemp"
+IMPORT_KEY = "_aim_restore_id"
+BATCH = 2000
+
+
+class BackupError(RuntimeError):
+    """A backup file cannot be written or restored; the message says why."""
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def encode(value: Any) -> Any:
+    """A property value as JSON, with Neo4j's own types tagged so that they round-trip."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, DateTime):
+        if value.tzinfo is None:
+            return {"$localdatetime": value.iso_format()}
+        zone = getattr(value.tzinfo, "key", None) or getattr(value.tzinfo, "zone", None)
+        return {"$datetime": value.iso_format(), **({"tz": zone} if zone else {})}
+    if isinstance(value, Date):
+        return {"$date": value.iso_format()}
+    if isinstance(value, Time):
+        return {"$time" if value.tzinfo is not None else "$localtime": value.iso_format()}
+    if isinstance(value, Duration):
+        return {"$duration": [value.months, value.days, value.seconds, value.nanoseconds]}
+    if isinstance(value, Point):
+        return {"$point": [value.srid, *value]}
+    if isinstance(value, (bytes, bytearray)):
+        return {"$bytes": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, (list, tuple)):  # after Duration and Point, which are tuples
+        return [encode(v) for v in value]
+    if isinstance(value, dict):  # maps are not property values; kept for completeness
+        return {"$map": {k: encode(v) for k, v in value.items()}}
+    raise BackupError(f"cannot back up a property value of type {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    """The inverse of :func:`encode`: driver types that Bolt sends back as the same Neo4j types."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    (tag, raw), *_ = value.items()
+    if tag == "$date":
+        return Date.from_iso_format(raw)
+    if tag == "$localdatetime":
+        return DateTime.from_iso_format(raw)
+    if tag == "$datetime":
+        parsed = DateTime.from_iso_format(raw)
+        zone = value.get("tz")
+        if zone:
+            from zoneinfo import ZoneInfo
+
+            parsed = parsed.astimezone(ZoneInfo(zone))
+        return parsed
+    if tag in ("$time", "$localtime"):
+        return Time.from_iso_format(raw)
+    if tag == "$duration":
+        months, days, seconds, nanoseconds = raw
+        return Duration(months=months, days=days, seconds=seconds, nanoseconds=nanoseconds)
+    if tag == "$point":
+        srid, *coords = raw
+        return (WGS84Point if srid in (4326, 4979) else CartesianPoint)(coords)
+    if tag == "$bytes":
+        return base64.b64decode(raw)
+    if tag == "$float":
+        return float(raw)
+    if tag == "$map":
+        return {k: decode(v) for k, v in raw.items()}
+    raise BackupError(f"unknown value tag {tag!r} in the backup")
+
+
+def _props(props: dict) -> dict:
+    return {k: encode(v) for k, v in props.items()}
+
+
+def _unprops(props: dict) -> dict:
+    return {k: decode(v) for k, v in props.items()}
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def summary(driver: Driver, database: str) -> dict[str, int]:
+    """Nodes per label, relationships per type and property keys per label/type: what a
+    restore must reproduce exactly."""
+    queries = {
+        ":": "MATCH (n) UNWIND labels(n) AS l RETURN l AS k, count(*) AS n",
+        "-": "MATCH ()-[r]->() RETURN type(r) AS k, count(*) AS n",
+        ":.": "MATCH (n) UNWIND labels(n) AS l UNWIND keys(n) AS p RETURN l + '.' + p AS k, count(*) AS n",
+        "-.": "MATCH ()-[r]->() UNWIND keys(r) AS p RETURN type(r) + '.' + p AS k, count(*) AS n",
+    }
+    found: dict[str, int] = {}
+    for prefix, query in queries.items():
+        records, _, _ = driver.execute_query(query, database_=database, routing_="r")
+        found |= {f"{prefix}{r['k']}": r["n"] for r in records}
+    nodes, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database, routing_="r")
+    rels, _, _ = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n", database_=database, routing_="r")
+    return {"nodes": nodes[0]["n"], "relationships": rels[0]["n"]} | dict(sorted(found.items()))
+
+
+# ----------------------------------------------------------------------------- export
+
+
+@dataclass
+class BackupReport:
+    path: Path
+    nodes: int = 0
+    relationships: int = 0
+    labels: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    bytes: int = 0
+
+
+def _open(path: Path, mode: str, gz: bool | None = None) -> IO[str]:
+    if path.suffix == ".gz" if gz is None else gz:
+        return gzip.open(path, mode + "t", encoding="utf-8", compresslevel=5)
+    return open(path, mode, encoding="utf-8")
+
+
+def export_graph(path: Path | str, *, driver: Driver | None = None, settings: Settings | None = None) -> BackupReport:
+    """Write the whole graph to ``path`` (``.gz`` → gzip). Written to ``path.partial`` and
+    renamed at the end, so a crash never leaves a truncated file under the real name."""
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    report = BackupReport(path)
+    t0 = time.perf_counter()
+
+    def dump(tx, out: IO[str]) -> None:
+        for record in tx.run("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props"):
+            report.nodes += 1
+            report.labels.update(record["labels"])
+            out.write(json.dumps({"n": record["id"], "l": record["labels"], "p": _props(record["props"])},
+                                 ensure_ascii=False, separators=(",", ":")) + "\n")
+        for record in tx.run("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS t, "
+                             "properties(r) AS props"):
+            report.relationships += 1
+            report.types[record["t"]] += 1
+            out.write(json.dumps({"r": record["t"], "a": record["a"], "b": record["b"],
+                                  "p": _props(record["props"])}, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    header = {"format": FORMAT, "version": FORMAT_VERSION, "created": datetime.now(UTC).isoformat(),
+              "database": settings.neo4j_database}
+    with _open(partial, "w", gz=path.suffix == ".gz") as out:
+        out.write(json.dumps(header) + "\n")
+        with driver.session(database=settings.neo4j_database, fetch_size=BATCH) as session:
+            session.execute_read(dump, out)
+        out.write(json.dumps({"end": {"nodes": report.nodes, "relationships": report.relationships,
+                                      "labels": dict(report.labels), "types": dict(report.types)}}) + "\n")
+    partial.replace(path)
+    report.seconds = time.perf_counter() - t0
+    report.bytes = path.stat().st_size
+    return report
+
+
+# ----------------------------------------------------------------------------- restore
+
+
+def _lines(path: Path) -> Iterator[dict]:
+    try:
+        with _open(path, "r") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BackupError(f"{path}: line {number} is not JSON ({exc.msg})") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise BackupError(f"{path}: cannot read the backup ({exc})") from None
+
+
+def _check(path: Path) -> dict:
+    """The header and the final counts, read before anything is written: a truncated or
+    foreign file is refused up front."""
+    header = end = None
+    for item in _lines(path):
+        if header is None:
+            header = item
+            if item.get("format") != FORMAT:
+                raise BackupError(f"{path}: not an AIM graph backup")
+            if item.get("version") != FORMAT_VERSION:
+                raise BackupError(f"{path}: backup format version {item.get('version')} is not supported")
+            continue
+        if "end" in item:
+            end = item["end"]
+    if header is None:
+        raise BackupError(f"{path}: the file is empty")
+    if end is None:
+        raise BackupError(f"{path}: the backup is incomplete (no end marker); it was not finished")
+    return end
+
+
+_CREATE_NODES = f"""
+UNWIND $nodes AS row
+CREATE (n:{IMPORT_LABEL})
+SET n = row.p, n.{IMPORT_KEY} = row.id
+SET n:$(row.l)
+"""
+_CREATE_RELS = f"""
+UNWIND $rels AS row
+MATCH (a:{IMPORT_LABEL} {{{IMPORT_KEY}: row.a}})
+MATCH (b:{IMPORT_LABEL} {{{IMPORT_KEY}: row.b}})
+CREATE (a)-[r:$(row.t)]->(b)
+SET r = row.p
+RETURN count(r) AS n
+"""
+
+
+def restore_graph(path: Path | str, *, replace: bool = False, driver: Driver | None = None,
+                  settings: Settings | None = None) -> BackupReport:
+    """Re-create the graph of a backup in an empty database (``replace`` empties it first)."""
+    from aim.graph.schema import migrate
+
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    db = settings.neo4j_database
+    path = Path(path)
+    if not path.exists():
+        raise BackupError(f"{path}: no such file")
+    expected = _check(path)
+    existing, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db)
+    if existing[0]["n"]:
+        if not replace:
+            raise BackupError(f"the graph holds {existing[0]['n']:,} nodes; restore needs an empty graph "
+                              "(use --replace to delete them first)")
+        with driver.session(database=db) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+    report = BackupReport(path)
+    t0 = time.perf_counter()
+    migrate(driver, db)
+    driver.execute_query(f"CREATE INDEX aim_restore_id IF NOT EXISTS FOR (n:{IMPORT_LABEL}) ON (n.{IMPORT_KEY})",
+                         database_=db)
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=db)
+
+    def write(query: str, name: str, rows: list[dict]) -> None:
+        driver.execute_query(query, {name: rows}, database_=db)
+
+    nodes: list[dict] = []
+    rels: list[dict] = []
+    for item in _lines(path):
+        if "n" in item:
+            nodes.append({"id": item["n"], "l": item["l"], "p": _unprops(item["p"])})
+            report.nodes += 1
+            report.labels.update(item["l"])
+            if len(nodes) >= BATCH:
+                write(_CREATE_NODES, "nodes", nodes)
+                nodes = []
+        elif "r" in item:
+            if nodes:
+                write(_CREATE_NODES, "nodes", nodes)
+                nodes = []
+            rels.append({"t": item["r"], "a": item["a"], "b": item["b"], "p": _unprops(item["p"])})
+            report.relationships += 1
+            report.types[item["r"]] += 1
+            if len(rels) >= BATCH:
+                write(_CREATE_RELS, "rels", rels)
+                rels = []
+    if nodes:
+        write(_CREATE_NODES, "nodes", nodes)
+    if rels:
+        write(_CREATE_RELS, "rels", rels)
+    with driver.session(database=db) as session:
+        session.run(f"MATCH (n:{IMPORT_LABEL}) CALL (n) {{ REMOVE n:{IMPORT_LABEL} REMOVE n.{IMPORT_KEY} }} "
+                    "IN TRANSACTIONS OF 10000 ROWS").consume()
+    driver.execute_query("DROP INDEX aim_restore_id IF EXISTS", database_=db)
+    report.seconds = time.perf_counter() - t0
+    report.bytes = path.stat().st_size
+
+    found = summary(driver, db)
+    want = {"nodes": expected["nodes"], "relationships": expected["relationships"]}
+    got = {"nodes": found["nodes"], "relationships": found["relationships"]}
+    if got != want:
+        raise BackupError(f"restore incomplete: the backup holds {want}, the graph now holds {got}")
+    return report

@@ -1,0 +1,158 @@
+"""Backup and restore of the graph (``aim db backup`` / ``aim db restore``) against the real
+Neo4j: a resolved, alerted seeds population plus every Neo4j property type comes back with
+identical labels, relationship types, property keys and values."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from aim.graph.backup import BackupError, decode, encode, export_graph, restore_graph, summary
+from tests.conftest import wipe
+
+pytestmark = pytest.mark.neo4j
+
+ODD_TYPES = """
+CREATE (:Oddity {
+  d: date('2024-02-29'), ldt: localdatetime('2024-03-01T10:11:12.123456789'),
+  dt: datetime('2024-03-31T01:30:00[Europe/London]'), dto: datetime('2024-03-01T10:00:00+05:30'),
+  t: time('10:11:12+01:00'), lt: localtime('23:59:59.5'), dur: duration('P1Y2M3DT4H5M6.007S'),
+  pt: point({x: 1.5, y: -2.0}), geo: point({longitude: -1.89, latitude: 52.48, height: 140.0}),
+  f: 1.0/0.0, nan: 0.0/0.0, big: 9007199254740993, s: '=cmd|\\' /C calc\\'!A0 \u00e9\u4e2d\\n',
+  dates: [date('2020-01-01'), date('2021-12-31')], empty: [], bools: [true, false]
+})-[:ODD_LINK {since: date('2020-01-01'), w: 0.5}]->(:Oddity:Second {n: 1})
+"""
+
+
+def fingerprint(driver, database: str) -> list[str]:
+    """Every node and relationship by content (labels/type and encoded properties), sorted."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) RETURN elementId(n) AS id, labels(n) AS l, properties(n) AS p", database_=database)
+    text = {r["id"]: json.dumps([sorted(r["l"]), {k: encode(v) for k, v in r["p"].items()}], sort_keys=True) for r in nodes}
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS t, properties(r) AS p",
+        database_=database)
+    out = sorted(text.values())
+    out += sorted(json.dumps([text[r["a"]], r["t"], {k: encode(v) for k, v in r["p"].items()}, text[r["b"]]],
+                             sort_keys=True) for r in rels)
+    return out
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    from aim.seeds.generate import generate
+
+    directory = tmp_path_factory.mktemp("seed")
+    generate(300, 7, directory, date(2026, 11, 1), 365)
+    return directory
+
+
+def _populate(graph, settings, seeded) -> None:
+    from aim.graph.alerts.engine import run_all
+    from aim.graph.resolve import resolve
+    from aim.seeds.load import load
+
+    load(seeded, progress=False)
+    resolve()
+    run_all(date(2026, 11, 1))
+    graph.execute_query(ODD_TYPES, database_=settings.neo4j_database)
+
+
+def test_values_round_trip_through_json():
+    for value in (None, True, 3, -2**62, 1.25, "x\u0000y", [1, 2], b"\x00\xff", float("inf"), float("-inf")):
+        assert decode(json.loads(json.dumps(encode(value)))) == value
+    assert math.isnan(decode(json.loads(json.dumps(encode(float("nan"))))))
+
+
+@pytest.mark.slow
+def test_backup_then_restore_gives_an_identical_graph(graph, settings, seeded, tmp_path):
+    db = settings.neo4j_database
+    _populate(graph, settings, seeded)
+    before = summary(graph, db)
+    content = fingerprint(graph, db)
+    assert before[":Person"] > 100 and before["-SIMILAR"] > 0 and before[":Household"] > 0
+
+    path = tmp_path / "aim.jsonl.gz"
+    report = export_graph(path)
+    assert (report.nodes, report.relationships) == (before["nodes"], before["relationships"])
+    assert not path.with_name(path.name + ".partial").exists()
+
+    wipe(graph, db)
+    restore_graph(path)
+    assert summary(graph, db) == before
+    assert fingerprint(graph, db) == content
+    restored_odd, _, _ = graph.execute_query("MATCH (o:Oddity) WHERE o.d IS NOT NULL RETURN o", database_=db)
+    odd = restored_odd[0]["o"]
+    assert str(odd["dt"].tzinfo) == "Europe/London" and odd["dur"].months == 14 and math.isnan(odd["nan"])
+    assert odd["big"] == 9007199254740993
+    # no trace of the import machinery
+    indexes, _, _ = graph.execute_query("SHOW INDEXES YIELD name RETURN collect(name) AS names", database_=db)
+    assert "aim_restore_id" not in indexes[0]["names"]
+
+    # the restored graph is a working AIM graph: a re-run of resolution changes nothing
+    from aim.graph.resolve import resolve
+
+    again = resolve()
+    assert again.persons_written == 0 and again.records_moved == 0 and again.similar_written == 0
+
+
+def test_restore_refuses_a_non_empty_graph_unless_replacing(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(ODD_TYPES, database_=db)
+    path = tmp_path / "small.jsonl"
+    export_graph(path)
+    expected = summary(graph, db)
+    with pytest.raises(BackupError, match="empty graph"):
+        restore_graph(path)
+    assert summary(graph, db) == expected  # nothing written
+    restore_graph(path, replace=True)
+    assert summary(graph, db) == expected
+
+
+def test_truncated_or_foreign_files_are_refused_before_writing(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(ODD_TYPES, database_=db)
+    path = tmp_path / "small.jsonl"
+    export_graph(path)
+    wipe(graph, db)
+    lines = path.read_text().splitlines()
+    cases = {
+        "truncated.jsonl": "\n".join(lines[:-1]) + "\n",           # no end marker: the export never finished
+        "foreign.jsonl": '{"hello": 1}\n',
+        "empty.jsonl": "",
+        "garbage.jsonl": lines[0] + "\n{not json\n",
+    }
+    for name, text in cases.items():
+        bad = tmp_path / name
+        bad.write_text(text)
+        with pytest.raises(BackupError):
+            restore_graph(bad)
+        assert summary(graph, db)["nodes"] == 0, name
+    bad_gz = tmp_path / "bad.jsonl.gz"
+    bad_gz.write_bytes(gzip.compress(path.read_bytes())[:-20])
+    with pytest.raises(BackupError):
+        restore_graph(bad_gz)
+    assert summary(graph, db)["nodes"] == 0
+
+
+def test_cli_backup_and_restore(graph, settings, tmp_path):
+    from aim.cli import app
+
+    db = settings.neo4j_database
+    graph.execute_query(ODD_TYPES, database_=db)
+    expected = summary(graph, db)
+    path = tmp_path / "cli.jsonl.gz"
+    runner = CliRunner()
+    result = runner.invoke(app, ["db", "backup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Backed up 2 nodes and 1 relationships" in result.output.replace("\n", " ")
+    result = runner.invoke(app, ["db", "restore", str(path)])
+    assert result.exit_code == 1 and "empty graph" in result.output
+    result = runner.invoke(app, ["db", "restore", str(path), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert summary(graph, db) == expected
