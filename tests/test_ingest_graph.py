@@ -113,7 +113,7 @@ def test_a_failing_batch_leaves_nothing_half_written(graph, settings, tmp_path, 
 
 @pytest.mark.slow
 def test_neo4j_killed_mid_ingest_then_rerun_matches_an_uninterrupted_load(graph, settings, neo4j_server, tmp_path):
-    path = write_csv(tmp_path / "big.csv", canonical_rows(60_000))
+    path = write_csv(tmp_path / "big.csv", canonical_rows(30_000))
     _load(path, settings)
     expected = counts(graph, settings.neo4j_database)
     wipe(graph, settings.neo4j_database)
