@@ -75,6 +75,9 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    from aim.api.dashboard import install as install_dashboard
+
+    install_dashboard(app)  # HTML pages under /dashboard, assets under /static (docs/dashboard.md)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

@@ -1,0 +1,171 @@
+"""Presentation only: dates, labels, RAG colours, the network as Cytoscape elements. No
+queries and no decisions here; the data comes from the API's services and routes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
+STATUS_NAMES = {
+    "new": "New", "acknowledged": "Acknowledged", "watch_list": "On watch list",
+    "referred": "Referred to MASH", "dismissed": "Dismissed",
+}
+STATUS_TAG = {
+    "new": "govuk-tag--blue", "acknowledged": "govuk-tag--grey", "watch_list": "govuk-tag--purple",
+    "referred": "govuk-tag--turquoise", "dismissed": "govuk-tag--grey",
+}
+OPEN_STATUSES = ("new", "acknowledged", "watch_list")
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+PURPOSES = (
+    "Triage of a multi-agency alert",
+    "Strategy discussion or section 47 enquiry",
+    "Request for information from a partner agency",
+    "Welfare check",
+)
+CARE_KINDS = {"school": "School", "gp": "GP", "general_practice": "GP", "primary_care": "GP"}
+FIELDS = (("first_name", "First name"), ("last_name", "Last name"), ("date_of_birth", "Date of birth"),
+          ("gender", "Gender"), ("address", "Address"), ("postcode", "Postcode"))
+COMPARISON_FIELDS = {"first_name": ("first_name",), "last_name": ("last_name",),
+                     "date_of_birth": ("date_of_birth",), "gender": ("gender",),
+                     "location": ("address", "postcode")}
+GENDERS = {"M": "Male", "F": "Female", "X": "Other", "U": "Not known"}
+
+
+def as_date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def day(value) -> str:
+    d = as_date(value)
+    return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def when(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return f"{value.day} {value:%b %Y %H:%M}"
+    return day(value)
+
+
+def label(value) -> str:
+    """``concern_for_welfare`` -> ``Concern for welfare``."""
+    if not value:
+        return ""
+    text = str(value).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def rag(value) -> str:
+    return str(value or "").lower()
+
+
+def rag_tag(value) -> str:
+    return RAG_TAG.get(rag(value), "govuk-tag--grey")
+
+
+def name_of(item: dict) -> str:
+    name = " ".join(x for x in (item.get("first_name"), item.get("last_name")) if x)
+    return name or "(no name given)"
+
+
+def care_links(activity: list[dict]) -> list[dict]:
+    """The school or GP that knows the person, from the person view's organisation rows."""
+    out = []
+    for row in activity:
+        kind = CARE_KINDS.get(str(row.get("kind") or "").lower())
+        if kind and row.get("known"):
+            out.append({"kind": kind, "name": row.get("name") or row.get("organisation")})
+    return out
+
+
+def sort_alerts(alerts: list[dict], order: str) -> list[dict]:
+    if order == "date":
+        return sorted(alerts, key=lambda a: (str(a.get("last_updated") or a.get("first_raised") or "")), reverse=True)
+    if order == "rag":
+        return sorted(alerts, key=lambda a: (RAG_ORDER.get(rag(a.get("rag")), 3), -(a.get("score") or 0)))
+    return sorted(alerts, key=lambda a: -(a.get("score") or 0))
+
+
+def explanation_rows(pair: dict) -> list[dict]:
+    """The review pair's field-by-field explanation next to both records' values."""
+    terms = ((pair.get("explanation") or {}).get("terms") or {})
+    a, b = pair.get("record_a") or {}, pair.get("record_b") or {}
+    rows, seen = [], set()
+    for name, fields in COMPARISON_FIELDS.items():
+        level, weight = (terms.get(name) or [None, None])[:2]
+        for i, field in enumerate(fields):
+            seen.add(field)
+            rows.append({"field": dict(FIELDS).get(field, label(field)), "a": a.get(field), "b": b.get(field),
+                         "level": level if i == 0 else None, "weight": weight if i == 0 else None,
+                         "span": len(fields) if i == 0 else 0, "same": (a.get(field) or "") == (b.get(field) or "")})
+    for name, value in terms.items():
+        if name not in COMPARISON_FIELDS:
+            level, weight = (value or [None, None])[:2]
+            rows.append({"field": label(name), "a": None, "b": None, "level": level, "weight": weight, "span": 1,
+                         "same": None})
+    return rows
+
+
+def weight_words(weight) -> str:
+    if weight is None:
+        return "not compared"
+    if weight >= 4:
+        return "strong evidence for"
+    if weight > 0:
+        return "some evidence for"
+    if weight == 0:
+        return "neutral"
+    if weight > -4:
+        return "some evidence against"
+    return "strong evidence against"
+
+
+def cytoscape(graph: dict, focus: str) -> dict:
+    """The API's network (nodes and edges) as Cytoscape.js elements with display labels."""
+    nodes, edges = [], []
+    for node in graph.get("nodes", []):
+        nid = str(node.get("id"))
+        kind = str(node.get("kind") or node.get("label") or nid.split(":", 1)[0]).lower()
+        props = node.get("properties") or {}
+        key = nid.split(":", 1)[1] if ":" in nid else nid
+        if kind == "person":
+            text = name_of(props) if (props.get("first_name") or props.get("last_name")) else key
+            dob = as_date(props.get("date_of_birth"))
+            if dob:
+                text += f" ({dob.year})"
+        elif kind == "address":
+            text = ", ".join(x for x in (props.get("line"), props.get("postcode")) if x) or key
+        elif kind == "household":
+            text = f"Household {key}"
+        elif kind == "organisation":
+            text = props.get("name") or key
+        elif kind == "record":
+            text = f"{props.get('source', '')} record {props.get('source_record_id', key)}"
+        else:
+            text = key
+        nodes.append({"data": {"id": nid, "kind": kind, "key": key, "label": text,
+                               "focus": kind == "person" and key == focus}})
+    for i, edge in enumerate(graph.get("edges", [])):
+        edges.append({"data": {"id": f"e{i}:{edge.get('source')}>{edge.get('target')}:{edge.get('type')}",
+                               "source": str(edge.get("source")), "target": str(edge.get("target")),
+                               "type": str(edge.get("type") or ""), "label": label(str(edge.get("type") or "").lower())}})
+    return {"nodes": nodes, "edges": edges}

@@ -1,0 +1,144 @@
+"""The dashboard's session: the API's access token in an HttpOnly, SameSite=Strict cookie,
+a CSRF token derived from it for every form, and the role checks of the API itself.
+
+Signing in calls the API's own token route (same rate limit, same password check); every
+page re-checks the token with ``current_principal`` (enabled account, rate limit) and the
+API's ``require(...)`` role check, so the dashboard can never grant more than the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request, status
+
+from aim.api.security import Principal, current_principal, require
+
+COOKIE = "aim_session"
+SIGNIN_COOKIE = "aim_signin"
+COOKIE_PATH = "/dashboard"
+PREFIX = "/dashboard"
+
+ROLE_NAMES = {
+    "partner": "Partner agency (view only)",
+    "mash": "MASH officer",
+    "analyst": "Analyst",
+    "dpo": "Data Protection Officer",
+    "admin": "Administrator",
+}
+
+# The screens each role is offered. Every screen also calls the API code that enforces the
+# same roles, so this only decides what the navigation shows.
+SCREENS = {
+    "search": ("partner", "mash"),
+    "alerts": ("mash",),
+    "watch": ("mash",),
+    "review": ("mash",),
+    "network": ("mash",),
+    "households": ("mash",),
+    "audit": ("dpo",),
+    "stats": ("analyst", "mash", "dpo"),
+    "users": ("admin",),
+}
+HOME = {"partner": "search", "mash": "search", "dpo": "audit", "analyst": "stats", "admin": "users"}
+
+
+class SignInRequired(Exception):
+    def __init__(self, next_url: str, message: str | None = None) -> None:
+        self.next_url = next_url
+        self.message = message
+
+
+class PageError(Exception):
+    def __init__(self, status_code: int, title: str, message: str) -> None:
+        self.status_code = status_code
+        self.title = title
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Session:
+    principal: Principal
+    token: str
+    csrf: str
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.principal.role, self.principal.role)
+
+    def can(self, screen: str) -> bool:
+        return self.principal.role in SCREENS.get(screen, ())
+
+
+def csrf_for(request: Request, token: str) -> str:
+    secret = request.app.state.settings.signing_secret()
+    return hmac.new(secret.encode(), b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _next(request: Request) -> str:
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return path
+
+
+def session(request: Request, *roles: str) -> Session:
+    """The signed-in user, admitted only in ``roles`` (the API's own checks)."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        raise SignInRequired(_next(request))
+    try:
+        principal = current_principal(request, token)
+        if roles:
+            principal = require(*roles)(principal)
+    except HTTPException as exc:
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            raise SignInRequired(_next(request), str(exc.detail)) from exc
+        if exc.status_code == status.HTTP_403_FORBIDDEN:
+            raise PageError(403, "You cannot see this page",
+                            "Your role does not give access to this screen (need to know).") from exc
+        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+            raise PageError(429, "Too many requests", "Wait a moment, then try again.") from exc
+        raise
+    return Session(principal, token, csrf_for(request, token))
+
+
+def check_form(request: Request, s: Session, form) -> None:
+    """Forms post back only from this site, with the session's CSRF token."""
+    origin = request.headers.get("origin")
+    if origin and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise PageError(403, "Form rejected", "The form was not sent from this site.")
+    given = str(form.get("csrf_token") or "")
+    if not hmac.compare_digest(given, s.csrf):
+        raise PageError(403, "Form rejected", "The form has expired. Go back, reload the page and try again.")
+
+
+def new_signin_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def secure_cookies(request: Request) -> bool:
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto == "https"
+
+
+def sign_in_url(next_url: str | None = None) -> str:
+    url = f"{PREFIX}/sign-in"
+    if next_url and next_url.startswith(PREFIX + "/") and not next_url.startswith("//"):
+        url += "?next=" + quote(next_url, safe="")
+    return url
+
+
+def safe_next(value: str | None, fallback: str) -> str:
+    """Only a path inside the dashboard (no open redirect)."""
+    if value and value.startswith(PREFIX + "/") and "//" not in value and "\\" not in value:
+        return value
+    return fallback

@@ -1,0 +1,152 @@
+"""The dashboard's pages over HTTP (no browser): sign-in and the session cookie, CSRF,
+role limits, need-to-know, the audit trail and page times, against the real Neo4j and
+the small world of tests/e2e/world.py. The browser tests are in tests/e2e/."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aim.api.app import create_app
+from tests.e2e.conftest import dashboard_settings, world  # noqa: F401  (fixture)
+from tests.e2e.world import PASSWORD
+
+pytestmark = pytest.mark.neo4j
+D = "/dashboard"
+
+
+@pytest.fixture(scope="module")
+def app(world, driver, settings):  # noqa: F811
+    return create_app(dashboard_settings(settings), driver=driver)
+
+
+def signed_in(app, username: str) -> TestClient:
+    client = TestClient(app, base_url="http://testserver")
+    page = client.get(f"{D}/sign-in")
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text).group(1)
+    response = client.post(f"{D}/sign-in", data={"username": username, "password": PASSWORD, "nonce": nonce},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_pages_need_signing_in_and_the_cookie_is_httponly_and_strict(app):
+    client = TestClient(app)
+    response = client.get(f"{D}/alerts", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith(f"{D}/sign-in?next=")
+    page = client.get(f"{D}/sign-in")
+    assert page.status_code == 200 and 'autocomplete="current-password"' in page.text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text).group(1)
+    wrong = client.post(f"{D}/sign-in", data={"username": "mash1", "password": "nope", "nonce": nonce})
+    assert wrong.status_code == 401 and "Wrong username or password" in wrong.text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', wrong.text).group(1)
+    ok = client.post(f"{D}/sign-in", data={"username": "mash1", "password": PASSWORD, "nonce": nonce},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == f"{D}/search"
+    cookie = [h for h in ok.headers.get_list("set-cookie") if h.startswith("aim_session=")][0].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/dashboard" in cookie
+
+
+def test_sign_in_without_the_forms_nonce_is_refused(app):
+    client = TestClient(app)
+    response = client.post(f"{D}/sign-in", data={"username": "mash1", "password": PASSWORD, "nonce": "forged"})
+    assert response.status_code == 400 and "aim_session" not in response.headers.get("set-cookie", "")
+
+
+def test_forms_need_the_csrf_token_and_this_sites_origin(app, world):  # noqa: F811
+    client = signed_in(app, "mash1")
+    target = f"{D}/people/{world.child_id}/watch"
+    form = {"reason": "x" * 10, "owner": "mash1", "review_date": "2030-01-01", "purpose": "test"}
+    assert client.post(target, data=form).status_code == 403
+    page = client.get(f"{D}/search")
+    token = csrf(page.text)
+    assert client.post(target, data=form | {"csrf_token": token},
+                       headers={"Origin": "https://evil.example"}).status_code == 403
+
+
+def test_dashboard_pages_have_their_own_csp_and_the_api_keeps_its_own(app):
+    client = TestClient(app)
+    page = client.get(f"{D}/sign-in")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["cache-control"] == "no-store"
+    assert client.get("/api/v1/health/live").headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    css = client.get("/static/vendor/govuk/govuk-frontend.min.css")
+    assert css.status_code == 200 and "GDS Transport" not in css.text
+    assert client.get("/static/vendor/cytoscape/cytoscape.min.js").status_code == 200
+
+
+def test_mash_search_tolerates_a_nickname_and_a_typo_and_is_audited(app, world, driver, settings):  # noqa: F811
+    client = signed_in(app, "mash1")
+    page = client.get(f"{D}/search", params={"first_name": "Bill", "last_name": "Smtih", "purpose": "MASH triage"})
+    assert page.status_code == 200
+    assert world.child_id in page.text and "William Smith" in page.text
+    assert "West Midlands Police" in page.text  # the agencies that know him, by name
+    rows, _, _ = driver.execute_query(
+        "MATCH (a:AuditEntry {username: 'mash1', action: 'person.search'}) RETURN a.purpose AS p",
+        database_=settings.neo4j_database)
+    assert "MASH triage" in [r["p"] for r in rows]
+
+
+def test_search_needs_criteria_and_a_purpose(app):
+    client = signed_in(app, "mash1")
+    page = client.get(f"{D}/search", params={"search": "1", "first_name": "", "purpose": ""})
+    assert "Enter a name or a date of birth" in page.text and "Say why you are searching" in page.text
+
+
+def test_person_view_asks_for_a_purpose_then_shows_every_organisation(app, world):  # noqa: F811
+    client = signed_in(app, "mash1")
+    prompt = client.get(f"{D}/people/{world.child_id}")
+    assert "Why are you opening this record?" in prompt.text
+    page = client.get(f"{D}/people/{world.child_id}", params={"purpose": "Welfare check"})
+    assert page.status_code == 200
+    text = page.text
+    assert "William Smith" in text and "Oak Primary School" in text and "Hall Green Surgery" in text
+    assert "Missing person" in text and "DS Priya Patel" in text
+    assert "No activity reported" in text  # Children's Social Care knows nothing of him
+    assert "Add to watch list" in text and "View network" in text
+
+
+def test_partner_sees_view_only_screens_without_activity_details(app, world):  # noqa: F811
+    client = signed_in(app, "partner1")
+    home = client.get(f"{D}/search")
+    assert "Partner agency (view only)" in home.text
+    assert f'href="{D}/alerts"' not in home.text and f'href="{D}/review"' not in home.text
+    for path in ("/alerts", "/watch-list", "/review", "/audit", f"/people/{world.child_id}/network?purpose=xyz"):
+        assert client.get(D + path).status_code == 403, path
+    page = client.get(f"{D}/people/{world.child_id}", params={"purpose": "Request for information"})
+    assert page.status_code == 200
+    assert "Missing person" not in page.text and "Activity reported" in page.text
+    assert "Add to watch list" not in page.text and "csrf_token" not in page.text.split("</header>")[1]
+    assert "ED-77" not in page.text  # another agency's record
+
+
+def test_dpo_sees_the_audit_of_what_others_viewed(app, world):  # noqa: F811
+    signed_in(app, "mash1").get(f"{D}/people/{world.child_id}", params={"purpose": "Strategy discussion"})
+    client = signed_in(app, "dpo1")
+    page = client.get(f"{D}/audit", params={"username": "mash1"})
+    assert page.status_code == 200 and "Strategy discussion" in page.text and "person.view" in page.text
+    assert client.get(f"{D}/search").status_code == 403
+
+
+def test_server_pages_are_fast(app, world):  # noqa: F811
+    client = signed_in(app, "mash1")
+    pages = [f"{D}/search", f"{D}/alerts", f"{D}/people/{world.child_id}?purpose=Welfare+check",
+             f"{D}/watch-list", f"{D}/review"]
+    for page in pages:
+        client.get(page)  # warm up
+    for page in pages:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert client.get(page).status_code == 200
+            times.append(time.perf_counter() - started)
+        assert statistics.median(times) < 0.3, (page, times)
