@@ -321,3 +321,25 @@ def stats(tx: ManagedTransaction, since: date | None = None) -> list[dict]:
         {"organisation": r["organisation"], "records": r["records"], "events": [dict(e) for e in r["events"]]}
         for r in tx.run(cypher.load("api/stats"), since=since)
     ]
+
+
+# --------------------------------------------------------------------------- households
+
+
+def _household(row) -> dict:
+    members = []
+    for m in row["members"]:
+        dob = _native(m.get("date_of_birth"))
+        members.append({**{k: _native(v) for k, v in m.items()}, "age": age(dob) if isinstance(dob, date) else None})
+    return {"household_id": row["household_id"], "member_count": row["member_count"],
+            "address": dict(row["address"]) if row["address"] else None, "members": members}
+
+
+def households(tx: ManagedTransaction, *, skip: int = 0, limit: int = 50, min_members: int | None = None) -> list[dict]:
+    rows = tx.run(cypher.load("api/households_list"), skip=skip, limit=limit, min_members=min_members)
+    return [_household(r) for r in rows]
+
+
+def household(tx: ManagedTransaction, household_id: str) -> dict | None:
+    row = tx.run(cypher.load("api/household_get"), household_id=household_id).single()
+    return _household(row) | {"status": row["status"]} if row else None

@@ -593,3 +593,40 @@ def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, 
     assert _search(client, tokens["mash"], first_name="Bill", last_name="Smith")[0]["subject_id"] == PERSON
     assert _search(client, tokens["mash"], first_name="Wiliam", last_name="Smtih",
                    date_of_birth="2014-03-05")[0]["subject_id"] == PERSON
+
+
+def _household(driver) -> None:
+    """What resolution derives: William and Grace as persons, one household at Mill Lane."""
+    driver.execute_query(
+        "MATCH (p:Person {person_id: $pid}) SET p.first_name = 'William', p.last_name = 'Smith' "
+        "WITH p MATCH (g:Record {source_record_id: 'W2'}) "
+        "CREATE (q:Person {person_id: 'P-TEST-2', status: 'active', first_name: 'Grace', last_name: 'Jones'})"
+        "-[:HAS_RECORD]->(g) "
+        "CREATE (h:Household {household_id: 'H-TEST', status: 'active', member_count: 2}) "
+        "WITH p, q, h MATCH (a:Address) WHERE a.postcode = 'B1 1AA' WITH p, q, h, a LIMIT 1 "
+        "CREATE (h)-[:AT]->(a), (p)-[:MEMBER_OF {from: date('2024-01-01')}]->(h), "
+        "(q)-[:MEMBER_OF {from: date('2024-02-01')}]->(h)", pid=PERSON)
+
+
+def test_households_and_network_for_mash_and_pseudonymised_for_analysts(world, driver, settings):
+    client, tokens = world
+    _household(driver)
+    mash = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["mash"])).json()
+    assert {m["person_id"] for m in mash["members"]} == {PERSON, "P-TEST-2"}
+    assert {m["first_name"] for m in mash["members"]} == {"William", "Grace"}
+    analyst = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["analyst"])).json()
+    assert analyst["pseudonymised"] and analyst["member_count"] == 2
+    assert "William" not in str(analyst) and PERSON not in str(analyst) and "Mill" not in str(analyst)
+    listed = client.get(f"{V1}/households", headers=auth(tokens["analyst"])).json()["households"]
+    assert [h["household"] for h in listed] == [analyst["household"]]  # stable pseudonyms
+    net = client.get(f"{V1}/persons/{PERSON}/network", params=PURPOSE, headers=auth(tokens["mash"]))
+    assert net.status_code == 200, net.text
+    ids = {n["id"] for n in net.json()["nodes"]}
+    assert {f"person:{PERSON}", "person:P-TEST-2"} <= ids
+    assert any(e["type"] == "HOUSEHOLD" for e in net.json()["edges"])
+    hidden = client.get(f"{V1}/persons/{PERSON}/network", params=PURPOSE, headers=auth(tokens["analyst"])).json()
+    assert hidden["pseudonymised"] and "Grace" not in str(hidden) and PERSON not in str(hidden)
+    assert len(hidden["nodes"]) == len(net.json()["nodes"])
+    entries = audit_entries(driver, settings.neo4j_database, action="persons.network")
+    assert entries and "P-TEST-2" in entries[-1]["subject_ids"] and entries[-1]["purpose"] == PURPOSE["purpose"]
+    assert audit_entries(driver, settings.neo4j_database, action="households.view")

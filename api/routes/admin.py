@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 
 from aim.api.deps import Backend, audit_context, backend
@@ -11,7 +13,7 @@ from aim.graph import users
 from aim.graph.audit import AuditEntry, write_entry
 
 router = APIRouter(prefix="/users", tags=["admin"])
-Username = Path(..., min_length=1, max_length=100)
+Username = Annotated[str, Path(min_length=1, max_length=100)]
 
 
 def _audit(be: Backend, request: Request, principal: Principal, action: str, detail: dict) -> None:
@@ -38,7 +40,7 @@ def create_user(body: UserIn, request: Request, principal: Principal = Depends(r
 
 
 @router.post("/{username}/disable", response_model=User, summary="Disable a user (takes effect within seconds)")
-def disable_user(request: Request, username: str = Username, principal: Principal = Depends(require("admin")),
+def disable_user(request: Request, username: Username, principal: Principal = Depends(require("admin")),
                  be: Backend = Depends(backend)) -> dict:
     _audit(be, request, principal, "users.disable", {"username": username})
     try:

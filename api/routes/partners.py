@@ -4,7 +4,7 @@ resolution jobs: routes over the resolution (issue 5) and alerts (issue 6) modul
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
@@ -14,7 +14,7 @@ from aim.api.security import Principal, require
 from aim.api.services import partners as svc
 from aim.api.services.people import pseudonym
 
-Id = Path(..., min_length=1, max_length=300)
+Id = Annotated[str, Path(min_length=1, max_length=300)]
 MASH = require("mash")
 
 alerts = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -55,7 +55,7 @@ def list_alerts(
 
 
 @alerts.get("/{alert_id}", summary="One alert with its evidence and history")
-def get_alert(request: Request, alert_id: str = Id, principal: Principal = Depends(MASH),
+def get_alert(request: Request, alert_id: Id, principal: Principal = Depends(MASH),
               be: Backend = Depends(backend)) -> dict:
     found = svc.function("aim.graph.alerts.lifecycle", "get_alert")(alert_id, **svc.kw(be))
     if found is None:
@@ -67,7 +67,7 @@ def get_alert(request: Request, alert_id: str = Id, principal: Principal = Depen
 
 
 @alerts.post("/{alert_id}/actions", summary="Acknowledge, refer to MASH, dismiss or watch an alert")
-def act_on_alert(body: AlertAction, request: Request, alert_id: str = Id, principal: Principal = Depends(MASH),
+def act_on_alert(body: AlertAction, request: Request, alert_id: Id, principal: Principal = Depends(MASH),
                  be: Backend = Depends(backend)) -> dict:
     lifecycle = svc.module("aim.graph.alerts.lifecycle")
     if body.action == "dismiss" and not body.reason:
@@ -115,7 +115,7 @@ def add_watch(body: WatchIn, request: Request, principal: Principal = Depends(MA
 
 
 @watch.post("/{watch_id}/end", summary="End a watch-list entry")
-def end_watch(body: UnwatchIn, request: Request, watch_id: str = Id, principal: Principal = Depends(MASH),
+def end_watch(body: UnwatchIn, request: Request, watch_id: Id, principal: Principal = Depends(MASH),
               be: Backend = Depends(backend)) -> dict:
     wl = svc.module("aim.graph.alerts.watchlist")
     svc.audit(be, audit_context(request, principal), "watchlist.end", [], {"watch_id": watch_id})
@@ -169,7 +169,7 @@ def merge(body: MergeIn, request: Request, principal: Principal = Depends(MASH),
 
 
 @persons.post("/{subject_id}/split", summary="Split records out of a person into a new one")
-def split(body: SplitIn, request: Request, subject_id: str = Id, principal: Principal = Depends(MASH),
+def split(body: SplitIn, request: Request, subject_id: Id, principal: Principal = Depends(MASH),
           be: Backend = Depends(backend)) -> dict:
     rv = svc.module("aim.graph.review")
     keys = [(k.source, k.source_record_id) for k in body.records]
@@ -182,80 +182,95 @@ def split(body: SplitIn, request: Request, subject_id: str = Id, principal: Prin
 
 
 @persons.get("/{subject_id}/network", summary="Household members, co-residents, linked persons and addresses")
-def network(request: Request, subject_id: str = Id, depth: int = Query(2, ge=1, le=3),
+def network(request: Request, subject_id: Id, depth: int = Query(2, ge=1, le=3),
+            limit: int = Query(100, ge=1, le=500),
             purpose: str = Depends(stated_purpose), principal: Principal = Depends(require("mash", "analyst")),
             be: Backend = Depends(backend)) -> dict:
-    fn = svc.function("aim.graph.network", "person_network")
-    found = svc.plain(fn(subject_id, depth=depth, **svc.kw(be)))
-    if not found:
+    fn = svc.function("aim.graph.network", "network")
+    found = svc.plain(fn(subject_id, depth=depth, limit=limit, **svc.kw(be)))
+    if not found or not found.get("nodes"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person '{subject_id}'")
-    nodes = found.get("nodes", [])
-    ids = [n.get("id") for n in nodes if n.get("kind", n.get("label", "")).lower() == "person"]
-    svc.audit(be, audit_context(request, principal, purpose), "persons.network", [subject_id, *ids], {"depth": depth})
+    ids = [n["id"].split(":", 1)[1] for n in found["nodes"] if str(n.get("label")).lower() == "person"]
+    svc.audit(be, audit_context(request, principal, purpose), "persons.network", [subject_id, *ids],
+              {"depth": depth, "nodes": len(found["nodes"])})
     if principal.role == "analyst":
         found = _pseudonymise_graph(found, be.settings.signing_secret())
     return found
 
 
 def _pseudonymise_graph(graph: dict, secret: str) -> dict:
+    """Analysts see the shape of a network, never who is in it: every id becomes a stable
+    pseudonym and only non-identifying properties stay."""
     mapping: dict[str, str] = {}
 
-    def alias(value: str) -> str:
-        return mapping.setdefault(value, pseudonym(secret, value))
+    def alias(value) -> str:
+        return mapping.setdefault(str(value), pseudonym(secret, str(value)))
 
     nodes = []
     for node in graph.get("nodes", []):
-        kind = str(node.get("kind", node.get("label", ""))).lower()
-        if kind == "person":
-            nodes.append({"id": alias(node["id"]), "kind": "person", "age": node.get("age")})
-        elif kind == "address":
-            nodes.append({"id": alias(node["id"]), "kind": "address"})
-        else:
-            nodes.append({"id": alias(str(node.get("id"))), "kind": kind})
-    edges = [{**{k: v for k, v in e.items() if k not in ("source", "target")},
-              "source": alias(str(e.get("source"))), "target": alias(str(e.get("target")))}
-             for e in graph.get("edges", [])]
+        props = node.get("properties") or {}
+        keep = {k: props[k] for k in ("hop", "status", "member_count") if k in props}
+        nodes.append({"id": alias(node["id"]), "label": node.get("label"), "properties": keep})
+    edges = []
+    for edge in graph.get("edges", []):
+        props = {k: (alias(v) if k == "via" else v) for k, v in (edge.get("properties") or {}).items()}
+        edges.append({"source": alias(edge["source"]), "target": alias(edge["target"]), "type": edge.get("type"),
+                      "properties": props})
     return {"nodes": nodes, "edges": edges, "pseudonymised": True}
 
 
 # ----------------------------------------------------------------------------- households
 
 
-@households.get("", summary="Households (analysts see pseudonyms)")
+@households.get("", summary="Households, largest first (analysts see pseudonyms)")
 def list_households(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
+                    min_members: int | None = Query(None, ge=1, le=1000),
                     principal: Principal = Depends(require("mash", "analyst")), be: Backend = Depends(backend)) -> dict:
-    fn = svc.function("aim.graph.households", "list_households")
-    found = svc.plain(fn(limit=limit, offset=offset, **svc.kw(be)))
-    svc.audit(be, audit_context(request, principal), "households.list",
-              [h.get("household_id") for h in found], {"limit": limit, "offset": offset})
+    from aim.graph import audit as audit_graph
+    from aim.graph import people
+    from aim.graph.audit import AuditEntry
+
+    def read(tx):
+        found = people.households(tx, skip=offset, limit=limit, min_members=min_members)
+        subjects = [h["household_id"] for h in found] + [m["person_id"] for h in found for m in h["members"]]
+        return found, AuditEntry("households.list", subjects, {"limit": limit, "offset": offset})
+
+    found = svc.plain(audit_graph.audited_read(be.driver, be.database, audit_context(request, principal), read))
     if principal.role == "analyst":
         found = [_pseudonymise_household(h, be.settings.signing_secret()) for h in found]
     return {"households": found}
 
 
 @households.get("/{household_id}", summary="One household: members over time and address")
-def get_household(request: Request, household_id: str = Id,
+def get_household(request: Request, household_id: Id,
                   principal: Principal = Depends(require("mash", "analyst")), be: Backend = Depends(backend)) -> dict:
-    fn = svc.function("aim.graph.households", "get_household")
-    found = svc.plain(fn(household_id, **svc.kw(be)))
+    from aim.graph import audit as audit_graph
+    from aim.graph import people
+    from aim.graph.audit import AuditEntry
+
+    def read(tx):
+        found = people.household(tx, household_id)
+        subjects = [household_id] + [m["person_id"] for m in (found or {}).get("members", [])] if found else []
+        return found, AuditEntry("households.view", subjects, {"found": found is not None})
+
+    found = audit_graph.audited_read(be.driver, be.database, audit_context(request, principal), read)
     if not found:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no household '{household_id}'")
-    members = [m.get("person_id") for m in found.get("members", [])]
-    svc.audit(be, audit_context(request, principal), "households.view", [household_id, *members])
+    found = svc.plain(found)
     if principal.role == "analyst":
         found = _pseudonymise_household(found, be.settings.signing_secret())
     return found
 
 
 def _pseudonymise_household(household: dict, secret: str) -> dict:
-    out = {k: v for k, v in household.items() if k not in ("members", "address", "line", "address_key")}
-    out["members"] = [
-        {"person": pseudonym(secret, str(m.get("person_id"))), "from": m.get("from"), "to": m.get("to"),
-         "age": m.get("age")}
-        for m in household.get("members", [])
-    ]
-    out["pseudonymised"] = True
-    return out
+    return {
+        "household": pseudonym(secret, str(household.get("household_id"))),
+        "member_count": household.get("member_count"),
+        "postcode_district": ((household.get("address") or {}).get("postcode") or "").split(" ")[0] or None,
+        "members": [{"person": pseudonym(secret, str(m.get("person_id"))), "from": m.get("from"), "to": m.get("to"),
+                     "age": m.get("age")} for m in household.get("members", [])],
+        "pseudonymised": True,
+    }
 
 
 # ----------------------------------------------------------------------------- resolution jobs
@@ -269,7 +284,7 @@ def start_job(body: ResolutionJobIn, request: Request, principal: Principal = De
 
 
 @jobs.get("/{job_id}", summary="A resolution run's status and report")
-def job_status(request: Request, job_id: str = Id, principal: Principal = Depends(MASH)) -> dict:
+def job_status(request: Request, job_id: Id, principal: Principal = Depends(MASH)) -> dict:
     job = request.app.state.jobs.get(job_id)
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no job '{job_id}'")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
@@ -13,7 +13,7 @@ from aim.api.security import Principal, require
 from aim.api.services import people as service
 
 router = APIRouter(prefix="/persons", tags=["persons"])
-SubjectId = Path(..., min_length=1, max_length=300, description="A person id, or rec:<source>:<record id>")
+SubjectId = Annotated[str, Path(min_length=1, max_length=300, description="A person id, or rec:<source>:<record id>")]
 
 
 @router.get("/search", response_model=SearchResult, summary="Fuzzy, ranked person search")
@@ -37,7 +37,7 @@ def search(
 
 
 @router.get("/{subject_id}", summary="Person view: every organisation's latest activity and lead contact")
-def view(request: Request, subject_id: str = SubjectId, purpose: str = Depends(stated_purpose),
+def view(request: Request, subject_id: SubjectId, purpose: str = Depends(stated_purpose),
          principal: Principal = Depends(require("partner", "mash")), be: Backend = Depends(backend)) -> dict:
     return service.view(be, audit_context(request, principal, purpose), principal, subject_id)
 
@@ -45,7 +45,7 @@ def view(request: Request, subject_id: str = SubjectId, purpose: str = Depends(s
 @router.get("/{subject_id}/timeline", summary="Events across agencies, newest first")
 def timeline(
     request: Request,
-    subject_id: str = SubjectId,
+    subject_id: SubjectId,
     since: date | None = Query(None, alias="from"),
     until: date | None = Query(None, alias="to"),
     organisation: str | None = Query(None, max_length=100),
