@@ -183,7 +183,7 @@ def split(body: SplitIn, request: Request, subject_id: Id, principal: Principal 
 
 @persons.get("/{subject_id}/network", summary="Household members, co-residents, linked persons and addresses")
 def network(request: Request, subject_id: Id, depth: int = Query(2, ge=1, le=3),
-            limit: int = Query(100, ge=1, le=500),
+            limit: Annotated[int, Query(ge=1, le=500)] = 100,
             purpose: str = Depends(stated_purpose), principal: Principal = Depends(require("mash", "analyst")),
             be: Backend = Depends(backend)) -> dict:
     fn = svc.function("aim.graph.network", "network")
