@@ -349,8 +349,9 @@ def test_incremental_evaluation_touches_only_the_given_people_and_their_househol
     world.household("H1", ("MUM", date(2020, 1, 1), None), ("P1", date(2020, 1, 1), None))
     report = evaluate_subjects(["P1"], today=TODAY)
     subjects = {(a["rule"], a["subject_id"]) for a in list_alerts()}
-    assert subjects == {("multi_agency_child", "P1"), ("escalation", "P1"), ("high_risk_household", "H1")}
-    assert report.created == 3
+    assert subjects == {("multi_agency_child", "P1"), ("multi_agency_child_wide", "P1"), ("escalation", "P1"),
+                        ("high_risk_household", "H1")}
+    assert report.created == 4
     assert evaluate_subjects(["P1"], today=TODAY).created == 0
     evaluate_subjects(["P2", "NOBODY"], today=TODAY)
     assert ("high_risk_child", "P2") in {(a["rule"], a["subject_id"]) for a in list_alerts()}
