@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from aim import demo
 from aim.api import cli as api_cli
 from aim.graph import backup_cli
 from aim.graph import cli as graph_cli
@@ -21,6 +22,7 @@ app = typer.Typer(
 
 for module in (graph_cli, backup_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, graph_resolution_cli):
     module.register(app)
+app.command("demo")(demo.demo)
 
 if __name__ == "__main__":
     app()

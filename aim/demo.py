@@ -1,0 +1,145 @@
+"""``aim demo``: the README's main job, from nothing to the dashboard on demo data.
+
+Starts the local Neo4j, generates a synthetic town whose activity ends today, loads every
+agency's export through the normal ingest path, resolves records into persons and
+households, runs the alert rules, creates one demo user per role and serves the API and
+dashboard. Each step is skipped when its result is already there, so a second run starts
+the dashboard in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+DEMO_PASSWORD = "aim-demo-password"  # local demo data only: synthetic people, loopback server
+DEMO_USERS = (
+    ("mash.demo", "mash", None, "MASH officer (demo)"),
+    ("partner.demo", "partner", "SCHOOL_OAK", "Oakfield Primary safeguarding lead (demo)"),
+    ("analyst.demo", "analyst", None, "Analyst (demo)"),
+    ("dpo.demo", "dpo", None, "Data Protection Officer (demo)"),
+    ("admin.demo", "admin", None, "Administrator (demo)"),
+)
+
+
+def demo(
+    people: Annotated[int, typer.Option(help="People in the synthetic town")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic town")] = 1,
+    serve: Annotated[bool, typer.Option(help="Serve the dashboard at the end")] = True,
+    port: Annotated[int, typer.Option(help="Port of the dashboard")] = 8000,
+) -> None:
+    """Start Neo4j, load a synthetic town, resolve, raise alerts and serve the dashboard."""
+    from aim.graph.db import get_driver
+    from aim.graph.server import LocalNeo4j
+    from aim.graph.schema import migrate
+    from aim.settings import get_settings
+
+    settings = get_settings()
+    with console.status("Starting Neo4j (the first start downloads it from Maven Central)..."):
+        status = LocalNeo4j(settings).start()
+    console.print(f"[green]✓[/green] {status.describe()}")
+    driver = get_driver()
+    migrate(driver, settings.neo4j_database)
+
+    today = date.today()
+    folder = settings.home / "demo" / f"town-{people}-{seed}-{today.isoformat()}"
+    manifest = _generate(folder, people, seed, today)
+    _load(folder, driver, settings.neo4j_database)
+    _resolve(folder)
+    _alerts(folder, today)
+    _users(driver, settings.neo4j_database)
+    _welcome(manifest, port)
+    if serve:
+        from aim.api.cli import serve as serve_api
+
+        serve_api(host="127.0.0.1", port=port, workers=1, log_level="warning")
+
+
+def _step_done(folder: Path, step: str) -> bool:
+    return (folder / f".{step}-done").exists()
+
+
+def _mark(folder: Path, step: str) -> None:
+    (folder / f".{step}-done").write_text(date.today().isoformat())
+
+
+def _generate(folder: Path, people: int, seed: int, today: date) -> dict:
+    from aim.seeds.generate import generate
+
+    if not _step_done(folder, "generate"):
+        with console.status(f"Generating a synthetic town of {people:,} people..."):
+            generate(people, seed, folder, today)
+        _mark(folder, "generate")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    console.print(f"[green]✓[/green] synthetic town in {folder}")
+    return manifest
+
+
+def _load(folder: Path, driver, database: str) -> None:
+    from aim.seeds.load import load
+
+    if _step_done(folder, "load"):
+        return
+    # A different town may be loaded from an earlier day: start from an empty graph.
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) WHERE NOT n:User CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    reports = load(folder, progress=True)
+    rows = sum(r.accepted for r in reports.values())
+    console.print(f"[green]✓[/green] loaded {rows:,} agency rows from {len(reports)} partner organisations")
+    _mark(folder, "load")
+
+
+def _resolve(folder: Path) -> None:
+    from aim.graph.resolve import resolve
+
+    if _step_done(folder, "resolve"):
+        return
+    with console.status("Resolving records into persons and households..."):
+        report = resolve(train=True)
+    console.print(f"[green]✓[/green] {report.records:,} records resolved into {report.persons:,} persons "
+                  f"({report.backend} clustering)")
+    _mark(folder, "resolve")
+
+
+def _alerts(folder: Path, today: date) -> None:
+    from aim.graph.alerts.engine import run_all
+
+    if _step_done(folder, "alerts"):
+        return
+    with console.status("Running the alert rules..."):
+        report = run_all(today)
+    ratings = ", ".join(f"{count} {rag}" for rag, count in sorted(report.rag.items()))
+    console.print(f"[green]✓[/green] {report.findings:,} alerts raised ({ratings})")
+    _mark(folder, "alerts")
+
+
+def _users(driver, database: str) -> None:
+    from aim.graph.users import create_user, get_user
+
+    for username, role, organisation, name in DEMO_USERS:
+        if get_user(driver, database, username) is None:
+            create_user(driver, database, username, DEMO_PASSWORD, role, organisation, name)
+
+
+def _welcome(manifest: dict, port: int) -> None:
+    table = Table(title="Sign in (demo users, password: " + DEMO_PASSWORD + ")")
+    table.add_column("user")
+    table.add_column("role")
+    for username, role, organisation, _ in DEMO_USERS:
+        table.add_row(username, role + (f" ({organisation})" if organisation else ""))
+    console.print(table)
+    child = manifest.get("demo", {}).get("escalating_child_concern")
+    if child:
+        console.print(
+            f"An alerted child to find: [bold]{child['first_name']} {child['last_name']}[/bold], "
+            f"born {child['date_of_birth']} — or open Alerts."
+        )
+    console.print(f"[bold green]Dashboard: http://127.0.0.1:{port}/[/bold green]  (Ctrl+C stops it)")
