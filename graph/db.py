@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver, GraphDatabase, NotificationDisabledClassification
 
 from aim.settings import Settings, get_settings
 
@@ -20,6 +20,13 @@ def connect(settings: Settings) -> Driver:
         connection_timeout=settings.neo4j_connect_timeout,
         connection_acquisition_timeout=2 * settings.neo4j_connect_timeout,
         max_transaction_retry_time=settings.neo4j_retry_time,
+        # A fresh graph lacks labels and properties that queries name ("property key does
+        # not exist"); schema notices repeat on every migrate. Deprecations still show.
+        notifications_disabled_classifications=[
+            NotificationDisabledClassification.UNRECOGNIZED,
+            NotificationDisabledClassification.SCHEMA,
+            NotificationDisabledClassification.HINT,
+        ],
     )
 
 
