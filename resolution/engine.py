@@ -57,31 +57,42 @@ def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
     return a, b
 
 
-def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam: float,
+def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
                          fields: tuple[str, str] = ("last_name", "location"), strength: float = 5.0) -> np.ndarray:
     """Correction for the dependence of two comparisons among NON-matches.
 
     Fellegi–Sunter multiplies u's as if fields were independent; but people who share an
     address very often share a surname (households), so "same surname AND same address"
     is far more common among different people than u_surname × u_address says. From the
-    random pairs we estimate the joint u of every (level, level) cell, shrunk towards
-    independence by ``strength`` pseudo-pairs and with the expected true matches among the
-    random pairs taken out; the interaction weight is log2(u_a·u_b / u_joint), never
-    positive (dependence can only make joint agreement more common).
+    random pairs we estimate the joint u of every (level, level) cell. Random pairs hold
+    a few true matches (many, in a small data set), so each random pair counts as a
+    non-match with the probability its OTHER fields give (even odds, then the
+    likelihood ratio of given name, date of birth and sex): a random pair that shares
+    surname and address but not given name or birthday is a household, not a match.
+    Cells are shrunk towards independence by ``strength`` pseudo-pairs; the interaction
+    weight is log2(u_a·u_b / u_joint), never positive.
     """
     a, b = CMP.FIELD_INDEX[fields[0]], CMP.FIELD_INDEX[fields[1]]
     La, Lb = len(m[a]), len(m[b])
     ga, gb = g_rand[:, a].astype(np.int64), g_rand[:, b].astype(np.int64)
     ok = (ga >= 0) & (gb >= 0)
-    n = int(ok.sum())
     table = np.zeros((La, Lb))
-    if n == 0:
+    if not ok.any():
         return table
-    counts = np.bincount(ga[ok] * Lb + gb[ok], minlength=La * Lb).reshape(La, Lb).astype(float)
+    lr = np.zeros(g_rand.shape[0])
+    for k in range(g_rand.shape[1]):
+        if k in (a, b):
+            continue
+        wk = np.log2(m[k] / u[k])
+        col = g_rand[:, k].astype(np.int64)
+        has = col >= 0
+        lr[has] += wk[col[has]]
+    non_match = 1.0 - probability(lr)
+    cell = ga[ok] * Lb + gb[ok]
+    counts = np.bincount(cell, weights=non_match[ok], minlength=La * Lb).reshape(La, Lb)
+    n = counts.sum()
     indep = np.outer(u[a], u[b])
-    m_joint = np.outer(m[a], m[b])
-    observed = np.maximum(counts - n * lam * m_joint, 0.0)
-    u_joint = (observed + strength * indep) / (n + strength)
+    u_joint = (counts + strength * indep) / (n + strength)
     return np.minimum(0.0, np.log2(indep / u_joint))
 
 
@@ -163,16 +174,23 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
     u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
-    interaction = estimate_interaction(g_rand, m, u, lam0)
+    interaction = estimate_interaction(g_rand, m, u)
     tf = tf_tables(p)
     model = Model(m=m, u=u, lam=lam0, interaction=interaction)
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
     # did not generate have a negligible posterior and add nothing).
     base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
+    # Iterate on a fine histogram of the weights (0.01 bit) rather than on every pair.
+    lo = float(base.min(initial=0.0))
+    bins = np.floor((base - lo) * 100).astype(np.int64)
+    hist = np.bincount(bins)
+    centres = lo + (np.arange(hist.size) + 0.5) / 100
+    nz = hist > 0
+    hist, centres = hist[nz], centres[nz]
     lam = lam0
-    for _ in range(100):
-        post = probability(base + np.log2(lam / (1 - lam)))
-        new = float(np.clip(post.sum() / total_pairs, 1e-12, 0.5))
+    for _ in range(200):
+        post = probability(centres + np.log2(lam / (1 - lam)))
+        new = float(np.clip((hist * post).sum() / total_pairs, 1e-12, 0.5))
         if abs(new - lam) <= 1e-4 * lam:
             lam = new
             break

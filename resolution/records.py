@@ -60,17 +60,10 @@ def to_columns(records: Sequence[Mapping[str, object]] | Mapping[str, Sequence])
 
 def _factorise(values: Iterable[str]) -> tuple[np.ndarray, list[str]]:
     """Integer codes (``-1`` for "") and the list of distinct values."""
-    table: dict[str, int] = {"": -1}
-    uniques: list[str] = []
-
-    def code(v: str) -> int:
-        c = table.get(v)
-        if c is None:
-            c = table[v] = len(uniques)
-            uniques.append(v)
-        return c
-
-    return np.fromiter((code(v) for v in values), dtype=np.int32), uniques
+    table: dict[str, int] = {"": 0}
+    codes = np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32) - 1
+    uniques = list(table)[1:]
+    return codes, uniques
 
 
 def _map_unique(values: list[str], fn) -> list:
@@ -107,16 +100,14 @@ def collapse(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int]]:
     src = cols.get("source") or [""] * n
     sid = cols.get("source_record_id") or [""] * n
     rid = cols["record_id"]
-    table: dict[tuple[str, str], int] = {}
-    first_row: list[int] = []
-    row_record = np.empty(n, dtype=np.int64)
-    for r in range(n):
-        key = (src[r], sid[r]) if sid[r] else ("\x00row", rid[r])
-        k = table.get(key)
-        if k is None:
-            k = table[key] = len(first_row)
-            first_row.append(r)
-        row_record[r] = k
+    # Key: source + separator + source_record_id; rows without one are their own record.
+    keys = [f"{a}\x1f{b}" if b else f"\x00{c}" for a, b, c in zip(src, sid, rid)]
+    table: dict[str, int] = {}
+    codes = [table.setdefault(k, len(table)) for k in keys]
+    row_record = np.array(codes, dtype=np.int64)
+    first_pos = np.full(len(table), n, dtype=np.int64)
+    np.minimum.at(first_pos, row_record, np.arange(n, dtype=np.int64))
+    first_row = first_pos.tolist()
     return row_record, first_row
 
 
@@ -132,60 +123,79 @@ def prepare(records) -> Prepared:
     # Collapsed value of each field: first non-empty over the record's rows.
     merged: dict[str, list[str]] = {}
     multi = len(first_row) < len(row_record)
+    rr = row_record.tolist() if multi else []
     for name in FIELDS:
         col = cols[name]
         vals = [col[r] for r in first_row]
         if multi:
-            for r, k in enumerate(row_record.tolist()):
-                if not vals[k] and col[r]:
-                    vals[k] = col[r]
+            empty = {k for k, v in enumerate(vals) if not v}
+            if empty:
+                for r, k in enumerate(rr):
+                    if k in empty and col[r]:
+                        vals[k] = col[r]
+                        empty.discard(k)
         merged[name] = vals
 
     p = Prepared(n=n, record_ids=[cols["record_id"][r] for r in first_row],
                  row_record=row_record, row_ids=cols["record_id"])
     C, U = p.cols, p.uniques
 
-    # Names
-    first_raw = _map_unique(merged["first_name"], S.normalise_name)
-    last_raw = _map_unique(merged["last_name"], S.normalise_name)
-    first = [f.split(" ", 1)[0] if f else "" for f in first_raw]
-    last = [x.replace(" ", "") for x in last_raw]
+    def derive(raw_codes: np.ndarray, raw_uniques: list, fn) -> tuple[np.ndarray, list[str]]:
+        """Apply ``fn`` to each distinct raw value once, then map codes with numpy."""
+        derived = [fn(v) for v in raw_uniques]
+        codes, uniques = _factorise(derived)
+        table = np.append(codes, -1).astype(np.int32)   # raw code -1 (empty) → -1
+        return table[raw_codes], uniques
+
+    # Names: standardise each distinct raw value once.
+    fr_codes, fr_u = _factorise(merged["first_name"])
+    lr_codes, lr_u = _factorise(merged["last_name"])
+    fr_norm = [S.normalise_name(v) for v in fr_u]
+    lr_norm = [S.normalise_name(v) for v in lr_u]
+    first_u = [f.split(" ", 1)[0] for f in fr_norm]
+    last_u = [x.replace(" ", "") for x in lr_norm]
     # First and last names share one code table so that swapped names can be detected.
-    names, U["name"] = _factorise(first + last)
-    C["first"], C["last"] = names[:n], names[n:]
+    name_codes, U["name"] = _factorise(first_u + last_u)
+    ftab = np.append(name_codes[: len(first_u)], -1).astype(np.int32)
+    ltab = np.append(name_codes[len(first_u):], -1).astype(np.int32)
+    C["first"], C["last"] = ftab[fr_codes], ltab[lr_codes]
     U["first"] = U["last"] = U["name"]
-    C["middle"], U["middle"] = _factorise(f.split(" ", 1)[1] if " " in f else "" for f in first_raw)
+    C["middle"], U["middle"] = derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
-    parts = _map_unique(last_raw, lambda x: "|".join(
+    C["last_parts"], U["last_parts"] = derive(lr_codes, lr_norm, lambda x: "|".join(
         t for t in x.split() if t not in S.SURNAME_PARTICLES) or x.replace(" ", "|"))
-    C["last_parts"], U["last_parts"] = _factorise(parts)
-    C["first_ph"], U["first_ph"] = _factorise(S.phonetic_key(f) for f in first)
-    C["last_ph"], U["last_ph"] = _factorise(S.phonetic_key(x) for x in last)
-    C["last_ny"], U["last_ny"] = _factorise(S.nysiis_key(x) for x in last)
+    names = U["name"]
+    C["first_ph"], U["first_ph"] = derive(C["first"], names, S.phonetic_key)
+    C["last_ph"], U["last_ph"] = derive(C["last"], names, S.phonetic_key)
+    C["last_ny"], U["last_ny"] = derive(C["last"], names, S.nysiis_key)
 
     # Dates of birth
-    dobs = _map_unique(merged["date_of_birth"], S.parse_dob)
-    C["dob_y"] = np.array([d.year for d in dobs], dtype=np.int16)
-    C["dob_m"] = np.array([d.month for d in dobs], dtype=np.int8)
-    C["dob_d"] = np.array([d.day for d in dobs], dtype=np.int8)
-    C["dob"], U["dob"] = _factorise(d.text for d in dobs)
+    d_codes, d_u = _factorise(merged["date_of_birth"])
+    dobs = [S.parse_dob(v) for v in d_u] + [S.BirthDate()]
+    C["dob_y"] = np.array([d.year for d in dobs], dtype=np.int16)[d_codes]
+    C["dob_m"] = np.array([d.month for d in dobs], dtype=np.int8)[d_codes]
+    C["dob_d"] = np.array([d.day for d in dobs], dtype=np.int8)[d_codes]
+    C["dob"], U["dob"] = derive(d_codes, dobs[:-1], lambda d: d.text)
 
     # Gender
-    g = _map_unique(merged["gender"], S.normalise_gender)
-    C["gender"] = np.array([{"M": 0, "F": 1, "X": 2}.get(x, -1) for x in g], dtype=np.int8)
+    g_codes, g_u = _factorise(merged["gender"])
+    gtab = np.array([{"M": 0, "F": 1, "X": 2}.get(S.normalise_gender(x), -1) for x in g_u] + [-1], dtype=np.int8)
+    C["gender"] = gtab[g_codes]
 
     # Postcodes
-    pcs = _map_unique(merged["postcode"], S.normalise_postcode)
-    C["pc"], U["pc"] = _factorise(pc.text for pc in pcs)
-    C["pc_valid"] = np.array([pc.valid for pc in pcs], dtype=bool)
-    C["pc_sector"], U["pc_sector"] = _factorise(pc.sector for pc in pcs)
-    C["pc_outward"], U["pc_outward"] = _factorise(pc.outward for pc in pcs)
+    pc_codes, pc_u = _factorise(merged["postcode"])
+    pcs = [S.normalise_postcode(v) for v in pc_u]
+    C["pc"], U["pc"] = derive(pc_codes, pcs, lambda x: x.text)
+    C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
+    C["pc_sector"], U["pc_sector"] = derive(pc_codes, pcs, lambda x: x.sector)
+    C["pc_outward"], U["pc_outward"] = derive(pc_codes, pcs, lambda x: x.outward)
 
     # Addresses
-    addrs = _map_unique(merged["address"], S.parse_address)
-    C["addr"], U["addr"] = _factorise(a.text for a in addrs)
-    C["house"], U["house"] = _factorise(a.house for a in addrs)
-    C["flat"], U["flat"] = _factorise(a.flat for a in addrs)
+    a_codes, a_u = _factorise(merged["address"])
+    addrs = [S.parse_address(v) for v in a_u]
+    C["addr"], U["addr"] = derive(a_codes, addrs, lambda a: a.text)
+    C["house"], U["house"] = derive(a_codes, addrs, lambda a: a.house)
+    C["flat"], U["flat"] = derive(a_codes, addrs, lambda a: a.flat)
     return p
 
 

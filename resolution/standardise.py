@@ -240,6 +240,7 @@ class BirthDate:
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])}
 _DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[A-Z]")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -275,7 +276,7 @@ def parse_dob(raw: str | None) -> BirthDate:
     text = str(raw).strip().upper()
     if not text:
         return BirthDate()
-    for name, num in _MONTHS.items():
+    for name, num in (_MONTHS.items() if _LETTERS.search(text) else ()):
         if name in text:
             text = re.sub(name + r"[A-Z]*", f" {num} ", text)
             break
