@@ -175,8 +175,10 @@ def expectation_maximisation(
     m = [x.copy() for x in (m or default_m())]
     u = [x.copy() for x in u]
     total = counts.sum()
-    history = []
+    history: list[dict] = []
     lam = float(lam)
+    if total == 0:
+        return m, u, lam, history
     for it in range(max_iter):
         lm = _log_lik(pats, m) + np.log(lam)
         lu = _log_lik(pats, u) + np.log1p(-lam)
