@@ -15,7 +15,10 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-DASHBOARD_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+# Cytoscape.js sets style attributes on the elements it creates: style-src-attr allows those
+# (attributes only; <style> elements and inline scripts stay blocked).
+DASHBOARD_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+                 "img-src 'self' data:; "
                  "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
                  "base-uri 'none'; object-src 'none'")
 

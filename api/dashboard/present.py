@@ -164,8 +164,8 @@ def cytoscape(graph: dict, focus: str) -> dict:
             text = key
         nodes.append({"data": {"id": nid, "kind": kind, "key": key, "label": text,
                                "focus": kind == "person" and key == focus}})
-    for i, edge in enumerate(graph.get("edges", [])):
-        edges.append({"data": {"id": f"e{i}:{edge.get('source')}>{edge.get('target')}:{edge.get('type')}",
+    for edge in graph.get("edges", []):
+        edges.append({"data": {"id": f"{edge.get('source')}>{edge.get('target')}:{edge.get('type')}",
                                "source": str(edge.get("source")), "target": str(edge.get("target")),
                                "type": str(edge.get("type") or ""), "label": label(str(edge.get("type") or "").lower())}})
     return {"nodes": nodes, "edges": edges}

@@ -325,42 +325,39 @@ def network_json(request: Request, subject_id: str, depth: int = 1) -> Response:
 
 
 def _network(request: Request, s: Session, subject_id: str, purpose: str, depth: int) -> dict:
+    """The API's network route (linked persons, audited there) plus the person's households,
+    addresses and co-residents from the same graph module (``aim.graph.network``), which
+    the route does not return yet; those extra persons get their own audit entry."""
     be = backend(request)
-    found, exc = api_call(partner_routes.network, request=request, subject_id=subject_id, depth=depth,
+    found, exc = api_call(partner_routes.network, request=request, subject_id=subject_id, depth=depth, limit=100,
                           purpose=purpose, principal=s.principal, be=be)
-    if exc is not None and exc.status_code == 501:
-        found = _network_from_graph(be, request, s, subject_id, purpose, depth)
-        exc = None if found else HTTPException(404, f"no person '{subject_id}'")
-    if exc is not None:
+    if exc is not None and exc.status_code != 501:
         raise unavailable(exc)
-    return found
-
-
-def _network_from_graph(be: Backend, request: Request, s: Session, subject_id: str, purpose: str,
-                        depth: int) -> dict | None:
-    """Until the API's network route is wired to ``aim.graph.network`` (it asks for
-    ``person_network``, which the graph module does not have yet): the same graph module's
-    functions, merged, with the same audit entry the route writes."""
     from aim.graph import network as net
 
     kw = partner_services.kw(be)
-    parts = [net.network(subject_id, depth=depth, **kw), net.household_members(subject_id, **kw),
+    parts = [found or {"nodes": [], "edges": []}, net.household_members(subject_id, **kw),
              net.co_residents(subject_id, **kw)]
+    if exc is not None:  # no network route in this build: the graph module's own linked persons
+        parts.append(net.network(subject_id, depth=depth, **kw))
     nodes: dict[str, dict] = {}
     edges: dict[tuple, dict] = {}
     for part in parts:
-        for node in part["nodes"]:
-            nodes.setdefault(node["id"], node)["properties"].update(
-                {k: v for k, v in node["properties"].items() if v is not None})
-        for edge in part["edges"]:
+        for node in part.get("nodes", []):
+            kept = nodes.setdefault(node["id"], {**node, "properties": dict(node.get("properties") or {})})
+            kept["properties"].update({k: v for k, v in (node.get("properties") or {}).items() if v is not None})
+        for edge in part.get("edges", []):
             edges.setdefault((edge["source"], edge["target"], edge["type"]), edge)
     if not nodes:
-        return None
-    found = partner_services.plain({"nodes": list(nodes.values()), "edges": list(edges.values())})
-    ids = [n["id"].split(":", 1)[1] for n in found["nodes"] if n["label"] == "Person"]
-    partner_services.audit(be, audit_context(request, s.principal, purpose), "persons.network",
-                           [subject_id, *ids], {"depth": depth})
-    return found
+        raise unavailable(exc or HTTPException(404, f"no person '{subject_id}'"))
+    merged = partner_services.plain({"nodes": list(nodes.values()), "edges": list(edges.values())})
+    seen = {n["id"] for n in (found or {}).get("nodes", [])}
+    extra = [n["id"].split(":", 1)[1] for n in merged["nodes"]
+             if n["id"] not in seen and str(n.get("label")).lower() in ("person", "household")]
+    if extra or exc is not None:
+        partner_services.audit(be, audit_context(request, s.principal, purpose), "persons.network",
+                               [subject_id, *extra], {"depth": depth, "part": "households, addresses, co-residents"})
+    return merged
 
 
 # ----------------------------------------------------------------------------- households

@@ -28,8 +28,16 @@
         "font-size": 9, "color": "#484949", "text-rotation": "autorotate", "text-background-color": "#fff",
         "text-background-opacity": 1 } }
     ],
-    layout: { name: "cose", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 90 }
+    layout: { name: "cose", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 90 },
+    maxZoom: 2.5,
+    minZoom: 0.2
   });
+  function settle() {
+    cy.layout({ name: "cose", animate: false, padding: 40, nodeRepulsion: 12000, idealEdgeLength: 110 }).run();
+    cy.fit(undefined, 40);
+    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
+  }
+  settle();
 
   function personUrl(key, suffix) {
     return base + encodeURIComponent(key) + (suffix || "") + "?purpose=" + encodeURIComponent(purpose);
@@ -83,7 +91,7 @@
           if (cy.getElementById(n.data.id).empty()) { added = added.union(cy.add(n)); addRow(n.data); }
         });
         more.edges.forEach(function (e) { if (cy.getElementById(e.data.id).empty()) { added = added.union(cy.add(e)); } });
-        cy.layout({ name: "cose", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 90 }).run();
+        settle();
         box.setAttribute("data-expanded", Object.keys(expanded).join(" "));
         var node = cy.getElementById("person:" + key);
         if (node.nonempty()) { show(node); }

@@ -1,0 +1,295 @@
+"""End-to-end: the dashboard in headless Chromium, served by uvicorn on a free loopback
+port against the real Neo4j and the small world of tests/e2e/world.py (ingested,
+resolved, alerts raised). Screenshots of every screen go to docs/screenshots/ (1366x768).
+
+Needs Debian's Chromium (``apt-get install -y chromium``); without it these tests FAIL
+(they never skip) and say so. Playwright drives it; no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import dashboard_settings
+from tests.e2e.world import PASSWORD
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
+
+CHROMIUM = os.environ.get("AIM_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: install it with "
+                    f"`apt-get update && apt-get install -y chromium` (or set AIM_CHROMIUM)", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def base_url(world, driver, settings):
+    import uvicorn
+
+    from aim.api.app import create_app
+
+    app = create_app(dashboard_settings(settings), driver=driver)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="dashboard-uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: page.csp_errors.append(f"script error: {e}"))
+    yield page
+    context.close()
+
+
+def banner(page) -> str:
+    """The success banner's text (or, to explain a failure, what the page says instead)."""
+    found = page.locator(".govuk-notification-banner")
+    if found.count() == 0:
+        pytest.fail(f"no success banner on {page.url}: {page.locator('main').inner_text()[:800]}")
+    return found.inner_text()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def sign_in(page, username: str, capture: str | None = None) -> None:
+    page.goto("/dashboard/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    if capture:
+        shot(page, capture)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/sign-in" not in page.url
+
+
+def open_person(page, purpose: str | None = None) -> None:
+    """On the purpose prompt: choose (or type) a purpose and open the record."""
+    assert page.get_by_role("heading", name=re.compile("Why are you opening")).is_visible()
+    if purpose:
+        page.get_by_label("Another reason", exact=True).first.check()
+        page.locator("#purpose_other").fill(purpose)
+    page.get_by_role("button", name=re.compile("^Open")).click()
+    page.wait_for_load_state()
+
+
+def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(page, world):
+    sign_in(page, "mash1", capture="01-sign-in")
+    assert page.get_by_role("heading", name="Welcome to AIM").is_visible()
+    assert page.locator(".aim-role").inner_text() == "MASH officer"
+    shot(page, "02-welcome-search")
+
+    # Search with a nickname and a typo.
+    page.get_by_label("First name").fill("Bill")
+    page.get_by_label("Surname").fill("Smtih")
+    page.get_by_label("Why are you searching?").fill("MASH triage of a referral")
+    page.get_by_role("button", name="Search", exact=True).click()
+    results = page.locator("table.aim-results")
+    row = results.locator("tr", has_text="William Smith").first
+    assert row.is_visible()
+    assert "Oak Primary School" in row.inner_text() and "West Midlands Police" in row.inner_text()
+    assert re.search(r"\b1[01]\b", row.locator("td").first.inner_text())  # age
+    page.locator("#results").scroll_into_view_if_needed()
+    shot(page, "03-search-results")
+
+    # Purpose prompt, then the person view.
+    row.get_by_role("link", name="William Smith").click()
+    shot(page, "04-purpose-prompt")
+    open_person(page)
+    assert page.locator("#person-name").inner_text() == "William Smith"
+    header = page.locator("#person-header").inner_text()
+    assert "Oak Primary School" in header and "Hall Green Surgery" in header and "12 MILL LANE" in header.upper()
+    activity = page.locator("#agency-activity")
+    police = activity.locator("tr", has_text="West Midlands Police").inner_text()
+    assert "Missing person" in police and "DS Priya Patel" in police
+    assert "No activity reported" in activity.locator("tr", has_text="Children's Social Care").inner_text()
+    assert page.locator("#timeline tbody tr").count() == 4
+    assert page.locator("#linked-records tbody tr").count() == 4
+    shot(page, "05-person-view")
+
+    # Add to the watch list.
+    page.get_by_text("Add to watch list", exact=True).first.click()
+    page.get_by_label("Reason").fill("Missing episode and ED attendance within a month")
+    page.locator("#watch-details").get_by_role("button", name="Add to watch list").click()
+    assert "Added to the watch list." in banner(page)
+
+    # The network: expand a household member, then open them.
+    page.get_by_role("link", name=re.compile("View network")).click()
+    page.wait_for_selector("#network[data-ready='true']")
+    assert page.locator("#network canvas").count() > 0
+    listed = page.locator("#network-list tbody tr")
+    assert listed.filter(has_text="Grace Smith").count() == 1
+    assert listed.filter(has_text=re.compile("12 Mill Lane", re.I)).count() >= 1
+    before = listed.count()
+    listed.filter(has_text="Grace Smith").get_by_role("button", name=re.compile("Expand")).click()
+    page.wait_for_selector("#network[data-expanded]", state="attached")
+    assert listed.count() >= before
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "06-network")
+    assert page.csp_errors == [], page.csp_errors
+
+    # Alerts: filter to red, open William's multi-agency alert, acknowledge it.
+    page.get_by_role("link", name="Alerts", exact=True).click()
+    assert page.locator("#alerts-table tbody tr").count() >= 3
+    shot(page, "07-alerts")
+    page.get_by_label("Rating").select_option("red")
+    page.get_by_label("Sort by").select_option("date")
+    page.get_by_role("button", name="Apply").click()
+    rows = page.locator("#alerts-table tbody tr")
+    assert rows.count() >= 2 and all("Red" in rows.nth(i).inner_text() for i in range(rows.count()))
+    page.get_by_role("link", name="Multi-agency activity (child)").click()
+    assert re.search(r"\d activities reported in the last 30 days by \d agencies",
+                     page.locator("#alert-summary-line").inner_text())
+    shot(page, "08-alert")
+    page.get_by_label(re.compile("^Dismiss")).check()
+    page.get_by_role("button", name="Save").click()
+    assert "Give a reason for dismissing" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label(re.compile("^Acknowledge")).check()
+    page.get_by_label("Reason or note").fill("Looking at it with the school")
+    page.get_by_role("button", name="Save").click()
+    assert "Alert acknowledged." in banner(page)
+    assert "Acknowledged" in page.locator("#alert-status").inner_text()
+    assert "Looking at it with the school" in page.locator("#history").inner_text()
+
+    # The watch list holds William.
+    page.get_by_role("link", name="Watch list", exact=True).click()
+    assert page.locator("#watch-table tbody tr", has_text=world.child_id).count() == 1
+    shot(page, "09-watch-list")
+
+    # Household view, from the household alert.
+    page.goto("/dashboard/alerts?rule=high_risk_household")
+    household = page.locator("#alerts-table a", has_text="Household").first
+    household.click()
+    page.wait_for_load_state()
+    if page.locator("#members").count():
+        assert page.locator("#members tbody tr").count() >= 2
+    shot(page, "10-household")
+
+    # Match review: two records side by side; a decision needs a reason.
+    page.get_by_role("link", name="Match review", exact=True).click()
+    compare = page.locator("#compare")
+    assert compare.is_visible() and "Date of birth" in compare.inner_text()
+    shot(page, "11-match-review")
+    a_before = page.locator("input[name=a_id]").input_value()
+    page.get_by_role("button", name="Same person").click()
+    assert "Give a reason" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Why?").fill("Same name and address; date of birth mistyped")
+    page.get_by_role("button", name="Same person").click()
+    assert "Decision recorded" in banner(page)
+    if page.locator("input[name=a_id]").count():
+        assert (page.locator("input[name=a_id]").input_value(), page.locator("input[name=b_id]").input_value()) \
+            != (a_before, None)
+    assert page.csp_errors == [], page.csp_errors
+
+
+def test_a_newcomer_finds_an_alerted_child_in_under_a_minute(page, world):
+    started = time.monotonic()
+    sign_in(page, "mash1")
+    page.get_by_role("link", name="Review open alerts").click()
+    page.locator("#alerts-table tbody tr", has_text="Multi-agency activity (child)").get_by_role(
+        "link", name=re.compile("^Person")).click()
+    open_person(page)
+    assert page.locator("#person-name").inner_text() == "William Smith"
+    assert time.monotonic() - started < 60
+
+
+def test_a_partner_sees_view_only_screens(page, world):
+    sign_in(page, "partner1")
+    assert page.locator(".aim-role").inner_text() == "Partner agency (view only)"
+    nav = page.locator("#navigation").inner_text()
+    assert "Search" in nav and "Alerts" not in nav and "Match review" not in nav and "Watch list" not in nav
+    page.get_by_label("First name").fill("William")
+    page.get_by_label("Surname").fill("Smith")
+    page.get_by_label("Why are you searching?").fill("Police welfare check")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.locator("table.aim-results").get_by_role("link", name="William Smith").first.click()
+    open_person(page, purpose="Police welfare check before a visit")
+    text = page.locator("main").inner_text()
+    assert "Activity reported" in text and "Missing person" not in text and "Injury" not in text
+    assert page.get_by_text("Add to watch list").count() == 0 and page.get_by_text("View network").count() == 0
+    assert page.locator("#linked-records tbody tr").count() == 1  # only the police's own record
+    shot(page, "12-partner-person-view")
+    response = page.goto("/dashboard/alerts")
+    assert response.status == 403 and page.get_by_role("heading", name="You cannot see this page").is_visible()
+
+
+def test_the_dpo_sees_who_looked_at_what_and_why(page, world):
+    sign_in(page, "dpo1")
+    assert page.get_by_role("heading", name="Audit").is_visible()
+    page.get_by_label("User").fill("partner1")
+    page.get_by_role("button", name="Filter").click()
+    table = page.locator("#audit-table").inner_text()
+    assert "person.view" in table and "Police welfare check before a visit" in table
+    shot(page, "13-audit")
+
+
+def test_keyboard_and_labels(page, world):
+    page.goto("/dashboard/sign-in")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    sign_in(page, "mash1")
+    for path in ("/dashboard/search", "/dashboard/alerts", "/dashboard/review", "/dashboard/watch-list"):
+        page.goto(path)
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+            .map(e => e.name || e.id)""")
+        assert unlabelled == [], (path, unlabelled)
+    # The search form works from the keyboard alone.
+    page.goto("/dashboard/search")
+    page.get_by_label("First name").focus()
+    page.keyboard.type("William")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Smith")
+    page.get_by_label("Why are you searching?").fill("Keyboard check")
+    page.keyboard.press("Tab")  # to the Search button
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Search"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("table.aim-results").get_by_text("William Smith").count() >= 1
