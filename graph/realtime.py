@@ -160,11 +160,12 @@ def _explanation(model: Model, scored: dict) -> str:
     return json.dumps({"prior": round(model.prior_weight, 3), "terms": terms}, separators=(",", ":"))
 
 
-def resolve_records(keys: list[Key], *, driver: Driver | None = None, settings: Settings | None = None,
-                    per_key: int = PER_KEY) -> list[str]:
+def resolve_records(keys: list[Key], *, households: bool = False, driver: Driver | None = None,
+                    settings: Settings | None = None, per_key: int = PER_KEY) -> list[str]:
     """Resolve records just ingested, one transaction each; returns the affected person
-    ids (live persons that gained, lost or merged records). Raises :class:`NoModel`
-    when ``aim resolve`` has never run (there is no model to score with)."""
+    ids (live persons that gained, lost or merged records). ``households=True`` also
+    re-derives the households at those persons' addresses (a few more queries). Raises
+    :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
     settings = settings or get_settings()
     driver = driver or get_driver()
     found = current_model(driver, settings.neo4j_database)
@@ -177,4 +178,8 @@ def resolve_records(keys: list[Key], *, driver: Driver | None = None, settings: 
             key = (str(key[0]), str(key[1]))
             ids = session.execute_write(_resolve_one, key, model, version, per_key)
             affected.extend(i for i in ids if i not in affected)
+    if households and affected:
+        from aim.graph.households import refresh_for_persons
+
+        refresh_for_persons(affected, driver=driver, settings=settings)
     return affected

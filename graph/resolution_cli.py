@@ -23,6 +23,7 @@ def resolve(
     model: Annotated[Optional[Path], typer.Option("--model", help="Use this MODEL.json (from `aim train`)")] = None,
     backend: Annotated[str, typer.Option(help="Connected components: auto (GDS when installed), gds, networkx, inprocess")] = "auto",
     households: Annotated[bool, typer.Option("--households/--no-households", help="Derive households afterwards")] = True,
+    keys_only: Annotated[bool, typer.Option("--keys-only", help="Only store the records' blocking keys")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Resolve every record in the graph into persons (stable ids), SIMILAR pairs and households."""
@@ -33,7 +34,7 @@ def resolve(
     from aim.resolution.model import Model
 
     rep = run(train=train, model=Model.load(model) if model else None, backend=backend,
-              households=households, progress=say)
+              households=households, keys_only=keys_only, progress=say)
     console.print(
         f"{rep.records:,} records → {rep.persons:,} persons ({rep.backend}); model {rep.model_version}"
         f"{' (trained)' if rep.trained else ''}\n"

@@ -451,28 +451,47 @@ def _stream_pairs(driver: Driver, database: str, query: str):
         yield from session.run(cypher.load(query))
 
 
-def _explanations(model: Model, p, left, right, gammas, parts) -> list[str]:
+def _explanations(model: Model, gammas, parts, inter=None) -> list[str]:
+    """Compact waterfall per pair: prior, then [level label, weight] per field (and the
+    engine's interaction term when it has one); the weights add up to match_weight."""
     names = [c.name for c in CMP.COMPARISONS]
     prior = round(model.prior_weight, 3)
     out = []
     g = gammas.tolist()
     w = np.round(parts, 3).tolist()
+    extra = None if inter is None else np.round(inter, 3).tolist()
     for k in range(len(g)):
         terms = {}
         for f, name in enumerate(names):
             lv = g[k][f]
             terms[name] = [CMP.COMPARISONS[f].levels[lv] if lv >= 0 else "null", w[k][f]]
-        out.append(json.dumps({"prior": prior, "terms": terms}, separators=(",", ":")))
+        item = {"prior": prior, "terms": terms}
+        if extra is not None and extra[k]:
+            item["interaction"] = extra[k]
+        out.append(json.dumps(item, separators=(",", ":")))
     return out
 
 
-def resolve(*, train: bool = False, model: Model | None = None, backend: str = "auto",
+def _store_keys(driver: Driver, db: str, cols: dict[str, list[str]], bk_fp: list[str | None]) -> int:
+    rows = []
+    for i in range(len(cols["record_id"])):
+        props = blocking_props({f: cols[f][i] for f in FIELDS})
+        fp = keys_fingerprint(props)
+        if fp != bk_fp[i]:
+            rows.append({"source": cols["source"][i], "source_record_id": cols["source_record_id"][i],
+                         "keys": props, "fp": fp})
+    write_batched(driver, db, "resolution/write_blocking_keys", "rows", rows)
+    return len(rows)
+
+
+def resolve(*, train: bool = False, model: Model | None = None, backend: str = "auto", keys_only: bool = False,
             driver: Driver | None = None,
             settings: Settings | None = None, progress: Say | None = None,
             households: bool = True) -> ResolveReport:
     """Resolve every record in the graph (see the module docstring). ``model``: use this
     model (it becomes the current one); ``train``: retrain on the records; by default the
-    current model in the graph is used, and one is trained when there is none."""
+    current model in the graph is used, and one is trained when there is none.
+    ``keys_only``: only store the records' blocking keys (for real-time lookups)."""
     from aim.resolution import engine
     from aim.resolution.predict import match_weights, tf_tables
 
@@ -497,33 +516,20 @@ def resolve(*, train: bool = False, model: Model | None = None, backend: str = "
     # Blocking keys on the records (only where they changed).
     t = time.perf_counter()
     say("blocking keys")
-    key_rows = []
-    for i in range(n):
-        rec = {f: cols[f][i] for f in FIELDS}
-        props = blocking_props(rec)
-        fp = keys_fingerprint(props)
-        if fp != bk_fp[i]:
-            key_rows.append({"source": cols["source"][i], "source_record_id": cols["source_record_id"][i],
-                             "keys": props, "fp": fp})
-    write_batched(driver, db, "resolution/write_blocking_keys", "rows", key_rows)
-    rep.keys_written = len(key_rows)
+    rep.keys_written = _store_keys(driver, db, cols, bk_fp)
     rep.timings["blocking_keys"] = time.perf_counter() - t
+    if keys_only:
+        rep.timings["total"] = time.perf_counter() - t0
+        return rep
 
-    # Model.
+    # Model: given, current, or trained on the records (by the same link call, so that
+    # blocking and comparing run once).
     t = time.perf_counter()
     if model is not None:
         found = (model, save_model(driver, db, model, n))
     else:
         found = None if train else current_model(driver, db)
-    if found is None:
-        say("training the model on the records")
-        model = engine.train(cols, progress=say)
-        version = save_model(driver, db, model, n)
-        rep.trained = True
-    else:
-        model, version = found
-    rep.model_version = version
-    rep.timings["train"] = time.perf_counter() - t
+    model, version = found if found else (None, None)
 
     # Human decisions.
     must, cannot = [], []
@@ -532,14 +538,18 @@ def resolve(*, train: bool = False, model: Model | None = None, backend: str = "
         if a in index and b in index:
             (must if row["decision"] == "same" else cannot).append((a, b))
 
-    # Scoring (and the engine's own in-process clustering).
-    t = time.perf_counter()
-    say("scoring")
+    # Scoring and clustering.
+    say("training the model on the records and linking" if model is None else "linking")
     if backend == "auto":
         backend = "gds" if gds_available(driver, db) else "inprocess"
     with components_by(backend, driver, settings) as used:
         res = engine.link(cols, model, must_link=must, cannot_link=cannot, progress=say)
     rep.backend = backend if used["calls"] else f"{backend} (not called by the engine)"
+    if model is None:
+        model = res.model
+        version = save_model(driver, db, model, n)
+        rep.trained = True
+    rep.model_version = version
     p = res.prepared
     rep.candidate_pairs = res.blocks.n_pairs
     rep.timings["link"] = time.perf_counter() - t
@@ -549,7 +559,9 @@ def resolve(*, train: bool = False, model: Model | None = None, backend: str = "
     t = time.perf_counter()
     sel = np.flatnonzero(res.probability >= model.review_threshold)
     L, R = res.left[sel], res.right[sel]
-    _, parts = match_weights(model, p, L, R, res.gammas[sel], tf_tables(p), with_parts=True)
+    scored = match_weights(model, p, L, R, res.gammas[sel], tf_tables(p), with_parts=True)
+    parts = scored[1]
+    inter = scored[2] if len(scored) > 2 else None  # the engine's interaction term, when it has one
     weights = np.round(res.weight[sel], 4)
     existing: dict[tuple[str, str], tuple[float, str]] = {}
     for row in _stream_pairs(driver, db, "resolution/read_similar"):
@@ -566,7 +578,7 @@ def resolve(*, train: bool = False, model: Model | None = None, backend: str = "
         old = existing.get((a, b))
         if old is None or old[1] != version or round(old[0], 4) != float(weights[k]):
             need.append(k)
-    expl = _explanations(model, p, L[need], R[need], res.gammas[sel][need], parts[need])
+    expl = _explanations(model, res.gammas[sel][need], parts[need], None if inter is None else inter[need])
     for j, k in enumerate(need):
         a, b = rids[int(L[k])], rids[int(R[k])]
         if b < a:

@@ -103,3 +103,17 @@ def test_household_ids_are_stable_and_rerun_changes_nothing(town, settings):
         "RETURN collect(p.person_id) AS ids")
     refresh_for_persons(persons[0]["ids"], settings=settings)
     assert (households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")) == before
+
+
+def test_a_new_member_arriving_in_real_time_joins_the_household(town, settings, tmp_path):
+    from aim.graph.realtime import resolve_records
+
+    derive_households(settings=settings)
+    (before,) = households_at(town, "5 MILL LANE").keys()
+    baby = row(103, "Mia", "Smith", "01/04/2025", "5 Mill Lane", "B2 2BB", "10/05/2025", source="CHILD_HOSP")
+    ingest_file(write_csv(tmp_path / "baby.csv", [baby]), progress=False, settings=settings)
+    affected = resolve_records([("CHILD_HOSP", "H00103")], households=True, settings=settings)
+    assert len(affected) == 1
+    after = households_at(town, "5 MILL LANE")
+    assert list(after) == [before]
+    assert sorted(m[0].title() for m in after[before]) == ["Ava", "Leo", "Mia", "Noah"]
