@@ -357,18 +357,46 @@ def test_incremental_evaluation_touches_only_the_given_people_and_their_househol
     assert ("high_risk_child", "P2") in {(a["rule"], a["subject_id"]) for a in list_alerts()}
 
 
+def _merge(world, old: str, into: str) -> None:
+    """What resolution does on a merge: records move, the old person stays as a tombstone."""
+    world.driver.execute_query(
+        "MATCH (b:Person {person_id: $old})-[h:HAS_RECORD]->(r) MATCH (a:Person {person_id: $into}) "
+        "CREATE (a)-[:HAS_RECORD]->(r) DELETE h WITH DISTINCT a, b "
+        "SET b.status = 'merged' MERGE (b)-[:MERGED_INTO]->(a)", old=old, into=into)
+
+
 def test_a_merge_of_two_persons_is_re_evaluated_for_the_survivor(world):
     world.event("CHILD_HOSP", "H1", TODAY - timedelta(days=12))
     world.event("CHILD_HOSP", "H1", TODAY - timedelta(days=6))
     world.event("SCHOOL_OAK", "S1", TODAY - timedelta(days=2), "safeguarding_concern")
+    world.event("WMP", "W1", TODAY - timedelta(days=20), "missing_person")
     world.person("A", ("CHILD_HOSP", "H1"))
-    world.person("B", ("SCHOOL_OAK", "S1"))
-    assert evaluate_subjects(["A", "B"], today=TODAY).created == 0
-    # resolution merges B into A (issue 5 moves the records to the surviving person)
-    world.driver.execute_query(
-        "MATCH (b:Person {person_id: 'B'})-[h:HAS_RECORD]->(r) MATCH (a:Person {person_id: 'A'}) "
-        "CREATE (a)-[:HAS_RECORD]->(r) DELETE h WITH DISTINCT b DETACH DELETE b")
+    world.person("B", ("SCHOOL_OAK", "S1"), ("WMP", "W1"))
+    evaluate_subjects(["A", "B"], today=TODAY)
+    before = {(a["rule"], a["subject_id"]): a["alert_id"] for a in list_alerts()}
+    assert set(before) == {("high_risk_child", "B")}
+    acknowledge(before["high_risk_child", "B"], "sam")
+    _merge(world, "B", "A")
     report = evaluate_subjects(["A"], today=TODAY)
-    assert report.created >= 1
-    alert = get_alert(alert_id_for("multi_agency_child", "person", "A"))
-    assert alert["evidence_count"] == 3 and json.loads(json.dumps(alert["explanation"]))["metrics"]["organisations"] == 2
+    assert report.carried_over == 1
+    after = {(a["rule"], a["subject_id"]): a for a in list_alerts()}
+    moved = after["high_risk_child", "A"]
+    assert moved["alert_id"] == before["high_risk_child", "B"] and moved["status"] == "acknowledged"
+    assert world.count("MATCH (:Alert {alert_id: $id})-[:CONCERNS]->(p:Person) RETURN collect(p.person_id)[0]",
+                       id=moved["alert_id"]) == "A"
+    assert "merged into A" in alert_history(moved["alert_id"])[-1]["reason"]
+    combined = after["multi_agency_child", "A"]
+    assert combined["evidence_count"] == 4 and combined["explanation"]["metrics"]["organisations"] == 3
+
+
+def test_after_a_merge_a_duplicate_alert_is_closed_in_favour_of_the_survivors(world):
+    for who in ("A", "B"):
+        world.event("WMP", f"W{who}", TODAY - timedelta(days=5), "missing_person")
+        world.person(who, ("WMP", f"W{who}"))
+    evaluate_subjects(["A", "B"], today=TODAY)
+    ids = {a["subject_id"]: a["alert_id"] for a in list_alerts()}
+    _merge(world, "B", "A")
+    run_all(TODAY)  # the batch run finds merged persons' alerts too
+    assert get_alert(ids["B"])["status"] == "dismissed"
+    assert f"continued as alert {ids['A']}" in alert_history(ids["B"])[-1]["reason"]
+    assert get_alert(ids["A"])["evidence_count"] == 2

@@ -1,11 +1,10 @@
-// Create or update alerts found by the rules: one Alert per (rule, subject), keyed by a
-// stable alert_id; new evidence is added, never duplicated; a status change made by the
+// Create or update alerts found by the rules: one Alert per (rule, subject) (a uniqueness
+// constraint), whose alert_id never changes; new evidence is added, never duplicated; a status change made by the
 // engine (raised, re-opened on new evidence) is recorded as an AlertTransition; otherwise
 // the status is left as it is (a person may have just acknowledged the alert).
 UNWIND $alerts AS row
-MERGE (a:Alert {alert_id: row.alert_id})
-  ON CREATE SET a.rule = row.rule, a.subject_type = row.subject_type, a.subject_id = row.subject_id,
-                a.first_raised = row.as_of, a.created_at = datetime()
+MERGE (a:Alert {rule: row.rule, subject_type: row.subject_type, subject_id: row.subject_id})
+  ON CREATE SET a.alert_id = row.alert_id, a.first_raised = row.as_of, a.created_at = datetime()
 SET a.status = CASE WHEN row.transition IS NULL THEN coalesce(a.status, row.status) ELSE row.status END,
     a.title = row.title, a.score = row.score, a.rag = row.rag,
     a.summary = row.summary, a.explanation = row.explanation, a.last_updated = row.as_of,

@@ -13,3 +13,6 @@ FOR (w:WatchEntry) REQUIRE w.watch_id IS UNIQUE;
 
 CREATE INDEX watch_entry_active IF NOT EXISTS
 FOR (w:WatchEntry) ON (w.active);
+
+CREATE CONSTRAINT alert_rule_subject IF NOT EXISTS
+FOR (a:Alert) REQUIRE (a.rule, a.subject_type, a.subject_id) IS UNIQUE;

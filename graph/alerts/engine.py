@@ -1,9 +1,10 @@
 """Running the rules: all subjects (``run_all``) or only the affected ones
 (``evaluate_subjects``), and applying what they find to the alerts in the graph.
 
-One Alert exists per (rule, subject): its ``alert_id`` is derived from both, so a rule
-that keeps firing updates that alert (new evidence is added, score and summary refreshed)
-instead of raising a second one. A dismissed or referred alert is re-opened (status
+One Alert exists per (rule, subject) (a uniqueness constraint; a new alert's ``alert_id``
+is derived from both and never changes afterwards), so a rule that keeps firing updates
+that alert (new evidence is added, score and summary refreshed) instead of raising a
+second one. When persons merge, their alerts follow the surviving person. A dismissed or referred alert is re-opened (status
 ``new``) only when the rule fires on evidence it has not seen before.
 """
 
@@ -78,6 +79,7 @@ class RunReport:
     unchanged: int = 0
     per_rule: Counter = field(default_factory=Counter)
     rag: Counter = field(default_factory=Counter)
+    carried_over: int = 0
     seconds: float = 0.0
     alert_ids: list[str] = field(default_factory=list)
 
@@ -173,19 +175,21 @@ def _organisation_names(tx_or_driver, database: str | None = None) -> dict[str, 
     return {r["code"]: r["name"] or r["code"] for r in rows}
 
 
-def _plan(findings: list[Finding], existing: dict[str, dict], rules: RuleSet, names: dict[str, str],
+def _plan(findings: list[Finding], existing: dict[tuple, dict], rules: RuleSet, names: dict[str, str],
           report: RunReport) -> list[dict]:
     """Decide per finding: create, add new evidence, re-open, or leave alone."""
-    # one finding per alert: the latest as_of wins (history replays give several)
-    latest: dict[str, Finding] = {}
+    # one finding per (rule, subject): the latest as_of wins (history replays give several)
+    latest: dict[tuple, Finding] = {}
     for f in findings:
-        if f.alert_id not in latest or f.as_of >= latest[f.alert_id].as_of:
-            latest[f.alert_id] = f
+        key = (f.rule.id, f.subject_type, f.subject_id)
+        if key not in latest or f.as_of >= latest[key].as_of:
+            latest[key] = f
     rows = []
-    for alert_id, f in latest.items():
+    for key, f in latest.items():
         report.findings += 1
         report.per_rule[f.rule.id] += 1
-        state = existing.get(alert_id)
+        state = existing.get(key)
+        alert_id = state["alert_id"] if state else f.alert_id
         fresh = f.event_keys - set(state["evidence"]) if state else f.event_keys
         transition = None
         if state is None:
@@ -217,9 +221,29 @@ def _plan(findings: list[Finding], existing: dict[str, dict], rules: RuleSet, na
     return rows
 
 
-def _existing(tx: ManagedTransaction, alert_ids: list[str]) -> dict[str, dict]:
-    rows = tx.run(cypher.load("alerts/existing"), alert_ids=alert_ids).data()
-    return {r["alert_id"]: r for r in rows}
+def _existing(tx: ManagedTransaction, findings: list[Finding]) -> dict[tuple, dict]:
+    keys = {(f.rule.id, f.subject_type, f.subject_id) for f in findings}
+    rows = tx.run(cypher.load("alerts/existing"),
+                  keys=[{"rule": r, "subject_type": t, "subject_id": s} for r, t, s in sorted(keys)]).data()
+    return {(r["rule"], r["subject_type"], r["subject_id"]): r for r in rows}
+
+
+def carry_over_merged(tx: ManagedTransaction, person_ids: list[str]) -> int:
+    """Alerts about persons merged into these survivors follow them: moved to the survivor
+    when it has no alert for that rule, otherwise closed as duplicates (if still open)
+    pointing at the survivor's alert. Returns how many alerts were handled."""
+    rows = tx.run(cypher.load("alerts/merged"), person_ids=person_ids).data()
+    for row in rows:
+        if row["kept_id"] is None:
+            tx.run(cypher.load("alerts/repoint"), alert_id=row["alert_id"], survivor=row["survivor"],
+                   old_id=row["old_id"],
+                   reason=f"person {row['old_id']} merged into {row['survivor']}").consume()
+        elif row["status"] in OPEN:
+            tx.run(cypher.load("alerts/transition"), alert_id=row["alert_id"], to="dismissed", by=SYSTEM,
+                   allowed_from=list(OPEN),
+                   reason=f"person {row['old_id']} merged into {row['survivor']}; "
+                          f"continued as alert {row['kept_id']}").consume()
+    return len(rows)
 
 
 def apply_findings(tx: ManagedTransaction, findings: list[Finding], rules: RuleSet, report: RunReport,
@@ -228,7 +252,7 @@ def apply_findings(tx: ManagedTransaction, findings: list[Finding], rules: RuleS
     if not findings:
         return
     names = names if names is not None else _organisation_names(tx)
-    existing = _existing(tx, sorted({f.alert_id for f in findings}))
+    existing = _existing(tx, findings)
     rows = _plan(findings, existing, rules, names, report)
     if rows:
         tx.run(cypher.load("alerts/write"), alerts=rows).consume()
@@ -243,7 +267,8 @@ def run_all(
     settings: Settings | None = None,
 ) -> RunReport:
     """Evaluate every rule for every subject with activity in the rule's window, as of
-    ``today``, and create/update/re-open alerts accordingly."""
+    ``today``, and create/update/re-open alerts accordingly (after moving alerts of
+    merged-away persons to their survivors)."""
     started = time.perf_counter()
     settings = settings or get_settings()
     driver = driver or get_driver()
@@ -253,6 +278,9 @@ def run_all(
     findings = detect(today, rules=rules, driver=driver, settings=settings)
     names = _organisation_names(driver, settings.neo4j_database)
     with session_for(driver, settings) as session:
+        survivors = session.execute_read(lambda tx: tx.run(cypher.load("alerts/merged_survivors")).value())
+        if survivors:
+            report.carried_over = session.execute_write(carry_over_merged, survivors)
         for start in range(0, len(findings), WRITE_BATCH):
             chunk = findings[start:start + WRITE_BATCH]
             session.execute_write(apply_findings, chunk, rules, report, names)
@@ -276,7 +304,8 @@ def evaluate_subjects(
     """Incremental re-evaluation after records arrive or persons merge: every rule for
     these persons and for their households (plus ``household_ids``), in one transaction.
     Call it with the person ids that real-time resolution touched (the surviving id after
-    a merge). Unknown ids are ignored."""
+    a merge: alerts of persons merged into it are moved to it, or closed as duplicates of
+    its own alert for the same rule). Unknown ids are ignored."""
     started = time.perf_counter()
     settings = settings or get_settings()
     driver = driver or get_driver()
@@ -293,6 +322,8 @@ def evaluate_subjects(
         if person_ids:
             households |= set(_households_of(tx, person_ids, today - timedelta(days=lookback)))
         hh = sorted(households)
+        if person_ids:
+            report.carried_over = carry_over_merged(tx, person_ids)
 
         def runner(query: str, params: dict) -> list[dict]:
             return tx.run(query, params).data()
