@@ -265,19 +265,49 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
                                            organisation=None, kind=None, page=page, page_size=25)
     except HTTPException as exc:
         raise unavailable(exc) from exc
-    history, alerts = [], []
+    history, alerts, links = [], [], []
     if s.role == "mash":
         if not subject_id.startswith("rec:"):
             from aim.graph.review import person_history
 
             history = person_history(subject_id, 50, driver=be.driver, settings=be.settings)
+            links = _link_explanations(be, view["records"])
         found, _ = api_call(partner_routes.list_alerts, request=request, rag=None, status_=None, rule=None,
                             subject_id=subject_id, since=None, until=None, limit=100, principal=s.principal, be=be)
         alerts = found["alerts"] if found else []
     return render(request, s, "dashboard/person.html", view=view, timeline=timeline, history=history, alerts=alerts,
+                  links=links,
                   purpose=purpose, care=present.care_links(view["activity"]), subject_id=subject_id,
                   review_default=(date.today() + timedelta(days=28)).isoformat(),
                   qs=urlencode({"purpose": purpose}))
+
+
+LINK_FIELDS = ("first_name", "last_name", "date_of_birth", "gender", "address", "postcode")
+
+
+def _link_explanations(be: Backend, records: list[dict]) -> list[dict]:
+    """Why each record belongs with the others: the resolution model's own field-by-field
+    explanation (``aim.resolution.explain.explain_pair`` with the graph's current model) of
+    the record against the most alike of the records before it."""
+    if len(records) < 2:
+        return []
+    from aim.graph.resolve import current_model
+    from aim.resolution.explain import explain_pair
+
+    found = current_model(be.driver, be.database)
+    if not found:
+        return []
+    model, version = found
+    fields = [{k: (r.get(k).isoformat() if hasattr(r.get(k), "isoformat") else r.get(k)) for k in LINK_FIELDS}
+              for r in records]
+    out = []
+    for i in range(1, len(records)):
+        best = max((explain_pair(model, fields[j], fields[i]) | {"other": records[j]} for j in range(i)),
+                   key=lambda e: e["match_weight"])
+        out.append({"record": records[i], "other": best["other"], "probability": best["match_probability"],
+                    "weight": best["match_weight"], "model_version": version,
+                    "terms": [t for t in best["terms"] if t.get("field") != "prior"]})
+    return out
 
 
 @router.post("/people/{subject_id}/watch", response_class=HTMLResponse)

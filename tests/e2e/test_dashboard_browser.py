@@ -153,6 +153,11 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     assert page.locator("#timeline tbody tr").count() == 4
     assert page.locator("#linked-records tbody tr").count() == 4
     shot(page, "05-person-view")
+    why = page.locator("#link-explanations details", has_text="Billy Smyth")
+    why.locator("summary").click()
+    assert "nickname" in why.inner_text().lower()  # Billy for William, in the model's own words
+    why.scroll_into_view_if_needed()
+    shot(page, "05b-why-linked")
 
     # Add to the watch list.
     page.get_by_text("Add to watch list", exact=True).first.click()
@@ -290,6 +295,6 @@ def test_keyboard_and_labels(page, world):
     page.get_by_label("Why are you searching?").fill("Keyboard check")
     page.keyboard.press("Tab")  # to the Search button
     assert page.evaluate("document.activeElement.textContent.trim()") == "Search"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("table.aim-results").get_by_text("William Smith").count() >= 1
