@@ -61,21 +61,25 @@ def _fuzzy(token: str) -> str:
 
 def lucene_query(first_name: str | None, last_name: str | None) -> str:
     """A Lucene query over ``first_name``/``last_name`` built from normalised tokens only
-    (A-Z and digits), so no user text reaches Lucene's syntax."""
-    clauses = []
+    (A-Z and digits), so no user text reaches Lucene's syntax. With both names, both must
+    match (fuzzily; the given name or one of its nicknames), either way round: an
+    intersection is far cheaper than scoring everyone called Smith or John."""
     surnames = S.normalise_name(last_name).split()
     firsts = S.normalise_name(first_name).split()
-    if surnames:
-        terms = " OR ".join(_fuzzy(t) for t in surnames)
-        clauses.append(f"last_name:({terms})^2")
-        clauses.append(f"first_name:({terms})^0.5")  # names given the wrong way round
+    surname = " OR ".join(_fuzzy(t) for t in surnames)
+    given = ""
     if firsts:
-        given = firsts[0]
-        variants = {given} | set(S.nicknames().related(given))
-        variant_terms = [_fuzzy(given)] + sorted(v.lower() for v in variants if v != given and v.isalpha())[:20]
-        clauses.append(f"first_name:({' OR '.join(variant_terms)})")
-        clauses.append(f"last_name:({_fuzzy(given)})^0.5")
-    return " ".join(clauses)
+        variants = sorted(v.lower() for v in S.nicknames().related(firsts[0]) if v != firsts[0] and v.isalpha())
+        given = " OR ".join([_fuzzy(firsts[0])] + variants[:20])
+    if surname and given:
+        swapped = " OR ".join(_fuzzy(t) for t in firsts)
+        return (f"(+last_name:({surname}) +first_name:({given})) "
+                f"(+last_name:({swapped}) +first_name:({surname}))^0.5")
+    if surname:
+        return f"last_name:({surname})"
+    if given:
+        return f"first_name:({given})"
+    return ""
 
 
 def _swap(d: date) -> date | None:
