@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -87,7 +88,8 @@ class Mapping(BaseModel):
 
     source: str | None = Field(None, description="Organisation code; the canonical `source`")
     organisation: Organisation | None = None
-    delimiter: str | None = Field(None, description="Sniffed from the header when absent")
+    delimiter: str | None = Field(None, min_length=1, max_length=1,
+                                  description="One character; sniffed from the header when absent")
     date_formats: list[str] = Field(default_factory=lambda: list(UK_DATE_FORMATS))
     columns: dict[str, str] = Field(
         default_factory=dict, description="canonical field -> column header in the export"
@@ -122,7 +124,7 @@ class Mapping(BaseModel):
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
             return cls.model_validate(data)
-        except (OSError, yaml.YAMLError, ValidationError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
             raise MappingError(f"mapping {path}: {exc}") from exc
 
     def header_for(self, canonical: str) -> str:
@@ -237,7 +239,9 @@ def validate_row(
         return (values.get(mapping.header_for(canonical)) or "").strip()
 
     for header, value in values.items():
-        if value and any("\udc80" <= ch <= "\udcff" for ch in value):
+        # \udc80-\udcff: undecodable bytes kept by surrogateescape; any other lone surrogate
+        # (JSON can carry "\ud800") cannot be encoded as UTF-8 for Neo4j either.
+        if value and any("\ud800" <= ch <= "\udfff" for ch in value):
             return reject(f"column '{header}' is not valid UTF-8 text")
         if value and len(value) > MAX_FIELD_CHARS:
             return reject(f"column '{header}' has {len(value)} characters; at most {MAX_FIELD_CHARS}")
@@ -336,8 +340,8 @@ def validate_row(
 def check_header(header: list[str], mapping: Mapping, source: str | None) -> None:
     """Fail before anything is written when a file cannot be read as the minimum data set."""
     present = set(header)
-    if len(present) != len(header):
-        dupes = sorted({h for h in header if header.count(h) > 1})
+    if len(present) != len(header):  # Counter, not header.count: a huge header must not take O(n²)
+        dupes = sorted(h for h, n in Counter(header).items() if n > 1)
         raise MappingError(f"the header repeats column(s) {', '.join(dupes)}")
     missing = [mapping.header_for(c) for c in _NEEDED if mapping.header_for(c) not in present]
     has_names = {mapping.header_for("first_name"), mapping.header_for("last_name")} <= present

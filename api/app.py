@@ -81,7 +81,11 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        found = exc.errors()
+        # At most 50: a body with 100,000 unknown keys must not produce a 10 MB answer.
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in found[:50]]
+        if len(found) > 50:
+            errors.append({"loc": [], "msg": f"and {len(found) - 50} more errors", "type": "too_many_errors"})
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(ServiceUnavailable)

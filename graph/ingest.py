@@ -253,12 +253,12 @@ def safe_cell(value: object) -> str:
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:
     """The rejects file: line number, plain-English reason, then the row as it arrived."""
-    columns: list[str] = []
+    columns: dict[str, None] = {}  # ordered set: a very wide file must not take O(n²)
     for reject in rejects:
-        columns.extend(c for c in reject.raw if c not in columns)
+        columns.update(dict.fromkeys(reject.raw))
     with open(path, "w", newline="", encoding="utf-8", errors="replace") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["line", "reason", *columns])
+        writer.writerow(["line", "reason", *(safe_cell(c) for c in columns)])  # headers come from the file too
         for reject in rejects:
             writer.writerow(
                 [reject.line, safe_cell(reject.reason), *(safe_cell(reject.raw.get(c)) for c in columns)]
