@@ -28,14 +28,18 @@
         "font-size": 9, "color": "#484949", "text-rotation": "autorotate", "text-background-color": "#fff",
         "text-background-opacity": 1 } }
     ],
-    layout: { name: "cose", animate: false, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 90 },
     maxZoom: 2.5,
     minZoom: 0.2
   });
+  // The person in the middle, then people, then households and addresses around them.
+  function rank(node) {
+    return node.data("focus") ? 2 : 1;
+  }
   function settle() {
-    cy.layout({ name: "cose", animate: false, padding: 40, nodeRepulsion: 12000, idealEdgeLength: 110 }).run();
+    cy.layout({ name: "concentric", animate: false, padding: 40, minNodeSpacing: 90, concentric: rank,
+                levelWidth: function () { return 1; }, avoidOverlap: true, startAngle: Math.PI / 6 }).run();
     cy.fit(undefined, 40);
-    if (cy.zoom() > 1.1) { cy.zoom(1.1); cy.center(); }
+    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
   }
   settle();
 
