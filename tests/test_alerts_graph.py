@@ -400,3 +400,29 @@ def test_after_a_merge_a_duplicate_alert_is_closed_in_favour_of_the_survivors(wo
     assert get_alert(ids["B"])["status"] == "dismissed"
     assert f"continued as alert {ids['A']}" in alert_history(ids["B"])[-1]["reason"]
     assert get_alert(ids["A"])["evidence_count"] == 2
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_the_cli_runs_lists_and_moves_alerts(world):
+    from typer.testing import CliRunner
+
+    from aim.cli import app
+
+    alert_id = _escalating_child(world)
+    runner = CliRunner()
+    result = runner.invoke(app, ["alerts", "run", "--today", TODAY.isoformat(), "--rule", "multi_agency_child"])
+    assert result.exit_code == 0, result.output
+    assert "1 new" in result.output
+    listed = runner.invoke(app, ["alerts", "list", "--json"])
+    assert [a["alert_id"] for a in json.loads(listed.output)] == [alert_id]
+    refused = runner.invoke(app, ["alerts", "dismiss", alert_id, "--by", "sam", "--reason", " "])
+    assert refused.exit_code == 1 and "reason" in refused.output
+    moved = runner.invoke(app, ["alerts", "watch", alert_id, "--by", "sam", "--reason", "keep an eye",
+                                "--today", TODAY.isoformat()])
+    assert moved.exit_code == 0 and "new -> watch_list" in moved.output
+    shown = json.loads(runner.invoke(app, ["alerts", "show", alert_id]).output)
+    assert shown["status"] == "watch_list" and [h["to"] for h in shown["history"]] == ["new", "watch_list"]
+    bad = runner.invoke(app, ["alerts", "run", "--today", "31/10/2026"])
+    assert bad.exit_code != 0
