@@ -123,6 +123,19 @@ async def open_loop(base: str, token: str, kinds: list[str], items: list[dict], 
     return out
 
 
+def drain(base: str, timeout: float = 120.0) -> None:
+    """Wait until the server has worked off any backlog (three quick answers in a row)."""
+    deadline, quick = time.monotonic() + timeout, 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            httpx.get(f"{base}{V1}/health/live", timeout=60)
+        except httpx.HTTPError:
+            pass
+        quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+        time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=50.0, help="requests per second per endpoint run")
@@ -131,6 +144,8 @@ def main() -> None:
     parser.add_argument("--sweep", default="50,100,150,200,300,400", help="mixed-load rates to try")
     parser.add_argument("--sweep-duration", type=float, default=20.0)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--only", default="search,view,timeline", help="endpoints to measure one by one")
     args = parser.parse_args()
 
     from aim.api.settings import get_api_settings
@@ -148,7 +163,8 @@ def main() -> None:
 
     port = free_port()
     env = os.environ | {"AIM_RATE_LIMIT_PER_MINUTE": "10000000", "AIM_RATE_LIMIT_BURST": "100000"}
-    server = subprocess.Popen([sys.executable, "-m", "aim.cli", "serve", "--port", str(port), "--log-level", "warning"],
+    server = subprocess.Popen([sys.executable, "-m", "aim.cli", "serve", "--port", str(port), "--log-level", "warning",
+                               "--workers", str(args.workers)],
                               env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -165,15 +181,20 @@ def main() -> None:
         asyncio.run(open_loop(base, token, ["search", "view", "timeline"], items, 20, 5, seed=99))
         result = {"graph": {"records": records, "events": events, "persons": persons}, "rate": args.rate,
                   "duration_s": args.duration, "endpoints": {}, "sweep": []}
-        for kind in ("search", "view", "timeline"):
+        result["workers"] = args.workers
+        result["load_average_before"] = os.getloadavg()
+        for kind in [k for k in args.only.split(",") if k]:
+            drain(base)
             result["endpoints"][kind] = asyncio.run(open_loop(base, token, [kind], items, args.rate, args.duration))[kind]
             print(kind, result["endpoints"][kind], flush=True)
         for rate in [float(r) for r in args.sweep.split(",") if r]:
+            drain(base)
             mixed = asyncio.run(open_loop(base, token, ["search", "view", "timeline"], items, rate, args.sweep_duration))
             result["sweep"].append({"rate": rate, **mixed["all"]})
             print("sweep", rate, mixed["all"], flush=True)
             if mixed["all"]["p95_ms"] > 200:
                 break
+        result["load_average_after"] = os.getloadavg()
         crossed = [s for s in result["sweep"] if s["p95_ms"] > 200]
         result["p95_crosses_200ms_at_rps"] = crossed[0]["rate"] if crossed else None
         text = json.dumps(result, indent=2)
