@@ -136,6 +136,12 @@ class LocalNeo4j:
             "server.memory.heap.max_size": s.neo4j_heap,
             "server.memory.pagecache.size": s.neo4j_pagecache,
             "db.tx_log.rotation.retention_policy": "100M size",
+            # Bolt keep-alive: the server tells drivers to give up on a connection silent for
+            # keep_alive x probes (the default is 120 s, so a partitioned API request hung for
+            # 2 minutes); it sends NOOPs during long queries, so those are not cut short.
+            "server.bolt.connection_keep_alive": "5s",
+            "server.bolt.connection_keep_alive_probes": "2",
+            "server.bolt.connection_keep_alive_streaming_scheduling_interval": "1s",
             "dbms.security.procedures.unrestricted": "apoc.*,gds.*",
             "server.directories.data": str(self.data),
             "server.directories.logs": str(self.logs),

@@ -1,0 +1,499 @@
+"""Fault tolerance against the real Neo4j: nothing is lost or duplicated when Neo4j dies
+during an API bulk submission, when it cannot be reached, when several clients write the
+same people at once, or when ``aim resolve`` is killed mid-run.
+
+The API runs in uvicorn on loopback (a real HTTP server, its own driver); clients are
+httpx. The data is a small seeds population: part of it is loaded and resolved first (so
+there is a model and persons), a snapshot of that graph is taken with ``aim db backup``,
+and each scenario restores it, then submits the rest through the API.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aim import cypher
+from aim.api.app import create_app
+from aim.api.security import issue_token
+from aim.api.settings import ApiSettings
+from aim.canonical import Mapping, validate_row
+from aim.graph.backup import export_graph, restore_graph
+from aim.graph.ingest import write_rows
+from tests.conftest import counts
+
+pytestmark = pytest.mark.neo4j
+
+V1 = "/api/v1"
+SECRET = "fault-secret-" + "y" * 40
+UNAVAILABLE = "the database is unavailable; try again shortly"
+BATCH = 40
+ROW_FIELDS = ("source", "source_record_id", "first_name", "last_name", "middle_names", "date_of_birth", "gender",
+              "address", "postcode", "event_id", "event_date", "event_type")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory):
+    """Seeds rows split into a base (loaded + resolved up front) and rows to submit."""
+    from aim.seeds.generate import generate
+
+    directory = tmp_path_factory.mktemp("faults-seed")
+    generate(300, 11, directory, date(2026, 11, 1), 365)
+    with open(directory / "canonical.csv", newline="", encoding="utf-8") as handle:
+        rows = [{k: v for k, v in row.items() if k in ROW_FIELDS and v} for row in csv.DictReader(handle)]
+    random.Random(5).shuffle(rows)
+    cut = int(len(rows) * 0.6)
+    return rows[:cut], rows[cut:]
+
+
+def canonical(rows: list[dict]):
+    out = []
+    for i, values in enumerate(rows):
+        checked = validate_row(values, i, Mapping(), source=values["source"])
+        assert checked.row is not None, checked.reject
+        out.append(checked.row)
+    return out
+
+
+def batches_of(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The rows to submit as (organisation, records) batches: each partner sends its own."""
+    by_org: dict[str, list[dict]] = {}
+    for row in rows:
+        by_org.setdefault(row["source"], []).append(row)
+    out = []
+    for org, mine in sorted(by_org.items()):
+        out += [(org, mine[i:i + BATCH]) for i in range(0, len(mine), BATCH)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
+    """The base rows loaded and resolved, partner users created; saved with export_graph."""
+    from aim.graph.resolve import resolve
+    from aim.graph.users import hash_password
+    from tests.conftest import wipe
+
+    base, rest = population
+    db = settings.neo4j_database
+    wipe(driver, db)
+    write_rows(canonical(base), driver=driver, settings=settings)
+    resolve(households=False)
+    password_hash = hash_password("fault tolerance password")
+    for org in sorted({r["source"] for r in base + rest}):
+        driver.execute_query(cypher.load("api/users_create"), username=f"p_{org}", password_hash=password_hash,
+                             role="partner", organisation=org, full_name=None, database_=db)
+    driver.execute_query(cypher.load("api/users_create"), username="mash1", password_hash=password_hash,
+                         role="mash", organisation="MASH", full_name=None, database_=db)
+    path = tmp_path_factory.mktemp("faults-snapshot") / "base.jsonl.gz"
+    export_graph(path, driver=driver, settings=settings)
+    return path
+
+
+def restore_base(path: Path, driver, settings) -> None:
+    restore_graph(path, replace=True, driver=driver, settings=settings)
+
+
+# ----------------------------------------------------------------------------- API server
+
+
+def api_settings(settings, **overrides) -> ApiSettings:
+    values = {"home": settings.home, "jwt_secret": SECRET, "rate_limit_per_minute": 1_000_000,
+              "rate_limit_burst": 100_000, "user_cache_seconds": 0.0, "neo4j_uri": settings.neo4j_uri,
+              "neo4j_connect_timeout": 2.0, "neo4j_retry_time": 3.0}
+    return ApiSettings(**(values | overrides))
+
+
+def token(app_settings: ApiSettings, org: str | None, role: str = "partner") -> dict:
+    user = {"username": f"p_{org}" if role == "partner" else "mash1", "role": role, "organisation": org}
+    return {"Authorization": f"Bearer {issue_token(app_settings, user)[0]}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(app_settings: ApiSettings):
+    """The API in uvicorn on a loopback port, with its own driver (as in production)."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port,
+                                           log_level="error", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def submit_until_accepted(client: httpx.Client, app_settings: ApiSettings, org: str, records: list[dict],
+                          deadline: float, failures: list | None = None) -> dict:
+    """What a well-behaved partner does: retry a batch until the API accepts it."""
+    while True:
+        try:
+            response = client.post(f"{V1}/records", json={"records": records}, headers=token(app_settings, org))
+            if response.status_code == 200:
+                return response.json()
+            assert response.status_code == 503, response.text  # a fault is 503, never a 500
+            assert response.json()["detail"] == UNAVAILABLE
+            failure = ("503", time.monotonic())
+        except httpx.TransportError as exc:
+            failure = (type(exc).__name__, time.monotonic())
+        if failures is not None:
+            failures.append(failure)
+        assert time.monotonic() < deadline, f"batch for {org} never accepted: {failures[-3:] if failures else ''}"
+        time.sleep(0.5)
+
+
+# ----------------------------------------------------------------------------- state
+
+
+def state(driver, settings) -> dict:
+    """What must not differ: counts per label and relationship type (the audit trail, which
+    records every attempt, left out) and which records each live person holds, by id."""
+    db = settings.neo4j_database
+    found = {k: v for k, v in counts(driver, db).items() if "Audit" not in k}
+    people, _, _ = driver.execute_query(
+        "MATCH (p:Person)-[:HAS_RECORD]->(r:Record) WHERE coalesce(p.status, 'active') = 'active' "
+        "RETURN p.person_id AS id, collect(r.source + '|' + r.source_record_id) AS records", database_=db)
+    return {"counts": found, "persons": {r["id"]: sorted(r["records"]) for r in people}}
+
+
+def assert_no_duplicates(driver, settings) -> None:
+    db = settings.neo4j_database
+    checks = {
+        "records": "MATCH (r:Record) WITH r.source AS s, r.source_record_id AS i, count(*) AS n WHERE n > 1 "
+                   "RETURN count(*) AS dupes",
+        "events": "MATCH (e:Event) WITH e.source AS s, e.event_id AS i, count(*) AS n WHERE n > 1 "
+                  "RETURN count(*) AS dupes",
+        "persons": "MATCH (p:Person) WITH p.person_id AS i, count(*) AS n WHERE n > 1 RETURN count(*) AS dupes",
+        "records in two live persons": "MATCH (r:Record)<-[:HAS_RECORD]-(p:Person) "
+                                       "WHERE coalesce(p.status, 'active') = 'active' WITH r, count(p) AS n "
+                                       "WHERE n > 1 RETURN count(*) AS dupes",
+        "event on two records": "MATCH (e:Event)<-[:HAS_EVENT]-(r:Record) WITH e, count(r) AS n WHERE n > 1 "
+                                "RETURN count(*) AS dupes",
+    }
+    for name, query in checks.items():
+        records, _, _ = driver.execute_query(query, database_=db)
+        assert records[0]["dupes"] == 0, f"duplicate {name}"
+
+
+def submitted_are_in_the_graph(driver, settings, rows: list[dict]) -> None:
+    keys = sorted({(r["source"], r["source_record_id"]) for r in rows})
+    events = sorted({(r["source"], r["event_id"]) for r in rows if r.get("event_id")})
+    found, _, _ = driver.execute_query(
+        "UNWIND $keys AS k MATCH (r:Record {source: k[0], source_record_id: k[1]}) RETURN count(r) AS n",
+        keys=[list(k) for k in keys], database_=settings.neo4j_database)
+    assert found[0]["n"] == len(keys)
+    found, _, _ = driver.execute_query(
+        "UNWIND $keys AS k MATCH (:Record)-[:HAS_EVENT]->(e:Event {source: k[0], event_id: k[1]}) "
+        "RETURN count(e) AS n", keys=[list(k) for k in events], database_=settings.neo4j_database)
+    assert found[0]["n"] == len(events)
+
+
+def sequential(base_url: str, app_settings: ApiSettings, batches) -> None:
+    deadline = time.monotonic() + 300
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        for org, records in batches:
+            result = submit_until_accepted(client, app_settings, org, records, deadline)
+            assert result["accepted"] == len(records) and result["resolution"] == "resolved"
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted_run(
+        population, base_snapshot, neo4j_server, driver, settings):
+    _, rest = population
+    batches = batches_of(rest)
+    app_settings = api_settings(settings)
+
+    restore_base(base_snapshot, driver, settings)
+    with serve(app_settings) as url:
+        sequential(url, app_settings, batches)
+    expected = state(driver, settings)
+
+    restore_base(base_snapshot, driver, settings)
+    failures: list = []
+    accepted: list[int] = []
+    errors: list[BaseException] = []
+
+    def partner() -> None:
+        try:
+            deadline = time.monotonic() + 400
+            with httpx.Client(base_url=url, timeout=60) as client:
+                for i, (org, records) in enumerate(batches):
+                    submit_until_accepted(client, app_settings, org, records, deadline, failures)
+                    accepted.append(i)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    with serve(app_settings) as url:
+        thread = threading.Thread(target=partner)
+        thread.start()
+        deadline = time.monotonic() + 120
+        while len(accepted) < 3 and thread.is_alive():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.3)  # into the middle of the next batch
+        neo4j_server.kill()
+        killed_after = len(accepted)
+        with httpx.Client(base_url=url, timeout=30) as client:
+            ready = client.get(f"{V1}/health/ready")
+        assert ready.status_code == 503 and ready.json()["status"] == "not ready"
+        time.sleep(2)  # the partner keeps retrying against a dead database
+        neo4j_server.start()
+        thread.join(timeout=400)
+        assert not thread.is_alive() and not errors, errors
+    assert killed_after < len(batches) and failures, "the kill must hit the submission"
+    assert sorted(accepted) == list(range(len(batches)))
+
+    assert_no_duplicates(driver, settings)
+    submitted_are_in_the_graph(driver, settings, rest)
+    after = state(driver, settings)
+    assert after["counts"] == expected["counts"]
+    assert after["persons"] == expected["persons"]
+
+
+class Proxy:
+    """A TCP forwarder in front of Neo4j. ``refuse``: new connections are closed at once
+    (the server is down); ``blackhole``: connections are accepted and never answered, and
+    the open ones stall (a network partition)."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.mode = "forward"
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.listen(100)
+        self.lock = threading.Lock()
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.mode == "refuse":
+                client.close()
+                continue
+            with self.lock:
+                self.conns.append(client)
+            if self.mode == "blackhole":
+                continue
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.conns.append(upstream)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                while self.mode == "blackhole":  # stall: hold the bytes, answer nothing
+                    time.sleep(0.05)
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def set(self, mode: str) -> None:
+        self.mode = mode
+        if mode in ("refuse", "forward"):
+            with self.lock:
+                conns, self.conns = self.conns, []
+            for s in conns:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.set("refuse")
+        self.listener.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("fault", ["refuse", "blackhole"])
+def test_neo4j_unreachable_gives_a_quick_503_and_service_resumes_by_itself(
+        fault, population, base_snapshot, driver, settings):
+    _, rest = population
+    restore_base(base_snapshot, driver, settings)
+    host, port = settings.bolt_uri.removeprefix("bolt://").split(":")
+    proxy = Proxy((host, int(port)))
+    app_settings = api_settings(settings, neo4j_uri=f"bolt://127.0.0.1:{proxy.port}",
+                                neo4j_connect_timeout=2.0, neo4j_retry_time=3.0)
+    budget = 20.0  # connect timeout, acquisition timeout and retries, with room for a loaded machine
+    org, records = batches_of(rest)[0]
+    mash = token(app_settings, "MASH", role="mash")
+    try:
+        with serve(app_settings) as url, httpx.Client(base_url=url, timeout=60) as client:
+            assert client.get(f"{V1}/health/ready").status_code == 200
+            ok = client.get(f"{V1}/persons/search", params={"last_name": "Smith", "purpose": "fault test"}, headers=mash)
+            assert ok.status_code == 200, ok.text
+
+            proxy.set(fault)
+            for method, path, kwargs in (
+                ("GET", f"{V1}/health/ready", {}),
+                ("POST", f"{V1}/records", {"json": {"records": records}, "headers": token(app_settings, org)}),
+                ("GET", f"{V1}/persons/search", {"params": {"last_name": "Smith", "purpose": "fault test"},
+                                                 "headers": mash}),
+            ):
+                started = time.monotonic()
+                response = client.request(method, path, **kwargs)
+                elapsed = time.monotonic() - started
+                assert response.status_code == 503, (path, response.status_code, response.text)
+                assert elapsed < budget, f"{path} took {elapsed:.1f} s with Neo4j {fault}"
+                if path.endswith("/ready"):
+                    assert response.json()["status"] == "not ready"
+                else:
+                    assert response.json()["detail"] == UNAVAILABLE
+                    assert response.headers["retry-after"] == "5"
+            assert client.get(f"{V1}/health/live").status_code == 200
+
+            proxy.set("forward")  # Neo4j is back: the same process serves again, nobody restarts it
+            deadline = time.monotonic() + 60
+            while client.get(f"{V1}/health/ready").status_code != 200:
+                assert time.monotonic() < deadline, "readiness did not recover"
+                time.sleep(0.5)
+            result = submit_until_accepted(client, app_settings, org, records, time.monotonic() + 60)
+            assert result["accepted"] == len(records)
+    finally:
+        proxy.close()
+    assert_no_duplicates(driver, settings)
+    submitted_are_in_the_graph(driver, settings, records)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(population, base_snapshot, driver,
+                                                                         settings):
+    _, rest = population
+    batches = batches_of(rest)
+    app_settings = api_settings(settings, neo4j_retry_time=30.0)
+
+    restore_base(base_snapshot, driver, settings)
+    with serve(app_settings) as url:
+        sequential(url, app_settings, batches)
+    expected = state(driver, settings)
+
+    restore_base(base_snapshot, driver, settings)
+    clients = 4
+    errors: list[BaseException] = []
+    start = threading.Barrier(clients)
+
+    def writer(n: int) -> None:
+        # every client sends every batch (the same people, overlapping), each in its own order
+        mine = batches[:]
+        random.Random(n).shuffle(mine)
+        try:
+            start.wait()
+            deadline = time.monotonic() + 400
+            with httpx.Client(base_url=url, timeout=120) as client:
+                for org, records in mine:
+                    submit_until_accepted(client, app_settings, org, records, deadline)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    with serve(app_settings) as url:
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=500)
+    assert not errors, errors
+    assert_no_duplicates(driver, settings)
+    submitted_are_in_the_graph(driver, settings, rest)
+    after = state(driver, settings)
+    assert after["persons"] == expected["persons"]
+    assert after["counts"] == expected["counts"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_aim_resolve_killed_mid_run_then_rerun_completes_with_stable_person_ids(
+        population, base_snapshot, driver, settings):
+    _, rest = population
+    db = settings.neo4j_database
+    command = [sys.executable, "-m", "aim.cli", "resolve", "--no-households", "--quiet"]
+    env = os.environ | {"AIM_HOME": str(settings.home)}
+
+    def add_rest() -> None:
+        restore_base(base_snapshot, driver, settings)
+        write_rows(canonical(rest), driver=driver, settings=settings)
+
+    def keyed() -> int:
+        found, _, _ = driver.execute_query("MATCH (r:Record) WHERE r.bk_fp IS NOT NULL RETURN count(r) AS n",
+                                           database_=db)
+        return found[0]["n"]
+
+    add_rest()
+    before = state(driver, settings)
+    base_keyed = keyed()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = state(driver, settings)
+    assert expected["persons"] != before["persons"]  # the run had work to do
+    # persons of the base that kept all their records keep their ids
+    kept = {pid: recs for pid, recs in before["persons"].items() if pid in expected["persons"]}
+    assert kept
+
+    add_rest()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300
+    while keyed() == base_keyed:  # kill it as soon as its first write has committed
+        assert process.poll() is None, "aim resolve ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    interrupted = state(driver, settings)
+    assert interrupted["persons"] != expected["persons"], "the kill must leave the run unfinished"
+
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = state(driver, settings)
+    assert after["persons"] == expected["persons"]  # same clusters under the same ids
+    assert after["counts"] == expected["counts"]
+    assert_no_duplicates(driver, settings)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and state(driver, settings) == after  # and a further run changes nothing
