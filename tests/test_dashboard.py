@@ -150,3 +150,32 @@ def test_server_pages_are_fast(app, world):  # noqa: F811
             assert client.get(page).status_code == 200
             times.append(time.perf_counter() - started)
         assert statistics.median(times) < 0.3, (page, times)
+
+
+def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(app, world, settings):  # noqa: F811
+    from aim.graph.alerts.lifecycle import list_alerts
+
+    alerts = {a["rule"]: a["alert_id"] for a in list_alerts(settings=settings)}
+    client = signed_in(app, "mash1")
+    page = client.get(f"{D}/alerts/{alerts['escalation']}")
+    assert page.status_code == 200 and "against 0 in the previous" in page.text
+    token = csrf(page.text)
+
+    def act(rule: str, **form):
+        return client.post(f"{D}/alerts/{alerts[rule]}/action", data={"csrf_token": token, **form},
+                           follow_redirects=True)
+
+    assert "Alert referred to the MASH." in act("high_risk_child", action="refer", reason="strategy meeting").text
+    no_reason = act("household_cluster", action="dismiss")
+    assert no_reason.status_code == 400 and "Give a reason for dismissing" in no_reason.text
+    assert "Alert dismissed." in act("household_cluster", action="dismiss", reason="known to CSC already").text
+    watched = act("escalation", action="watch", reason="keep an eye", owner="mash1", review_date="2030-01-31")
+    assert "its subject is on the watch list" in watched.text
+    closed = client.get(f"{D}/alerts/{alerts['high_risk_child']}")
+    assert "This alert is closed" in closed.text and 'id="alert-action"' not in closed.text
+    listing = client.get(f"{D}/watch-list")
+    assert world.child_id in listing.text and "31 Jan 2030" in listing.text
+    watch_id = re.search(r'/watch-list/([^/"]+)/end', listing.text).group(1)
+    ended = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "closed by MASH"},
+                        follow_redirects=True)
+    assert "Watch-list entry ended." in ended.text
