@@ -630,3 +630,34 @@ def test_households_and_network_for_mash_and_pseudonymised_for_analysts(world, d
     entries = audit_entries(driver, settings.neo4j_database, action="persons.network")
     assert entries and "P-TEST-2" in entries[-1]["subject_ids"] and entries[-1]["purpose"] == PURPOSE["purpose"]
     assert audit_entries(driver, settings.neo4j_database, action="households.view")
+
+
+def test_alerts_filters_actions_and_watch_list_through_the_alerts_module(world, driver, settings):
+    client, tokens = world
+    driver.execute_query(
+        "MATCH (p:Person {person_id: $pid}) MATCH (e:Event {event_id: 'WE1'}) "
+        "CREATE (a:Alert {alert_id: 'A-TEST', rule: 'multi_agency_cluster', subject_type: 'person', "
+        "subject_id: $pid, status: 'new', rag: 'red', score: 0.9, title: 'Clustered activity', "
+        "first_raised: date(), last_updated: date(), explanation: '{}'})-[:CONCERNS]->(p), (a)-[:EVIDENCE]->(e)",
+        pid=PERSON)
+    headers = auth(tokens["mash"])
+    assert [a["alert_id"] for a in client.get(f"{V1}/alerts", params={"rag": "red"}, headers=headers).json()["alerts"]] \
+        == ["A-TEST"]
+    assert client.get(f"{V1}/alerts", params={"rag": "amber"}, headers=headers).json()["alerts"] == []
+    assert client.get(f"{V1}/alerts", params={"rule": "other"}, headers=headers).json()["alerts"] == []
+    assert client.get(f"{V1}/alerts", params={"rag": "purple"}, headers=headers).status_code == 422
+    alert = client.get(f"{V1}/alerts/A-TEST", headers=headers).json()
+    assert alert["subject_id"] == PERSON and [e["event_id"] for e in alert["evidence"]] == ["WE1"]
+    done = client.post(f"{V1}/alerts/A-TEST/actions", json={"action": "acknowledge"}, headers=headers)
+    assert done.status_code == 200, done.text
+    again = client.post(f"{V1}/alerts/A-TEST/actions", json={"action": "acknowledge"}, headers=headers)
+    assert again.status_code == 409
+    assert client.post(f"{V1}/alerts/A-TEST/actions", json={"action": "dismiss"}, headers=headers).status_code == 400
+    watched = client.post(f"{V1}/alerts/A-TEST/actions", json={"action": "watch", "reason": "keep an eye"},
+                          headers=headers)
+    assert watched.status_code == 200, watched.text
+    entries = client.get(f"{V1}/watchlist", headers=headers).json()["entries"]
+    assert [e["subject_id"] for e in entries] == [PERSON]
+    assert client.get(f"{V1}/alerts", params={"status": "watch_list"}, headers=headers).json()["alerts"]
+    actions = [e["action"] for e in audit_entries(driver, settings.neo4j_database, username="mash1")]
+    assert {"alerts.list", "alerts.view", "alerts.acknowledge", "alerts.watch", "watchlist.list"} <= set(actions)

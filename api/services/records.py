@@ -65,12 +65,20 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
     except NoModel:
         return {"resolution": "pending: no resolution model yet (run `aim resolve`)", "persons": [],
                 "alerts": None}
+    except Exception as exc:  # noqa: BLE001 - the records are stored; the batch run will resolve them
+        log.exception("real-time resolution failed for %d record(s)", len(keys))
+        return {"resolution": f"deferred: real-time resolution failed ({type(exc).__name__}); "
+                              "the next `aim resolve` will include these records", "persons": [], "alerts": None}
     alerts = None
     try:
         from aim.graph.alerts.engine import evaluate_subjects
     except ImportError:
         evaluate_subjects = None
     if evaluate_subjects and persons:
-        report = evaluate_subjects(persons, driver=be.driver, settings=be.settings)
-        alerts = {k: v for k, v in vars(report).items() if isinstance(v, (int, float, str))}
+        try:
+            report = evaluate_subjects(persons, driver=be.driver, settings=be.settings)
+            alerts = {k: v for k, v in vars(report).items() if isinstance(v, (int, float, str))}
+        except Exception as exc:  # noqa: BLE001 - the nightly run evaluates every subject anyway
+            log.exception("incremental alert evaluation failed")
+            alerts = {"error": f"deferred ({type(exc).__name__})"}
     return {"resolution": "resolved", "persons": persons, "alerts": alerts}
