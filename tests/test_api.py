@@ -661,3 +661,21 @@ def test_alerts_filters_actions_and_watch_list_through_the_alerts_module(world, 
     assert client.get(f"{V1}/alerts", params={"status": "watch_list"}, headers=headers).json()["alerts"]
     actions = [e["action"] for e in audit_entries(driver, settings.neo4j_database, username="mash1")]
     assert {"alerts.list", "alerts.view", "alerts.acknowledge", "alerts.watch", "watchlist.list"} <= set(actions)
+
+
+def test_submitted_records_are_resolved_in_real_time_when_a_model_exists(world, driver, settings):
+    import numpy as np
+
+    from aim.graph.resolve import save_model
+    from aim.resolution.model import Model, default_m, n_levels
+
+    client, tokens = world
+    u = [np.full(n, 1.0 / n) for n in n_levels()]
+    save_model(driver, settings.neo4j_database, Model(m=default_m(), u=u, lam=0.01), trained_on=0)
+    body = {"records": [_record(source_record_id="RT1", event_id="RTE1")]}
+    result = client.post(f"{V1}/records", json=body, headers=auth(tokens["partner"])).json()
+    assert result["resolution"] == "resolved", result
+    assert result["persons"]
+    person = result["persons"][0]
+    found = _search(client, tokens["mash"], first_name="Amira", last_name="Khan")
+    assert found[0]["subject_id"] == person

@@ -179,3 +179,17 @@ def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(
     ended = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "closed by MASH"},
                         follow_redirects=True)
     assert "Watch-list entry ended." in ended.text
+
+
+@pytest.mark.parametrize("username, home, shows, hides", [
+    ("analyst1", "/stats", "WMP", "William"),
+    ("admin1", "/users", "partner1", "William"),
+    ("dpo1", "/audit", "Who looked at", "Match review"),
+])
+def test_each_role_lands_on_its_own_screen(app, world, username, home, shows, hides):  # noqa: F811
+    client = signed_in(app, username)
+    landing = client.get(f"{D}/", follow_redirects=False)
+    assert landing.headers["location"] == D + home
+    page = client.get(D + home)
+    assert page.status_code == 200 and shows in page.text and hides not in page.text
+    assert client.get(f"{D}/people/{world.child_id}?purpose=curious").status_code == 403
