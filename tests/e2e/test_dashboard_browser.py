@@ -114,7 +114,7 @@ def open_person(page, purpose: str | None = None) -> None:
     """On the purpose prompt: choose (or type) a purpose and open the record."""
     assert page.get_by_role("heading", name=re.compile("Why are you opening")).is_visible()
     if purpose:
-        page.get_by_label("Another reason", exact=True).first.check()
+        page.get_by_label("Another reason", exact=True).check()
         page.locator("#purpose_other").fill(purpose)
     page.get_by_role("button", name=re.compile("^Open")).click()
     page.wait_for_load_state()
