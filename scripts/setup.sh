@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what AIM needs on a fresh machine: system tools (Java 17+, Maven), a virtualenv
+# Installs what AIM needs on a fresh machine: system tools (Java 17+, Maven, Chromium), a virtualenv
 # with the project and its dev dependencies. Idempotent: re-running only redoes what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# Debian's Chromium drives the dashboard's end-to-end tests (Playwright never downloads a browser here).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "Installing ${need_apt[*]} from Debian's packages..."
