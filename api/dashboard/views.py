@@ -116,10 +116,9 @@ def redirect(url: str) -> RedirectResponse:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
+def sign_in_page(request: Request, next: str | None = None) -> Response:
     nonce = new_signin_nonce()
-    response = render(request, None, "dashboard/sign_in.html", next=safe_next(next, ""), nonce=nonce,
-                      error=error)
+    response = render(request, None, "dashboard/sign_in.html", next=safe_next(next, ""), nonce=nonce)
     response.set_cookie(SIGNIN_COOKIE, nonce, max_age=900, httponly=True, samesite="strict", path=COOKIE_PATH,
                         secure=secure_cookies(request))
     return response
