@@ -275,7 +275,7 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
                             subject_id=subject_id, since=None, until=None, limit=100, principal=s.principal, be=be)
         alerts = found["alerts"] if found else []
     return render(request, s, "dashboard/person.html", view=view, timeline=timeline, history=history, alerts=alerts,
-                  links=links,
+                  links=links, organisations=_organisation_names(request),
                   purpose=purpose, care=present.care_links(view["activity"]), subject_id=subject_id,
                   review_default=(date.today() + timedelta(days=28)).isoformat(),
                   qs=urlencode({"purpose": purpose}))
