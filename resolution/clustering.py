@@ -159,6 +159,9 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
     name_anchor: dict[int, str] = {}
 
     def scan(idx, code, value_of, differ):
+        # Two anchors of min_support records each need a component of 2·min_support.
+        keep = (np.bincount(labels[idx], minlength=size) >= 2 * min_support)[labels[idx]]
+        idx, code = idx[keep], code[keep]
         if idx.size == 0:
             return {}
         multi, order = _multi(labels, idx, code, size)

@@ -108,7 +108,7 @@ class Training:
 
 def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, window: int = 30,
           link_threshold: float = 0.95, review_threshold: float = 0.5,
-          method: str = "sessions", em_pairs: int = 2_000_000,
+          method: str = "sessions", em_pairs: int = 1_000_000,
           progress: Progress | None = None, return_training: bool = False):
     """Train a Fellegi–Sunter model on the records themselves, without labels."""
     say = progress or (lambda s: None)

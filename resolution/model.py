@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ._np import unique_inverse
 from .comparisons import COMPARISONS
 
 FORMAT = "aim-resolution-model/1"
@@ -126,12 +125,21 @@ def pattern_counts(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct comparison vectors and how often each occurs."""
     if gammas.shape[0] == 0:
         return gammas, np.empty(0, dtype=np.int64)
-    g = gammas.astype(np.int64) + 1          # -1 (null) → 0
+    codes, radix, mult = pattern_codes(gammas)
+    all_counts = np.bincount(codes, minlength=int(radix.prod()))
+    present = np.flatnonzero(all_counts)
+    pats = ((present[:, None] // mult) % radix - 1).astype(np.int8)
+    return pats, all_counts[present]
+
+
+def pattern_codes(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One small integer per comparison vector (mixed radix; null = digit 0)."""
     radix = np.array([L + 1 for L in n_levels()], dtype=np.int64)
-    mult = np.cumprod(np.r_[1, radix[:-1]])
-    codes, _, counts = unique_inverse(g @ mult, counts=True)
-    pats = ((codes[:, None] // mult) % radix - 1).astype(np.int8)
-    return pats, counts
+    mult = np.cumprod(np.r_[1, radix[:-1]]).astype(np.int64)
+    codes = np.zeros(gammas.shape[0], dtype=np.int64)
+    for k in range(gammas.shape[1]):
+        codes += (gammas[:, k].astype(np.int64) + 1) * mult[k]
+    return codes, radix, mult
 
 
 def default_m() -> list[np.ndarray]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import comparisons as CMP
-from .model import INTERACTION_FIELDS, Model
+from .model import INTERACTION_FIELDS, Model, pattern_codes
 from .records import Prepared, prepare
 
 
@@ -35,34 +35,59 @@ def tf_from_model(model: Model, p: Prepared) -> dict[str, np.ndarray]:
 
 def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gammas: np.ndarray,
                   tf: dict[str, np.ndarray] | None = None, with_parts: bool = False):
-    """Match weight of every pair (and, optionally, the per-field weight matrix)."""
+    """Match weight of every pair.
+
+    With ``with_parts`` returns ``(weights, per-field weights (n, n_fields), interaction)``.
+    """
     table = model.weight_table()
     nfields = gammas.shape[1]
+    a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)
+    if not with_parts:
+        # Fast path: one lookup per pair in a table over all comparison vectors.
+        codes, radix, mult = pattern_codes(gammas)
+        pats = ((np.arange(int(radix.prod()))[:, None] // mult) % radix - 1)
+        gi = np.where(pats < 0, table.shape[1] - 1, pats)
+        pat_w = table[np.arange(nfields), gi].sum(axis=1)
+        if model.interaction is not None:
+            ok = (pats[:, a] >= 0) & (pats[:, b] >= 0)
+            pat_w[ok] += model.interaction[pats[ok, a], pats[ok, b]]
+        w = model.prior_weight + pat_w[codes]
+        if tf is not None:
+            w += _tf_adjustment(model, p, i, gammas, tf)
+        return w
     g = gammas.astype(np.int64)
     g = np.where(g < 0, table.shape[1] - 1, g)
     parts = np.empty(gammas.shape, dtype=np.float64)
     for k in range(nfields):
         parts[:, k] = table[k][g[:, k]]
     if tf is not None:
-        for field, col in (("first_name", "first"), ("last_name", "last")):
+        for field in ("first_name", "last_name"):
             k = CMP.FIELD_INDEX[field]
-            top = len(model.m[k]) - 1
-            exact = np.flatnonzero(gammas[:, k] == top)
-            if exact.size:
-                freq = np.maximum(tf[field][p.cols[col][i[exact]]], model.tf_min)
-                u_exact = model.u[k][top]
-                # Splink-style: replace u_exact by the value's own frequency.
-                parts[exact, k] += np.log2(u_exact / freq)
+            parts[:, k] += _tf_adjustment(model, p, i, gammas, tf, only=field)
     w = model.prior_weight + parts.sum(axis=1)
     inter = np.zeros(gammas.shape[0])
     if model.interaction is not None:
-        a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)
         ok = (gammas[:, a] >= 0) & (gammas[:, b] >= 0)
         inter[ok] = model.interaction[gammas[ok, a], gammas[ok, b]]
         w = w + inter
-    if with_parts:
-        return w, parts, inter
-    return w
+    return w, parts, inter
+
+
+def _tf_adjustment(model: Model, p: Prepared, i: np.ndarray, gammas: np.ndarray,
+                   tf: dict[str, np.ndarray], only: str | None = None) -> np.ndarray:
+    """Splink-style term-frequency adjustment: on an exact name agreement, replace u_exact
+    by the value's own frequency, i.e. add log2(u_exact / tf(value))."""
+    out = np.zeros(gammas.shape[0])
+    for field, col in (("first_name", "first"), ("last_name", "last")):
+        if only is not None and field != only:
+            continue
+        k = CMP.FIELD_INDEX[field]
+        top = len(model.m[k]) - 1
+        exact = np.flatnonzero(gammas[:, k] == top)
+        if exact.size:
+            freq = np.maximum(tf[field][p.cols[col][i[exact]]], model.tf_min)
+            out[exact] += np.log2(model.u[k][top] / freq)
+    return out
 
 
 def probability(weights: np.ndarray) -> np.ndarray:

@@ -147,6 +147,11 @@ def prepare(records) -> Prepared:
         table = np.append(codes, -1).astype(np.int32)   # raw code -1 (empty) → -1
         return table[raw_codes], uniques
 
+    # Addresses are the most expensive field to standardise: with many distinct values,
+    # parse them in a forked worker process while this one does the other fields.
+    a_codes, a_u = _factorise(merged["address"])
+    addr_job = _in_subprocess(_parse_addresses, a_u) if len(a_u) >= 50_000 else None
+
     # Names: standardise each distinct raw value once.
     fr_codes, fr_u = _factorise(merged["first_name"])
     lr_codes, lr_u = _factorise(merged["last_name"])
@@ -190,13 +195,45 @@ def prepare(records) -> Prepared:
     C["pc_sector"], U["pc_sector"] = derive(pc_codes, pcs, lambda x: x.sector)
     C["pc_outward"], U["pc_outward"] = derive(pc_codes, pcs, lambda x: x.outward)
 
-    # Addresses
-    a_codes, a_u = _factorise(merged["address"])
-    addrs = [S.parse_address(v) for v in a_u]
-    C["addr"], U["addr"] = derive(a_codes, addrs, lambda a: a.text)
-    C["house"], U["house"] = derive(a_codes, addrs, lambda a: a.house)
-    C["flat"], U["flat"] = derive(a_codes, addrs, lambda a: a.flat)
+    # Addresses (parsed in a second process for big inputs, see above)
+    addrs = addr_job() if addr_job else _parse_addresses(a_u)
+    C["addr"], U["addr"] = derive(a_codes, addrs[0], str)
+    C["house"], U["house"] = derive(a_codes, addrs[1], str)
+    C["flat"], U["flat"] = derive(a_codes, addrs[2], str)
     return p
+
+
+def _parse_addresses(values: list[str]) -> tuple[list[str], list[str], list[str]]:
+    text, house, flat = [], [], []
+    for v in values:
+        a = S.parse_address(v)
+        text.append(a.text)
+        house.append(a.house)
+        flat.append(a.flat)
+    return text, house, flat
+
+
+def _in_subprocess(fn, arg):
+    """Run ``fn(arg)`` in a forked process; returns a callable that waits for the result.
+    Falls back to running inline where fork is unavailable."""
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:
+        return lambda: fn(arg)
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=ctx)
+    fut = pool.submit(fn, arg)
+
+    def wait():
+        try:
+            return fut.result()
+        finally:
+            pool.shutdown()
+
+    return wait
 
 
 def expand(p: Prepared, record_entity: np.ndarray) -> list[str]:

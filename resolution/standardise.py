@@ -52,10 +52,13 @@ ADDRESS_ABBREVIATIONS = {
 }
 
 
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
 def normalise_address(raw: str | None) -> str:
     """Upper case, punctuation folded to spaces, abbreviations expanded, whitespace collapsed."""
-    tokens = re.sub(r"[^0-9A-Za-z]+", " ", raw or "").upper().split()
-    return " ".join(ADDRESS_ABBREVIATIONS.get(token, token) for token in tokens)
+    tokens = _NON_ALNUM.sub(" ", raw or "").upper().split()
+    return " ".join(map(ADDRESS_ABBREVIATIONS.get, tokens, tokens))
 
 
 # ---------------------------------------------------------------------------------------
