@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 
@@ -28,9 +28,16 @@ def audit_log(
     principal: Principal = Depends(require("dpo")),
     be: Backend = Depends(backend),
 ) -> dict:
+    bounds = []
     for value in (since, until):
         if value is not None and value.tzinfo is None:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="give times with a timezone, e.g. ...Z")
+        try:
+            # Neo4j accepts offsets up to +/-18:00 only; compare in UTC.
+            bounds.append(value.astimezone(UTC) if value is not None else None)
+        except (OverflowError, ValueError) as exc:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="time out of range") from exc
+    since, until = bounds
     return people_service.audit_log(be, audit_context(request, principal), subject_id=subject_id,
                                     username=username, endpoint=endpoint, since=since, until=until,
                                     page=page, page_size=page_size)
