@@ -26,7 +26,8 @@ from neo4j import Driver, ManagedTransaction
 from aim import cypher
 from aim.graph.db import get_driver
 from aim.graph.resolve import (FIELDS, Key, apply_in_tx, assign_ids, blocking_props, current_model,
-                               key_str, key_tuple, keys_fingerprint, link_weight, new_person_id)
+                               key_str, key_tuple, keys_fingerprint, link_weight, new_person_id,
+                               MODEL_CHECK_SECONDS)
 from aim.resolution import comparisons as CMP
 from aim.resolution import standardise as S
 from aim.resolution.clustering import cluster
@@ -34,7 +35,7 @@ from aim.resolution.model import Model
 from aim.resolution.predict import score_record
 from aim.settings import Settings, get_settings
 
-PER_KEY = 50
+PER_KEY = 20
 _CLUSTER_PARAMS = set(inspect.signature(cluster).parameters)
 
 
@@ -61,7 +62,9 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     the batch run clusters; give the result stable ids and write the differences (two
     round trips). Returns the live person ids of the records involved."""
     seed_keys = [list(key_tuple(k)) for k in seeds]
-    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids), seeds=seed_keys).single()
+    seed_ids = [new_person_id([k], set()) for k in seeds]
+    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids), seeds=seed_keys,
+                  seed_ids=seed_ids).single()
     records: dict[str, dict] = {}
     old: dict[str, str] = {}
     for r in hood["records"]:
@@ -102,11 +105,11 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(keys[i])
     # A new id must not be one used before (a tombstone): check the would-be ids.
-    known = set(old.values())
+    known = set(old.values()) | set(seed_ids)
     fresh = [i for i in (new_person_id(g, set()) for g in groups.values()) if i not in known]
-    taken: set[str] = set()
-    if fresh:
-        taken = set(tx.run("UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN collect(id) AS taken",
+    taken: set[str] = set(hood["taken"])
+    if fresh:  # only when a group other than a lone seed needs a new id (a split)
+        taken |= set(tx.run("UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN collect(id) AS taken",
                            ids=fresh).single()["taken"])
     a = assign_ids(groups, old, taken)
     details = {k: _details(records[k]) for k in keys}
@@ -168,7 +171,7 @@ def resolve_records(keys: list[Key], *, households: bool = False, driver: Driver
     :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
     settings = settings or get_settings()
     driver = driver or get_driver()
-    found = current_model(driver, settings.neo4j_database)
+    found = current_model(driver, settings.neo4j_database, max_age=MODEL_CHECK_SECONDS)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found

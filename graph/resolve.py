@@ -295,8 +295,18 @@ def save_model(driver: Driver, database: str, model: Model, trained_on: int) -> 
 _MODEL_CACHE: dict[str, Model] = {}
 
 
-def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
-    """The current model and its version (the JSON is fetched once per version)."""
+_VERSION_CHECK: dict[tuple, tuple[float, str]] = {}
+MODEL_CHECK_SECONDS = 10.0
+
+
+def current_model(driver: Driver, database: str, max_age: float = 0.0) -> tuple[Model, str] | None:
+    """The current model and its version (the JSON is fetched once per version).
+    ``max_age``: reuse a version looked up less than this many seconds ago (real-time
+    resolution checks at most every :data:`MODEL_CHECK_SECONDS`)."""
+    now = time.monotonic()
+    cached = _VERSION_CHECK.get((id(driver), database))
+    if max_age and cached and now - cached[0] < max_age and cached[1] in _MODEL_CACHE:
+        return _MODEL_CACHE[cached[1]], cached[1]
     rows, _, _ = driver.execute_query(cypher.load("resolution/current_model_version"), database_=database)
     if not rows:
         return None
@@ -307,6 +317,7 @@ def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
             return None
         version = rows[0]["model_version"]
         _MODEL_CACHE[version] = Model.from_dict(json.loads(rows[0]["json"]))
+    _VERSION_CHECK[(id(driver), database)] = (now, version)
     return _MODEL_CACHE[version], version
 
 
