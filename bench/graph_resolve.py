@@ -60,6 +60,15 @@ def run_measured(cmd: list[str]) -> tuple[float, float, int, str]:
     return time.perf_counter() - t, peak, proc.returncode, out[-3000:]
 
 
+def engine_code() -> str:
+    """The commit and whether resolution/ has uncommitted changes: the engine is compared
+    with itself only when both runs used the same code."""
+    root = HERE.parent
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "resolution"], cwd=root, capture_output=True, text=True).stdout
+    return head + ("+dirty" if dirty.strip() else "")
+
+
 def truth_per_record(seed_dir: Path, path: Path) -> Path:
     from aim.graph.resolve import key_str
 
@@ -106,7 +115,8 @@ def main() -> None:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     aim = str(Path(sys.executable).with_name("aim"))
-    result: dict = {"bench": "graph_resolve", "seed_dir": str(args.seed_dir), "aim_home": os.environ.get("AIM_HOME")}
+    result: dict = {"bench": "graph_resolve", "seed_dir": str(args.seed_dir), "aim_home": os.environ.get("AIM_HOME"),
+                    "engine_code": engine_code()}
 
     if not args.skip_run:
         cmd = [aim, "resolve", "-q"] + (["--train"] if args.train else [])
@@ -135,6 +145,7 @@ def main() -> None:
         result["offline_canonical_per_row"] = score(args.seed_dir / "truth" / "link_truth.csv",
                                                     out / "offline_canonical.csv") | {
             "wall_s": round(wall, 1), "peak_rss_mb": round(peak)}
+    result["engine_code_after"] = engine_code()
     result["at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     print(json.dumps(result, indent=1))
     with open(args.json, "a") as fh:
