@@ -684,3 +684,13 @@ def test_submitted_records_are_resolved_in_real_time_when_a_model_exists(world, 
     person = result["persons"][0]
     found = _search(client, tokens["mash"], first_name="Amira", last_name="Khan")
     assert found[0]["subject_id"] == person
+
+
+def test_a_merged_away_person_id_leads_to_the_survivor(world, driver):
+    client, tokens = world
+    driver.execute_query("MATCH (p:Person {person_id: $pid}) "
+                         "CREATE (:Person {person_id: 'P-OLD', status: 'merged'})-[:MERGED_INTO]->(p)", pid=PERSON)
+    view = client.get(f"{V1}/persons/P-OLD", params=PURPOSE, headers=auth(tokens["mash"])).json()
+    assert (view["subject_id"], view["merged_from"]) == (PERSON, "P-OLD")
+    timeline = client.get(f"{V1}/persons/P-OLD/timeline", params=PURPOSE, headers=auth(tokens["mash"])).json()
+    assert timeline["total"] == 3 and timeline["merged_from"] == "P-OLD"

@@ -29,6 +29,18 @@ def parse_subject_or_404(subject_id: str) -> people.Subject:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
 
 
+def survivor(be: Backend, subject: people.Subject) -> people.Subject | None:
+    """The live person a merged-away person id now stands for (None when there is none)."""
+    if subject.person_id is None:
+        return None
+    try:
+        from aim.graph.review import current_person_id
+    except ImportError:
+        return None
+    current = current_person_id(subject.person_id, driver=be.driver, settings=be.settings)
+    return people.parse_subject(current) if current and current != subject.person_id else None
+
+
 def search(be: Backend, ctx: AuditContext, principal: Principal, **criteria) -> list[dict]:
     def read(tx):
         found = people.search(tx, **criteria)
@@ -48,7 +60,12 @@ def view(be: Backend, ctx: AuditContext, principal: Principal, subject_id: str) 
 
     found = audit_graph.audited_read(be.driver, be.database, ctx, read)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person or record '{subject_id}'")
+        moved = survivor(be, subject)
+        if moved is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person or record '{subject_id}'")
+        found = view(be, ctx, principal, moved.id)
+        found["merged_from"] = subject_id
+        return found
     if principal.role == "partner":
         # Partners see that activity exists, by whom and when; never what it was, and only
         # their own organisation's records.
@@ -77,7 +94,11 @@ def timeline(be: Backend, ctx: AuditContext, principal: Principal, subject_id: s
 
     found = audit_graph.audited_read(be.driver, be.database, ctx, read)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person or record '{subject_id}'")
+        moved = survivor(be, subject)
+        if moved is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person or record '{subject_id}'")
+        return timeline(be, ctx, principal, moved.id, since=since, until=until, organisation=organisation,
+                        kind=kind, page=page, page_size=page_size) | {"merged_from": subject_id}
     total, events = found
     if principal.role == "partner":
         events = [{"date": e["date"], "organisation": e["organisation"], "kind": None} for e in events]
