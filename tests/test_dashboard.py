@@ -193,3 +193,15 @@ def test_each_role_lands_on_its_own_screen(app, world, username, home, shows, hi
     page = client.get(D + home)
     assert page.status_code == 200 and shows in page.text and hides not in page.text
     assert client.get(f"{D}/people/{world.child_id}?purpose=curious").status_code == 403
+
+
+def test_an_unexpected_failure_is_an_html_error_page_not_json(app, world, monkeypatch):  # noqa: F811
+    from aim.api.routes import partners
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(partners, "watch_list", broken)
+    page = signed_in(app, "mash1").get(f"{D}/watch-list")
+    assert page.status_code == 500 and "Something went wrong" in page.text and "boom" not in page.text
+    assert page.headers["content-type"].startswith("text/html")

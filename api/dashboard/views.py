@@ -4,6 +4,7 @@ and renders the result with GOV.UK Frontend templates."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.security import OAuth2PasswordRequestForm
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
 from aim.api.deps import Backend, audit_context, backend
 from aim.api.routes import admin as admin_routes
@@ -29,6 +32,7 @@ from . import present
 from .session import (COOKIE, COOKIE_PATH, HOME, PREFIX, SIGNIN_COOKIE, PageError, Session, check_form,
                       new_signin_nonce, safe_next, secure_cookies, session)
 
+log = logging.getLogger("aim.api.dashboard")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(day=present.day, when=present.when, label=present.label, rag=present.rag,
@@ -63,11 +67,21 @@ def render(request: Request, s: Session | None, template: str, status_code: int 
 
 
 def api_call(fn, **kwargs):
-    """Call an API route function; its HTTP errors become ``(None, error)``."""
+    """Call an API route or service function; its HTTP errors become ``(None, error)``,
+    anything unexpected an HTML error page (logged) rather than the API's JSON body."""
     try:
         return fn(**kwargs), None
-    except HTTPException as exc:
+    except (HTTPException, PageError) as exc:
+        if isinstance(exc, PageError):
+            raise
         return None, exc
+    except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+        log.warning("database unavailable: %s", exc)
+        raise PageError(503, "AIM is busy", "The database could not be reached. Try again in a few seconds.") from exc
+    except Exception as exc:
+        log.exception("dashboard: %s failed", getattr(fn, "__name__", fn))
+        raise PageError(500, "Something went wrong",
+                        "AIM could not complete this. Try again; if it keeps happening, tell the AIM team.") from exc
 
 
 def unavailable(exc: HTTPException) -> PageError:
@@ -202,13 +216,12 @@ def search(request: Request) -> Response:
             given["gender"] = ""
         if not errors:
             be = backend(request)
-            try:
-                results = people_service.search(
-                    be, audit_context(request, s.principal, given["purpose"]), s.principal,
-                    first_name=given["first_name"] or None, last_name=given["last_name"] or None,
-                    date_of_birth=dob, gender=given["gender"] or None, limit=20)
-            except HTTPException as exc:
-                raise unavailable(exc) from exc
+            results, exc = api_call(
+                people_service.search, be=be, ctx=audit_context(request, s.principal, given["purpose"]),
+                principal=s.principal, first_name=given["first_name"] or None,
+                last_name=given["last_name"] or None, date_of_birth=dob, gender=given["gender"] or None, limit=20)
+            if exc is not None:
+                raise unavailable(exc)
     alerts = None
     if s.can("alerts") and results is None:
         found, _ = api_call(partner_routes.list_alerts, request=request, rag=None, status_=None, rule=None,
@@ -258,19 +271,23 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
     be = backend(request)
     ctx = audit_context(request, s.principal, purpose)
     page = max(1, min(page, 10_000))
-    try:
-        view = people_service.view(be, ctx, s.principal, subject_id)
-        timeline = people_service.timeline(be, ctx, s.principal, subject_id, since=None, until=None,
-                                           organisation=None, kind=None, page=page, page_size=25)
-    except HTTPException as exc:
-        raise unavailable(exc) from exc
+    view, exc = api_call(people_service.view, be=be, ctx=ctx, principal=s.principal, subject_id=subject_id)
+    if exc is None:
+        timeline, exc = api_call(people_service.timeline, be=be, ctx=ctx, principal=s.principal,
+                                 subject_id=subject_id, since=None, until=None, organisation=None, kind=None,
+                                 page=page, page_size=25)
+    if exc is not None:
+        raise unavailable(exc)
     history, alerts, links = [], [], []
     if s.role == "mash":
         if not subject_id.startswith("rec:"):
             from aim.graph.review import person_history
 
             history = person_history(subject_id, 50, driver=be.driver, settings=be.settings)
-            links = _link_explanations(be, view["records"])
+            try:
+                links = _link_explanations(be, view["records"])
+            except Exception:  # noqa: BLE001 - an explanation is extra; the view stands without it
+                log.exception("dashboard: could not explain the links of %s", subject_id)
         found, _ = api_call(partner_routes.list_alerts, request=request, rag=None, status_=None, rule=None,
                             subject_id=subject_id, since=None, until=None, limit=100, principal=s.principal, be=be)
         alerts = found["alerts"] if found else []
