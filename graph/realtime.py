@@ -117,7 +117,14 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     return sorted(set(a.ids.values()))
 
 
+# One real-time resolution at a time: a write lock on the current model's node, held to
+# commit. Without it, two records of a new person submitted at once each read the other as
+# person-less and start a person of their own (tests/test_faults.py, concurrent writers).
+_SERIALISE = "MATCH (m:ResolutionModel {model_version: $version}) SET m.realtime_at = timestamp()"
+
+
 def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, per_key: int) -> list[str]:
+    tx.run(_SERIALISE, version=version).consume()
     found = tx.run(cypher.load("resolution/get_records"), keys=[list(key)]).data()
     if not found:
         return []

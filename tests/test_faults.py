@@ -175,13 +175,21 @@ def submit_until_accepted(client: httpx.Client, app_settings: ApiSettings, org: 
 
 def state(driver, settings) -> dict:
     """What must not differ: counts per label and relationship type (the audit trail, which
-    records every attempt, left out) and which records each live person holds, by id."""
+    records every attempt, and its ABOUT links left out) and which records each live person holds, by id."""
     db = settings.neo4j_database
-    found = {k: v for k, v in counts(driver, db).items() if "Audit" not in k}
+    found = {k: v for k, v in counts(driver, db).items() if not k.startswith("-") and "Audit" not in k}
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) WHERE NOT a:AuditEntry AND NOT b:AuditEntry RETURN type(r) AS t, count(*) AS n",
+        database_=db)
+    found |= {f"-{r['t']}->": r["n"] for r in rels}
     people, _, _ = driver.execute_query(
         "MATCH (p:Person)-[:HAS_RECORD]->(r:Record) WHERE coalesce(p.status, 'active') = 'active' "
         "RETURN p.person_id AS id, collect(r.source + '|' + r.source_record_id) AS records", database_=db)
-    return {"counts": found, "persons": {r["id"]: sorted(r["records"]) for r in people}}
+    kinds, _, _ = driver.execute_query(
+        "MATCH (e:ResolutionEvent) RETURN e.kind + '/' + toString(size(e.person_ids)) AS k, count(*) AS n "
+        "ORDER BY k", database_=db)
+    return {"counts": found, "persons": {r["id"]: sorted(r["records"]) for r in people},
+            "resolution_events": {r["k"]: r["n"] for r in kinds}}
 
 
 def assert_no_duplicates(driver, settings) -> None:
@@ -278,8 +286,9 @@ def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted
     assert_no_duplicates(driver, settings)
     submitted_are_in_the_graph(driver, settings, rest)
     after = state(driver, settings)
-    assert after["counts"] == expected["counts"]
+    print("resolution events", expected["resolution_events"], after["resolution_events"])
     assert after["persons"] == expected["persons"]
+    assert after["counts"] == expected["counts"]
 
 
 class Proxy:
@@ -443,8 +452,16 @@ def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(populati
     assert_no_duplicates(driver, settings)
     submitted_are_in_the_graph(driver, settings, rest)
     after = state(driver, settings)
-    assert after["persons"] == expected["persons"]
+    # The same persons: the same partition of the records. A new person's id comes from the
+    # record that started it, so when the order of arrival differs, so may that id.
+    assert partition(after) == partition(expected)
     assert after["counts"] == expected["counts"]
+    same_ids = sum(1 for pid, recs in after["persons"].items() if expected["persons"].get(pid) == recs)
+    print(f"concurrent writers: {len(after['persons'])} persons, {same_ids} with the sequential run's id")
+
+
+def partition(found: dict) -> set[frozenset[str]]:
+    return {frozenset(records) for records in found["persons"].values()}
 
 
 @pytest.mark.slow
