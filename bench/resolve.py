@@ -9,7 +9,7 @@ Each system runs in its own child process (``aim link`` for AIM; a Splink worker
 Splink) so that wall time and peak memory (RSS of the process tree, sampled every
 0.1 s) are measured the same way. Both are scored with the same evaluator (pairwise
 P/R/F1 and B-cubed against the truth). Results are printed and appended to
-``--json`` (default bench/results/resolve.jsonl).
+``--json`` (default ``WORK/resolve.jsonl``; the figures in docs/resolution.md come from it).
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def main() -> None:
     ap.add_argument("--systems", default="aim,splink")
     ap.add_argument("--threshold", type=float, default=0.95, help="Splink clustering threshold")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
-    ap.add_argument("--json", type=Path, default=HERE / "results" / "resolve.jsonl")
+    ap.add_argument("--json", type=Path, default=None, help="append results here (default WORK/resolve.jsonl)")
     ap.add_argument("--splink-worker", nargs=2, metavar=("RECORDS", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--uk", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -202,6 +202,7 @@ def main() -> None:
     from aim.resolution.evaluate import evaluate_files
 
     a.work.mkdir(parents=True, exist_ok=True)
+    a.json = a.json or a.work / "resolve.jsonl"
     if a.dataset == "seeds":
         rec, truth = seeds(a.records, a.work, a.seed)
         tag = f"seeds-{a.records}"
