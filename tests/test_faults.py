@@ -232,21 +232,29 @@ def sequential(base_url: str, app_settings: ApiSettings, batches) -> None:
             assert result["accepted"] == len(records) and result["resolution"] == "resolved"
 
 
+@pytest.fixture(scope="module")
+def sequential_load(population, base_snapshot, driver, settings) -> dict:
+    """The graph after the rows are submitted one batch after another, no fault: what the
+    kill and concurrency scenarios must end with."""
+    _, rest = population
+    app_settings = api_settings(settings)
+    restore_base(base_snapshot, driver, settings)
+    with serve(app_settings) as url:
+        sequential(url, app_settings, batches_of(rest))
+    return state(driver, settings)
+
+
 # ----------------------------------------------------------------------------- tests
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted_run(
-        population, base_snapshot, neo4j_server, driver, settings):
+        population, base_snapshot, sequential_load, neo4j_server, driver, settings):
     _, rest = population
     batches = batches_of(rest)
     app_settings = api_settings(settings)
-
-    restore_base(base_snapshot, driver, settings)
-    with serve(app_settings) as url:
-        sequential(url, app_settings, batches)
-    expected = state(driver, settings)
+    expected = sequential_load
 
     restore_base(base_snapshot, driver, settings)
     failures: list = []
@@ -389,6 +397,7 @@ def test_neo4j_unreachable_gives_a_quick_503_and_service_resumes_by_itself(
                 started = time.monotonic()
                 response = client.request(method, path, **kwargs)
                 elapsed = time.monotonic() - started
+                print(f"{fault}: {method} {path} -> {response.status_code} in {elapsed:.1f} s")
                 assert response.status_code == 503, (path, response.status_code, response.text)
                 assert elapsed < budget, f"{path} took {elapsed:.1f} s with Neo4j {fault}"
                 if path.endswith("/ready"):
@@ -413,16 +422,12 @@ def test_neo4j_unreachable_gives_a_quick_503_and_service_resumes_by_itself(
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(population, base_snapshot, driver,
-                                                                         settings):
+def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(population, base_snapshot, sequential_load,
+                                                                         driver, settings):
     _, rest = population
     batches = batches_of(rest)
     app_settings = api_settings(settings, neo4j_retry_time=30.0)
-
-    restore_base(base_snapshot, driver, settings)
-    with serve(app_settings) as url:
-        sequential(url, app_settings, batches)
-    expected = state(driver, settings)
+    expected = sequential_load
 
     restore_base(base_snapshot, driver, settings)
     clients = 4
