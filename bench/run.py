@@ -239,7 +239,7 @@ def render(r: dict) -> str:
     m = r["machine"]
     s = r["stages"]
     lines = [
-        f"## Pipeline run: {r['agency_rows']:,} agency rows ({r['people']:,} people)",
+        f"### {r['agency_rows']:,} agency rows ({r['people']:,} people)",
         "",
         f"`python bench/run.py --records {r['records_target']}` — {r['started']} to {r['finished']} (UTC).",
         "",
@@ -268,7 +268,7 @@ def render(r: dict) -> str:
     g = r.get("graph", {})
     lines += ["", "Graph after the pipeline: " + ", ".join(f"{k} {v:,}" for k, v in g.items()) + ".", ""]
     q = r["quality"]
-    lines += ["### Quality", "", "| resolution | pairwise precision | pairwise recall | pairwise F1 | B-cubed F1 |",
+    lines += ["#### Quality", "", "| resolution | pairwise precision | pairwise recall | pairwise F1 | B-cubed F1 |",
               "|---|---:|---:|---:|---:|"]
     for name, res in (("AIM (graph, `aim resolve`)", q.get("aim_graph")), ("Splink, same rows, same run",
                                                                           q.get("splink"))):
@@ -290,7 +290,7 @@ def render(r: dict) -> str:
         lines += ["", f"Alerts evaluation failed: {alerts.get('error', '')[:200]}"]
     load = r.get("load")
     if load:
-        lines += ["", "### API load (`bench/load.py`)", "",
+        lines += ["", "#### API load (`bench/load.py`)", "",
                   f"{load['writers']} partner clients submitting batches of up to 20 records (a quarter of them "
                   f"re-sends) and {load['readers']} MASH clients searching and viewing, together for "
                   f"{load['seconds']:.0f} s over loopback against `aim serve` (1 uvicorn worker): "
