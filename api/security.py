@@ -125,6 +125,9 @@ def current_principal(request: Request, token: str | None = Depends(oauth2_schem
             status.HTTP_429_TOO_MANY_REQUESTS, detail="rate limit exceeded; slow down",
             headers={"Retry-After": str(max(1, int(wait + 0.999)))},
         )
+    # The organisation comes from the account, not the token, so that a change (or a token
+    # minted before it) can never let a user submit as another agency.
+    principal = Principal(principal.username, principal.role, user.get("organisation"))
     request.state.principal = principal
     return principal
 
