@@ -17,7 +17,6 @@ For each record, in one managed transaction:
 from __future__ import annotations
 
 import inspect
-import uuid
 from collections import defaultdict
 
 import numpy as np
