@@ -173,10 +173,8 @@ def run(a: argparse.Namespace) -> dict:
     after_ingest = graph_counts()
     stages["resolve"] = measured("resolve", aim("resolve", "--quiet"), logs)
     stages["resolve"]["records_per_s"] = round(after_ingest.get("Record", 0) / stages["resolve"]["wall_s"], 1)
-    env_today = os.environ.get("AIM_TODAY")
     stages["alerts"] = measured("alerts", aim("alerts", "run", "--today", TODAY), logs)
     result["graph"] = graph_counts()
-    del env_today
 
     # Quality: resolution against the truth, and Splink on the same rows.
     clusters = work / "graph_clusters.csv"
