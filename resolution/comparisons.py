@@ -235,7 +235,6 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], Levenshtein.distance)
         pc_near[other[dist <= 1]] = True
     pc_same = (ci == cj) & (ci >= 0)
-    pc_clash = (ci >= 0) & (cj >= 0) & ~pc_same & ~pc_near
     lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1
     lvl[pc_near] = 2
     # Address similarity (distinct address pairs only).

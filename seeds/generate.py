@@ -28,7 +28,7 @@ import yaml
 
 from aim.canonical import _split_full_name
 
-from .agencies import AGENCIES, BY_CODE, ERROR_KINDS, Agency, format_date
+from .agencies import AGENCIES, ERROR_KINDS, Agency, format_date
 from .names import NamePool, ascii_fold, feminine_surname, reference_data
 
 GENERATOR_VERSION = "1"

@@ -13,6 +13,9 @@ from aim.api.schemas import AlertAction, MergeIn, ResolutionJobIn, ReviewDecisio
 from aim.api.security import Principal, require
 from aim.api.services import partners as svc
 from aim.api.services.people import pseudonym
+from aim.graph import network as network_module
+from aim.graph import review as review_module
+from aim.graph.alerts import lifecycle, watchlist
 
 Id = Annotated[str, Path(min_length=1, max_length=300)]
 MASH = require("mash")
@@ -45,8 +48,7 @@ def list_alerts(
     principal: Principal = Depends(MASH),
     be: Backend = Depends(backend),
 ) -> dict:
-    list_alerts_ = svc.function("aim.graph.alerts.lifecycle", "list_alerts")
-    found = list_alerts_([status_] if status_ else None, subject_id, 10_000, **svc.kw(be))
+    found = lifecycle.list_alerts([status_] if status_ else None, subject_id, 10_000, **svc.kw(be))
     found = svc.filter_alerts(found, rag=rag, rule=rule, since=since, until=until)[:limit]
     found = svc.plain(found)
     svc.audit(be, audit_context(request, principal), "alerts.list", [a.get("subject_id") for a in found],
@@ -57,10 +59,10 @@ def list_alerts(
 @alerts.get("/{alert_id}", summary="One alert with its evidence and history")
 def get_alert(request: Request, alert_id: Id, principal: Principal = Depends(MASH),
               be: Backend = Depends(backend)) -> dict:
-    found = svc.function("aim.graph.alerts.lifecycle", "get_alert")(alert_id, **svc.kw(be))
+    found = lifecycle.get_alert(alert_id, **svc.kw(be))
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no alert '{alert_id}'")
-    history = svc.function("aim.graph.alerts.lifecycle", "alert_history")(alert_id, **svc.kw(be))
+    history = lifecycle.alert_history(alert_id, **svc.kw(be))
     found = svc.plain({**found, "history": history})
     svc.audit(be, audit_context(request, principal), "alerts.view", [found.get("subject_id")], {"alert_id": alert_id})
     return found
@@ -69,7 +71,6 @@ def get_alert(request: Request, alert_id: Id, principal: Principal = Depends(MAS
 @alerts.post("/{alert_id}/actions", summary="Acknowledge, refer to MASH, dismiss or watch an alert")
 def act_on_alert(body: AlertAction, request: Request, alert_id: Id, principal: Principal = Depends(MASH),
                  be: Backend = Depends(backend)) -> dict:
-    lifecycle = svc.module("aim.graph.alerts.lifecycle")
     if body.action == "dismiss" and not body.reason:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="dismissing an alert needs a reason")
     svc.audit(be, audit_context(request, principal), f"alerts.{body.action}", [], {"alert_id": alert_id,
@@ -97,7 +98,7 @@ def act_on_alert(body: AlertAction, request: Request, alert_id: Id, principal: P
 @watch.get("", summary="Active watch-list entries and their activity since")
 def watch_list(request: Request, due_only: bool = False, principal: Principal = Depends(MASH),
                be: Backend = Depends(backend)) -> dict:
-    found = svc.plain(svc.function("aim.graph.alerts.watchlist", "watch_list")(due_only=due_only, **svc.kw(be)))
+    found = svc.plain(watchlist.watch_list(due_only=due_only, **svc.kw(be)))
     svc.audit(be, audit_context(request, principal), "watchlist.list", [e.get("subject_id") for e in found])
     return {"entries": found}
 
@@ -105,23 +106,21 @@ def watch_list(request: Request, due_only: bool = False, principal: Principal = 
 @watch.post("", status_code=201, summary="Put a person or household on the watch list")
 def add_watch(body: WatchIn, request: Request, principal: Principal = Depends(MASH),
               be: Backend = Depends(backend)) -> dict:
-    wl = svc.module("aim.graph.alerts.watchlist")
     svc.audit(be, audit_context(request, principal), "watchlist.add", [body.subject_id], {"reason": body.reason})
     try:
-        return svc.plain(wl.watch(body.subject_type, body.subject_id, owner=body.owner, reason=body.reason,
+        return svc.plain(watchlist.watch(body.subject_type, body.subject_id, owner=body.owner, reason=body.reason,
                                   review_date=body.review_date, by=principal.username, **svc.kw(be)))
-    except wl.WatchListError as exc:
+    except watchlist.WatchListError as exc:
         raise svc.bad_request(exc) from exc
 
 
 @watch.post("/{watch_id}/end", summary="End a watch-list entry")
 def end_watch(body: UnwatchIn, request: Request, watch_id: Id, principal: Principal = Depends(MASH),
               be: Backend = Depends(backend)) -> dict:
-    wl = svc.module("aim.graph.alerts.watchlist")
     svc.audit(be, audit_context(request, principal), "watchlist.end", [], {"watch_id": watch_id})
     try:
-        return svc.plain(wl.unwatch(watch_id, by=principal.username, reason=body.reason, **svc.kw(be)))
-    except wl.WatchListError as exc:
+        return svc.plain(watchlist.unwatch(watch_id, by=principal.username, reason=body.reason, **svc.kw(be)))
+    except watchlist.WatchListError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
 
 
@@ -131,7 +130,7 @@ def end_watch(body: UnwatchIn, request: Request, watch_id: Id, principal: Princi
 @review.get("", summary="The match review queue: undecided pairs, most probable first")
 def review_queue(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                  principal: Principal = Depends(MASH), be: Backend = Depends(backend)) -> dict:
-    found = svc.plain(svc.function("aim.graph.review", "review_queue")(limit, offset, **svc.kw(be)))
+    found = svc.plain(review_module.review_queue(limit, offset, **svc.kw(be)))
     subjects = []
     for item in found:
         for side in ("record_key_a", "record_key_b"):
@@ -144,26 +143,24 @@ def review_queue(request: Request, limit: int = Query(50, ge=1, le=500), offset:
 @review.post("/decisions", summary="Decide whether two records are the same person")
 def decide(body: ReviewDecision, request: Request, principal: Principal = Depends(MASH),
            be: Backend = Depends(backend)) -> dict:
-    rv = svc.module("aim.graph.review")
     decision = {"match": "same", "no_match": "different"}[body.decision]
     a, b = (body.a.source, body.a.source_record_id), (body.b.source, body.b.source_record_id)
     svc.audit(be, audit_context(request, principal), "review.decide",
               [f"rec:{a[0]}:{a[1]}", f"rec:{b[0]}:{b[1]}"], {"decision": decision, "reason": body.reason})
     try:
-        persons_ = rv.decide(a, b, decision, principal.username, body.reason, **svc.kw(be))
-    except rv.ReviewError as exc:
+        persons_ = review_module.decide(a, b, decision, principal.username, body.reason, **svc.kw(be))
+    except review_module.ReviewError as exc:
         raise svc.bad_request(exc) from exc
     return {"decision": decision, "persons": persons_}
 
 
 @persons.post("/merge", summary="Merge two persons by hand")
 def merge(body: MergeIn, request: Request, principal: Principal = Depends(MASH), be: Backend = Depends(backend)) -> dict:
-    rv = svc.module("aim.graph.review")
     svc.audit(be, audit_context(request, principal), "persons.merge", [body.person_a, body.person_b],
               {"reason": body.reason})
     try:
-        survivor = rv.merge_persons(body.person_a, body.person_b, principal.username, body.reason, **svc.kw(be))
-    except rv.ReviewError as exc:
+        survivor = review_module.merge_persons(body.person_a, body.person_b, principal.username, body.reason, **svc.kw(be))
+    except review_module.ReviewError as exc:
         raise svc.bad_request(exc) from exc
     return {"person_id": survivor}
 
@@ -171,12 +168,11 @@ def merge(body: MergeIn, request: Request, principal: Principal = Depends(MASH),
 @persons.post("/{subject_id}/split", summary="Split records out of a person into a new one")
 def split(body: SplitIn, request: Request, subject_id: Id, principal: Principal = Depends(MASH),
           be: Backend = Depends(backend)) -> dict:
-    rv = svc.module("aim.graph.review")
     keys = [(k.source, k.source_record_id) for k in body.records]
     svc.audit(be, audit_context(request, principal), "persons.split", [subject_id], {"reason": body.reason})
     try:
-        ids = rv.split_person(subject_id, keys, principal.username, body.reason, **svc.kw(be))
-    except rv.ReviewError as exc:
+        ids = review_module.split_person(subject_id, keys, principal.username, body.reason, **svc.kw(be))
+    except review_module.ReviewError as exc:
         raise svc.bad_request(exc) from exc
     return {"person_ids": ids}
 
@@ -186,8 +182,7 @@ def network(request: Request, subject_id: Id, depth: int = Query(2, ge=1, le=3),
             limit: Annotated[int, Query(ge=1, le=500)] = 100,
             purpose: str = Depends(stated_purpose), principal: Principal = Depends(require("mash", "analyst")),
             be: Backend = Depends(backend)) -> dict:
-    fn = svc.function("aim.graph.network", "network")
-    found = svc.plain(fn(subject_id, depth=depth, limit=limit, **svc.kw(be)))
+    found = svc.plain(network_module.network(subject_id, depth=depth, limit=limit, **svc.kw(be)))
     if not found or not found.get("nodes"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no person '{subject_id}'")
     ids = [n["id"].split(":", 1)[1] for n in found["nodes"] if str(n.get("label")).lower() == "person"]

@@ -3,12 +3,11 @@
 Those modules own their logic; this layer adds need-to-know shaping and the audit entry,
 written before any data is returned (their functions run their own transactions, so the
 entry follows the read and the response waits for it: if the audit write fails, the
-caller gets an error, not the data). A module that is not installed yet gives 501.
+caller gets an error, not the data).
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
 import traceback
 import uuid
@@ -17,22 +16,8 @@ from datetime import UTC, date, datetime
 from fastapi import HTTPException, status
 
 from aim.api.deps import Backend
+from aim.graph.resolve import resolve
 from aim.graph.audit import AuditContext, AuditEntry, write_entry
-
-
-def module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise HTTPException(status.HTTP_501_NOT_IMPLEMENTED,
-                            detail=f"{name} is not available in this build yet") from exc
-
-
-def function(module_name: str, name: str):
-    found = getattr(module(module_name), name, None)
-    if found is None:
-        raise HTTPException(status.HTTP_501_NOT_IMPLEMENTED, detail=f"{module_name}.{name} is not available yet")
-    return found
 
 
 def audit(be: Backend, ctx: AuditContext, action: str, subject_ids: list[str], detail: dict | None = None) -> None:
@@ -99,7 +84,6 @@ class Jobs:
         self._lock = threading.Lock()
 
     def start(self, be: Backend, by: str, train: bool) -> dict:
-        resolve = function("aim.graph.resolve", "resolve")
         with self._lock:
             if any(j["status"] in ("queued", "running") for j in self._jobs.values()):
                 raise HTTPException(status.HTTP_409_CONFLICT, detail="a resolution job is already running")

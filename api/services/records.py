@@ -19,7 +19,7 @@ def submit(be: Backend, ctx: AuditContext, organisation: str, records: list[dict
     """Validate every row as coming from ``organisation`` (the caller's own), write the
     valid ones in one transaction, and say per row what happened."""
     mapping = Mapping()
-    results, good, warnings = [], [], []
+    results, good = [], []
     for index, values in enumerate(records):
         text = {k: "" if v is None else str(v) for k, v in values.items()}
         checked = validate_row(text, index, mapping, source=organisation)
