@@ -27,11 +27,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import threading
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -366,18 +364,13 @@ def components_gds(driver: Driver, settings: Settings, n: int, left: np.ndarray,
     return labels
 
 
-_PATCH_LOCK = threading.Lock()
-
-
-@contextmanager
-def components_by(backend: str, driver: Driver, settings: Settings):
-    """Run the engine with its connected-components step done by ``backend`` (gds,
-    networkx, inprocess). The engine's guard (dates of birth, names, cannot-links) then
-    works on those components, so every backend gives the same clusters. Yields a dict
-    whose ``"calls"`` says how often the backend ran (0 = the engine never asked)."""
+def components_backend(backend: str, driver: Driver, settings: Settings):
+    """The connected-components step of the engine done by ``backend`` (gds, networkx,
+    inprocess), for ``engine.link(components=...)``. The engine's guard (dates of birth,
+    names, cannot-links) then works on those components, so every backend gives the same
+    clusters. Returns the function and a dict whose ``"calls"`` counts how often it ran."""
     from aim.resolution import clustering
 
-    used = {"backend": backend, "calls": 0}
     if backend == "inprocess":
         fn = clustering.components
     elif backend == "networkx":
@@ -387,18 +380,13 @@ def components_by(backend: str, driver: Driver, settings: Settings):
             return components_gds(driver, settings, n, left, right)
     else:
         raise ValueError(f"unknown clustering backend {backend!r} (auto, gds, networkx, inprocess)")
+    used = {"backend": backend, "calls": 0}
 
     def counted(n, left, right):
         used["calls"] += 1
         return compact(fn(n, left, right)) if len(left) else np.arange(n, dtype=np.int64)
 
-    with _PATCH_LOCK:
-        original = clustering.components
-        clustering.components = counted
-        try:
-            yield used
-        finally:
-            clustering.components = original
+    return counted, used
 
 
 def compact(labels: np.ndarray) -> np.ndarray:
@@ -553,8 +541,8 @@ def resolve(*, train: bool = False, model: Model | None = None, backend: str = "
     say("training the model on the records and linking" if model is None else "linking")
     if backend == "auto":
         backend = "gds" if gds_available(driver, db) else "inprocess"
-    with components_by(backend, driver, settings) as used:
-        res = engine.link(cols, model, must_link=must, cannot_link=cannot, progress=say)
+    components, used = components_backend(backend, driver, settings)
+    res = engine.link(cols, model, must_link=must, cannot_link=cannot, progress=say, components=components)
     rep.backend = backend if used["calls"] else f"{backend} (not called by the engine)"
     if model is None:
         model = res.model

@@ -12,7 +12,7 @@ refusing any merge that would bring a conflict into one cluster. Must-link pairs
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -50,6 +50,9 @@ def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     g = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _, labels = connected_components(g, directed=False)
     return labels.astype(np.int64)
+
+
+Components = Callable[[int, np.ndarray, np.ndarray], np.ndarray]
 
 
 class _DSU:
@@ -211,12 +214,15 @@ def cluster(
     cannot_link: tuple[np.ndarray, np.ndarray] | None = None,
     must_link: tuple[np.ndarray, np.ndarray] | None = None,
     min_support: int = 2,
+    components: Components = components,
 ) -> np.ndarray:
     """Entity label per record (the smallest record index of its cluster).
 
     Guard inputs, all optional: ``dob`` = (year, month, day) arrays per record (0 =
     unknown); ``first_names`` = (code per record, -1 = none; list of names by code);
-    ``cannot_link`` / ``must_link`` = arrays of record-index pairs.
+    ``cannot_link`` / ``must_link`` = arrays of record-index pairs. ``components`` finds
+    the connected components of the links (scipy in process by default; the graph passes
+    GDS or networkx); the guard then works on whatever it returns.
     """
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)

@@ -14,7 +14,8 @@ import numpy as np
 
 from . import blocking as B
 from . import comparisons as CMP
-from .clustering import cluster
+from .clustering import Components, cluster
+from .clustering import components as connected_components
 from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
                     smooth_m)
 from .predict import match_weights, probability, tf_tables
@@ -267,11 +268,13 @@ def _index_pairs(p: Prepared, pairs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def link(records, model: Model | None = None, *, must_link=None, cannot_link=None,
-         guard: bool = True, seed: int = 42, progress: Progress | None = None) -> LinkResult:
+         guard: bool = True, seed: int = 42, progress: Progress | None = None,
+         components: Components = connected_components) -> LinkResult:
     """Resolve records into entities.
 
     With no ``model`` one is trained on the records themselves. ``must_link`` and
     ``cannot_link`` are lists of ``(record_id, record_id)`` pairs (human decisions).
+    ``components`` is the connected-components backend (see ``clustering.cluster``).
     """
     say = progress or (lambda s: None)
     t0 = time.perf_counter()
@@ -311,6 +314,7 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
         first_names=(p.cols["first"], p.uniques["name"]) if guard else None,
         cannot_link=(ua, ub),
         must_link=(ma, mb),
+        components=components,
     )
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]

@@ -10,7 +10,7 @@ import pytest
 
 from aim.graph.ingest import ingest_file
 from aim.graph.realtime import resolve_records
-from aim.graph.resolve import (components_by, gds_available, key_str, read_records, resolve,
+from aim.graph.resolve import (components_backend, gds_available, key_str, read_records, resolve,
                                same_partition)
 from aim.graph.review import current_person_id, decide, merge_persons, person_history, split_person
 from tests.conftest import counts
@@ -254,8 +254,8 @@ def test_clustering_backends_give_one_result(resolved, settings):
     backends = ["inprocess", "networkx"] + (["gds"] if gds_available(driver, settings.neo4j_database) else [])
     labels = {}
     for backend in backends:
-        with components_by(backend, driver, settings) as used:
-            labels[backend] = engine.link(cols, model).record_entity
+        components, used = components_backend(backend, driver, settings)
+        labels[backend] = engine.link(cols, model, components=components).record_entity
         assert used["calls"] >= 1, f"the engine never asked {backend} for components"
     print(f"clustering paths compared: {backends}")
     for backend in backends[1:]:
