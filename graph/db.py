@@ -6,6 +6,7 @@ failures (deadlocks, leader switches, a restarting server) before giving up.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 
 from neo4j import Driver, GraphDatabase, NotificationDisabledClassification
@@ -34,3 +35,20 @@ def connect(settings: Settings) -> Driver:
 def get_driver() -> Driver:
     """The process-wide driver for the configured database."""
     return connect(get_settings())
+
+
+def as_date(value) -> date | None:
+    """A date from what Neo4j or a form gives: a neo4j Date/DateTime, a Python date or
+    datetime, or ISO text; None for nothing or for text that is not a date."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "to_native"):
+        value = value.to_native()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

@@ -3,7 +3,9 @@ queries and no decisions here; the data comes from the API's services and routes
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+
+from aim.graph.db import as_date
 
 RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
 STATUS_NAMES = {
@@ -29,21 +31,6 @@ COMPARISON_FIELDS = {"first_name": ("first_name",), "last_name": ("last_name",),
                      "date_of_birth": ("date_of_birth",), "gender": ("gender",),
                      "location": ("address", "postcode")}
 GENDERS = {"M": "Male", "F": "Female", "X": "Other", "U": "Not known"}
-
-
-def as_date(value) -> date | None:
-    if value is None or value == "":
-        return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def day(value) -> str:

@@ -13,11 +13,11 @@ import traceback
 import uuid
 from datetime import UTC, date, datetime
 
-from fastapi import HTTPException, status
-
 from aim.api.deps import Backend
-from aim.graph.resolve import resolve
 from aim.graph.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.db import as_date
+from aim.graph.resolve import resolve
+from fastapi import HTTPException, status
 
 
 def audit(be: Backend, ctx: AuditContext, action: str, subject_ids: list[str], detail: dict | None = None) -> None:
@@ -33,21 +33,6 @@ def bad_request(exc: Exception) -> HTTPException:
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc))
 
 
-def _day(value) -> date | None:
-    if value is None:
-        return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 def filter_alerts(alerts: list[dict], *, rag: str | None, rule: str | None, since: date | None,
                   until: date | None) -> list[dict]:
     out = []
@@ -56,7 +41,7 @@ def filter_alerts(alerts: list[dict], *, rag: str | None, rule: str | None, sinc
             continue
         if rule and alert.get("rule") != rule:
             continue
-        raised = _day(alert.get("last_updated") or alert.get("first_raised"))
+        raised = as_date(alert.get("last_updated") or alert.get("first_raised"))
         if since and (raised is None or raised < since):
             continue
         if until and (raised is None or raised > until):
