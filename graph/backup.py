@@ -96,9 +96,12 @@ def decode(value: Any) -> Any:
         parsed = DateTime.from_iso_format(raw)
         zone = value.get("tz")
         if zone:
-            from zoneinfo import ZoneInfo
+            # pytz, as the driver's own temporal code uses: neo4j.time converts a ZoneInfo
+            # zone with the wrong offset or fails on it ("utcoffset must be a whole number
+            # of minutes").
+            import pytz
 
-            parsed = parsed.astimezone(ZoneInfo(zone))
+            parsed = parsed.astimezone(pytz.timezone(zone))
         return parsed
     if tag in ("$time", "$localtime"):
         return Time.from_iso_format(raw)

@@ -284,7 +284,11 @@ def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted
         with httpx.Client(base_url=url, timeout=30) as client:
             ready = client.get(f"{V1}/health/ready")
         assert ready.status_code == 503 and ready.json()["status"] == "not ready"
-        time.sleep(2)  # the partner keeps retrying against a dead database
+        # Keep the database down until a submission has failed on it: with a fast restart
+        # the driver's own retries could otherwise ride the outage out unseen.
+        outage_ends = time.monotonic() + 120
+        while not failures and thread.is_alive() and time.monotonic() < outage_ends:
+            time.sleep(0.1)
         neo4j_server.start()
         thread.join(timeout=400)
         assert not thread.is_alive() and not errors, errors
