@@ -4,8 +4,6 @@ search, person view, timeline, DPO functions, retention and hardening."""
 from __future__ import annotations
 
 import functools
-import socket
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import jwt
@@ -20,6 +18,7 @@ from aim import cypher
 from aim.api.security import issue_token
 from aim.graph.users import hash_password
 from tests.conftest import counts, wipe
+from tests.tcp_proxy import Proxy
 
 pytestmark = pytest.mark.neo4j
 
@@ -133,72 +132,19 @@ def test_health_and_openapi(world):
     assert f"{V1}/persons/search" in spec["paths"]
 
 
-class _Proxy:
-    """A TCP forwarder in front of Neo4j that can be cut and restored."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.listener.listen(50)
-        self.up = True
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if not self.up:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target)
-            self.conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-    def cut(self) -> None:
-        self.up = False
-        for s in self.conns:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-                s.close()
-            except OSError:
-                pass
-        self.conns.clear()
-
-
 def test_readiness_is_503_while_neo4j_is_unreachable_and_recovers_by_itself(driver, settings):
     host, port = settings.bolt_uri.removeprefix("bolt://").split(":")
-    proxy = _Proxy((host, int(port)))
+    proxy = Proxy((host, int(port)))
     app = create_app(api_settings(settings, neo4j_uri=f"bolt://127.0.0.1:{proxy.port}", neo4j_connect_timeout=1.0))
     with TestClient(app) as client:
         assert client.get(f"{V1}/health/ready").status_code == 200
-        proxy.cut()
+        proxy.set("refuse")
         response = client.get(f"{V1}/health/ready")
         assert response.status_code == 503 and response.json()["status"] == "not ready"
         assert client.get(f"{V1}/health/live").status_code == 200
-        proxy.up = True
+        proxy.set("forward")
         assert client.get(f"{V1}/health/ready").status_code == 200
-    proxy.listener.close()
+    proxy.close()
 
 
 # ----------------------------------------------------------------------------- authentication

@@ -34,6 +34,7 @@ from aim.canonical import Mapping, validate_row
 from aim.graph.backup import export_graph, restore_graph
 from aim.graph.ingest import write_rows
 from tests.conftest import counts
+from tests.tcp_proxy import Proxy
 
 pytestmark = pytest.mark.neo4j
 
@@ -301,74 +302,6 @@ def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted
     print("resolution events", expected["resolution_events"], after["resolution_events"])
     assert after["persons"] == expected["persons"]
     assert after["counts"] == expected["counts"]
-
-
-class Proxy:
-    """A TCP forwarder in front of Neo4j. ``refuse``: new connections are closed at once
-    (the server is down); ``blackhole``: connections are accepted and never answered, and
-    the open ones stall (a network partition)."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.mode = "forward"
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.listener.listen(100)
-        self.lock = threading.Lock()
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.mode == "refuse":
-                client.close()
-                continue
-            with self.lock:
-                self.conns.append(client)
-            if self.mode == "blackhole":
-                continue
-            upstream = socket.create_connection(self.target)
-            with self.lock:
-                self.conns.append(upstream)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                while self.mode == "blackhole":  # stall: hold the bytes, answer nothing
-                    time.sleep(0.05)
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-    def set(self, mode: str) -> None:
-        self.mode = mode
-        if mode in ("refuse", "forward"):
-            with self.lock:
-                conns, self.conns = self.conns, []
-            for s in conns:
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                    s.close()
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self.set("refuse")
-        self.listener.close()
 
 
 @pytest.mark.slow
