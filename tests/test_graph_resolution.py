@@ -66,6 +66,21 @@ def population(n: int = 120, seed: int = 5, start: int = 0) -> tuple[list[dict],
     return rows, truth
 
 
+def near_duplicates(rows: list[dict]) -> list[dict]:
+    """Records for the review band, one per given row: alternately the same name and
+    address with another date of birth, or the same surname and date of birth with another
+    given name elsewhere (as the fire service, ids ``RV<k>``)."""
+    extra = []
+    for k, r in enumerate(rows):
+        d, m, y = r["date_of_birth"].split("/")
+        if k % 2:
+            change = {"first_name": "Zebedee", "address": "1 Elsewhere Road", "postcode": "B99 9ZZ"}
+        else:
+            change = {"date_of_birth": f"{(int(d) + 9) % 28 + 1:02d}/{int(m) % 12 + 1:02d}/{int(y) + 2}"}
+        extra.append(dict(r, source="FIRE", source_record_id=f"RV{k}", event_id=f"RVE{k}", **change))
+    return extra
+
+
 def load(rows: list[dict], tmp_path, settings, name: str = "rows.csv") -> None:
     path = write_csv(tmp_path / name, rows)
     report = ingest_file(path, progress=False, settings=settings)

@@ -6,7 +6,7 @@ import pytest
 
 from aim.graph.resolve import resolve
 from aim.graph.review import ReviewError, decide, review_queue
-from tests.test_graph_resolution import load, memberships, population
+from tests.test_graph_resolution import load, memberships, near_duplicates, population
 
 pytestmark = pytest.mark.neo4j
 
@@ -14,16 +14,7 @@ pytestmark = pytest.mark.neo4j
 @pytest.fixture
 def reviewed(graph, settings, tmp_path):
     rows, _ = population(80, seed=11)
-    # Near-duplicates that land in the review band: same name and address but another
-    # date of birth; or same surname and date of birth, another given name elsewhere.
-    extra = []
-    for k, r in enumerate(rows[:24:2]):
-        d, m, y = r["date_of_birth"].split("/")
-        if k % 2:
-            change = {"first_name": "Zebedee", "address": "1 Elsewhere Road", "postcode": "B99 9ZZ"}
-        else:
-            change = {"date_of_birth": f"{(int(d) + 9) % 28 + 1:02d}/{int(m) % 12 + 1:02d}/{int(y) + 2}"}
-        extra.append(dict(r, source="FIRE", source_record_id=f"RV{k}", event_id=f"RVE{k}", **change))
+    extra = near_duplicates(rows[:24:2])  # they land in the review band
     load(rows + extra, tmp_path, settings)
     # A strict link threshold, so that the near-duplicates wait for a reviewer.
     from aim.graph.resolve import read_records

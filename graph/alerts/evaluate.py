@@ -19,8 +19,10 @@ from __future__ import annotations
 import csv
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 from statistics import mean, median
 
@@ -49,33 +51,23 @@ def persons_from_truth(directory: Path, *, driver: Driver | None = None, setting
     truth = Path(directory) / "truth"
     counts = Counter()
 
-    def write(name: str, rows: list[dict]) -> None:
-        with driver.session(database=settings.neo4j_database) as session:
-            session.execute_write(lambda tx: tx.run(cypher.load(name), rows=rows).consume())
+    def write_all(name: str, rows: Iterator[dict]) -> int:
+        """Stream ``rows`` into the query ``name`` in batches of BATCH; how many were written."""
+        written = 0
+        while batch := list(islice(rows, BATCH)):
+            with driver.session(database=settings.neo4j_database) as session:
+                session.execute_write(lambda tx: tx.run(cypher.load(name), rows=batch).consume())
+            written += len(batch)
+        return written
 
-    batch: list[dict] = []
-    for row in _read(truth / "records.csv"):
-        batch.append({"source": row["source"], "source_record_id": row["source_record_id"],
-                      "person_id": row["person_id"]})
-        if len(batch) >= BATCH:
-            write("alerts/truth_persons", batch)
-            counts["records"] += len(batch)
-            batch = []
-    if batch:
-        write("alerts/truth_persons", batch)
-        counts["records"] += len(batch)
-    batch = []
-    for row in _read(truth / "households.csv"):
-        batch.append({"person_id": row["person_id"], "household_id": row["household_id"],
-                      "from": date.fromisoformat(row["from"]) if row["from"] else None,
-                      "to": date.fromisoformat(row["to"]) if row["to"] else None})
-        if len(batch) >= BATCH:
-            write("alerts/truth_households", batch)
-            counts["memberships"] += len(batch)
-            batch = []
-    if batch:
-        write("alerts/truth_households", batch)
-        counts["memberships"] += len(batch)
+    counts["records"] = write_all("alerts/truth_persons", (
+        {"source": row["source"], "source_record_id": row["source_record_id"], "person_id": row["person_id"]}
+        for row in _read(truth / "records.csv")))
+    counts["memberships"] = write_all("alerts/truth_households", (
+        {"person_id": row["person_id"], "household_id": row["household_id"],
+         "from": date.fromisoformat(row["from"]) if row["from"] else None,
+         "to": date.fromisoformat(row["to"]) if row["to"] else None}
+        for row in _read(truth / "households.csv")))
     return dict(counts)
 
 

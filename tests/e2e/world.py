@@ -73,17 +73,10 @@ def story_rows(today: date) -> list[dict]:
 
 def background_rows() -> list[dict]:
     """The resolution tests' population plus near-duplicates for the review queue."""
-    from tests.test_graph_resolution import population
+    from tests.test_graph_resolution import near_duplicates, population
 
     rows, _ = population(50, seed=11)
-    extra = []
-    for k, r in enumerate(rows[:12:2]):
-        d, m, y = r["date_of_birth"].split("/")
-        if k % 2:
-            change = {"first_name": "Zebedee", "address": "1 Elsewhere Road", "postcode": "B99 9ZZ"}
-        else:
-            change = {"date_of_birth": f"{(int(d) + 9) % 28 + 1:02d}/{int(m) % 12 + 1:02d}/{int(y) + 2}"}
-        extra.append(dict(r, source="FIRE", source_record_id=f"RV{k}", event_id=f"RVE{k}", **change))
+    extra = near_duplicates(rows[:12:2])
     return rows + extra
 
 
