@@ -24,40 +24,20 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from measure import run_sampled  # noqa: E402  (bench/ is the script's folder)
+
 
 def run_measured(cmd: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, peak RSS (MB) of the process tree, return code, output tail."""
-    import psutil
-
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0.0
-    stop = threading.Event()
-
-    def sample():
-        nonlocal peak
-        root = psutil.Process(proc.pid)
-        while not stop.is_set():
-            try:
-                procs = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs) / 2**20)
-            except psutil.Error:
-                pass
-            time.sleep(0.2)
-
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    out, _ = proc.communicate()
-    stop.set()
-    th.join()
-    return time.perf_counter() - t, peak, proc.returncode, out[-3000:]
+    log = HERE / "out" / "graph_resolve_stage.log"
+    m = run_sampled(cmd, log, interval=0.2)
+    return m.wall_s, m.peak_tree_bytes / 2**20, m.returncode, log.read_text()[-3000:]
 
 
 def engine_code() -> str:

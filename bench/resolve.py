@@ -20,11 +20,12 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+from measure import run_sampled  # noqa: E402  (bench/ is the script's folder)
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,34 +80,10 @@ def seeds(records: int, work: Path, seed: int = 7) -> tuple[Path, Path]:
 
 def run_measured(cmd: list[str], log: Path) -> dict:
     """Run a command; wall time and peak RSS of its whole process tree."""
-    import psutil
-
-    t0 = time.perf_counter()
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-        ps = psutil.Process(proc.pid)
-        peak = 0
-        stop = threading.Event()
-
-        def sample():
-            nonlocal peak
-            while not stop.is_set():
-                try:
-                    rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-                    peak = max(peak, rss)
-                except psutil.Error:
-                    pass
-                stop.wait(0.1)
-
-        th = threading.Thread(target=sample, daemon=True)
-        th.start()
-        rc = proc.wait()
-        stop.set()
-        th.join()
-    wall = time.perf_counter() - t0
-    if rc != 0:
-        raise RuntimeError(f"{cmd[:4]} failed ({rc}); see {log}:\n{log.read_text()[-3000:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_gb": round(peak / 1e9, 3)}
+    m = run_sampled(cmd, log)
+    if m.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} failed ({m.returncode}); see {log}:\n{log.read_text()[-3000:]}")
+    return {"wall_s": round(m.wall_s, 2), "peak_rss_gb": round(m.peak_tree_bytes / 1e9, 3)}
 
 
 # ---------------------------------------------------------------------------------------

@@ -30,14 +30,14 @@ import platform
 import re
 import subprocess
 import sys
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+
+from measure import run_sampled  # noqa: E402  (bench/ is the script's folder)
 
 ROWS_PER_PERSON = 3.32  # measured: 996,016 agency rows for 300,000 people (docs/seeds.md)
 TODAY = "2026-11-01"
@@ -52,40 +52,14 @@ def neo4j_pid() -> int | None:
 
 def measured(name: str, cmd: list[str], log_dir: Path) -> dict:
     """Run ``cmd``; wall time, peak RSS of its process tree and of the Neo4j server."""
-    import psutil
-
     log = log_dir / f"{name}.log"
-    server = psutil.Process(neo4j_pid()) if neo4j_pid() else None
-    peaks = {"client": 0, "neo4j": 0}
-    stop = threading.Event()
-    t0 = time.perf_counter()
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-        root = psutil.Process(proc.pid)
-
-        def sample() -> None:
-            while not stop.is_set():
-                try:
-                    peaks["client"] = max(peaks["client"], root.memory_info().rss + sum(
-                        c.memory_info().rss for c in root.children(recursive=True)))
-                    if server:
-                        peaks["neo4j"] = max(peaks["neo4j"], server.memory_info().rss)
-                except psutil.Error:
-                    pass
-                stop.wait(0.1)
-
-        th = threading.Thread(target=sample, daemon=True)
-        th.start()
-        rc = proc.wait()
-        stop.set()
-        th.join()
-    wall = time.perf_counter() - t0
-    if rc != 0:
-        raise RuntimeError(f"{name}: {' '.join(cmd[:5])} failed ({rc}); see {log}:\n{log.read_text()[-3000:]}")
-    print(f"  {name}: {wall:.1f} s, peak {peaks['client'] / 2**20:.0f} MB (Neo4j {peaks['neo4j'] / 2**20:.0f} MB)",
-          flush=True)
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peaks["client"] / 2**20),
-            "neo4j_peak_rss_mb": round(peaks["neo4j"] / 2**20), "log": str(log.relative_to(REPO))}
+    m = run_sampled(cmd, log, watch_pid=neo4j_pid())
+    if m.returncode != 0:
+        raise RuntimeError(f"{name}: {' '.join(cmd[:5])} failed ({m.returncode}); see {log}:\n{log.read_text()[-3000:]}")
+    client_mb, neo4j_mb = m.peak_tree_bytes / 2**20, m.peak_watched_bytes / 2**20
+    print(f"  {name}: {m.wall_s:.1f} s, peak {client_mb:.0f} MB (Neo4j {neo4j_mb:.0f} MB)", flush=True)
+    return {"wall_s": round(m.wall_s, 2), "peak_rss_mb": round(client_mb),
+            "neo4j_peak_rss_mb": round(neo4j_mb), "log": str(log.relative_to(REPO))}
 
 
 def aim(*args: str) -> list[str]:
