@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
 
 users_app = typer.Typer(help="API users (stored in the graph, argon2-hashed passwords).", no_args_is_help=True)
 retention_app = typer.Typer(help="The retention policy for personal data.", no_args_is_help=True)
+
+
+@contextmanager
+def _user_admin():
+    """The driver and settings for a users command; a UserError ends it with its message."""
+    from aim.graph.users import UserError
+
+    driver, settings = _backend()
+    try:
+        yield driver, settings.neo4j_database
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
 
 
 def _backend():
@@ -48,50 +64,32 @@ def users_add(
                                                     envvar="AIM_NEW_USER_PASSWORD")] = None,
 ) -> None:
     """Create a user."""
-    from aim.graph.users import UserError, create_user
+    from aim.graph.users import create_user
 
     if not password:
         password = typer.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
-    driver, settings = _backend()
-    try:
-        user = create_user(driver, settings.neo4j_database, username, password, role, organisation, full_name)
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        driver.close()
+    with _user_admin() as (driver, database):
+        user = create_user(driver, database, username, password, role, organisation, full_name)
     typer.echo(f"created {user['username']} ({user['role']}{', ' + user['organisation'] if user['organisation'] else ''})")
 
 
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a user: their tokens stop working within seconds."""
-    from aim.graph.users import UserError, set_disabled
+    from aim.graph.users import set_disabled
 
-    driver, settings = _backend()
-    try:
-        set_disabled(driver, settings.neo4j_database, username, True)
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        driver.close()
+    with _user_admin() as (driver, database):
+        set_disabled(driver, database, username, True)
     typer.echo(f"disabled {username}")
 
 
 @users_app.command("enable")
 def users_enable(username: str) -> None:
     """Enable a disabled user again."""
-    from aim.graph.users import UserError, set_disabled
+    from aim.graph.users import set_disabled
 
-    driver, settings = _backend()
-    try:
-        set_disabled(driver, settings.neo4j_database, username, False)
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        driver.close()
+    with _user_admin() as (driver, database):
+        set_disabled(driver, database, username, False)
     typer.echo(f"enabled {username}")
 
 
