@@ -15,6 +15,9 @@ fi
 stop_server() { if [ "$started" = 1 ]; then .venv/bin/aim db stop || true; fi; }
 trap stop_server EXIT
 
+# Import contracts (pyproject.toml [tool.importlinter]): the layers depend one way.
+.venv/bin/python scripts/lint_imports.py
+
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?
