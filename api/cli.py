@@ -28,7 +28,7 @@ def _user_admin():
 
 def _backend():
     from aim.api.settings import get_api_settings
-    from aim.graph.db import connect
+    from aim.graph.store import connect
 
     settings = get_api_settings()
     return connect(settings), settings
@@ -39,6 +39,9 @@ def serve(
     port: Annotated[Optional[int], typer.Option(help="Port [AIM_API_PORT, 8000]")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    forwarded_allow_ips: Annotated[Optional[str], typer.Option(
+        help="Addresses of the reverse proxy whose X-Forwarded-For/-Proto are believed (none by default)",
+        envvar="AIM_FORWARDED_ALLOW_IPS")] = None,
 ) -> None:
     """Serve the AIM HTTP API (OpenAPI at /api/v1/docs) with uvicorn."""
     import uvicorn
@@ -49,7 +52,8 @@ def serve(
     settings.signing_secret()
     uvicorn.run(
         "aim.api.app:create_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
-        workers=workers, log_level=log_level, proxy_headers=False, server_header=False,
+        workers=workers, log_level=log_level, proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips, server_header=False,
         limit_concurrency=512, timeout_keep_alive=5,
     )
 
