@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from .independent.cli import independent_cmd
+
 seed_app = typer.Typer(
     help="Synthetic multi-agency population with ground truth (see docs/seeds.md).",
     no_args_is_help=True,
@@ -97,6 +99,9 @@ def score_alerts_cmd(
     for kind, figures in result.items():
         shown = ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items())
         typer.echo(f"{kind:<26} {shown}")
+
+
+seed_app.command("independent")(independent_cmd)
 
 
 def register(app: typer.Typer) -> None:
