@@ -4,9 +4,12 @@
     python bench/resolve.py --dataset febrl4
     python bench/resolve.py --dataset seeds --records 100000
     python bench/resolve.py --records 1000000            # seeds population, ~300k people
+    python bench/resolve.py --dataset independent --records 1000000 --systems aim,baseline
+    #   baseline = the engine at another commit (a git worktree, --baseline-path), same run
 
-Each system runs in its own child process (``aim link`` for AIM; a Splink worker for
-Splink) so that wall time and peak memory (RSS of the process tree, sampled every
+Each system runs in its own child process (an engine worker for AIM and for the
+baseline engine, imported from its own checkout under another package name; a Splink
+worker for Splink) so that wall time and peak memory (RSS of the process tree, sampled every
 0.1 s) are measured the same way. Both are scored with the same evaluator (pairwise
 P/R/F1 and B-cubed against the truth). Results are printed and appended to
 ``--json`` (default ``WORK/resolve.jsonl``; the figures in docs/resolution.md come from it).
@@ -72,6 +75,59 @@ def seeds(records: int, work: Path, seed: int = 7) -> tuple[Path, Path]:
         subprocess.run([sys.executable, "-m", "aim.cli", "seed", "generate", "--people", str(people),
                         "--seed", str(seed), "--out", str(out), "--no-progress"], check=True)
     return out / "canonical.csv", out / "truth" / "link_truth.csv"
+
+
+def independent(records: int, work: Path, seed: int = 11) -> tuple[Path, Path]:
+    """The independent population (``aim seed independent``), about ``records`` rows."""
+    out = work / f"independent-{records}-{seed}"
+    if not (out / "canonical.csv").exists():
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from aim.seeds.independent.generate import generate; "
+                        "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))",
+                        str(records), str(seed), str(out)], check=True)
+    return out / "canonical.csv", out / "truth" / "link_truth.csv"
+
+
+# ---------------------------------------------------------------------------------------
+# Engine worker: one engine (this checkout's, or another commit's) links one file
+# ---------------------------------------------------------------------------------------
+
+def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, truth: str) -> None:
+    """Import the resolution package at ``package_dir`` as ``engine_under_test``, link the
+    records, write the clusters and the blocking recall per rule (from the truth)."""
+    import importlib
+    import importlib.util
+
+    import numpy as np
+
+    init = Path(package_dir) / "__init__.py"
+    spec = importlib.util.spec_from_file_location("engine_under_test", init,
+                                                  submodule_search_locations=[package_dir])
+    pkg = importlib.util.module_from_spec(spec)
+    sys.modules["engine_under_test"] = pkg
+    spec.loader.exec_module(pkg)
+    engine = importlib.import_module("engine_under_test.engine")
+    read_csv = importlib.import_module("engine_under_test.records").read_csv
+    started = time.perf_counter()
+    cols = read_csv(records)
+    res = engine.link(cols)
+    with open(out, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "entity_id"])
+        w.writerows(zip(cols["record_id"], res.entity_ids))
+    # Blocking recall per rule and overall (outside the timed work: written last).
+    blocking = importlib.import_module("engine_under_test.blocking")
+    with open(truth, newline="") as fh:
+        by_row = {r["record_id"]: r["entity_id"] for r in csv.DictReader(fh)}
+    p = res.prepared
+    truth_rec = np.array([by_row.get(p.record_ids[k], p.record_ids[k]) for k in range(p.n)], dtype=object)
+    link_s = time.perf_counter() - started
+    recall = {"link_s": round(link_s, 2), "all": round(blocking.blocking_recall(p, res.blocks, truth_rec), 5),
+              "pairs": res.blocks.n_pairs}
+    for rule in res.blocks.per_rule:
+        one = blocking.block(p, cap=res.model.cap, window=res.model.window, rules=(rule,))
+        recall[rule] = round(blocking.blocking_recall(p, one, truth_rec), 4)
+    Path(blocking_json).write_text(json.dumps(recall))
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,18 +218,24 @@ def splink_worker(records: str, out: str, threshold: float, uk: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dataset", choices=["febrl3", "febrl4", "seeds"], default="seeds")
+    ap.add_argument("--dataset", choices=["febrl3", "febrl4", "seeds", "independent"], default="seeds")
     ap.add_argument("--records", type=int, default=100_000, help="rows for the seeds data set")
-    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=None, help="population seed (seeds 7, independent 11)")
+    ap.add_argument("--baseline-path", type=Path, default=Path("/work/baseline-engine/resolution"),
+                    help="resolution/ folder of the engine to compare with (system 'baseline')")
     ap.add_argument("--systems", default="aim,splink")
     ap.add_argument("--threshold", type=float, default=0.95, help="Splink clustering threshold")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
     ap.add_argument("--json", type=Path, default=None, help="append results here (default WORK/resolve.jsonl)")
     ap.add_argument("--splink-worker", nargs=2, metavar=("RECORDS", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--engine-worker", nargs=5, help=argparse.SUPPRESS)
     ap.add_argument("--uk", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.splink_worker:
         splink_worker(*a.splink_worker, threshold=a.threshold, uk=a.uk)
+        return
+    if a.engine_worker:
+        engine_worker(*a.engine_worker)
         return
 
     from aim.resolution.evaluate import evaluate_files
@@ -181,8 +243,11 @@ def main() -> None:
     a.work.mkdir(parents=True, exist_ok=True)
     a.json = a.json or a.work / "resolve.jsonl"
     if a.dataset == "seeds":
-        rec, truth = seeds(a.records, a.work, a.seed)
+        rec, truth = seeds(a.records, a.work, 7 if a.seed is None else a.seed)
         tag = f"seeds-{a.records}"
+    elif a.dataset == "independent":
+        rec, truth = independent(a.records, a.work, 11 if a.seed is None else a.seed)
+        tag = f"independent-{a.records}"
     else:
         d = a.work / a.dataset
         d.mkdir(exist_ok=True)
@@ -191,19 +256,26 @@ def main() -> None:
     n_rows = sum(1 for _ in open(rec)) - 1
     print(f"{tag}: {n_rows:,} rows in {rec}", flush=True)
     results: dict[str, dict] = {}
-    aim = [sys.executable, "-m", "aim.cli"]
+    import aim.resolution
+
+    engines = {"aim": Path(aim.resolution.__file__).parent, "baseline": a.baseline_path}
     for system in a.systems.split(","):
         out = a.work / f"{tag}-{system}-clusters.csv"
         log = a.work / f"{tag}-{system}.log"
-        if system == "aim":
-            cmd = aim + ["link", str(rec), "--out", str(out), "--quiet"]
+        blocking_json = a.work / f"{tag}-{system}-blocking.json"
+        if system in engines:
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--engine-worker", str(engines[system]),
+                   str(rec), str(out), str(blocking_json), str(truth)]
         else:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--splink-worker", str(rec), str(out),
-                   "--threshold", str(a.threshold)] + (["--uk"] if a.dataset == "seeds" else [])
+                   "--threshold", str(a.threshold)] + (["--uk"] if a.dataset in ("seeds", "independent") else [])
         print(f"running {system} ...", flush=True)
         m = run_measured(cmd, log)
         q = evaluate_files(truth, out)
         m.update({k: round(q[k], 4) for k in ("precision", "recall", "f1", "bcubed_f1")})
+        if system in engines:
+            m["blocking_recall"] = json.loads(blocking_json.read_text())
+            m["link_s"] = m["blocking_recall"].pop("link_s")
         results[system] = m
         print(f"  {system}: {m}", flush=True)
     row = {"dataset": tag, "rows": n_rows, "cores": os.cpu_count(), **{s: r for s, r in results.items()}}
