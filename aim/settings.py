@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AIM_", env_file=".env", extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="Local data, downloads and state")
+    env: Literal["development", "production"] = Field(
+        "development", description="production: cookies always Secure (docs/operations.md)")
     neo4j_uri: str | None = Field(
         default=None,
         description="Bolt URI; when unset, the local server started by `aim db start` is used",
@@ -40,6 +43,10 @@ class Settings(BaseSettings):
     neo4j_connect_timeout: float = 5.0
     neo4j_retry_time: float = Field(15.0, description="How long managed transactions retry")
     ingest_batch_size: int = 5000
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @property
     def neo4j_home(self) -> Path:
