@@ -6,10 +6,10 @@ import typer
 
 from aim import demo
 from aim.api import cli as api_cli
-from aim.graph import backup_cli
-from aim.graph import cli as graph_cli
-from aim.graph import resolution_cli as graph_resolution_cli
 from aim.graph.alerts import cli as alerts_cli
+from aim.graph import resolution_cli as identity_cli
+from aim.graph.ingest import cli as ingest_cli
+from aim.graph.store import cli as store_cli
 from aim.resolution import cli as resolution_cli
 from aim.seeds import cli as seeds_cli
 
@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (graph_cli, backup_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, graph_resolution_cli):
+for module in (store_cli, ingest_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, identity_cli):
     module.register(app)
 app.command("demo")(demo.demo)
 

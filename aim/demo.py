@@ -39,9 +39,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the dashboard")] = 8000,
 ) -> None:
     """Start Neo4j, load a synthetic town, resolve, raise alerts and serve the dashboard."""
-    from aim.graph.db import get_driver
-    from aim.graph.server import LocalNeo4j
-    from aim.graph.schema import migrate
+    from aim.graph.store import LocalNeo4j, get_driver, migrate
     from aim.settings import get_settings
 
     settings = get_settings()
@@ -93,7 +91,7 @@ def _load(folder: Path, driver, database: str) -> None:
     # A different town may be loaded from an earlier day: start from an empty graph.
     with driver.session(database=database) as session:
         session.run("MATCH (n) WHERE NOT n:User CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-    reports = load(folder, progress=True)
+    reports = load(folder, progress=True, driver=driver)
     rows = sum(r.accepted for r in reports.values())
     console.print(f"[green]✓[/green] loaded {rows:,} agency rows from {len(reports)} partner organisations")
     _mark(folder, "load")

@@ -33,7 +33,7 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     async def lifespan(app: FastAPI):
         own = app.state.driver is None
         if own:
-            from aim.graph.db import connect
+            from aim.graph.store import connect
 
             app.state.driver = connect(settings)
         try:

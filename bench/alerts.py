@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from aim.graph.alerts.engine import evaluate_subjects, run_all
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.settings import get_settings
 
 PICK = """

@@ -149,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from aim.api.settings import get_api_settings
-    from aim.graph.db import connect
+    from aim.graph.store import connect
 
     settings = get_api_settings()
     driver = connect(settings)

@@ -61,7 +61,7 @@ def truth_per_record(seed_dir: Path, path: Path) -> Path:
 
 
 def export_graph_records(path: Path) -> int:
-    from aim.graph.db import get_driver
+    from aim.graph.store import get_driver
     from aim.graph.resolve import read_records
     from aim.settings import get_settings
 

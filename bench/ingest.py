@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AIM_HOME", str(ROOT / ".aim" / "bench"))
 
-from aim.graph.db import get_driver  # noqa: E402
+from aim.graph.store import get_driver  # noqa: E402
 from aim.graph.ingest import ingest_file  # noqa: E402
-from aim.graph.schema import migrate  # noqa: E402
-from aim.graph.server import LocalNeo4j  # noqa: E402
+from aim.graph.store import migrate  # noqa: E402
+from aim.graph.store import LocalNeo4j  # noqa: E402
 from aim.settings import get_settings  # noqa: E402
 from tests.conftest import counts, wipe  # noqa: E402
 from tests.factories import canonical_rows, write_csv  # noqa: E402
@@ -32,7 +32,7 @@ from tests.factories import canonical_rows, write_csv  # noqa: E402
 
 def timed_load(path: Path, settings) -> tuple[float, object]:
     start = time.perf_counter()
-    report = ingest_file(path, source="WMP", progress=False, settings=settings)
+    report = ingest_file(path, source="WMP", progress=False, driver=get_driver(), settings=settings)
     return time.perf_counter() - start, report
 
 

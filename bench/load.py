@@ -67,7 +67,7 @@ def templates(seed_dir: Path, limit: int = 20000) -> list[dict]:
 
 def ensure_users(orgs: list[str]) -> None:
     from aim import cypher
-    from aim.graph.db import get_driver
+    from aim.graph.store import get_driver
     from aim.graph.users import get_user, hash_password
     from aim.settings import get_settings
 
@@ -193,7 +193,7 @@ async def _reader(n: int, client, rows: list[dict], toks: dict, stop: float, sta
 
 def verify(accepted: set[tuple[str, str, str]]) -> dict:
     """Every accepted (organisation, record id, event id) must be in the graph."""
-    from aim.graph.db import get_driver
+    from aim.graph.store import get_driver
     from aim.settings import get_settings
 
     rows = [list(a) for a in sorted(accepted)]

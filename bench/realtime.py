@@ -76,7 +76,7 @@ def main() -> None:
     import logging
 
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
-    from aim.graph.db import get_driver
+    from aim.graph.store import get_driver
     from aim.graph.ingest import ingest_file
     from aim.graph.realtime import resolve_records
     from aim.settings import get_settings
@@ -88,7 +88,7 @@ def main() -> None:
     persons = driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]
     rows = make_rows(driver, args.records, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        report = ingest_file(write_csv(Path(tmp) / "bench.csv", rows), progress=False, settings=settings)
+        report = ingest_file(write_csv(Path(tmp) / "bench.csv", rows), progress=False, driver=driver, settings=settings)
     keys = [(r["source"], r["source_record_id"]) for r in rows]
     resolve_records(keys[:5])  # warm up: model load, query plans, caches
     lat = []

@@ -101,7 +101,7 @@ def machine() -> dict:
 
 
 def graph_counts() -> dict:
-    from aim.graph.db import get_driver
+    from aim.graph.store import get_driver
     from aim.settings import get_settings
 
     db = get_settings().neo4j_database
@@ -112,8 +112,8 @@ def graph_counts() -> dict:
 
 
 def run(a: argparse.Namespace) -> dict:
-    from aim.graph.db import get_driver
-    from aim.graph.schema import migrate
+    from aim.graph.store import get_driver
+    from aim.graph.store import migrate
     from aim.settings import get_settings
 
     people = max(50, round(a.records / ROWS_PER_PERSON))

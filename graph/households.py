@@ -27,7 +27,7 @@ from datetime import date
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.graph.resolve import assign_ids, new_person_id, write_batched
 from aim.resolution import standardise as S
 from aim.settings import Settings, get_settings

@@ -11,7 +11,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.settings import Settings, get_settings
 
 KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")

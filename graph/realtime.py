@@ -23,7 +23,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.graph.resolve import (FIELDS, Key, apply_in_tx, assign_ids, blocking_props, current_model,
                                key_str, key_tuple, keys_fingerprint, link_weight, new_person_id,
                                MODEL_CHECK_SECONDS)

@@ -36,7 +36,7 @@ import numpy as np
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.resolution import blocking as B
 from aim.resolution import comparisons as CMP
 from aim.resolution import standardise as S

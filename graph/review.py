@@ -14,7 +14,7 @@ import json
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.graph.realtime import recluster
 from aim.graph.resolve import Key, current_model, event_rows, key_str, key_tuple
 from aim.settings import Settings, get_settings

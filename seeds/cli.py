@@ -67,10 +67,12 @@ def load_cmd(
     """Ingest every agency export in DIRECTORY through the normal ingest path, with its mapping."""
     from rich.console import Console
 
+    from aim.graph.store import get_driver
+
     from .load import load
 
     console = Console(stderr=True)
-    reports = load(directory, only=only or None, progress=progress)
+    reports = load(directory, only=only or None, progress=progress, driver=get_driver())
     total_rejected = 0
     for code, report in reports.items():
         total_rejected += report.rejected

@@ -25,7 +25,7 @@ def settings():
 
 @pytest.fixture(scope="session")
 def neo4j_server(settings):
-    from aim.graph.server import LocalNeo4j
+    from aim.graph.store import LocalNeo4j
 
     server = LocalNeo4j(settings)
     started_here = not server.status().running and not settings.neo4j_uri
@@ -38,8 +38,8 @@ def neo4j_server(settings):
 
 @pytest.fixture(scope="session")
 def driver(neo4j_server, settings):
-    from aim.graph.db import get_driver
-    from aim.graph.schema import migrate
+    from aim.graph.store import get_driver
+    from aim.graph.store import migrate
 
     driver = get_driver()
     driver.verify_connectivity()

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
 def test_replaying_the_rules_finds_the_scenarios_and_ignores_the_decoys(graph, settings, tmp_path):
     generate(2500, 3, tmp_path, date(2026, 11, 1), 730)
-    load(tmp_path, progress=False, settings=settings)
+    load(tmp_path, progress=False, driver=graph, settings=settings)
     counts = persons_from_truth(tmp_path)
     assert counts["records"] > 0 and counts["memberships"] > 0
     result = evaluate(tmp_path, date(2026, 11, 1))

@@ -48,7 +48,7 @@ class World:
     def events(self, *rows: dict) -> None:
         self.n += 1
         path = write_csv(self.tmp / f"batch{self.n}.csv", list(rows))
-        report = ingest_file(path, progress=False, settings=self.settings)
+        report = ingest_file(path, progress=False, driver=self.driver, settings=self.settings)
         assert report.rejected == 0, report.rejects
 
     def event(self, source: str, record: str, day: date, event_type: str = "injury", dob: date = CHILD_DOB) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from aim.graph.backup import BackupError, decode, encode, export_graph, restore_graph, summary
+from aim.graph.store.backup import BackupError, decode, encode, export_graph, restore_graph, summary
 from tests.conftest import wipe
 
 pytestmark = pytest.mark.neo4j
@@ -57,7 +57,7 @@ def _populate(graph, settings, seeded) -> None:
     from aim.graph.resolve import resolve
     from aim.seeds.load import load
 
-    load(seeded, progress=False)
+    load(seeded, progress=False, driver=graph)
     resolve()
     run_all(date(2026, 11, 1))
     graph.execute_query(ODD_TYPES, database_=settings.neo4j_database)
@@ -78,12 +78,12 @@ def test_backup_then_restore_gives_an_identical_graph(graph, settings, seeded, t
     assert before[":Person"] > 100 and before["-SIMILAR"] > 0 and before[":Household"] > 0
 
     path = tmp_path / "aim.jsonl.gz"
-    report = export_graph(path)
+    report = export_graph(path, driver=graph)
     assert (report.nodes, report.relationships) == (before["nodes"], before["relationships"])
     assert not path.with_name(path.name + ".partial").exists()
 
     wipe(graph, db)
-    restore_graph(path)
+    restore_graph(path, driver=graph)
     assert summary(graph, db) == before
     assert fingerprint(graph, db) == content
     restored_odd, _, _ = graph.execute_query("MATCH (o:Oddity) WHERE o.d IS NOT NULL RETURN o", database_=db)
@@ -105,12 +105,12 @@ def test_restore_refuses_a_non_empty_graph_unless_replacing(graph, settings, tmp
     db = settings.neo4j_database
     graph.execute_query(ODD_TYPES, database_=db)
     path = tmp_path / "small.jsonl"
-    export_graph(path)
+    export_graph(path, driver=graph)
     expected = summary(graph, db)
     with pytest.raises(BackupError, match="empty graph"):
-        restore_graph(path)
+        restore_graph(path, driver=graph)
     assert summary(graph, db) == expected  # nothing written
-    restore_graph(path, replace=True)
+    restore_graph(path, driver=graph, replace=True)
     assert summary(graph, db) == expected
 
 
@@ -118,7 +118,7 @@ def test_truncated_or_foreign_files_are_refused_before_writing(graph, settings, 
     db = settings.neo4j_database
     graph.execute_query(ODD_TYPES, database_=db)
     path = tmp_path / "small.jsonl"
-    export_graph(path)
+    export_graph(path, driver=graph)
     wipe(graph, db)
     lines = path.read_text().splitlines()
     cases = {
@@ -131,12 +131,12 @@ def test_truncated_or_foreign_files_are_refused_before_writing(graph, settings, 
         bad = tmp_path / name
         bad.write_text(text)
         with pytest.raises(BackupError):
-            restore_graph(bad)
+            restore_graph(bad, driver=graph)
         assert summary(graph, db)["nodes"] == 0, name
     bad_gz = tmp_path / "bad.jsonl.gz"
     bad_gz.write_bytes(gzip.compress(path.read_bytes())[:-20])
     with pytest.raises(BackupError):
-        restore_graph(bad_gz)
+        restore_graph(bad_gz, driver=graph)
     assert summary(graph, db)["nodes"] == 0
 
 

@@ -296,13 +296,13 @@ def test_refused_files_write_nothing(graph, settings, tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(MappingError):
-            ingest_file(path, source="WMP", progress=False)
+            ingest_file(path, source="WMP", progress=False, driver=graph)
         assert counts(graph, db) == {}, name
         assert not (tmp_path / (name + ".rejects.csv")).exists()
     # every row bad: nothing written, every row in the rejects file, neutralised
     path = tmp_path / "allbad.csv"
     path.write_bytes((HEADER + "\n" + "R1,=1+1,Lee,31/02/2000,F,,,,,\nR2,Ann,\x00,01/01/2000,F,,,,,\n").encode())
-    report = ingest_file(path, source="WMP", progress=False)
+    report = ingest_file(path, source="WMP", progress=False, driver=graph)
     assert (report.accepted, report.rejected) == (0, 2)
     assert counts(graph, db) == {}
     assert "'=1+1" in report.rejects_path.read_text()

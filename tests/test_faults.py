@@ -31,7 +31,7 @@ from aim.api.app import create_app
 from aim.api.security import issue_token
 from aim.api.settings import ApiSettings
 from aim.canonical import Mapping, validate_row
-from aim.graph.backup import export_graph, restore_graph
+from aim.graph.store.backup import export_graph, restore_graph
 from aim.graph.ingest import write_rows
 from tests.conftest import counts
 from tests.tcp_proxy import Proxy

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from aim.graph.ingest import ingest_file
+from aim.graph.store import get_driver
 from aim.graph.realtime import resolve_records
 from aim.graph.resolve import (components_backend, gds_available, key_str, read_records, resolve,
                                same_partition)
@@ -83,7 +84,7 @@ def near_duplicates(rows: list[dict]) -> list[dict]:
 
 def load(rows: list[dict], tmp_path, settings, name: str = "rows.csv") -> None:
     path = write_csv(tmp_path / name, rows)
-    report = ingest_file(path, progress=False, settings=settings)
+    report = ingest_file(path, progress=False, driver=get_driver(), settings=settings)
     assert report.rejected == 0
 
 

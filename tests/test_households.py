@@ -51,7 +51,7 @@ def town(graph, settings, tmp_path):
     rows.append(row(203, "Sean", "Patel", "07/07/1991", "7 Park Avenue", "B3 3CC", "01/10/2025"))
     # Grace later moves out: her record gives a new address, later.
     rows.append(row(200, "Grace", "Jones", "04/04/1970", "1 Station Road", "B4 4DD", "01/06/2024"))
-    report = ingest_file(write_csv(tmp_path / "town.csv", rows), progress=False, settings=settings)
+    report = ingest_file(write_csv(tmp_path / "town.csv", rows), progress=False, driver=graph, settings=settings)
     assert report.rejected == 0
     resolve(settings=settings, households=False)
     return graph
@@ -111,7 +111,7 @@ def test_a_new_member_arriving_in_real_time_joins_the_household(town, settings, 
     derive_households(settings=settings)
     (before,) = households_at(town, "5 MILL LANE").keys()
     baby = row(103, "Mia", "Smith", "01/04/2025", "5 Mill Lane", "B2 2BB", "10/05/2025", source="CHILD_HOSP")
-    ingest_file(write_csv(tmp_path / "baby.csv", [baby]), progress=False, settings=settings)
+    ingest_file(write_csv(tmp_path / "baby.csv", [baby]), progress=False, driver=town, settings=settings)
     affected = resolve_records([("CHILD_HOSP", "H00103")], households=True, settings=settings)
     assert len(affected) == 1
     after = households_at(town, "5 MILL LANE")

@@ -10,8 +10,9 @@ import time
 import pytest
 
 from aim.canonical import Mapping, Organisation
-from aim.graph import ingest as ingest_module
+from aim.graph.ingest import batch as ingest_module
 from aim.graph.ingest import ingest_file
+from aim.graph.store import get_driver
 from tests.conftest import counts, wipe
 from tests.factories import canonical_rows, write_csv
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.neo4j
 
 
 def _load(path, settings, **kwargs):
-    return ingest_file(path, source="WMP", progress=False, settings=settings, **kwargs)
+    return ingest_file(path, source="WMP", progress=False, driver=get_driver(), settings=settings, **kwargs)
 
 
 def test_loading_a_file_twice_changes_nothing(graph, settings, tmp_path):
@@ -84,7 +85,8 @@ def test_an_older_row_never_overwrites_a_newer_one(graph, settings, tmp_path):
 def test_the_mapping_names_the_organisation(graph, settings, tmp_path):
     mapping = Mapping(source="WMP", organisation=Organisation(name="West Midlands Police", kind="police",
                                                                lead_email="mash@wmp.example"))
-    ingest_file(write_csv(tmp_path / "a.csv", canonical_rows(2)), mapping=mapping, progress=False, settings=settings)
+    ingest_file(write_csv(tmp_path / "a.csv", canonical_rows(2)), mapping=mapping, progress=False, driver=graph,
+                settings=settings)
     found, _, _ = graph.execute_query("MATCH (o:Organisation) RETURN o.code AS code, o.name AS name, o.lead_email AS lead")
     assert [dict(r) for r in found] == [{"code": "WMP", "name": "West Midlands Police", "lead": "mash@wmp.example"}]
 
@@ -104,10 +106,10 @@ def test_a_failing_batch_leaves_nothing_half_written(graph, settings, tmp_path, 
 
     monkeypatch.setattr(ingest_module, "_write_batch", fail_on_second_batch)
     with pytest.raises(RuntimeError):
-        ingest_file(path, source="WMP", progress=False, settings=small)
+        ingest_file(path, source="WMP", progress=False, driver=graph, settings=small)
     assert counts(graph, settings.neo4j_database)[":Event"] == 10  # the first batch only
     monkeypatch.setattr(ingest_module, "_write_batch", real)
-    ingest_file(path, source="WMP", progress=False, settings=small)
+    ingest_file(path, source="WMP", progress=False, driver=graph, settings=small)
     assert counts(graph, settings.neo4j_database)[":Event"] == 30
 
 

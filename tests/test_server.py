@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from aim.graph.server import LocalNeo4j, Neo4jServerError
+from aim.graph.store import LocalNeo4j, Neo4jServerError
 from aim.settings import Settings
 
 

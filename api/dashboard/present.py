@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aim.graph.db import as_date
+from aim.graph.store import as_date
 
 RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
 STATUS_NAMES = {

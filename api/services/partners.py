@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from aim.api.deps import Backend
 from aim.graph.audit import AuditContext, AuditEntry, write_entry
-from aim.graph.db import as_date
+from aim.graph.store import as_date
 from aim.graph.resolve import resolve
 from fastapi import HTTPException, status
 

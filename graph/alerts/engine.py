@@ -21,7 +21,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.settings import Settings, get_settings
 
 from . import scoring

@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.settings import Settings, get_settings
 
 from .engine import default_today

@@ -12,7 +12,7 @@ from datetime import date
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.db import get_driver
+from aim.graph.store import get_driver
 from aim.settings import Settings, get_settings
 
 from .engine import default_today

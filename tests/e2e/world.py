@@ -105,9 +105,9 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
         mapping = Mapping(source=code, organisation=Organisation(name=name, kind=kind, lead_name=lead,
                                                                  lead_phone=phone, lead_email=email))
         path = write_csv(workdir / f"{code}.csv", [r for r in story if r["source"] == code], columns=columns)
-        assert ingest_file(path, mapping=mapping, progress=False, settings=settings).rejected == 0
+        assert ingest_file(path, mapping=mapping, progress=False, driver=driver, settings=settings).rejected == 0
     path = write_csv(workdir / "background.csv", background_rows(), columns=columns)
-    assert ingest_file(path, progress=False, settings=settings).rejected == 0
+    assert ingest_file(path, progress=False, driver=driver, settings=settings).rejected == 0
     model = engine.train(read_records(driver, db)[0])
     model.link_threshold = 0.99999  # strict, so that near-duplicates wait for a reviewer
     resolve(model=model, driver=driver, settings=settings)

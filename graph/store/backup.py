@@ -36,8 +36,9 @@ from neo4j import Driver
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from aim.graph.db import get_driver
 from aim.settings import Settings, get_settings
+
+from .schema import migrate
 
 FORMAT = "aim-graph-backup"
 FORMAT_VERSION = 1
@@ -169,11 +170,10 @@ def _open(path: Path, mode: str, gz: bool | None = None) -> IO[str]:
     return open(path, mode, encoding="utf-8")
 
 
-def export_graph(path: Path | str, *, driver: Driver | None = None, settings: Settings | None = None) -> BackupReport:
+def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None = None) -> BackupReport:
     """Write the whole graph to ``path`` (``.gz`` → gzip). Written to ``path.partial`` and
     renamed at the end, so a crash never leaves a truncated file under the real name."""
     settings = settings or get_settings()
-    driver = driver or get_driver()
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     report = BackupReport(path)
@@ -258,13 +258,10 @@ RETURN count(r) AS n
 """
 
 
-def restore_graph(path: Path | str, *, replace: bool = False, driver: Driver | None = None,
+def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False,
                   settings: Settings | None = None) -> BackupReport:
     """Re-create the graph of a backup in an empty database (``replace`` empties it first)."""
-    from aim.graph.schema import migrate
-
     settings = settings or get_settings()
-    driver = driver or get_driver()
     db = settings.neo4j_database
     path = Path(path)
     if not path.exists():

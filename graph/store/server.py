@@ -99,7 +99,7 @@ class LocalNeo4j:
             return
         mvn = self._require("mvn", "Install Maven (Debian: apt-get install maven); it fetches Neo4j from Maven Central.")
         self.java()
-        pom = resources.files("aim.graph").joinpath("neo4j/pom.xml")
+        pom = resources.files("aim.graph.store").joinpath("neo4j/pom.xml")
         with tempfile.TemporaryDirectory() as build:
             # Maven writes beside the pom: build in a scratch copy, not in the package.
             (Path(build) / "pom.xml").write_bytes(pom.read_bytes())

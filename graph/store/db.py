@@ -1,17 +1,26 @@
-"""The Neo4j driver, created once per process from settings.
+"""The Neo4j driver, and the small helpers every repository shares.
 
 Writes go through managed transactions (``execute_write``), which retry transient
-failures (deadlocks, leader switches, a restarting server) before giving up.
+failures (deadlocks, leader switches, a restarting server) before giving up. Functions
+that touch Neo4j take what they need explicitly: a repository function a transaction,
+an orchestration function a driver; only the entry points (the CLI, the API's
+start-up, the demo) make one, with :func:`get_driver` or :func:`connect`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
+from typing import Any
 
 from neo4j import Driver, GraphDatabase, NotificationDisabledClassification
 
+from aim import cypher
 from aim.settings import Settings, get_settings
+
+BATCH = 10_000
 
 
 def connect(settings: Settings) -> Driver:
@@ -33,8 +42,13 @@ def connect(settings: Settings) -> Driver:
 
 @lru_cache
 def get_driver() -> Driver:
-    """The process-wide driver for the configured database."""
+    """The process-wide driver for the configured database (for entry points)."""
     return connect(get_settings())
+
+
+def to_native(value: Any) -> Any:
+    """A Python value for a neo4j temporal (Date, DateTime...); anything else as it is."""
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
 def as_date(value) -> date | None:
@@ -42,8 +56,7 @@ def as_date(value) -> date | None:
     datetime, or ISO text; None for nothing or for text that is not a date."""
     if value is None or value == "":
         return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
+    value = to_native(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -52,3 +65,19 @@ def as_date(value) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    """``items`` in lists of at most ``size`` (read lazily: a generator is not materialised)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def write_batched(driver: Driver, database: str, query: str, name: str, rows: list, size: int = BATCH) -> None:
+    """UNWIND ``rows`` (parameter ``name``) of the query file ``query`` in managed
+    transactions of ``size`` rows."""
+    text = cypher.load(query)
+    with driver.session(database=database) as session:
+        for chunk in batches(rows, size):
+            session.execute_write(lambda tx, c=chunk: tx.run(text, {name: c}).consume())

@@ -1,0 +1,144 @@
+"""Loading an agency export: validation (:mod:`aim.canonical`) wired to batched writes
+(:mod:`.batch`), with a report of what was read, loaded and rejected."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
+from pathlib import Path
+
+from neo4j import Driver
+
+from aim.canonical import CanonicalRow, Mapping, Organisation, Reject, RowWarning, Validated, read_csv
+from aim.graph.store import batches
+from aim.settings import Settings, get_settings
+
+from .batch import BatchCounts, write_rows
+from .rejects import write_rejects
+
+
+@dataclass
+class IngestReport:
+    source: str | None = None
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    new_records: int = 0
+    updated_records: int = 0
+    new_events: int = 0
+    batches: int = 0
+    warnings: Counter = field(default_factory=Counter)
+    warning_examples: list[RowWarning] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    rejects_path: Path | None = None
+
+    def absorb(self, other: BatchCounts) -> None:
+        self.new_records += other.new_records
+        self.updated_records += other.updated_records
+        self.new_events += other.new_events
+        self.batches += 1
+
+
+def ingest_validated(
+    validated: Iterable[Validated],
+    *,
+    organisation: Organisation | None = None,
+    driver: Driver,
+    settings: Settings | None = None,
+    on_batch=None,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Load validated rows batch by batch; rejects and warnings are collected in the report.
+
+    One batch is written while the next is validated (a single writer thread, so batches
+    still commit in file order); a failed batch stops the load with its exception.
+    """
+    settings = settings or get_settings()
+    report = report or IngestReport()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aim-ingest") as writer:
+        pending: Future | None = None
+        for chunk in batches(validated, settings.ingest_batch_size):
+            good = _triage(chunk, report)
+            if pending is not None:
+                _finish(pending, report, on_batch)
+            write = partial(write_rows, good, organisation, driver=driver, settings=settings) if good else None
+            pending = writer.submit(_counted, write, len(good), len(chunk))
+        if pending is not None:
+            _finish(pending, report, on_batch)
+    return report
+
+
+def _triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
+    """The usable rows of a chunk; rejects and warnings go to the report."""
+    good: list[CanonicalRow] = []
+    for item in chunk:
+        report.rows_read += 1
+        for warning in item.warnings:
+            report.warnings[warning.field] += 1
+            if len(report.warning_examples) < 20:
+                report.warning_examples.append(warning)
+        if item.row is None:
+            report.rejected += 1
+            report.rejects.append(item.reject)
+        else:
+            good.append(item.row)
+    return good
+
+
+def _counted(write, accepted: int, rows: int) -> tuple[BatchCounts | None, int, int]:
+    return (write() if write else None), accepted, rows
+
+
+def _finish(pending: Future, report: IngestReport, on_batch) -> None:
+    counts, accepted, rows = pending.result()
+    if counts is not None:
+        report.absorb(counts)
+    report.accepted += accepted
+    if on_batch:
+        on_batch(rows)
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+def ingest_file(
+    path: Path,
+    *,
+    source: str | None = None,
+    mapping: Mapping | None = None,
+    rejects_path: Path | None = None,
+    progress: bool = True,
+    driver: Driver,
+    settings: Settings | None = None,
+) -> IngestReport:
+    """Validate and load one agency export. Raises ``MappingError`` before writing anything
+    when the file as a whole cannot be read (empty, missing columns, bad mapping)."""
+    path = Path(path)
+    mapping = mapping or Mapping()
+    rejects_path = rejects_path or path.with_name(path.name + ".rejects.csv")
+    rejects_path.unlink(missing_ok=True)
+    report = IngestReport(source=source or mapping.source, rejects_path=None)
+    rows = read_csv(path, mapping, source)
+    first = next(rows, None)  # reads the header: a bad file fails here, before any write
+    validated = rows if first is None else chain([first], rows)
+    if progress:
+        from rich.progress import Progress
+
+        with Progress(transient=False) as bar:
+            task = bar.add_task(f"Ingesting {path.name}", total=_count_lines(path))
+            ingest_validated(
+                validated, organisation=mapping.organisation, driver=driver, settings=settings,
+                on_batch=lambda n: bar.advance(task, n), report=report,
+            )
+    else:
+        ingest_validated(validated, organisation=mapping.organisation, driver=driver, settings=settings, report=report)
+    if report.rejects:
+        write_rejects(rejects_path, report.rejects)
+        report.rejects_path = rejects_path
+    return report
