@@ -203,7 +203,8 @@ def describe_date_format(fmt: str) -> str:
     return fmt
 
 
-def _split_full_name(full: str, order: str) -> tuple[str, str]:
+def split_full_name(full: str, order: str) -> tuple[str, str]:
+    """One full-name field ("SMITH, John", or "John Smith" in ``order``) -> (first names, surname)."""
     if "," in full:
         last, _, first = full.partition(",")
         return first.strip(), last.strip()
@@ -262,7 +263,7 @@ def validate_row(
 
     first, last = get("first_name"), get("last_name")
     if "full_name" in mapping.columns and not (first or last):
-        first, last = _split_full_name(values.get(mapping.columns["full_name"]) or "", mapping.name_order)
+        first, last = split_full_name(values.get(mapping.columns["full_name"]) or "", mapping.name_order)
     if not first and not last:
         return reject("no name at all: first name and surname are both empty")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 
 from aim.canonical import Mapping, read_csv
 from aim.seeds.agencies import AGENCIES
-from aim.seeds.generate import CANONICAL_HEADER, generate
+from aim.seeds.generate import generate
+from aim.seeds.scenarios import REGISTRY
+from aim.seeds.writing import CANONICAL_HEADER
 
 TODAY = date(2026, 11, 1)
 KINDS = {
@@ -163,6 +166,24 @@ def test_households_and_scenarios_refer_to_real_subjects(dataset: Path) -> None:
     for s in scenarios:
         if s["should_alert"] == "true":
             assert len(by_scenario[s["scenario_id"]]) >= 3, s
+
+
+def test_scenarios_follow_the_registry(dataset: Path) -> None:
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    by_kind = {spec.kind: spec for spec in REGISTRY}
+    assert list(manifest["counts"]["scenarios"]) == list(by_kind)
+    scenarios = _rows(dataset / "truth" / "scenarios.csv")
+    for s in scenarios:
+        spec = by_kind[s["kind"]]
+        assert s["subject_type"] == spec.subject_type
+        assert s["should_alert"] == ("true" if spec.should_alert else "false")
+    made = Counter(s["kind"] for s in scenarios)
+    assert made == Counter(manifest["counts"]["scenarios"])
+    for spec in REGISTRY:
+        # at least one of each kind, and no more than its rate asks for
+        assert 1 <= made[spec.kind] <= max(1, math.ceil(spec.rate * 4000 / 10_000)), spec.kind
+    subjects = Counter((s["subject_type"], s["subject_id"]) for s in scenarios)
+    assert max(subjects.values()) == 1
 
 
 def test_population_has_the_hard_cases(dataset: Path) -> None:
