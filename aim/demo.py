@@ -127,7 +127,7 @@ def _alerts(folder: Path, today: date) -> None:
 
 
 def _users(driver, database: str) -> None:
-    from aim.graph.users import create_user, get_user
+    from aim.graph.access.users import create_user, get_user
 
     for username, role, organisation, name in DEMO_USERS:
         if get_user(driver, database, username) is None:

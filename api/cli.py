@@ -14,7 +14,7 @@ retention_app = typer.Typer(help="The retention policy for personal data.", no_a
 @contextmanager
 def _user_admin():
     """The driver and settings for a users command; a UserError ends it with its message."""
-    from aim.graph.users import UserError
+    from aim.graph.access.users import UserError
 
     driver, settings = _backend()
     try:
@@ -68,7 +68,7 @@ def users_add(
                                                     envvar="AIM_NEW_USER_PASSWORD")] = None,
 ) -> None:
     """Create a user."""
-    from aim.graph.users import create_user
+    from aim.graph.access.users import create_user
 
     if not password:
         password = typer.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
@@ -80,7 +80,7 @@ def users_add(
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a user: their tokens stop working within seconds."""
-    from aim.graph.users import set_disabled
+    from aim.graph.access.users import set_disabled
 
     with _user_admin() as (driver, database):
         set_disabled(driver, database, username, True)
@@ -90,7 +90,7 @@ def users_disable(username: str) -> None:
 @users_app.command("enable")
 def users_enable(username: str) -> None:
     """Enable a disabled user again."""
-    from aim.graph.users import set_disabled
+    from aim.graph.access.users import set_disabled
 
     with _user_admin() as (driver, database):
         set_disabled(driver, database, username, False)
@@ -103,7 +103,7 @@ def users_list() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from aim.graph.users import list_users
+    from aim.graph.access.users import list_users
 
     driver, settings = _backend()
     try:
@@ -127,7 +127,7 @@ def retention_apply(
     import getpass
 
     from aim.api.services import retention
-    from aim.graph.audit import AuditContext
+    from aim.graph.access.audit import AuditContext
 
     driver, settings = _backend()
     days = days or settings.retention_event_days

@@ -9,7 +9,7 @@ from neo4j import Driver
 
 from aim.api.security import Principal
 from aim.api.settings import ApiSettings
-from aim.graph.audit import AuditContext
+from aim.graph.access.audit import AuditContext
 
 
 @dataclass

@@ -112,7 +112,7 @@ def current_principal(request: Request, token: str | None = Depends(oauth2_schem
         raise _unauthorised("sign in: this endpoint needs a bearer token")
     state = request.app.state
     principal = decode_token(state.settings, token)
-    from aim.graph.users import get_user
+    from aim.graph.access.users import get_user
 
     user = state.user_cache.get(
         principal.username, lambda name: get_user(state.driver, state.settings.neo4j_database, name)

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 def ensure_user(driver, database: str) -> tuple[str, str]:
-    from aim.graph.users import UserError, create_user, set_password
+    from aim.graph.access.users import UserError, create_user, set_password
 
     username, password = "bench-mash", secrets.token_urlsafe(18)
     try:

@@ -68,7 +68,7 @@ def templates(seed_dir: Path, limit: int = 20000) -> list[dict]:
 def ensure_users(orgs: list[str]) -> None:
     from aim import cypher
     from aim.graph.store import get_driver
-    from aim.graph.users import get_user, hash_password
+    from aim.graph.access.users import get_user, hash_password
     from aim.settings import get_settings
 
     driver, db = get_driver(), get_settings().neo4j_database

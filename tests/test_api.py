@@ -16,7 +16,7 @@ from aim.graph.ingest import write_rows
 from aim.canonical import Mapping, validate_row
 from aim import cypher
 from aim.api.security import issue_token
-from aim.graph.users import hash_password
+from aim.graph.access.users import hash_password
 from tests.conftest import counts, wipe
 from tests.tcp_proxy import Proxy
 
@@ -411,7 +411,7 @@ def test_the_dpo_sees_who_looked_at_a_child_when_and_why(world):
 
 def test_if_the_audit_write_fails_no_data_is_returned(world, monkeypatch):
     client, tokens = world
-    from aim.graph import audit
+    from aim.graph.access import audit
 
     def broken(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
@@ -529,8 +529,8 @@ def test_local_jwt_secret_is_generated_once_and_kept_private(tmp_path):
 def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, driver, settings, monkeypatch):
     """After `aim resolve` every record carries its blocking keys (bk_*); search finds
     candidates through those indexes without the full-text index."""
-    from aim.graph import people
     from aim.graph.resolve import blocking_props
+    from aim.graph.views import person_search as people
 
     rows, _, _ = driver.execute_query(
         "MATCH (r:Record) RETURN r.source AS source, r.source_record_id AS id, r.first_name AS first_name, "

@@ -322,7 +322,7 @@ def api(graph, settings):
     from aim.api.app import create_app
     from aim.api.security import issue_token
     from aim.api.settings import ApiSettings
-    from aim.graph.users import hash_password
+    from aim.graph.access.users import hash_password
 
     db = settings.neo4j_database
     password_hash = hash_password("bad input password")

@@ -87,7 +87,7 @@ def batches_of(rows: list[dict]) -> list[tuple[str, list[dict]]]:
 def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
     """The base rows loaded and resolved, partner users created; saved with export_graph."""
     from aim.graph.resolve import resolve
-    from aim.graph.users import hash_password
+    from aim.graph.access.users import hash_password
     from tests.conftest import wipe
 
     base, rest = population

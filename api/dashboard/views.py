@@ -241,7 +241,7 @@ _ORGS: dict = {"at": 0.0, "names": {}}
 def _organisation_names(request: Request) -> dict[str, str]:
     """Organisation codes -> names (not personal data), refreshed every minute."""
     if time.monotonic() - _ORGS["at"] > 60:
-        from aim.graph import people
+        from aim.graph import views as people
 
         be = backend(request)
         with be.driver.session(database=be.database) as db:
@@ -379,7 +379,7 @@ def _network(request: Request, s: Session, subject_id: str, purpose: str, depth:
                           purpose=purpose, principal=s.principal, be=be)
     if exc is not None and exc.status_code != 501:
         raise unavailable(exc)
-    from aim.graph import network as net
+    from aim.graph.views import network as net
 
     kw = partner_services.kw(be)
     parts = [found or {"nodes": [], "edges": []}, net.household_members(subject_id, **kw),

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from aim.api.deps import Backend, audit_context, backend
 from aim.api.schemas import User, UserIn
 from aim.api.security import Principal, require
-from aim.graph import users
-from aim.graph.audit import AuditEntry, write_entry
+from aim.graph.access import users
+from aim.graph.access.audit import AuditEntry, write_entry
 
 router = APIRouter(prefix="/users", tags=["admin"])
 Username = Annotated[str, Path(min_length=1, max_length=100)]

@@ -14,7 +14,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 @router.post("/token", response_model=Token, summary="Exchange username and password for a bearer token",
              responses={401: {"description": "wrong credentials"}, 429: {"description": "too many attempts"}})
 def token(request: Request, form: OAuth2PasswordRequestForm = Depends()) -> Token:
-    from aim.graph.users import authenticate
+    from aim.graph.access.users import authenticate
 
     state = request.app.state
     client = request.client.host if request.client else "unknown"

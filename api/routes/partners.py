@@ -13,7 +13,7 @@ from aim.api.schemas import AlertAction, MergeIn, ResolutionJobIn, ReviewDecisio
 from aim.api.security import Principal, require
 from aim.api.services import partners as svc
 from aim.api.services.people import pseudonym
-from aim.graph import network as network_module
+from aim.graph.views import network as network_module
 from aim.graph import review as review_module
 from aim.graph.alerts import lifecycle, watchlist
 
@@ -221,9 +221,9 @@ def _pseudonymise_graph(graph: dict, secret: str) -> dict:
 def list_households(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                     min_members: int | None = Query(None, ge=1, le=1000),
                     principal: Principal = Depends(require("mash", "analyst")), be: Backend = Depends(backend)) -> dict:
-    from aim.graph import audit as audit_graph
-    from aim.graph import people
-    from aim.graph.audit import AuditEntry
+    from aim.graph.access import audit as audit_graph
+    from aim.graph import views as people
+    from aim.graph.access.audit import AuditEntry
 
     def read(tx):
         found = people.households(tx, skip=offset, limit=limit, min_members=min_members)
@@ -239,9 +239,9 @@ def list_households(request: Request, limit: int = Query(50, ge=1, le=500), offs
 @households.get("/{household_id}", summary="One household: members over time and address")
 def get_household(request: Request, household_id: Id,
                   principal: Principal = Depends(require("mash", "analyst")), be: Backend = Depends(backend)) -> dict:
-    from aim.graph import audit as audit_graph
-    from aim.graph import people
-    from aim.graph.audit import AuditEntry
+    from aim.graph.access import audit as audit_graph
+    from aim.graph import views as people
+    from aim.graph.access.audit import AuditEntry
 
     def read(tx):
         found = people.household(tx, household_id)

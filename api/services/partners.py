@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from aim.api.deps import Backend
-from aim.graph.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.store import as_date
 from aim.graph.resolve import resolve
 from fastapi import HTTPException, status

@@ -11,9 +11,9 @@ from fastapi import HTTPException, status
 
 from aim.api.deps import Backend
 from aim.api.security import Principal
-from aim.graph import audit as audit_graph
-from aim.graph import people
-from aim.graph.audit import AuditContext, AuditEntry
+from aim.graph.access import audit as audit_graph
+from aim.graph import views as people
+from aim.graph.access.audit import AuditContext, AuditEntry
 
 
 def pseudonym(secret: str, subject_id: str) -> str:

@@ -7,10 +7,10 @@ import logging
 
 from aim.api.deps import Backend
 from aim.canonical import Mapping, validate_row
-from aim.graph import audit as audit_graph
-from aim.graph.audit import AuditContext, AuditEntry
+from aim.graph.access import audit as audit_graph
+from aim.graph.access.audit import AuditContext, AuditEntry
 from aim.graph.ingest import write_rows
-from aim.graph.people import record_subject_id
+from aim.graph.identity.keys import subject_id as record_subject_id
 
 log = logging.getLogger("aim.api")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 
 BATCH = 5000
 

@@ -3,4 +3,4 @@ CALL () {
   UNION
   MATCH (r:Record {source: $source, source_record_id: $record_id}) RETURN r
 }
-RETURN count(r) AS records, collect('rec:' + r.source + ':' + r.source_record_id) AS record_subjects
+RETURN count(r) AS records, collect([r.source, r.source_record_id]) AS record_keys

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aim import cypher
-from aim.graph.users import hash_password
+from aim.graph.access.users import hash_password
 
 PASSWORD = "correct horse battery staple"
 USERS = {"mash1": ("mash", "MASH"), "partner1": ("partner", "WMP"), "dpo1": ("dpo", None),

@@ -1,8 +1,4 @@
-"""Person search, person view and timeline queries over the graph.
-
-A *subject* is a resolved ``(:Person)`` (its ``person_id``) or, before resolution has
-reached it, one agency record on its own (``rec:<source>:<source_record_id>``). Every
-function takes a transaction, so that the API can write the audit entry in the same one.
+"""Person search over the graph (a transaction in, ranked subjects out).
 
 Search is fuzzy and ranked: candidates come from the ``record_names`` full-text index
 (Lucene fuzzy terms, with the given name expanded to its nickname equivalents) and from
@@ -12,44 +8,21 @@ resolution standardisers (normalised names, nicknames, phonetic keys).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from neo4j import ManagedTransaction
 from rapidfuzz.distance import JaroWinkler
 
 from aim import cypher
+from aim.graph.identity.keys import subject_id
+from aim.graph.store import to_native
 from aim.resolution import standardise as S
+
+from .subject import age, parse_subject
 
 CANDIDATES = 300
 
 
-@dataclass(frozen=True)
-class Subject:
-    id: str
-    person_id: str | None = None
-    source: str | None = None
-    record_id: str | None = None
-
-    def params(self) -> dict:
-        return {"person_id": self.person_id, "source": self.source, "record_id": self.record_id}
-
-
-def parse_subject(subject_id: str) -> Subject:
-    """``rec:WMP:123`` → an unresolved record; anything else is a person id."""
-    if subject_id.startswith("rec:"):
-        source, sep, record_id = subject_id[4:].partition(":")
-        if not sep or not source or not record_id:
-            raise ValueError("a record subject looks like rec:<source>:<source_record_id>")
-        return Subject(subject_id, source=source, record_id=record_id)
-    return Subject(subject_id, person_id=subject_id)
-
-
-def record_subject_id(source: str, source_record_id: str) -> str:
-    return f"rec:{source}:{source_record_id}"
-
-
-# --------------------------------------------------------------------------- search
 
 
 def _fuzzy(token: str) -> str:
@@ -120,8 +93,7 @@ def _dob_score(query: date | None, value: date | None) -> float:
 def score_candidate(q: dict, cand: dict) -> float:
     """0..1: weighted similarity of a record to the searched details (only given fields count)."""
     weights, total = 0.0, 0.0
-    dob = cand.get("date_of_birth")
-    dob = dob.to_native() if hasattr(dob, "to_native") else dob
+    dob = to_native(cand.get("date_of_birth"))
     if q.get("first_name"):
         straight = _name_score(q["first_name"], cand["first_name"], None, given=True)
         crossed = _name_score(q["first_name"], None, cand["last_name"], given=False) * 0.9
@@ -177,8 +149,9 @@ def search(tx: ManagedTransaction, *, first_name: str | None = None, last_name: 
     def rank(rows) -> None:
         for cand in rows:
             score = score_candidate(q, cand)
-            if score > best.get(cand["subject"], -1):
-                best[cand["subject"]] = score
+            subject = cand["person_id"] or subject_id(cand["source"], cand["source_record_id"])
+            if score > best.get(subject, -1):
+                best[subject] = score
 
     rank(tx.run(cypher.load("api/search_blocking"), **blocking_lookups(first_name, last_name, date_of_birth),
                 limit=CANDIDATES))
@@ -197,15 +170,15 @@ def search(tx: ManagedTransaction, *, first_name: str | None = None, last_name: 
                   subjects=[{"id": s.id, **s.params()} for s in subjects])
     summaries = {r["subject"]: r for r in rows}
     out = []
-    for subject_id, score in ranked:
-        row = summaries.get(subject_id)
+    for subject, score in ranked:
+        row = summaries.get(subject)
         if row is None:
             continue
         details = row["details"] or {}
-        dob = _native(details.get("date_of_birth"))
+        dob = to_native(details.get("date_of_birth"))
         address = row["address"] or {}
         out.append({
-            "subject_id": subject_id,
+            "subject_id": subject,
             "score": round(score, 4),
             "first_name": details.get("first_name"),
             "last_name": details.get("last_name"),
@@ -217,133 +190,3 @@ def search(tx: ManagedTransaction, *, first_name: str | None = None, last_name: 
             "agencies": sorted(row["agencies"]),
         })
     return out
-
-
-def _native(value):
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
-def age(dob: date | None, today: date | None = None) -> int | None:
-    if dob is None:
-        return None
-    today = today or date.today()
-    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-
-
-# --------------------------------------------------------------------------- view
-
-
-def organisations(tx: ManagedTransaction) -> list[dict]:
-    return [dict(r["organisation"]) for r in tx.run(cypher.load("api/organisations"))]
-
-
-def person_records(tx: ManagedTransaction, subject: Subject) -> list[dict]:
-    rows = tx.run(cypher.load("api/person_records"), **subject.params())
-    out = []
-    for r in rows:
-        record = {k: _native(v) for k, v in dict(r["record"]).items()}
-        if record.get("last_seen") == date.min:
-            record["last_seen"] = None
-        latest = r["latest_event"]
-        out.append({
-            "record": record,
-            "organisation": r["organisation"],
-            "address": dict(r["address"]) if r["address"] else None,
-            "latest_event": {"date": _native(latest["date"]), "kind": latest["type"]} if latest else None,
-            "events": r["events"],
-        })
-    return out
-
-
-def person_view(tx: ManagedTransaction, subject: Subject) -> dict | None:
-    """For every partner organisation, its latest activity about the subject (or none),
-    with the service lead contact; plus the subject's details and records."""
-    records = person_records(tx, subject)
-    if not records:
-        return None
-    latest = records[0]["record"]
-    by_org: dict[str, dict] = {}
-    for item in records:
-        org = by_org.setdefault(item["organisation"], {"records": 0, "events": 0, "latest": None})
-        org["records"] += 1
-        org["events"] += item["events"]
-        event = item["latest_event"]
-        if event and (org["latest"] is None or event["date"] > org["latest"]["date"]):
-            org["latest"] = event
-    activity = []
-    for org in organisations(tx):
-        found = by_org.get(org["code"])
-        event = found["latest"] if found else None
-        activity.append({
-            "organisation": org["code"],
-            "name": org.get("name"),
-            "kind": org.get("kind"),
-            "known": found is not None,
-            "latest_activity_date": event["date"] if event else None,
-            "latest_activity_kind": event["kind"] if event else None,
-            "activity": "no activity reported" if event is None else "activity reported",
-            "events": found["events"] if found else 0,
-            "lead": {"name": org.get("lead_name"), "phone": org.get("lead_phone"), "email": org.get("lead_email")},
-        })
-    current = records[0]["address"] or {}
-    return {
-        "subject_id": subject.id,
-        "first_name": latest.get("first_name"),
-        "last_name": latest.get("last_name"),
-        "date_of_birth": latest.get("date_of_birth"),
-        "age": age(latest.get("date_of_birth")),
-        "gender": latest.get("gender"),
-        "address": current.get("line") or latest.get("address"),
-        "postcode": current.get("postcode") or latest.get("postcode"),
-        "activity": activity,
-        "records": [
-            {**item["record"], "organisation": item["organisation"], "events": item["events"]}
-            for item in records
-        ],
-    }
-
-
-def timeline(tx: ManagedTransaction, subject: Subject, *, since: date | None = None, until: date | None = None,
-             organisation: str | None = None, kind: str | None = None, skip: int = 0,
-             limit: int = 50) -> tuple[int, list[dict]]:
-    row = tx.run(cypher.load("api/person_timeline"), **subject.params(), since=since, until=until,
-                 organisation=organisation, kind=kind, skip=skip, limit=limit).single()
-    events = [{**dict(e), "date": _native(e["date"])} for e in row["events"]]
-    return row["total"], events
-
-
-def subject_record_ids(tx: ManagedTransaction, subject: Subject) -> list[str] | None:
-    """The record subject ids of a subject, or None when it does not exist."""
-    row = tx.run(cypher.load("api/subject_exists"), **subject.params()).single()
-    if not row or not row["records"]:
-        return None
-    return list(row["record_subjects"])
-
-
-def stats(tx: ManagedTransaction, since: date | None = None) -> list[dict]:
-    return [
-        {"organisation": r["organisation"], "records": r["records"], "events": [dict(e) for e in r["events"]]}
-        for r in tx.run(cypher.load("api/stats"), since=since)
-    ]
-
-
-# --------------------------------------------------------------------------- households
-
-
-def _household(row) -> dict:
-    members = []
-    for m in row["members"]:
-        dob = _native(m.get("date_of_birth"))
-        members.append({**{k: _native(v) for k, v in m.items()}, "age": age(dob) if isinstance(dob, date) else None})
-    return {"household_id": row["household_id"], "member_count": row["member_count"],
-            "address": dict(row["address"]) if row["address"] else None, "members": members}
-
-
-def households(tx: ManagedTransaction, *, skip: int = 0, limit: int = 50, min_members: int | None = None) -> list[dict]:
-    rows = tx.run(cypher.load("api/households_list"), skip=skip, limit=limit, min_members=min_members)
-    return [_household(r) for r in rows]
-
-
-def household(tx: ManagedTransaction, household_id: str) -> dict | None:
-    row = tx.run(cypher.load("api/household_get"), household_id=household_id).single()
-    return _household(row) | {"status": row["status"]} if row else None

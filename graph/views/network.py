@@ -2,7 +2,7 @@
 
 Every function returns ``{"nodes": [...], "edges": [...]}`` of plain dicts, ready for
 JSON: a node is ``{"id", "label", "properties"}`` (ids are ``person:P-…``,
-``record:SOURCE|ID``, ``household:H-…``, ``address:KEY``, ``organisation:CODE``), an edge
+``record:`` and the record key (:func:`aim.graph.identity.keys.record_key`), ``household:H-…``, ``address:KEY``, ``organisation:CODE``), an edge
 ``{"source", "target", "type", "properties"}``. Results are capped by ``limit``.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.store import get_driver
+from aim.graph.identity.keys import record_key
 from aim.settings import Settings, get_settings
 
 KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")
@@ -37,21 +37,20 @@ class _Graph:
         return {"nodes": list(self.nodes.values()), "edges": list(self.edges.values())}
 
 
-def _run(query: str, driver: Driver | None, settings: Settings | None, **params) -> list[dict]:
+def _run(query: str, driver: Driver, settings: Settings | None, **params) -> list[dict]:
     settings = settings or get_settings()
-    driver = driver or get_driver()
     rows, _, _ = driver.execute_query(cypher.load(query), params, database_=settings.neo4j_database)
     return [dict(r) for r in rows]
 
 
-def person_records(person_id: str, limit: int = 200, *, driver: Driver | None = None,
+def person_records(person_id: str, limit: int = 200, *, driver: Driver,
                    settings: Settings | None = None) -> dict:
     """A person's records across agencies (and the organisations that hold them)."""
     g = _Graph()
     for r in _run("network/person_records", driver, settings, person_id=person_id, limit=int(limit)):
         p = g.node("person", r["person"]["person_id"], r["person"])
         rec = r["record"]
-        rid = g.node("record", f"{rec['source']}|{rec['source_record_id']}", rec)
+        rid = g.node("record", record_key(rec["source"], rec["source_record_id"]), rec)
         g.edge(p, rid, "HAS_RECORD")
         if r["organisation"]:
             o = g.node("organisation", r["organisation"]["code"], r["organisation"])
@@ -59,7 +58,7 @@ def person_records(person_id: str, limit: int = 200, *, driver: Driver | None = 
     return g.out()
 
 
-def household_members(person_id: str, limit: int = 200, *, driver: Driver | None = None,
+def household_members(person_id: str, limit: int = 200, *, driver: Driver,
                       settings: Settings | None = None) -> dict:
     """The person's households (current and dissolved), their addresses and members."""
     g = _Graph()
@@ -73,7 +72,7 @@ def household_members(person_id: str, limit: int = 200, *, driver: Driver | None
 
 
 def co_residents(person_id: str, include_shared: bool = False, limit: int = 200, *,
-                 driver: Driver | None = None, settings: Settings | None = None) -> dict:
+                 driver: Driver, settings: Settings | None = None) -> dict:
     """Persons who lived at one of the person's addresses, past and present, with periods."""
     g = _Graph()
     me = f"person:{person_id}"
@@ -88,7 +87,7 @@ def co_residents(person_id: str, include_shared: bool = False, limit: int = 200,
 
 
 def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, ...] = KINDS,
-            include_shared: bool = False, per_person: int = 50, *, driver: Driver | None = None,
+            include_shared: bool = False, per_person: int = 50, *, driver: Driver,
             settings: Settings | None = None) -> dict:
     """Persons linked to the person through households, shared (non-shared-flagged)
     addresses or events, breadth first to ``depth`` hops, at most ``limit`` persons.

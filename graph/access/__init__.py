@@ -1,0 +1,12 @@
+"""Who may use AIM and what they did: API users and their roles (:mod:`.users`), the audit
+trail written in the transaction of every read of personal data (:mod:`.audit`)."""
+
+from aim.graph import public_surface
+
+__all__, __getattr__ = public_surface(__name__, {
+    "ROLES": "users", "UserError": "users", "hash_password": "users", "create_user": "users",
+    "get_user": "users", "list_users": "users", "set_disabled": "users", "set_password": "users",
+    "authenticate": "users",
+    "AuditContext": "audit", "AuditEntry": "audit", "write_entry": "audit", "query": "audit",
+    "audited_read": "audit",
+})
