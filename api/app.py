@@ -48,8 +48,8 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
         version="1.0.0",
         description="Active Intervention Management: multi-agency safeguarding data, need-to-know access, "
                     "every access audited.",
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json" if settings.api_docs else None,
+        docs_url=None,  # api/docs.py: Swagger UI from this app's own static files
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -78,6 +78,10 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     from aim.api.dashboard import install as install_dashboard
 
     install_dashboard(app)  # HTML pages under /dashboard, assets under /static (docs/dashboard.md)
+    if settings.api_docs:
+        from aim.api.docs import install as install_docs
+
+        install_docs(app, f"{API_PREFIX}/docs")
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

@@ -27,6 +27,7 @@ class ApiSettings(Settings):
     login_attempts_per_minute: int = Field(20, ge=1, description="Token requests per client address per minute")
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted request body")
     max_records_per_request: int = Field(1000, ge=1, le=10_000)
+    api_docs: bool = Field(False, description="Serve the OpenAPI document and Swagger UI (off by default)")
     retention_event_days: int = Field(7 * 365, ge=1, description="Events older than this are removed")
     user_cache_seconds: float = Field(5.0, ge=0, description="How long a user's enabled state is cached")
     api_host: str = "127.0.0.1"

@@ -331,7 +331,8 @@ def api(graph, settings):
         graph.execute_query(cypher.load("api/users_create"), username=f"{role}1", password_hash=password_hash,
                             role=role, organisation=orgs.get(role), full_name=None, database_=db)
     app_settings = ApiSettings(home=settings.home, jwt_secret="bad-input-" + "z" * 40, rate_limit_per_minute=10**6,
-                               rate_limit_burst=10**5, user_cache_seconds=60.0, neo4j_uri=settings.neo4j_uri)
+                               rate_limit_burst=10**5, user_cache_seconds=60.0, neo4j_uri=settings.neo4j_uri,
+                               api_docs=True)  # the POST routes are read from the OpenAPI document
     app = create_app(app_settings, driver=graph)
     tokens = {role: {"Authorization": "Bearer " + issue_token(app_settings, {
         "username": f"{role}1", "role": role, "organisation": orgs.get(role)})[0]} for role in ROLES}
@@ -471,4 +472,3 @@ def test_any_record_payload_is_answered_without_a_server_error(records, api):
         result = response.json()
         assert result["accepted"] + result["rejected"] == len(records)
         assert all(r["status"] == "accepted" or r["reason"] for r in result["results"])
-

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from aim import cypher
 from aim.api.app import create_app
 from aim.api.settings import ApiSettings
-from aim.graph.access.users import hash_password
+from aim.graph.users import hash_password
 
 pytestmark = pytest.mark.neo4j
 
@@ -53,3 +53,64 @@ def test_production_mode_makes_every_dashboard_cookie_secure_over_plain_http(gra
 def test_development_mode_over_plain_http_leaves_the_session_cookie_usable_without_tls(graph, settings, password_hash):
     cookies = dashboard_cookies(app_for(settings, graph, password_hash, env="development"))
     assert "; secure" not in cookies["aim_session"]
+
+
+def docs_app(settings, driver, **overrides):
+    values = {"home": settings.home, "jwt_secret": "production-test-" + "s" * 40, "neo4j_uri": settings.neo4j_uri}
+    return create_app(ApiSettings(**(values | overrides)), driver=driver)
+
+
+def test_api_docs_and_the_openapi_document_are_off_unless_enabled(driver, settings):
+    client = TestClient(docs_app(settings, driver))
+    assert client.get("/api/v1/docs").status_code == 404
+    assert client.get("/api/v1/openapi.json").status_code == 404
+    assert client.get("/api/v1/health/live").status_code == 200
+
+
+def test_enabled_api_docs_use_only_this_sites_own_assets(driver, settings):
+    client = TestClient(docs_app(settings, driver, api_docs=True))
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert {"/static/vendor/swagger-ui/swagger-ui-bundle.js", "/static/vendor/swagger-ui/swagger-ui.css",
+            "/static/docs/swagger-init.js"} <= set(assets)
+    assert all(asset.startswith("/static/") for asset in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    policy = page.headers["content-security-policy"]
+    assert "http" not in policy and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "AIM API"
+    assert "validatorUrl: null" in client.get("/static/docs/swagger-init.js").text
+
+
+@pytest.mark.browser
+def test_api_docs_render_in_a_browser_that_can_reach_nothing_but_this_app(driver, settings):
+    """Chromium's every request is answered by the app in process; any other address is refused."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
+
+    client = TestClient(docs_app(settings, driver, api_docs=True), base_url="http://aim.test")
+    elsewhere, refused = [], []
+
+    def this_app_only(route):
+        url = route.request.url
+        if not url.startswith("http://aim.test/"):
+            elsewhere.append(url)
+            return route.abort()
+        answer = client.get(url)
+        return route.fulfill(status=answer.status_code, headers=dict(answer.headers), body=answer.content)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        page.on("console", lambda message: refused.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.on("pageerror", lambda error: refused.append(f"script error: {error}"))
+        page.route("**/*", this_app_only)
+        page.goto("http://aim.test/api/v1/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        browser.close()
+    assert "/api/v1/persons/search" in paths
+    assert elsewhere == [] and refused == []
