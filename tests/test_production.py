@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from aim import cypher
 from aim.api.app import create_app
 from aim.api.settings import ApiSettings
-from aim.graph.users import hash_password
+from aim.graph.access.users import hash_password
 
 pytestmark = pytest.mark.neo4j
 
