@@ -38,6 +38,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("pc_l", "postcode + first letter of surname"),
     BlockingRule("pc_h", "postcode + house number"),
     BlockingRule("ny_yob", "NYSIIS of surname + year of birth"),
+    BlockingRule("street_f", "house number + street + given-name initial (postcode missing or mistyped)"),
 )
 
 
@@ -77,6 +78,7 @@ def rule_keys(p: Prepared) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "pc_l": (_combine(C["pc"], l1), C["first"]),
         "pc_h": (_combine(C["pc"], C["house"]), C["last"]),
         "ny_yob": (_combine(C["last_ny"], yob), C["first"]),
+        "street_f": (_combine(C["street_key"], f1), C["last"]),
     }
 
 
@@ -105,11 +107,15 @@ def blocking_keys(record: Mapping[str, object]) -> list[str]:
         keys.append(f"dob_pc:{dob.text}:{pc}")
     if pc and last:
         keys.append(f"pc_l:{pc}:{last[0]}")
-    house = S.parse_address(record.get("address")).house  # type: ignore[arg-type]
+    address = S.parse_address(record.get("address"))  # type: ignore[arg-type]
+    house = address.house
     if pc and house:
         keys.append(f"pc_h:{pc}:{house}")
     if last and dob.year:
         keys.append(f"ny_yob:{S.nysiis_key(last)}:{dob.year}")
+    street = S.street_key(address)
+    if street and first:
+        keys.append(f"street_f:{street}:{first[0]}")
     return keys
 
 

@@ -18,10 +18,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .comparisons import dob_transposed
+
 
 def dob_conflict(y1, m1, d1, y2, m2, d2) -> np.ndarray | bool:
     """Confidently different dates of birth: both full, ≥ 2 digits of YYYYMMDD differ, and
-    not a day/month swap. (One mistyped digit or a swap is a data error, not a new person.)"""
+    not a day/month swap, two transposed digits or a year out with day and month equal.
+    (Those are data-entry errors, not a new person.)"""
     y1, m1, d1, y2, m2, d2 = (np.asarray(x, dtype=np.int64) for x in (y1, m1, d1, y2, m2, d2))
     full = (y1 > 0) & (m1 > 0) & (d1 > 0) & (y2 > 0) & (m2 > 0) & (d2 > 0)
     a = y1 * 10000 + m1 * 100 + d1
@@ -29,7 +32,9 @@ def dob_conflict(y1, m1, d1, y2, m2, d2) -> np.ndarray | bool:
     pw = 10 ** np.arange(8, dtype=np.int64)
     ndiff = ((a[..., None] // pw) % 10 != (b[..., None] // pw) % 10).sum(axis=-1)
     swap = (y1 == y2) & (d1 == m2) & (m1 == d2)
-    return full & (ndiff >= 2) & ~swap
+    year_out = (np.abs(y1 - y2) == 1) & (m1 == m2) & (d1 == d2)
+    typo = swap | year_out | ((ndiff == 2) & dob_transposed(y1, m1, d1, y2, m2, d2))
+    return full & (ndiff >= 2) & ~typo
 
 
 def _dob_conflict1(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
@@ -38,9 +43,14 @@ def _dob_conflict1(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
         return False
     if a[0] == b[0] and a[2] == b[1] and a[1] == b[2]:
         return False
+    if abs(a[0] - b[0]) == 1 and a[1:] == b[1:]:
+        return False
     sa = f"{a[0]:04d}{a[1]:02d}{a[2]:02d}"
     sb = f"{b[0]:04d}{b[1]:02d}{b[2]:02d}"
-    return sum(x != y for x, y in zip(sa, sb)) >= 2
+    diff = [k for k, (x, y) in enumerate(zip(sa, sb)) if x != y]
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and sa[diff[0]] == sb[diff[1]] and sa[diff[1]] == sb[diff[0]]:
+        return False
+    return len(diff) >= 2
 
 
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -263,6 +273,38 @@ def cluster(
     for x in sus_nodes.tolist():
         out[x] = offset + dsu.find(x)
     return _canonical(out)
+
+
+def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, evidence: np.ndarray,
+                       has_dob: np.ndarray) -> np.ndarray:
+    """Record-to-cluster evidence for records without a date of birth.
+
+    A record with no DOB that was left in a cluster of its own joins the cluster of its
+    ``evidence`` pairs (names agree, scored in the review band or above) when they all
+    point into ONE cluster, and that cluster holds a record with a DOB: the person whose
+    records agree with it. When they point into two clusters (a same-name parent and
+    child, twins) it stays apart: the pair alone cannot say which of them it is.
+    """
+    labels = np.asarray(labels).copy()
+    sizes = np.bincount(labels, minlength=labels.size)
+    el, er = np.asarray(left)[evidence], np.asarray(right)[evidence]
+    a = np.r_[el, er]
+    b = np.r_[er, el]
+    alone = ~has_dob[a] & (sizes[labels[a]] == 1) & (labels[a] != labels[b])
+    a, b = a[alone], b[alone]
+    if a.size == 0:
+        return labels
+    dated = np.zeros(labels.size, dtype=bool)
+    dated[labels[has_dob]] = True
+    targets: dict[int, set[int]] = {}
+    for x, y in zip(a.tolist(), labels[b].tolist()):
+        targets.setdefault(x, set()).add(y)
+    for x, clusters in targets.items():
+        if len(clusters) == 1:
+            target = next(iter(clusters))
+            if dated[target]:
+                labels[x] = target
+    return labels
 
 
 def _canonical(labels: np.ndarray) -> np.ndarray:

@@ -28,14 +28,15 @@ class Comparison:
 
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison("first_name", ("else", "jaro-winkler >= 0.80 or initial", "jaro-winkler >= 0.92",
-                              "nickname / short form / swapped", "exact"), tf=True),
-    Comparison("last_name", ("else", "jaro-winkler >= 0.80", "jaro-winkler >= 0.92 or shared barrel",
-                             "exact"), tf=True),
-    Comparison("date_of_birth", ("else", "year within 1", "partial date agrees", "one digit differs",
-                                 "day/month swapped", "exact")),
+                              "short form (one is the start of the other)", "the other's middle name",
+                              "nickname / variant across communities / swapped", "exact"), tf=True),
+    Comparison("last_name", ("else", "jaro-winkler >= 0.80",
+                             "jaro-winkler >= 0.92, shared barrel, variant spelling or swapped", "exact"), tf=True),
+    Comparison("date_of_birth", ("else", "year within 1", "partial date agrees", "a year out, day and month agree",
+                                 "one digit differs", "two digits transposed", "day/month swapped", "exact")),
     Comparison("gender", ("else", "exact")),
     Comparison("location", ("else", "same outward code", "near postcode or similar address",
-                            "same postcode", "same postcode, similar address",
+                            "same postcode", "same postcode, similar address", "same building, another flat",
                             "same address, postcode differs or missing", "same address and postcode")),
 )
 FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
@@ -81,9 +82,20 @@ def _jw(p: Prepared, ci: np.ndarray, cj: np.ndarray, table: str) -> np.ndarray:
     return out
 
 
+def _code_pairs(groups: dict, n: int) -> list[int]:
+    """int64 keys of every pair of codes that share a group (groups of 2..200 codes)."""
+    keys = []
+    for codes in groups.values():
+        codes = sorted(set(codes))
+        if 2 <= len(codes) <= 200:
+            keys.extend(a * (n + 1) + b for k, a in enumerate(codes) for b in codes[k + 1:])
+    return keys
+
+
 def _name_tables(p: Prepared) -> dict:
-    """Per-name lookup tables (cached on the Prepared): initial, is-initial, and the
-    set of nickname-equivalent code pairs within this vocabulary (as int64 keys)."""
+    """Per-name lookup tables (cached on the Prepared): initial, is-initial, the code
+    pairs of equivalent given names (nicknames, and spelling variants across communities)
+    and of equivalent surnames (spelling variants), as int64 keys."""
     t = p.extra.get("name_tables")
     if t is not None:
         return t
@@ -91,27 +103,26 @@ def _name_tables(p: Prepared) -> dict:
     n = len(names)
     initial = np.array([ord(x[0]) if x else 0 for x in names] + [0], dtype=np.int32)
     single = np.array([len(x) == 1 for x in names] + [False], dtype=bool)
-    # Nickname pairs among the given names present (both directions resolved by lookup).
-    first_codes = unique(p.cols["first"][p.cols["first"] >= 0])
-    code_of = {names[c]: int(c) for c in first_codes.tolist()}
-    nn = S.nicknames()
-    keys = []
-    for name, c in code_of.items():
-        for other in nn.related(name):
-            c2 = code_of.get(other)
-            if c2 is not None and c2 != c:
-                keys.append(min(c, c2) * (n + 1) + max(c, c2))
-        canon = nn.canonicals(name)
-        if canon:
-            for other in canon:
-                # names sharing a canonical form: BILL ~ WILL (both WILLIAM)
-                for sib in nn.related(other):
-                    c2 = code_of.get(sib)
-                    if c2 is not None and c2 != c and nn.equivalent(name, sib):
-                        keys.append(min(c, c2) * (n + 1) + max(c, c2))
-    t = {"initial": initial, "single": single, "nick": unique(np.array(keys, dtype=np.int64)), "n": n}
+    first_codes = unique(p.cols["first"][p.cols["first"] >= 0]).tolist()
+    last_codes = unique(p.cols["last"][p.cols["last"] >= 0]).tolist()
+    nick: dict[str, list[int]] = {}
+    for c in first_codes:
+        for group in S.given_name_groups(names[c]):
+            nick.setdefault(group, []).append(c)
+    variant: dict[str, list[int]] = {}
+    for c in last_codes:
+        for group in S.spelling_groups(names[c]):
+            variant.setdefault(group, []).append(c)
+    t = {"initial": initial, "single": single, "n": n,
+         "nick": unique(np.array(_code_pairs(nick, n), dtype=np.int64)),
+         "variant": unique(np.array(_code_pairs(variant, n), dtype=np.int64))}
     p.extra["name_tables"] = t
     return t
+
+
+def _in_pairs(ua: np.ndarray, ub: np.ndarray, keys: np.ndarray, n: int) -> np.ndarray:
+    lo, hi = np.minimum(ua, ub).astype(np.int64), np.maximum(ua, ub).astype(np.int64)
+    return np.isin(lo * (n + 1) + hi, keys)
 
 
 def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.ndarray) -> np.ndarray:
@@ -121,18 +132,29 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
     if d_idx.size:
         ua, ub, inv = _unique_pairs(fi[d_idx], fj[d_idx])
         names = p.uniques["name"]
-        jw = process.cpdist([names[x] for x in ua.tolist()], [names[x] for x in ub.tolist()],
-                            scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32)
+        sa, sb = [names[x] for x in ua.tolist()], [names[x] for x in ub.tolist()]
+        jw = process.cpdist(sa, sb, scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32)
         t = _name_tables(p)
         init = (t["single"][ua] | t["single"][ub]) & (t["initial"][ua] == t["initial"][ub])
-        nick = np.isin(ua * (t["n"] + 1) + ub, t["nick"])
+        # A short form drops at least two letters (one is a typo): CHRIS / CHRISTOPHER.
+        short = np.fromiter((3 <= min(len(a), len(b)) <= max(len(a), len(b)) - 2
+                             and (a.startswith(b) or b.startswith(a)) for a, b in zip(sa, sb)),
+                            dtype=bool, count=ua.size)
         u_lvl = np.zeros(ua.size, dtype=np.int8)
         u_lvl[(jw >= 0.80) | init] = 1
         u_lvl[jw >= 0.92] = 2
-        u_lvl[nick] = 3
+        u_lvl[short] = 3
+        u_lvl[_in_pairs(ua, ub, t["nick"], t["n"])] = 5
         lvl[d_idx] = u_lvl[inv]
-    lvl[swapped] = 3
-    lvl[(fi == fj) & (fi >= 0)] = 4
+        # Called by another of the given names: "MUHAMMAD ALI" / "ALI", "WAYNE GEORGE" / "GEORGE".
+        gi, gj = p.cols["given"][i[d_idx]], p.cols["given"][j[d_idx]]
+        maybe = np.flatnonzero((lvl[d_idx] < 4) & (gi >= 0) & (gj >= 0))
+        if maybe.size:
+            shared = pair_predicate(gi[maybe], gj[maybe], p.uniques["given"],
+                                    lambda a, b: not set(a.split()).isdisjoint(b.split()))
+            lvl[d_idx[maybe[shared]]] = 4
+    lvl[swapped] = 5
+    lvl[(fi == fj) & (fi >= 0)] = 6
     lvl[(fi < 0) | (fj < 0)] = -1
     return lvl
 
@@ -152,6 +174,10 @@ def compare_last_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nda
         share = pair_predicate(pi[cand], pj[cand], parts,
                                lambda x, y: bool(set(x.split("|")) & set(y.split("|"))))
         lvl[cand[share]] = np.maximum(lvl[cand[share]], 2)
+    differ = np.flatnonzero((li >= 0) & (lj >= 0) & (li != lj) & (lvl < 2))
+    if differ.size:
+        t = _name_tables(p)
+        lvl[differ[_in_pairs(li[differ], lj[differ], t["variant"], t["n"])]] = 2
     lvl[swapped] = np.maximum(lvl[swapped], 2)
     lvl[(li == lj) & (li >= 0)] = 3
     lvl[(li < 0) | (lj < 0)] = -1
@@ -190,6 +216,19 @@ def _ndigits_differ(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
+def dob_transposed(yi, mi, di, yj, mj, dj) -> np.ndarray:
+    """Two adjacent digits of YYYYMMDD swapped (``19800312`` / ``19800321``)."""
+    a = yi.astype(np.int64) * 10000 + mi.astype(np.int64) * 100 + di
+    b = yj.astype(np.int64) * 10000 + mj.astype(np.int64) * 100 + dj
+    out = np.zeros(np.shape(a), dtype=bool)
+    for k in range(7):
+        lo, hi = 10 ** k, 10 ** (k + 1)
+        a_lo, a_hi = (a // lo) % 10, (a // hi) % 10
+        b_lo, b_hi = (b // lo) % 10, (b // hi) % 10
+        out |= (a_lo == b_hi) & (a_hi == b_lo) & (a_lo != a_hi) & (a - a_lo * lo - a_hi * hi == b - b_lo * lo - b_hi * hi)
+    return out
+
+
 def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     C = p.cols
     yi, yj = C["dob_y"][i], C["dob_y"][j]
@@ -203,10 +242,12 @@ def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     partial = ~both & (yi == yj) & ((mi == mj) | (mi == 0) | (mj == 0)) & ((di == dj) | (di == 0) | (dj == 0))
     lvl[partial] = 2
     ndiff = _ndigits_differ(yi, yj, 4) + _ndigits_differ(mi, mj, 2) + _ndigits_differ(di, dj, 2)
-    lvl[both & (ndiff == 1)] = 3
+    lvl[both & (np.abs(yi.astype(np.int32) - yj) == 1) & (mi == mj) & (di == dj)] = 3
+    lvl[both & (ndiff == 1)] = 4
+    lvl[both & (ndiff == 2) & dob_transposed(yi, mi, di, yj, mj, dj)] = 5
     swap = both & (yi == yj) & (di == mj) & (mi == dj) & (di != mi)
-    lvl[swap] = 4
-    lvl[both & (ndiff == 0)] = 5
+    lvl[swap] = 6
+    lvl[both & (ndiff == 0)] = 7
     lvl[(yi == 0) | (yj == 0)] = -1
     return lvl
 
@@ -240,6 +281,7 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     # Address similarity (distinct address pairs only).
     near_addr = np.zeros(i.size, dtype=bool)
     sim_addr = np.zeros(i.size, dtype=bool)
+    other_flat = np.zeros(i.size, dtype=bool)
     hi_all, hj_all = C["house"][i], C["house"][j]
     house_clash_all = (hi_all >= 0) & (hj_all >= 0) & (hi_all != hj_all)
     # Different house numbers can never reach a level that needs the text similarity,
@@ -253,12 +295,15 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
         sim_addr[m] = ts >= 0.70
         near_addr[m] = house_same & (ts >= 0.85) & ~flat_clash
+        # Same house number and street but another flat: neighbours, not one home.
+        other_flat[m] = house_same & (ts >= 0.85) & flat_clash
     same_addr = near_addr | ((ai == aj) & (ai >= 0))
     lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
     lvl[pc_same] = 3
     lvl[pc_same & sim_addr] = 4
-    lvl[same_addr & ~pc_same] = 5
-    lvl[same_addr & pc_same] = 6
+    lvl[other_flat] = 5
+    lvl[same_addr & ~pc_same] = 6
+    lvl[same_addr & pc_same] = 7
     lvl[((ai < 0) & (ci < 0)) | ((aj < 0) & (cj < 0))] = -1
     return lvl
 

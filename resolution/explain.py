@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +34,8 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
         tf = tf_tables(prepared)
     ii = np.array([i], dtype=np.int64)
     jj = np.array([j], dtype=np.int64)
-    gam = CMP.compare(prepared, ii, jj)
+    gam, w, parts, inter = contributions(model, prepared, ii, jj, tf)
     base = match_weights(model, prepared, ii, jj, gam, None, with_parts=True)[1][0]
-    w, parts, inter = match_weights(model, prepared, ii, jj, gam, tf, with_parts=True)
     terms = [{"field": "prior", "level": None, "label": "prior (match rate)", "weight": model.prior_weight,
               "m": None, "u": None, "tf_adjustment": 0.0, "values": None}]
     raw = {"first_name": "first", "last_name": "last", "date_of_birth": "dob", "gender": None,
@@ -63,6 +63,52 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
                       "weight": float(inter[0]), "m": None, "u": None, "tf_adjustment": 0.0, "values": None})
     return {"match_weight": float(w[0]), "match_probability": float(probability(w)[0]),
             "record_ids": [prepared.record_ids[i], prepared.record_ids[j]], "terms": terms}
+
+
+def contributions(model: Model, prepared: Prepared, i: np.ndarray, j: np.ndarray, tf: dict[str, np.ndarray],
+                  gammas: np.ndarray | None = None):
+    """What every explanation is made of, for the pairs ``(i[k], j[k])``: comparison
+    levels, match weights, per-field weights (with the name-frequency adjustment from
+    ``tf``) and the interaction term. Returns ``(gammas, weights, parts, interaction)``."""
+    if gammas is None:
+        gammas = CMP.compare(prepared, i, j)
+    weights, parts, inter = match_weights(model, prepared, i, j, gammas, tf, with_parts=True)
+    return gammas, weights, parts, inter
+
+
+def stored_explanations(model: Model, prepared: Prepared, i: np.ndarray, j: np.ndarray,
+                        tf: dict[str, np.ndarray], gammas: np.ndarray | None = None) -> list[str]:
+    """The compact explanation stored on a ``SIMILAR`` pair, one JSON text per pair: prior,
+    then ``[level label, weight]`` per field (and the interaction term when there is one);
+    the weights add up to the match weight. The batch run and real-time resolution both
+    store this form; ``aim explain`` shows the same terms (:func:`explain_pair`)."""
+    gammas, _, parts, inter = contributions(model, prepared, i, j, tf, gammas)
+    prior = round(model.prior_weight, 3)
+    levels = gammas.tolist()
+    weights = np.round(parts, 3).tolist()
+    extra = np.round(inter, 3).tolist()
+    out = []
+    for k in range(len(levels)):
+        terms = {c.name: [c.levels[levels[k][f]] if levels[k][f] >= 0 else "null", weights[k][f]]
+                 for f, c in enumerate(CMP.COMPARISONS)}
+        item = {"prior": prior, "terms": terms}
+        if extra[k]:
+            item["interaction"] = extra[k]
+        out.append(json.dumps(item, separators=(",", ":")))
+    return out
+
+
+def record_explanations(model: Model, record: Mapping[str, object],
+                        candidates: Sequence[Mapping[str, object]]) -> list[str]:
+    """:func:`stored_explanations` of one record against each candidate, with term
+    frequencies from the model, as :func:`aim.resolution.predict.score_record` scores them."""
+    if not candidates:
+        return []
+    rows = [dict(record, record_id="__new__", source="__new__", source_record_id="__new__")]
+    rows += [dict(c, record_id=str(k), source="__cand__", source_record_id=str(k)) for k, c in enumerate(candidates)]
+    prepared = prepare(rows)
+    j = np.arange(1, prepared.n, dtype=np.int64)
+    return stored_explanations(model, prepared, np.zeros_like(j), j, tf_from_model(model, prepared))
 
 
 def waterfall_chart(explanation: dict, path: str | Path) -> Path:

@@ -166,6 +166,7 @@ def prepare(records) -> Prepared:
     C["first"], C["last"] = ftab[fr_codes], ltab[lr_codes]
     U["first"] = U["last"] = U["name"]
     C["middle"], U["middle"] = derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
+    C["given"], U["given"] = derive(fr_codes, fr_norm, str)   # all given names, for middle-name use
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
     C["last_parts"], U["last_parts"] = derive(lr_codes, lr_norm, lambda x: "|".join(
         t for t in x.split() if t not in S.SURNAME_PARTICLES) or x.replace(" ", "|"))
@@ -200,17 +201,19 @@ def prepare(records) -> Prepared:
     C["addr"], U["addr"] = derive(a_codes, addrs[0], str)
     C["house"], U["house"] = derive(a_codes, addrs[1], str)
     C["flat"], U["flat"] = derive(a_codes, addrs[2], str)
+    C["street_key"], U["street_key"] = derive(a_codes, addrs[3], str)
     return p
 
 
-def _parse_addresses(values: list[str]) -> tuple[list[str], list[str], list[str]]:
-    text, house, flat = [], [], []
+def _parse_addresses(values: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
+    text, house, flat, street = [], [], [], []
     for v in values:
         a = S.parse_address(v)
         text.append(a.text)
         house.append(a.house)
         flat.append(a.flat)
-    return text, house, flat
+        street.append(S.street_key(a))
+    return text, house, flat, street
 
 
 def _in_subprocess(fn, arg):

@@ -108,6 +108,13 @@ def parse_address(raw: str | None) -> Address:
     return Address(text, flat, house, " ".join(rest))
 
 
+def street_key(address: Address) -> str:
+    """House number and the first word of the street (``14A HIGH``): one building, however
+    the rest of the address, the flat or the postcode was written; "" without both."""
+    word = address.street.split(" ", 1)[0]
+    return f"{address.house} {word}" if address.house and word else ""
+
+
 # ---------------------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------------------
@@ -210,9 +217,35 @@ def nicknames() -> _Nicknames:
     return _NICKNAMES
 
 
+@lru_cache(maxsize=500_000)
+def spelling_groups(name: str) -> frozenset[str]:
+    """Romanisation variant clusters of a normalised name from the maintained
+    ``name-variants`` tables (Arabic, Persian, Turkish, Chinese, Indian, Russian and more):
+    ``MOHAMMED``, ``MUHAMMAD`` and ``MOHAMED`` share one; ``CHEN`` and ``CHAN`` another."""
+    if len(name) < 2:
+        return frozenset()
+    from name_variants import lookup
+
+    return frozenset(f"var:{c.language}:{min(c.forms)}" for c in lookup(name.lower()))
+
+
+@lru_cache(maxsize=500_000)
+def given_name_groups(name: str) -> frozenset[str]:
+    """Groups of equivalent given names: an English nickname and its full forms share
+    the full form's group (``nicknames``), and romanisation variants share a cluster."""
+    if not name:
+        return frozenset()
+    nn = nicknames()
+    nick = {f"nick:{c}" for c in nn.canonicals(name)}
+    if nn.related(name) - {name}:
+        nick.add(f"nick:{name}")
+    return frozenset(nick) | spelling_groups(name)
+
+
 def nickname_equivalent(a: str, b: str) -> bool:
-    """``nickname_equivalent("BILL", "WILLIAM")`` → True (normalised given names)."""
-    return nicknames().equivalent(a, b)
+    """``nickname_equivalent("BILL", "WILLIAM")`` → True (normalised given names); also
+    spelling variants across communities (``YUSUF`` / ``YOUSSEF``)."""
+    return nicknames().equivalent(a, b) or not given_name_groups(a).isdisjoint(given_name_groups(b))
 
 
 # ---------------------------------------------------------------------------------------

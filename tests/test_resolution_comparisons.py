@@ -22,8 +22,8 @@ def level(field, a: dict, b: dict) -> int:
 
 
 def test_first_name_levels():
-    assert level("first_name", {"first_name": "John"}, {"first_name": "JOHN"}) == 4
-    assert level("first_name", {"first_name": "Bill"}, {"first_name": "William"}) == 3
+    assert level("first_name", {"first_name": "John"}, {"first_name": "JOHN"}) == 6
+    assert level("first_name", {"first_name": "Bill"}, {"first_name": "William"}) == 5
     assert level("first_name", {"first_name": "Zorabel"}, {"first_name": "Zorabell"}) == 2
     assert level("first_name", {"first_name": "J"}, {"first_name": "John"}) == 1
     assert level("first_name", {"first_name": "John"}, {"first_name": "Mary"}) == 0
@@ -33,7 +33,7 @@ def test_first_name_levels():
 def test_swapped_names():
     a = {"first_name": "Smith", "last_name": "John"}
     b = {"first_name": "John", "last_name": "Smith"}
-    assert level("first_name", a, b) == 3
+    assert level("first_name", a, b) == 5
     assert level("last_name", a, b) == 2
 
 
@@ -46,9 +46,9 @@ def test_last_name_levels():
 
 
 def test_dob_levels():
-    assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "12/03/1980"}) == 5
-    assert level("date_of_birth", {"date_of_birth": "1980-03-08"}, {"date_of_birth": "1980-08-03"}) == 4
-    assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "1980-03-13"}) == 3
+    assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "12/03/1980"}) == 7
+    assert level("date_of_birth", {"date_of_birth": "1980-03-08"}, {"date_of_birth": "1980-08-03"}) == 6
+    assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "1980-03-13"}) == 4
     assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "1980"}) == 2
     assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "1981-07-25"}) == 1
     assert level("date_of_birth", {"date_of_birth": "1980-03-12"}, {"date_of_birth": "2011-07-25"}) == 0
@@ -63,9 +63,9 @@ def test_gender_levels():
 
 def test_location_levels():
     home = {"address": "12 High St, Selly Oak", "postcode": "B29 6QG"}
-    assert level("location", home, {"address": "12 High Street Selly Oak", "postcode": "b296qg"}) == 6
-    assert level("location", home, {"address": "12 High Street, Selly Oak", "postcode": ""}) == 5
-    assert level("location", home, {"address": "12 High Road Selly Oak", "postcode": "B29 6QG"}) == 6
+    assert level("location", home, {"address": "12 High Street Selly Oak", "postcode": "b296qg"}) == 7
+    assert level("location", home, {"address": "12 High Street, Selly Oak", "postcode": ""}) == 6
+    assert level("location", home, {"address": "12 High Road Selly Oak", "postcode": "B29 6QG"}) == 7
     assert level("location", home, {"address": "12 Church Road Selly Oak", "postcode": "B29 6QG"}) == 4
     assert level("location", home, {"address": "99 Other Road", "postcode": "B29 6QG"}) == 3
     assert level("location", home, {"address": "99 Other Road", "postcode": "B29 6AB"}) == 2
@@ -74,7 +74,7 @@ def test_location_levels():
     assert level("location", home, {}) == -1
     # Flats in one building are not the same address.
     assert level("location", {"address": "Flat 1, 3 Tower Rd", "postcode": "B1 1AA"},
-                 {"address": "Flat 2, 3 Tower Rd", "postcode": "B1 1AA"}) == 4
+                 {"address": "Flat 2, 3 Tower Rd", "postcode": "B1 1AA"}) == 5
 
 
 def test_non_uk_postcode_plain_string():
