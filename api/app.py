@@ -16,12 +16,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
+from aim.api.errors import DomainError, http_headers
 from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from aim.api.routes import admin, analyst, auth, dpo, health, people, records
+from aim.api.routes import (alerts, audit, auth, health, households, jobs, network, persons, records, review,
+                            subjects, users, watchlist)
 from aim.api.security import TokenBucket, UserCache
+from aim.api.services.jobs import Jobs
 from aim.api.settings import ApiSettings, get_api_settings
 
 API_PREFIX = "/api/v1"
+ROUTERS = (health, auth, records, persons, network, households, alerts, watchlist, review, jobs, audit, subjects,
+           users)
 log = logging.getLogger("aim.api")
 
 
@@ -58,16 +63,9 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     app.state.rate_limiter = TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.login_limiter = TokenBucket(settings.login_attempts_per_minute, settings.login_attempts_per_minute)
     app.state.user_cache = UserCache(settings.user_cache_seconds)
-    from aim.api.services.partners import Jobs
-
     app.state.jobs = Jobs()
-
-    for module in (health, auth, records, people, dpo, admin, analyst):
+    for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
-    from aim.api.routes import partners
-
-    for router in partners.routers():
-        app.include_router(router, prefix=API_PREFIX)
 
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
@@ -83,6 +81,15 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
 
         install_docs(app, f"{API_PREFIX}/docs")
 
+    _answer_errors(app)
+    return app
+
+
+def _answer_errors(app: FastAPI) -> None:
+    """How errors reach an API client: domain errors with their status (one handler for
+    all of them), bad input as a bounded 422, an unreachable database as 503, anything
+    else as a bare 500 (details only in the log)."""
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         found = exc.errors()
@@ -91,6 +98,10 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
         if len(found) > 50:
             errors.append({"loc": [], "msg": f"and {len(found) - 50} more errors", "type": "too_many_errors"})
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=http_headers(exc))
 
     @app.exception_handler(ServiceUnavailable)
     @app.exception_handler(SessionExpired)
@@ -104,5 +115,3 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
-
-    return app

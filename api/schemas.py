@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Text = Field(None, max_length=1000)
+Day = date  # for fields named ``date``
 
 
 class RecordIn(BaseModel):
@@ -178,3 +179,191 @@ class ResolutionJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     train: bool = False
+
+
+# ----------------------------------------------------------------------------- responses
+# The fields every client relies on are declared; an answer may carry more (an alert's
+# rule-specific properties, a node's properties), which pass through as they are.
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Status(BaseModel):
+    status: str
+    reason: str | None = None
+
+
+class Lead(Open):
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+class OrganisationActivity(Open):
+    organisation: str
+    name: str | None
+    kind: str | None
+    known: bool
+    latest_activity_date: date | None
+    latest_activity_kind: str | None
+    activity: str
+    events: int
+    lead: Lead
+
+
+class PersonView(Open):
+    subject_id: str
+    first_name: str | None
+    last_name: str | None
+    date_of_birth: date | None
+    age: int | None
+    gender: str | None
+    address: str | None
+    postcode: str | None
+    activity: list[OrganisationActivity]
+    records: list[dict]
+
+
+class TimelineEvent(Open):
+    date: Day | None
+    organisation: str | None
+    kind: str | None
+
+
+class Timeline(Open):
+    subject_id: str
+    total: int
+    page: int
+    page_size: int
+    events: list[TimelineEvent]
+
+
+class Node(Open):
+    id: str
+    label: str | None
+    properties: dict
+
+
+class Edge(Open):
+    source: str
+    target: str
+    type: str | None
+    properties: dict
+
+
+class Network(Open):
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class Household(Open):
+    household_id: str
+    member_count: int | None
+    address: dict | None
+    members: list[dict]
+
+
+class PseudonymisedHousehold(BaseModel):
+    household: str
+    member_count: int | None
+    postcode_district: str | None
+    members: list[dict]
+    pseudonymised: Literal[True]
+
+
+class Households(BaseModel):
+    households: list[Household | PseudonymisedHousehold]
+
+
+class MergeResult(BaseModel):
+    person_id: str
+
+
+class SplitResult(BaseModel):
+    person_ids: list[str]
+
+
+class Alert(Open):
+    alert_id: str
+    rule: str | None = None
+    subject_type: str | None = None
+    subject_id: str | None = None
+    status: str | None = None
+
+
+class Alerts(BaseModel):
+    alerts: list[Alert]
+
+
+class AlertDetail(Alert):
+    evidence: list[dict]
+    history: list[dict]
+
+
+class AlertChange(Open):
+    alert_id: str
+    to: str
+
+
+class WatchEntry(Open):
+    watch_id: str
+    subject_type: str
+    subject_id: str
+
+
+class WatchList(BaseModel):
+    entries: list[WatchEntry]
+
+
+class ReviewPair(Open):
+    record_key_a: list[str]
+    record_key_b: list[str]
+
+
+class ReviewQueue(BaseModel):
+    pairs: list[ReviewPair]
+
+
+class DecisionResult(BaseModel):
+    decision: Literal["same", "different"]
+    persons: list[str]
+
+
+class Job(Open):
+    job_id: str
+    status: str
+
+
+class OrganisationStats(BaseModel):
+    organisation: str | None
+    records: int
+    events: list[dict]
+
+
+class Stats(BaseModel):
+    organisations: list[OrganisationStats]
+
+
+class AuditLog(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    entries: list[dict]
+
+
+class SubjectExport(BaseModel):
+    subject_id: str
+    subject_ids: list[str]
+    person: dict
+    organisations: list[dict]
+    events: list[dict]
+    accesses: list[dict]
+    accesses_total: int
+
+
+class Retention(Open):
+    cutoff: str
+    policy_days: int
+    dry_run: bool

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from aim.api.errors import Forbidden, RateLimited, Unauthorised
 from aim.api.settings import ApiSettings
+from aim.graph.access.users import get_user
 
 ROLES = ("partner", "mash", "analyst", "dpo", "admin")
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -41,10 +43,6 @@ def issue_token(settings: ApiSettings, user: dict) -> tuple[str, int]:
     return jwt.encode(claims, settings.signing_secret(), algorithm="HS256"), lifetime
 
 
-def _unauthorised(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
-
-
 def decode_token(settings: ApiSettings, token: str) -> Principal:
     try:
         claims = jwt.decode(
@@ -52,12 +50,12 @@ def decode_token(settings: ApiSettings, token: str) -> Principal:
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise _unauthorised("the access token has expired; request a new one") from exc
+        raise Unauthorised("the access token has expired; request a new one") from exc
     except jwt.PyJWTError as exc:
-        raise _unauthorised("the access token is not valid") from exc
+        raise Unauthorised("the access token is not valid") from exc
     role = claims.get("role")
     if role not in ROLES or not isinstance(claims.get("sub"), str):
-        raise _unauthorised("the access token is not valid")
+        raise Unauthorised("the access token is not valid")
     return Principal(claims["sub"], role, claims.get("org"))
 
 
@@ -109,22 +107,17 @@ class UserCache:
 
 def current_principal(request: Request, token: str | None = Depends(oauth2_scheme)) -> Principal:
     if not token:
-        raise _unauthorised("sign in: this endpoint needs a bearer token")
+        raise Unauthorised("sign in: this endpoint needs a bearer token")
     state = request.app.state
     principal = decode_token(state.settings, token)
-    from aim.graph.access.users import get_user
-
     user = state.user_cache.get(
         principal.username, lambda name: get_user(state.driver, state.settings.neo4j_database, name)
     )
     if user is None or user.get("disabled") or user.get("role") != principal.role:
-        raise _unauthorised("the account is disabled or has changed; sign in again")
+        raise Unauthorised("the account is disabled or has changed; sign in again")
     wait = state.rate_limiter.take(principal.username)
     if wait:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, detail="rate limit exceeded; slow down",
-            headers={"Retry-After": str(max(1, int(wait + 0.999)))},
-        )
+        raise RateLimited("rate limit exceeded; slow down", retry_after=max(1, int(wait + 0.999)))
     # The organisation comes from the account, not the token, so that a change (or a token
     # minted before it) can never let a user submit as another agency.
     principal = Principal(principal.username, principal.role, user.get("organisation"))
@@ -137,11 +130,7 @@ def require(*roles: str):
 
     def check(principal: Principal = Depends(current_principal)) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"the {principal.role} role may not use this endpoint (need to know)",
-            )
+            raise Forbidden(f"the {principal.role} role may not use this endpoint (need to know)")
         return principal
 
-    check.roles = roles  # for the authorisation matrix in tests and docs
     return check

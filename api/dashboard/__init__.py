@@ -51,10 +51,12 @@ class DashboardHeaders:
 
 def install(app: FastAPI) -> None:
     """Mount the dashboard on the API app (call after the API's own middleware is added)."""
+    from . import alerts, network, oversight, person, review, search, sign_in
+    from .pages import render
     from .session import PREFIX, PageError, SignInRequired, sign_in_url
-    from .views import render, router
 
-    app.include_router(router)
+    for screen in (sign_in, search, person, network, alerts, review, oversight):
+        app.include_router(screen.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     @app.get("/", include_in_schema=False)

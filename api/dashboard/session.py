@@ -1,7 +1,7 @@
 """The dashboard's session: the API's access token in an HttpOnly, SameSite=Strict cookie,
 a CSRF token derived from it for every form, and the role checks of the API itself.
 
-Signing in calls the API's own token route (same rate limit, same password check); every
+Signing in calls the API's own sign-in service (same rate limit, same password check); every
 page re-checks the token with ``current_principal`` (enabled account, rate limit) and the
 API's ``require(...)`` role check, so the dashboard can never grant more than the API.
 """
@@ -14,8 +14,9 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from fastapi import HTTPException, Request, status
+from fastapi import Request
 
+from aim.api.errors import Forbidden, RateLimited, Unauthorised
 from aim.api.security import Principal, current_principal, require
 
 COOKIE = "aim_session"
@@ -99,15 +100,13 @@ def session(request: Request, *roles: str) -> Session:
         principal = current_principal(request, token)
         if roles:
             principal = require(*roles)(principal)
-    except HTTPException as exc:
-        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
-            raise SignInRequired(_next(request), str(exc.detail)) from exc
-        if exc.status_code == status.HTTP_403_FORBIDDEN:
-            raise PageError(403, "You cannot see this page",
-                            "Your role does not give access to this screen (need to know).") from exc
-        if exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
-            raise PageError(429, "Too many requests", "Wait a moment, then try again.") from exc
-        raise
+    except Unauthorised as exc:
+        raise SignInRequired(_next(request), exc.detail) from exc
+    except Forbidden as exc:
+        raise PageError(403, "You cannot see this page",
+                        "Your role does not give access to this screen (need to know).") from exc
+    except RateLimited as exc:
+        raise PageError(429, "Too many requests", "Wait a moment, then try again.") from exc
     return Session(principal, token, csrf_for(request, token))
 
 

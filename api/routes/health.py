@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
+
+from aim.api.deps import Backend, backend
+from aim.api.schemas import Status
 
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-@router.get("/live", summary="The process is up")
+@router.get("/live", response_model=Status, response_model_exclude_none=True, summary="The process is up")
 def live() -> dict:
     return {"status": "live"}
 
 
-@router.get("/ready", summary="Neo4j answers: ready to serve", responses={503: {"description": "not ready"}})
-def ready(request: Request):
-    state = request.app.state
+@router.get("/ready", response_model=Status, response_model_exclude_none=True,
+            summary="Neo4j answers: ready to serve", responses={503: {"description": "not ready", "model": Status}})
+def ready(be: Backend = Depends(backend)):
     try:
         # An auto-commit query is not retried, so an unreachable server fails fast.
-        with state.driver.session(database=state.settings.neo4j_database) as session:
+        with be.driver.session(database=be.database) as session:
             session.run("RETURN 1 AS ok").consume()
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return JSONResponse({"status": "not ready", "reason": type(exc).__name__}, status_code=503)

@@ -1,13 +1,15 @@
-"""Agencies submit records of the minimum data set."""
+"""Records: agencies submit the minimum data set; aggregates per organisation; retention."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from datetime import date
 
-from aim.api.deps import Backend, audit_context, backend
-from aim.api.schemas import RecordBatch, SubmitResult
-from aim.api.security import Principal, require
+from fastapi import APIRouter, Depends, Query
+
+from aim.api.deps import Backend, Caller, acting, backend
+from aim.api.schemas import RecordBatch, Retention, RetentionRequest, Stats, SubmitResult
 from aim.api.services import records as service
+from aim.api.services import retention
 
 router = APIRouter(tags=["records"])
 
@@ -15,12 +17,18 @@ router = APIRouter(tags=["records"])
 @router.post("/records", response_model=SubmitResult, summary="Submit one or many records (idempotent)",
              description="Rows are validated exactly as `aim ingest` validates a CSV; each row's outcome is "
                          "reported. The source is always the caller's organisation.")
-def submit(batch: RecordBatch, request: Request, principal: Principal = Depends(require("partner", "mash")),
+def submit(batch: RecordBatch, caller: Caller = Depends(acting("partner", "mash")),
            be: Backend = Depends(backend)) -> dict:
-    if not principal.organisation:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this account has no organisation to submit as")
-    if len(batch.records) > be.settings.max_records_per_request:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-                            detail=f"at most {be.settings.max_records_per_request} records per request")
-    rows = [r.model_dump(exclude_none=True) for r in batch.records]
-    return service.submit(be, audit_context(request, principal), principal.organisation, rows)
+    return service.submit(be, caller, [r.model_dump(exclude_none=True) for r in batch.records])
+
+
+@router.get("/stats", response_model=Stats, summary="Records and events per organisation and event type")
+def stats(since: date | None = Query(None, alias="from"), caller: Caller = Depends(acting("analyst", "mash", "dpo")),
+          be: Backend = Depends(backend)) -> dict:
+    return {"organisations": service.stats(be, caller, since)}
+
+
+@router.post("/retention", response_model=Retention, summary="Preview (dry run) or apply the retention policy")
+def apply_retention(body: RetentionRequest, caller: Caller = Depends(acting("dpo")),
+                    be: Backend = Depends(backend)) -> dict:
+    return retention.run(be, caller, body.days, body.dry_run)

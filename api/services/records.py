@@ -1,23 +1,34 @@
-"""Record submission: the same validation as CSV ingest, per-row errors, idempotent
-writes, then real-time resolution and incremental alert evaluation."""
+"""Records of the minimum data set: submission (the same validation as CSV ingest, per-row
+outcomes, idempotent writes, then real-time resolution and incremental alert evaluation)
+and the aggregate counts analysts see."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from aim.api.deps import Backend
+from aim.api.deps import Backend, Caller
+from aim.api.errors import Forbidden, TooLarge
+from aim.api.services.auditing import audited_change, audited_read
 from aim.canonical import Mapping, validate_row
-from aim.graph.access import audit as audit_graph
-from aim.graph.access.audit import AuditContext, AuditEntry
-from aim.graph.ingest import write_rows
+from aim.graph import views
 from aim.graph.identity.keys import subject_id as record_subject_id
+from aim.graph.alerts.engine import evaluate_subjects
+from aim.graph.access.audit import AuditEntry
+from aim.graph.ingest import write_rows
+from aim.graph.realtime import NoModel, resolve_records
 
 log = logging.getLogger("aim.api")
 
 
-def submit(be: Backend, ctx: AuditContext, organisation: str, records: list[dict]) -> dict:
-    """Validate every row as coming from ``organisation`` (the caller's own), write the
-    valid ones in one transaction, and say per row what happened."""
+def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
+    """Validate every row as coming from the caller's own organisation, write the valid
+    ones in one transaction, and say per row what happened."""
+    organisation = caller.principal.organisation
+    if not organisation:
+        raise Forbidden("this account has no organisation to submit as")
+    if len(records) > be.settings.max_records_per_request:
+        raise TooLarge(f"at most {be.settings.max_records_per_request} records per request")
     mapping = Mapping()
     results, good = [], []
     for index, values in enumerate(records):
@@ -27,17 +38,10 @@ def submit(be: Backend, ctx: AuditContext, organisation: str, records: list[dict
             results.append({"index": index, "status": "rejected", "reason": checked.reject.reason})
             continue
         good.append(checked.row)
-        results.append({"index": index, "status": "accepted",
-                        "warnings": [w.message for w in checked.warnings]})
+        results.append({"index": index, "status": "accepted", "warnings": [w.message for w in checked.warnings]})
     subjects = sorted({record_subject_id(r.source, r.source_record_id) for r in good})
-    # The audit entry is written before the change, so a change is never unaudited.
-    with be.driver.session(database=be.database) as session:
-        session.execute_write(audit_graph.write_entry, ctx, AuditEntry(
-            "records.submit", subjects, {"rows": len(records), "accepted": len(good)}))
-    counts = None
-    if good:
-        counts = write_rows(good, driver=be.driver, settings=be.settings)
-    resolution = _resolve(be, sorted({(r.source, r.source_record_id) for r in good}))
+    audited_change(be, caller, "records.submit", subjects, {"rows": len(records), "accepted": len(good)})
+    counts = write_rows(good, driver=be.driver, settings=be.settings) if good else None
     return {
         "organisation": organisation,
         "received": len(records),
@@ -47,19 +51,15 @@ def submit(be: Backend, ctx: AuditContext, organisation: str, records: list[dict
         "updated_records": counts.updated_records if counts else 0,
         "new_events": counts.new_events if counts else 0,
         "results": results,
-        **resolution,
+        **_resolve(be, sorted({(r.source, r.source_record_id) for r in good})),
     }
 
 
 def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
-    """Real-time resolution (issue 5) and incremental alert evaluation (issue 6), when
-    they are available; the submission itself has succeeded either way."""
+    """Real-time resolution and incremental alert evaluation; the submission itself has
+    succeeded either way (the next batch run picks up what is deferred)."""
     if not keys:
         return {"resolution": "nothing to resolve", "persons": [], "alerts": None}
-    try:
-        from aim.graph.realtime import NoModel, resolve_records
-    except ImportError:
-        return {"resolution": "not available", "persons": [], "alerts": None}
     try:
         persons = resolve_records(keys, driver=be.driver, settings=be.settings)
     except NoModel:
@@ -70,11 +70,7 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
         return {"resolution": f"deferred: real-time resolution failed ({type(exc).__name__}); "
                               "the next `aim resolve` will include these records", "persons": [], "alerts": None}
     alerts = None
-    try:
-        from aim.graph.alerts.engine import evaluate_subjects
-    except ImportError:
-        evaluate_subjects = None
-    if evaluate_subjects and persons:
+    if persons:
         try:
             report = evaluate_subjects(persons, driver=be.driver, settings=be.settings)
             alerts = {k: v for k, v in vars(report).items() if isinstance(v, (int, float, str))}
@@ -82,3 +78,19 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
             log.exception("incremental alert evaluation failed")
             alerts = {"error": f"deferred ({type(exc).__name__})"}
     return {"resolution": "resolved", "persons": persons, "alerts": alerts}
+
+
+def stats(be: Backend, caller: Caller, since: date | None = None) -> list[dict]:
+    """Records and events per organisation and event type: no names."""
+
+    def read(tx):
+        return views.stats(tx, since), AuditEntry("aggregate.stats", [], {"since": since})
+
+    return audited_read(be, caller, read)
+
+
+def organisation_names(be: Backend) -> dict[str, str]:
+    """Organisation codes -> names (reference data, not personal)."""
+    with be.driver.session(database=be.database) as session:
+        orgs = session.execute_read(views.organisations)
+    return {o["code"]: o.get("name") or o["code"] for o in orgs}

@@ -14,9 +14,18 @@ from pathlib import Path
 from neo4j import Driver
 
 from aim import cypher
+from aim.api.deps import Backend, Caller
 from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 
 BATCH = 5000
+
+
+def run(be: Backend, caller: Caller, days: int | None, dry_run: bool) -> dict:
+    """Preview (dry run) or apply the policy; ``days`` overrides ``AIM_RETENTION_EVENT_DAYS``."""
+    days = days or be.settings.retention_event_days
+    if dry_run:
+        return preview(be.driver, be.database, days)
+    return apply(be.driver, be.database, be.settings.home, days, caller.audit)
 
 
 def cutoff_for(days: int, today: date | None = None) -> date:

@@ -1,0 +1,102 @@
+"""The alert screens (the list, one alert and its actions) and the watch list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from aim.api.deps import backend, caller_of
+from aim.api.errors import Conflict, Invalid
+from aim.api.schemas import AlertAction, UnwatchIn
+from aim.api.services import alerts, watchlist
+
+from . import present
+from .pages import errors_of, form_data, redirect, render, screen_router
+from .session import PREFIX, PageError, Session, check_form, session
+
+router = screen_router()
+REVIEW_IN = timedelta(days=28)
+
+
+def _chosen(request: Request) -> dict:
+    q = request.query_params
+    chosen = {"rag": q.get("rag", ""), "status": q.get("status", "open"), "rule": q.get("rule", ""),
+              "sort": q.get("sort", "score")}
+    if chosen["rag"] not in ("", "red", "amber", "green"):
+        chosen["rag"] = ""
+    if chosen["status"] not in ("open", "all", *present.STATUS_NAMES):
+        chosen["status"] = "open"
+    return chosen
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alert_list(request: Request) -> Response:
+    s = session(request, "mash")
+    chosen = _chosen(request)
+    one_status = chosen["status"] if chosen["status"] in present.STATUS_NAMES else None
+    items = alerts.list_alerts(backend(request), caller_of(request, s.principal), rag=chosen["rag"] or None,
+                               status=one_status, rule=chosen["rule"] or None, limit=1000)
+    if chosen["status"] == "open":
+        items = [a for a in items if a.get("status") in present.OPEN_STATUSES]
+    rules = sorted({(a.get("rule"), a.get("title") or a.get("rule")) for a in items if a.get("rule")})
+    if chosen["rule"] and (chosen["rule"], chosen["rule"]) not in rules:
+        rules = sorted(set(rules) | {(chosen["rule"], present.label(chosen["rule"]))})
+    return render(request, s, "dashboard/alerts.html", alerts=present.sort_alerts(items, chosen["sort"]),
+                  chosen=chosen, rules=rules)
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+def alert(request: Request, alert_id: str) -> Response:
+    return _alert_page(request, session(request, "mash"), alert_id, [])
+
+
+def _alert_page(request: Request, s: Session, alert_id: str, errors: list[dict]) -> Response:
+    found = alerts.get_alert(backend(request), caller_of(request, s.principal), alert_id)
+    return render(request, s, "dashboard/alert.html", status_code=400 if errors else 200, alert=found,
+                  errors=errors, review_default=(date.today() + REVIEW_IN).isoformat(),
+                  explanation=found.get("explanation") or {})
+
+
+@router.post("/alerts/{alert_id}/action", response_class=HTMLResponse)
+def act(request: Request, alert_id: str, form=Depends(form_data)) -> Response:
+    s = session(request, "mash")
+    check_form(request, s, form)
+    action = str(form.get("action") or "")
+    reason = str(form.get("reason") or "").strip() or None
+    if action == "dismiss" and not reason:
+        return _alert_page(request, s, alert_id, [{"field": "reason", "text": "Give a reason for dismissing the alert"}])
+    try:
+        body = AlertAction(action=action, reason=reason, owner=str(form.get("owner") or "").strip() or None,
+                           review_date=str(form.get("review_date") or "") or None)
+    except ValidationError as exc:
+        return _alert_page(request, s, alert_id, errors_of(exc))
+    try:
+        alerts.act(backend(request), caller_of(request, s.principal), alert_id, action=body.action,
+                   reason=body.reason, owner=body.owner, review_date=body.review_date)
+    except (Invalid, Conflict) as exc:
+        return _alert_page(request, s, alert_id, [{"field": "action", "text": exc.detail}])
+    return redirect(f"{PREFIX}/alerts/{alert_id}?notice={action}")
+
+
+@router.get("/watch-list", response_class=HTMLResponse)
+def watch_list(request: Request) -> Response:
+    s = session(request, "mash")
+    due_only = request.query_params.get("due") == "1"
+    entries = watchlist.entries(backend(request), caller_of(request, s.principal), due_only=due_only)
+    return render(request, s, "dashboard/watch_list.html", entries=entries, due_only=due_only)
+
+
+@router.post("/watch-list/{watch_id}/end", response_class=HTMLResponse)
+def end_watch(request: Request, watch_id: str, form=Depends(form_data)) -> Response:
+    s = session(request, "mash")
+    check_form(request, s, form)
+    try:
+        body = UnwatchIn(reason=str(form.get("reason") or ""))
+    except ValidationError as exc:
+        raise PageError(400, "Give a reason", "Say why the watch ends (at least 3 characters). Go back and try "
+                                              "again.") from exc
+    watchlist.end(backend(request), caller_of(request, s.principal), watch_id, body.reason)
+    return redirect(f"{PREFIX}/watch-list?notice=ended")

@@ -1,0 +1,124 @@
+"""What every dashboard screen shares: the templates, ``render``, the route class that turns
+errors into error pages, and small form helpers. Screens call the API's services (the same
+need-to-know shaping, validation and audit trail as the JSON API), never its routes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import HTTPException, RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from pydantic import ValidationError
+
+from aim.api.errors import DomainError
+
+from . import present
+from .session import PREFIX, PageError, Session, SignInRequired
+
+log = logging.getLogger("aim.api.dashboard")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters.update(day=present.day, when=present.when, label=present.label, rag=present.rag,
+                             rag_tag=present.rag_tag, name_of=present.name_of, weight_words=present.weight_words)
+templates.env.globals.update(PREFIX=PREFIX, STATUS_NAMES=present.STATUS_NAMES, STATUS_TAG=present.STATUS_TAG,
+                             GENDERS=present.GENDERS)
+NOTICES = {
+    "watched": "Added to the watch list.",
+    "acknowledge": "Alert acknowledged.",
+    "refer": "Alert referred to the MASH.",
+    "dismiss": "Alert dismissed.",
+    "watch": "Alert moved to the watch list; its subject is on the watch list.",
+    "decided": "Decision recorded. The records have been re-resolved.",
+    "ended": "Watch-list entry ended.",
+    "signed-out": "You have signed out.",
+}
+TITLES = {403: "You cannot see this page", 404: "Not found", 429: "Too many requests"}
+
+
+class PageRoute(APIRoute):
+    """A dashboard route: a service's domain error becomes an error page with its status,
+    an unreachable database a 503 page, anything unexpected a 500 page (logged, details
+    never shown) rather than the API's JSON."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (PageError, SignInRequired, HTTPException, RequestValidationError):
+                raise
+            except DomainError as exc:
+                raise PageError(exc.status_code, TITLES.get(exc.status_code, "Something went wrong"),
+                                exc.detail) from exc
+            except (ServiceUnavailable, SessionExpired, TransientError) as exc:
+                log.warning("database unavailable: %s", exc)
+                raise PageError(503, "AIM is busy",
+                                "The database could not be reached. Try again in a few seconds.") from exc
+            except Exception as exc:
+                log.exception("dashboard: %s failed", request.url.path)
+                raise PageError(500, "Something went wrong", "AIM could not complete this. Try again; if it keeps "
+                                                             "happening, tell the AIM team.") from exc
+
+        return page
+
+
+def screen_router() -> APIRouter:
+    return APIRouter(prefix=PREFIX, include_in_schema=False, route_class=PageRoute)
+
+
+def render(request: Request, s: Session | None, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.update(request=request, s=s, notice=NOTICES.get(request.query_params.get("notice", "")))
+    started = getattr(request.state, "dashboard_started", None)
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    if started is not None:
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return response
+
+
+def errors_of(exc: ValidationError) -> list[dict]:
+    out = []
+    for e in exc.errors():
+        field = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+        out.append({"field": field, "text": f"{present.label(field)}: {e.get('msg')}" if field else e.get("msg")})
+    return out
+
+
+def parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def purpose_of(request: Request) -> str | None:
+    given = (request.query_params.get("purpose") or "").strip()
+    if given == "other":
+        given = (request.query_params.get("purpose_other") or "").strip()
+    return given if len(given) >= 3 else None
+
+
+def purpose_prompt(request: Request, s: Session, subject_id: str, what: str) -> Response:
+    error = None
+    if "purpose" in request.query_params:
+        error = "Say why you are opening this record (at least 3 characters)"
+    return render(request, s, "dashboard/purpose.html", status_code=400 if error else 200, subject_id=subject_id,
+                  what=what, purposes=present.PURPOSES, error=error, suggested=request.query_params.get("hint", ""),
+                  action=request.url.path)
+
+
+async def form_data(request: Request):
+    """The posted form, read before a (synchronous, thread-pooled) page function runs."""
+    return await request.form()
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

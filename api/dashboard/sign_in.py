@@ -1,0 +1,79 @@
+"""Signing in and out, and each role's home screen."""
+
+from __future__ import annotations
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from aim.api.deps import backend
+from aim.api.errors import RateLimited, Unauthorised
+from aim.api.security import decode_token
+from aim.api.services import auth
+
+from .pages import form_data, redirect, render, screen_router
+from .session import (COOKIE, COOKIE_PATH, HOME, PREFIX, SIGNIN_COOKIE, check_form, new_signin_nonce, safe_next,
+                      secure_cookies, session)
+
+router = screen_router()
+
+
+def _form(request: Request, status_code: int = 200, **context) -> Response:
+    """The sign-in form with a fresh nonce (also in a short-lived cookie)."""
+    nonce = new_signin_nonce()
+    response = render(request, None, "dashboard/sign_in.html", status_code=status_code, nonce=nonce, **context)
+    response.set_cookie(SIGNIN_COOKIE, nonce, max_age=900, httponly=True, samesite="strict", path=COOKIE_PATH,
+                        secure=secure_cookies(request))
+    return response
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str | None = None) -> Response:
+    return _form(request, next=safe_next(next, ""))
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in(request: Request, form=Depends(form_data)) -> Response:
+    username = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    next_url = safe_next(str(form.get("next") or ""), "")
+
+    def again(message: str, code: int) -> Response:
+        return _form(request, code, next=next_url, error=message, username=username)
+
+    nonce = request.cookies.get(SIGNIN_COOKIE)
+    if not nonce or str(form.get("nonce") or "") != nonce:
+        return again("The sign-in form expired. Try again.", 400)
+    if not username or not password:
+        return again("Enter your username and password.", 400)
+    state = request.app.state
+    client = request.client.host if request.client else "unknown"
+    try:
+        token = auth.sign_in(backend(request), state.login_limiter, state.user_cache, client, username, password)
+    except Unauthorised as exc:
+        return again("Wrong username or password.", exc.status_code)
+    except RateLimited as exc:
+        return again(exc.detail, exc.status_code)
+    principal = decode_token(state.settings, token["access_token"])
+    response = redirect(next_url or f"{PREFIX}/{HOME.get(principal.role, 'search')}")
+    response.set_cookie(COOKIE, token["access_token"], max_age=token["expires_in"], httponly=True, samesite="strict",
+                        path=COOKIE_PATH, secure=secure_cookies(request))
+    response.delete_cookie(SIGNIN_COOKIE, path=COOKIE_PATH)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, form=Depends(form_data)) -> Response:
+    try:
+        check_form(request, session(request), form)
+    except Exception:  # noqa: BLE001 - an expired session signs out all the same
+        pass
+    response = redirect(f"{PREFIX}/sign-in?notice=signed-out")
+    response.delete_cookie(COOKIE, path=COOKIE_PATH)
+    return response
+
+
+@router.get("")
+@router.get("/")
+def home(request: Request) -> Response:
+    s = session(request)
+    return redirect(f"{PREFIX}/{HOME.get(s.role, 'search')}")

@@ -1,0 +1,34 @@
+"""The one audit mechanism of the API. Every read of personal data goes through
+``audited_read``: the read and its audit entry run in one transaction, so when the entry
+cannot be written the transaction fails and no data leaves. Every change is audited with
+``audited_change`` before it is made, so a change is never unaudited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from neo4j import ManagedTransaction
+
+from aim.api.deps import Backend, Caller
+from aim.graph.access import audit
+from aim.graph.access.audit import AuditEntry
+
+T = TypeVar("T")
+
+
+def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
+    """``read(tx) -> (result, AuditEntry)``; the entry is written in the read's transaction.
+
+    A read through a graph function that runs its own transaction (the alerts, watch list,
+    review and network functions take a driver) is made inside ``read`` all the same: its
+    entry commits only after it has succeeded, and nothing is returned unless it commits."""
+    return audit.audited_read(be.driver, be.database, caller.audit, read)
+
+
+def audited_change(be: Backend, caller: Caller, action: str, subject_ids: list[str | None],
+                   detail: dict | None = None) -> None:
+    """Write the audit entry of a change that is about to be made."""
+    entry = AuditEntry(action, [s for s in subject_ids if s], detail)
+    with be.driver.session(database=be.database) as session:
+        session.execute_write(audit.write_entry, caller.audit, entry)

@@ -1,0 +1,41 @@
+"""The watch list: persons and households an owner keeps an eye on until a review date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aim.api.deps import Backend, Caller
+from aim.api.errors import Invalid, NotFound
+from aim.api.services.auditing import audited_change, audited_read
+from aim.api.services.values import plain
+from aim.graph.alerts import watchlist
+from aim.graph.access.audit import AuditEntry
+
+
+def entries(be: Backend, caller: Caller, *, due_only: bool = False) -> list[dict]:
+    """Active entries with their subject's activity since the watch began."""
+
+    def read(tx):
+        found = plain(watchlist.watch_list(due_only=due_only, driver=be.driver, settings=be.settings))
+        return found, AuditEntry("watchlist.list", [e.get("subject_id") for e in found if e.get("subject_id")])
+
+    return audited_read(be, caller, read)
+
+
+def add(be: Backend, caller: Caller, *, subject_type: str, subject_id: str, owner: str, reason: str,
+        review_date: date) -> dict:
+    audited_change(be, caller, "watchlist.add", [subject_id], {"reason": reason})
+    try:
+        return plain(watchlist.watch(subject_type, subject_id, owner=owner, reason=reason, review_date=review_date,
+                                     by=caller.principal.username, driver=be.driver, settings=be.settings))
+    except watchlist.WatchListError as exc:
+        raise Invalid(str(exc)) from exc
+
+
+def end(be: Backend, caller: Caller, watch_id: str, reason: str) -> dict:
+    audited_change(be, caller, "watchlist.end", [], {"watch_id": watch_id})
+    try:
+        return plain(watchlist.unwatch(watch_id, by=caller.principal.username, reason=reason,
+                                       driver=be.driver, settings=be.settings))
+    except watchlist.WatchListError as exc:
+        raise NotFound(str(exc)) from exc
