@@ -26,7 +26,8 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home, description="Local data, downloads and state")
     env: Literal["development", "production"] = Field(
-        "development", description="production: cookies always Secure (docs/operations.md)")
+        "development", description="production: cookies always Secure, backups only encrypted (docs/operations.md)")
+    backup_key: SecretStr | None = Field(None, description="Encrypts backups (at least 32 characters)")
     neo4j_uri: str | None = Field(
         default=None,
         description="Bolt URI; when unset, the local server started by `aim db start` is used",

@@ -10,6 +10,7 @@ import math
 from datetime import date
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from aim.graph.store.backup import BackupError, decode, encode, export_graph, restore_graph, summary
@@ -156,3 +157,79 @@ def test_cli_backup_and_restore(graph, settings, tmp_path):
     result = runner.invoke(app, ["db", "restore", str(path), "--replace"])
     assert result.exit_code == 0, result.output
     assert summary(graph, db) == expected
+
+
+# ----------------------------------------------------------------------------- encryption
+
+BACKUP_KEY = "backup-test-key-" + "k" * 32
+NAMED = "CREATE (:Record {first_name: 'Zebedee', last_name: 'Quartermain', postcode: 'B99 9ZZ'})"
+# More than one 64 KiB chunk of the encrypted stream, so chunking is exercised.
+BULK = "UNWIND range(1, 300) AS i CREATE (:Note {n: i, text: 'note ' + toString(i) + ' ' + reduce(s = '', x IN range(1, 60) | s + 'abcdefghij')})"
+
+
+def keyed(settings, key: str | None = BACKUP_KEY, env: str = "development"):
+    return settings.model_copy(update={"backup_key": SecretStr(key) if key else None, "env": env})
+
+
+def test_backups_are_mode_600_and_encrypted_names_do_not_appear_in_the_file(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(NAMED, database_=db)
+    plain, sealed = tmp_path / "plain.jsonl", tmp_path / "sealed.jsonl"
+    assert export_graph(plain, driver=graph, settings=keyed(settings, None)).unencrypted
+    assert b"Quartermain" in plain.read_bytes()  # what an unencrypted backup gives away
+    report = export_graph(sealed, driver=graph, settings=keyed(settings))
+    assert not report.unencrypted
+    for path in (plain, sealed):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    ciphertext = sealed.read_bytes()
+    for needle in (b"Quartermain", b"Zebedee", b"B99 9ZZ", b"aim-graph-backup", b"first_name"):
+        assert needle not in ciphertext
+
+
+def test_an_encrypted_backup_round_trips_and_a_wrong_or_missing_key_is_refused_before_writing(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(ODD_TYPES, database_=db)
+    graph.execute_query(BULK, database_=db)
+    graph.execute_query(NAMED, database_=db)
+    expected, content = summary(graph, db), fingerprint(graph, db)
+    path = tmp_path / "sealed.jsonl.gz"
+    export_graph(path, driver=graph, settings=keyed(settings))
+    wipe(graph, db)
+    with pytest.raises(BackupError, match="not the key this backup was encrypted with"):
+        restore_graph(path, driver=graph, settings=keyed(settings, "another-key-" + "x" * 32))
+    with pytest.raises(BackupError, match="encrypted; set AIM_BACKUP_KEY"):
+        restore_graph(path, driver=graph, settings=keyed(settings, None))
+    assert summary(graph, db)["nodes"] == 0
+    restore_graph(path, driver=graph, settings=keyed(settings))
+    assert summary(graph, db) == expected and fingerprint(graph, db) == content
+
+
+def test_altered_or_truncated_encrypted_backups_are_refused_before_writing(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(BULK, database_=db)
+    path = tmp_path / "sealed.jsonl"
+    export_graph(path, driver=graph, settings=keyed(settings))
+    wipe(graph, db)
+    ciphertext = path.read_bytes()
+    middle = len(ciphertext) // 2
+    cases = {"altered": ciphertext[:middle] + bytes([ciphertext[middle] ^ 1]) + ciphertext[middle + 1:],
+             "truncated": ciphertext[:-40], "cut to a chunk": ciphertext[:middle]}
+    for name, damaged in cases.items():
+        bad = tmp_path / f"{name}.jsonl"
+        bad.write_bytes(damaged)
+        with pytest.raises(BackupError, match="altered|corrupt|truncated"):
+            restore_graph(bad, driver=graph, settings=keyed(settings))
+        assert summary(graph, db)["nodes"] == 0, name
+
+
+def test_production_refuses_an_unencrypted_backup_unless_asked(graph, settings, tmp_path):
+    db = settings.neo4j_database
+    graph.execute_query(NAMED, database_=db)
+    path = tmp_path / "plain.jsonl"
+    with pytest.raises(BackupError, match="AIM_BACKUP_KEY is not set"):
+        export_graph(path, driver=graph, settings=keyed(settings, None, env="production"))
+    assert not path.exists() and not path.with_name("plain.jsonl.partial").exists()
+    with pytest.raises(BackupError, match="at least 32 characters"):
+        export_graph(path, driver=graph, settings=keyed(settings, "short", env="production"))
+    report = export_graph(path, driver=graph, settings=keyed(settings, None, env="production"), unencrypted=True)
+    assert report.unencrypted and b"Quartermain" in path.read_bytes()

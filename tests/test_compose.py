@@ -27,6 +27,7 @@ def test_compose_takes_secrets_from_the_environment():
     environment = compose["services"]["api"]["environment"]
     assert environment["AIM_NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD:?")
     assert environment["AIM_JWT_SECRET"].startswith("${AIM_JWT_SECRET:?")
+    assert environment["AIM_BACKUP_KEY"].startswith("${AIM_BACKUP_KEY:?")
     assert compose["services"]["neo4j"]["environment"]["NEO4J_AUTH"] == "neo4j/${NEO4J_PASSWORD:?set NEO4J_PASSWORD}"
 
 

@@ -4,10 +4,13 @@ Neo4j Community's ``neo4j-admin database dump`` needs the database stopped (Comm
 no online backup), so AIM keeps its own logical backup, taken while the server runs:
 
 * ``export_graph(path)`` streams every node (labels, properties) and every relationship
-  (type, properties, end points) to a gzip-compressed JSON-lines file, in one read
-  transaction, holding nothing but the current line in memory. Neo4j types that JSON
-  lacks (dates, date-times, times, durations, points, bytes, non-finite floats) are
-  written as tagged objects (``{"$date": "2026-11-01"}``) and come back as the same types.
+  (type, properties, end points) to a JSON-lines file (gzip-compressed when it ends in
+  ``.gz``), in one read transaction, holding nothing but the current line in memory. Neo4j
+  types that JSON lacks (dates, date-times, times, durations, points, bytes, non-finite
+  floats) are written as tagged objects (``{"$date": "2026-11-01"}``) and come back as the
+  same types. The file is created mode 600 and encrypted with ``AIM_BACKUP_KEY``
+  (``sealed``: AES-256-GCM in chunks); in production (``AIM_ENV``) a backup without a key
+  is refused unless ``unencrypted=True`` asks for one.
 * ``restore_graph(path)`` applies the AIM schema (``aim db migrate``), then re-creates the
   nodes and relationships in batches of parameterised ``UNWIND`` (labels and
   relationship types as dynamic ``$(...)`` expressions, never formatted into the query),
@@ -22,11 +25,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import json
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +45,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 from aim.settings import Settings, get_settings
 
 from .schema import migrate
+from .sealed import MAGIC, SealedReader, SealedWriter, SealError, check_secret, is_sealed
 
 FORMAT = "aim-graph-backup"
 FORMAT_VERSION = 1
@@ -162,21 +169,61 @@ class BackupReport:
     types: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     bytes: int = 0
+    unencrypted: bool = False
 
 
-def _open(path: Path, mode: str, gz: bool | None = None) -> IO[str]:
-    if path.suffix == ".gz" if gz is None else gz:
-        return gzip.open(path, mode + "t", encoding="utf-8", compresslevel=5)
-    return open(path, mode, encoding="utf-8")
+def _backup_secret(settings: Settings, unencrypted: bool) -> str | None:
+    """The key to encrypt with; none only in development or when asked for explicitly."""
+    secret = settings.backup_key.get_secret_value() if settings.backup_key else ""
+    if secret and not unencrypted:
+        try:
+            return check_secret(secret)
+        except SealError as exc:
+            raise BackupError(str(exc)) from None
+    if settings.production and not unencrypted:
+        raise BackupError("AIM_BACKUP_KEY is not set: production backups are encrypted "
+                          "(--unencrypted writes a plain one deliberately)")
+    return None
 
 
-def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None = None) -> BackupReport:
-    """Write the whole graph to ``path`` (``.gz`` → gzip). Written to ``path.partial`` and
-    renamed at the end, so a crash never leaves a truncated file under the real name."""
+@contextmanager
+def _writer(path: Path, gz: bool, secret: str | None) -> Iterator[IO[str]]:
+    """A text stream into a new file only its owner can read, through gzip and encryption."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover .partial may have been created with other permissions
+    with ExitStack() as stack:
+        stream: IO[bytes] = stack.enter_context(os.fdopen(fd, "wb"))
+        if secret:
+            stream = stack.enter_context(io.BufferedWriter(SealedWriter(stream, secret)))
+        if gz:
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="wb", compresslevel=5))
+        yield stack.enter_context(io.TextIOWrapper(stream, encoding="utf-8"))
+
+
+@contextmanager
+def _reader(path: Path, secret: str | None) -> Iterator[IO[str]]:
+    """The text of a backup, decrypted and decompressed as its first bytes say."""
+    with ExitStack() as stack:
+        stream: IO[bytes] = stack.enter_context(open(path, "rb"))
+        if is_sealed(stream.peek(len(MAGIC))):
+            if not secret:
+                raise BackupError(f"{path}: the backup is encrypted; set AIM_BACKUP_KEY to restore it")
+            stream = stack.enter_context(io.BufferedReader(SealedReader(stream, secret, str(path))))
+        if stream.peek(2)[:2] == b"\x1f\x8b":
+            stream = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+        yield stack.enter_context(io.TextIOWrapper(stream, encoding="utf-8"))
+
+
+def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None = None,
+                 unencrypted: bool = False) -> BackupReport:
+    """Write the whole graph to ``path`` (``.gz`` → gzip), encrypted with ``AIM_BACKUP_KEY``.
+    Written to ``path.partial`` and renamed at the end, so a crash never leaves a truncated
+    file under the real name."""
     settings = settings or get_settings()
+    secret = _backup_secret(settings, unencrypted)
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    report = BackupReport(path)
+    report = BackupReport(path, unencrypted=secret is None)
     t0 = time.perf_counter()
 
     def dump(tx, out: IO[str]) -> None:
@@ -194,7 +241,7 @@ def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None 
 
     header = {"format": FORMAT, "version": FORMAT_VERSION, "created": datetime.now(UTC).isoformat(),
               "database": settings.neo4j_database}
-    with _open(partial, "w", gz=path.suffix == ".gz") as out:
+    with _writer(partial, path.suffix == ".gz", secret) as out:
         out.write(json.dumps(header) + "\n")
         with driver.session(database=settings.neo4j_database, fetch_size=BATCH) as session:
             session.execute_read(dump, out)
@@ -209,23 +256,25 @@ def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None 
 # ----------------------------------------------------------------------------- restore
 
 
-def _lines(path: Path) -> Iterator[dict]:
+def _lines(path: Path, secret: str | None) -> Iterator[dict]:
     try:
-        with _open(path, "r") as handle:
+        with _reader(path, secret) as handle:
             for number, line in enumerate(handle, start=1):
                 try:
                     yield json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise BackupError(f"{path}: line {number} is not JSON ({exc.msg})") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError) as exc:
         raise BackupError(f"{path}: cannot read the backup ({exc})") from None
+    except SealError as exc:
+        raise BackupError(str(exc)) from None
 
 
-def _check(path: Path) -> dict:
-    """The header and the final counts, read before anything is written: a truncated or
-    foreign file is refused up front."""
+def _check(path: Path, secret: str | None) -> dict:
+    """The header and the final counts, read before anything is written: a truncated,
+    foreign or altered file (or a wrong key) is refused up front."""
     header = end = None
-    for item in _lines(path):
+    for item in _lines(path, secret):
         if header is None:
             header = item
             if item.get("format") != FORMAT:
@@ -260,13 +309,15 @@ RETURN count(r) AS n
 
 def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False,
                   settings: Settings | None = None) -> BackupReport:
-    """Re-create the graph of a backup in an empty database (``replace`` empties it first)."""
+    """Re-create the graph of a backup in an empty database (``replace`` empties it first);
+    an encrypted backup is opened with ``AIM_BACKUP_KEY``."""
     settings = settings or get_settings()
     db = settings.neo4j_database
     path = Path(path)
     if not path.exists():
         raise BackupError(f"{path}: no such file")
-    expected = _check(path)
+    secret = settings.backup_key.get_secret_value() if settings.backup_key else None
+    expected = _check(path, secret)
     existing, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db)
     if existing[0]["n"]:
         if not replace:
@@ -286,7 +337,7 @@ def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False,
 
     nodes: list[dict] = []
     rels: list[dict] = []
-    for item in _lines(path):
+    for item in _lines(path, secret):
         if "n" in item:
             nodes.append({"id": item["n"], "l": item["l"], "p": _unprops(item["p"])})
             report.nodes += 1

@@ -72,15 +72,21 @@ def db_migrate() -> None:
 
 
 @db_app.command("backup")
-def db_backup(file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write (.jsonl or .jsonl.gz)")]) -> None:
-    """Export the whole graph (nodes, relationships, properties) while Neo4j runs."""
+def db_backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Where to write (.jsonl or .jsonl.gz)")],
+    unencrypted: Annotated[bool, typer.Option(
+        "--unencrypted", help="Write it in the clear even where AIM_BACKUP_KEY is set or required")] = False,
+) -> None:
+    """Export the whole graph (nodes, relationships, properties) while Neo4j runs, encrypted
+    with AIM_BACKUP_KEY, readable by its owner only."""
     from aim.graph.store import BackupError, export_graph, get_driver
 
     try:
-        report = export_graph(file, driver=get_driver())
+        report = export_graph(file, driver=get_driver(), unencrypted=unencrypted)
     except BackupError as exc:
         _fail(str(exc))
-    console.print(f"Backed up {report.nodes:,} nodes and {report.relationships:,} relationships to {file} "
+    how = "unencrypted" if report.unencrypted else "encrypted"
+    console.print(f"Backed up {report.nodes:,} nodes and {report.relationships:,} relationships to {file}, {how} "
                   f"({report.bytes / 2**20:.1f} MB, {report.seconds:.1f} s).")
 
 
