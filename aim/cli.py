@@ -7,7 +7,7 @@ import typer
 from aim import demo
 from aim.api import cli as api_cli
 from aim.graph.alerts import cli as alerts_cli
-from aim.graph import resolution_cli as identity_cli
+from aim.graph.identity import cli as identity_cli
 from aim.graph.ingest import cli as ingest_cli
 from aim.graph.store import cli as store_cli
 from aim.resolution import cli as resolution_cli

@@ -53,7 +53,7 @@ def demo(
     folder = settings.home / "demo" / f"town-{people}-{seed}-{today.isoformat()}"
     manifest = _generate(folder, people, seed, today)
     _load(folder, driver, settings.neo4j_database)
-    _resolve(folder)
+    _resolve(folder, driver)
     _alerts(folder, today)
     _users(driver, settings.neo4j_database)
     _welcome(manifest, port)
@@ -97,13 +97,13 @@ def _load(folder: Path, driver, database: str) -> None:
     _mark(folder, "load")
 
 
-def _resolve(folder: Path) -> None:
-    from aim.graph.resolve import resolve
+def _resolve(folder: Path, driver) -> None:
+    from aim.graph.identity import resolve
 
     if _step_done(folder, "resolve"):
         return
     with console.status("Resolving records into persons and households..."):
-        report = resolve(train=True)
+        report = resolve(driver=driver, train=True)
     console.print(f"[green]✓[/green] {report.records:,} records resolved into {report.persons:,} persons "
                   f"({report.backend} clustering)")
     _mark(folder, "resolve")

@@ -50,7 +50,7 @@ def engine_code() -> str:
 
 
 def truth_per_record(seed_dir: Path, path: Path) -> Path:
-    from aim.graph.resolve import key_str
+    from aim.graph.identity.keys import record_key as key_str
 
     with open(seed_dir / "truth" / "records.csv", newline="") as src, open(path, "w", newline="") as dst:
         w = csv.writer(dst)
@@ -62,7 +62,7 @@ def truth_per_record(seed_dir: Path, path: Path) -> Path:
 
 def export_graph_records(path: Path) -> int:
     from aim.graph.store import get_driver
-    from aim.graph.resolve import read_records
+    from aim.graph.identity import read_records
     from aim.settings import get_settings
 
     cols, _ = read_records(get_driver(), get_settings().neo4j_database)
@@ -106,11 +106,12 @@ def main() -> None:
             raise SystemExit(f"aim resolve failed ({rc})")
         result.update(resolve_wall_s=round(wall, 1), resolve_peak_rss_mb=round(peak))
 
-    from aim.graph.resolve import export_clusters
+    from aim.graph.identity import export_clusters
+    from aim.graph.store import get_driver
 
     truth_rec = truth_per_record(args.seed_dir, out / "truth_records.csv")
-    export_clusters(out / "graph_persons_records.csv")
-    export_clusters(out / "graph_persons_rows.csv", canonical=str(args.seed_dir / "canonical.csv"))
+    export_clusters(out / "graph_persons_records.csv", driver=get_driver())
+    export_clusters(out / "graph_persons_rows.csv", driver=get_driver(), canonical=str(args.seed_dir / "canonical.csv"))
     result["graph_per_record"] = score(truth_rec, out / "graph_persons_records.csv")
     result["graph_per_row"] = score(args.seed_dir / "truth" / "link_truth.csv", out / "graph_persons_rows.csv")
 

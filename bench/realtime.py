@@ -78,7 +78,7 @@ def main() -> None:
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     from aim.graph.store import get_driver
     from aim.graph.ingest import ingest_file
-    from aim.graph.realtime import resolve_records
+    from aim.graph.identity.realtime import resolve_records
     from aim.settings import get_settings
     from tests.factories import write_csv
 
@@ -90,12 +90,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         report = ingest_file(write_csv(Path(tmp) / "bench.csv", rows), progress=False, driver=driver, settings=settings)
     keys = [(r["source"], r["source_record_id"]) for r in rows]
-    resolve_records(keys[:5])  # warm up: model load, query plans, caches
+    resolve_records(keys[:5], driver=driver)  # warm up: model load, query plans, caches
     lat = []
     outcome = {"joined": 0, "new": 0, "several_persons": 0}
     for key in keys[5:]:
         t = time.perf_counter()
-        affected = resolve_records([key])
+        affected = resolve_records([key], driver=driver)
         lat.append((time.perf_counter() - t) * 1000)
         got = driver.execute_query(
             "MATCH (r:Record {source: $s, source_record_id: $i})<-[:HAS_RECORD]-(p:Person) "

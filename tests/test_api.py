@@ -529,7 +529,7 @@ def test_local_jwt_secret_is_generated_once_and_kept_private(tmp_path):
 def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, driver, settings, monkeypatch):
     """After `aim resolve` every record carries its blocking keys (bk_*); search finds
     candidates through those indexes without the full-text index."""
-    from aim.graph.resolve import blocking_props
+    from aim.graph.identity import blocking_props
     from aim.graph.views import person_search as people
 
     rows, _, _ = driver.execute_query(
@@ -617,7 +617,7 @@ def test_alerts_filters_actions_and_watch_list_through_the_alerts_module(world, 
 def test_submitted_records_are_resolved_in_real_time_when_a_model_exists(world, driver, settings):
     import numpy as np
 
-    from aim.graph.resolve import save_model
+    from aim.graph.identity import save_model
     from aim.resolution.model import Model, default_m, n_levels
 
     client, tokens = world

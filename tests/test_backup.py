@@ -55,11 +55,11 @@ def seeded(tmp_path_factory):
 
 def _populate(graph, settings, seeded) -> None:
     from aim.graph.alerts.engine import run_all
-    from aim.graph.resolve import resolve
+    from aim.graph.identity import resolve
     from aim.seeds.load import load
 
     load(seeded, progress=False, driver=graph)
-    resolve()
+    resolve(driver=graph)
     run_all(date(2026, 11, 1))
     graph.execute_query(ODD_TYPES, database_=settings.neo4j_database)
 
@@ -96,9 +96,9 @@ def test_backup_then_restore_gives_an_identical_graph(graph, settings, seeded, t
     assert "aim_restore_id" not in indexes[0]["names"]
 
     # the restored graph is a working AIM graph: a re-run of resolution changes nothing
-    from aim.graph.resolve import resolve
+    from aim.graph.identity import resolve
 
-    again = resolve()
+    again = resolve(driver=graph)
     assert again.persons_written == 0 and again.records_moved == 0 and again.similar_written == 0
 
 

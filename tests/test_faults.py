@@ -86,7 +86,7 @@ def batches_of(rows: list[dict]) -> list[tuple[str, list[dict]]]:
 @pytest.fixture(scope="module")
 def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
     """The base rows loaded and resolved, partner users created; saved with export_graph."""
-    from aim.graph.resolve import resolve
+    from aim.graph.identity import resolve
     from aim.graph.access.users import hash_password
     from tests.conftest import wipe
 
@@ -94,7 +94,7 @@ def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
     db = settings.neo4j_database
     wipe(driver, db)
     write_rows(canonical(base), driver=driver, settings=settings)
-    resolve(households=False)
+    resolve(driver=driver, households=False)
     password_hash = hash_password("fault tolerance password")
     for org in sorted({r["source"] for r in base + rest}):
         driver.execute_query(cypher.load("api/users_create"), username=f"p_{org}", password_hash=password_hash,

@@ -10,10 +10,11 @@ import pytest
 
 from aim.graph.ingest import ingest_file
 from aim.graph.store import get_driver
-from aim.graph.realtime import resolve_records
-from aim.graph.resolve import (components_backend, gds_available, key_str, read_records, resolve,
-                               same_partition)
-from aim.graph.review import current_person_id, decide, merge_persons, person_history, split_person
+from aim.graph.identity.realtime import resolve_records
+from aim.graph.identity.batch import read_records, resolve
+from aim.graph.identity.components import components_backend, gds_available, same_partition
+from aim.graph.identity.keys import record_key as key_str
+from aim.graph.identity.review import current_person_id, decide, merge_persons, person_history, split_person
 from tests.conftest import counts
 from tests.factories import write_csv
 
@@ -114,7 +115,7 @@ def groups(member: dict[str, str]) -> set[frozenset]:
 def resolved(graph, settings, tmp_path):
     rows, truth = population()
     load(rows, tmp_path, settings)
-    report = resolve(settings=settings, households=False)
+    report = resolve(driver=graph, settings=settings, households=False)
     return graph, rows, truth, report
 
 
@@ -135,7 +136,7 @@ def test_batch_resolve_writes_persons_similar_pairs_and_events(resolved):
 def test_rerun_on_unchanged_data_changes_nothing(resolved, settings):
     driver, _, _, _ = resolved
     before = (counts(driver, settings.neo4j_database), memberships(driver), similar(driver))
-    again = resolve(settings=settings, households=False)
+    again = resolve(driver=get_driver(), settings=settings, households=False)
     assert (again.similar_written, again.similar_deleted, again.keys_written) == (0, 0, 0)
     assert (again.persons_written, again.records_moved, again.persons_retired) == (0, 0, 0)
     assert not again.events and not again.trained
@@ -153,7 +154,7 @@ def test_person_ids_are_stable_after_new_data(resolved, settings, tmp_path):
                           event_id="F" + r["event_id"]))
         copies.append((key_str(r["source"], r["source_record_id"]), key_str("FIRE", "F" + r["source_record_id"])))
     load(new_rows + extra, tmp_path, settings, "more.csv")
-    resolve(settings=settings, households=False)
+    resolve(driver=get_driver(), settings=settings, households=False)
     after = memberships(driver)
     # Every old record keeps its person id; every old person is still active.
     moved = {k for k in before if after[k] != before[k]}
@@ -177,14 +178,14 @@ def test_cannot_link_is_honoured_now_and_by_later_runs(resolved, settings):
     member = memberships(driver)
     a, b = _same_person_pair(member)[:2]
     pid = member[a]
-    decide(a.split("|"), b.split("|"), "different", "reviewer-1", "different NHS numbers", settings=settings)
+    decide(a.split("|"), b.split("|"), "different", "reviewer-1", "different NHS numbers", driver=get_driver(), settings=settings)
     now = memberships(driver)
     assert now[a] != now[b]
-    resolve(settings=settings, households=False)
+    resolve(driver=get_driver(), settings=settings, households=False)
     later = memberships(driver)
     assert later[a] != later[b]
     assert pid in (later[a], later[b])  # the bigger part keeps the id
-    kinds = [e["kind"] for e in person_history(pid, settings=settings)]
+    kinds = [e["kind"] for e in person_history(pid, driver=get_driver(), settings=settings)]
     assert "review_different" in kinds
 
 
@@ -194,9 +195,9 @@ def test_must_link_is_honoured_now_and_by_later_runs(resolved, settings):
     keys = sorted(member)
     a = keys[0]
     b = next(k for k in keys if member[k] != member[a])
-    decide(a.split("|"), b.split("|"), "same", "reviewer-1", "confirmed by phone", settings=settings)
+    decide(a.split("|"), b.split("|"), "same", "reviewer-1", "confirmed by phone", driver=get_driver(), settings=settings)
     assert memberships(driver)[a] == memberships(driver)[b]
-    resolve(settings=settings, households=False)
+    resolve(driver=get_driver(), settings=settings, households=False)
     later = memberships(driver)
     assert later[a] == later[b]
 
@@ -206,12 +207,12 @@ def test_split_then_rerun_keeps_the_split(resolved, settings):
     member = memberships(driver)
     records = _same_person_pair(member)
     pid = member[records[0]]
-    kept, new = split_person(pid, [records[-1].split("|")], "reviewer-2", "two people", settings=settings)
+    kept, new = split_person(pid, [records[-1].split("|")], "reviewer-2", "two people", driver=get_driver(), settings=settings)
     assert kept == pid and new != pid
     after_split = memberships(driver)
     assert after_split[records[-1]] == new
     assert all(after_split[k] == pid for k in records[:-1])
-    again = resolve(settings=settings, households=False)
+    again = resolve(driver=get_driver(), settings=settings, households=False)
     assert memberships(driver) == after_split
     assert again.records_moved == 0
 
@@ -221,14 +222,14 @@ def test_manual_merge_keeps_a_tombstone_that_leads_to_the_survivor(resolved, set
     member = memberships(driver)
     pids = sorted(set(member.values()))
     a, b = pids[0], pids[1]
-    survivor = merge_persons(a, b, "reviewer-3", "same person, confirmed", settings=settings)
+    survivor = merge_persons(a, b, "reviewer-3", "same person, confirmed", driver=get_driver(), settings=settings)
     gone = b if survivor == a else a
-    assert current_person_id(gone, settings=settings) == survivor
+    assert current_person_id(gone, driver=get_driver(), settings=settings) == survivor
     after = memberships(driver)
     assert {after[k] for k, p in member.items() if p in (a, b)} == {survivor}
     status, _, _ = driver.execute_query("MATCH (p:Person {person_id: $id}) RETURN p.status AS s", id=gone)
     assert status[0]["s"] == "merged"
-    resolve(settings=settings, households=False)
+    resolve(driver=get_driver(), settings=settings, households=False)
     assert memberships(driver) == after
 
 
@@ -240,7 +241,7 @@ def test_realtime_record_joins_creates_and_is_idempotent(resolved, settings, tmp
     stranger, _ = population(1, seed=77, start=5000)
     stranger = [dict(r, source="FIRE", source_record_id="FX2", event_id="FXE2") for r in stranger[:1]]
     load([copy, *stranger], tmp_path, settings, "rt.csv")
-    affected = resolve_records([("FIRE", "FX1"), ("FIRE", "FX2")], settings=settings)
+    affected = resolve_records([("FIRE", "FX1"), ("FIRE", "FX2")], driver=get_driver(), settings=settings)
     after = memberships(driver)
     target = member[key_str(known["source"], known["source_record_id"])]
     assert after["FIRE|FX1"] == target
@@ -250,10 +251,10 @@ def test_realtime_record_joins_creates_and_is_idempotent(resolved, settings, tmp
         "MATCH (r:Record {source: 'FIRE', source_record_id: 'FX1'}) RETURN r.bk_dob_l AS k")
     assert keys[0]["k"]
     before = (counts(driver, settings.neo4j_database), after)
-    resolve_records([("FIRE", "FX1"), ("FIRE", "FX2")], settings=settings)
+    resolve_records([("FIRE", "FX1"), ("FIRE", "FX2")], driver=get_driver(), settings=settings)
     assert (counts(driver, settings.neo4j_database), memberships(driver)) == before
     # The batch agrees with what real-time resolution did.
-    again = resolve(settings=settings, households=False)
+    again = resolve(driver=get_driver(), settings=settings, households=False)
     assert again.records_moved == 0
 
 
@@ -264,7 +265,7 @@ def test_clustering_backends_give_one_result(resolved, settings):
 
     driver, _, _, report = resolved
     cols, _ = read_records(driver, settings.neo4j_database)
-    from aim.graph.resolve import current_model
+    from aim.graph.identity import current_model
 
     model, _ = current_model(driver, settings.neo4j_database)
     backends = ["inprocess", "networkx"] + (["gds"] if gds_available(driver, settings.neo4j_database) else [])
@@ -276,3 +277,33 @@ def test_clustering_backends_give_one_result(resolved, settings):
     print(f"clustering paths compared: {backends}")
     for backend in backends[1:]:
         assert same_partition(labels["inprocess"], labels[backend]), backend
+
+
+def test_realtime_and_batch_explain_a_pair_alike(resolved, settings):
+    """Real-time resolution stores the explanation the batch run stores for the same pair,
+    the name-frequency adjustment (and any interaction term) included."""
+    import json
+
+    from aim.graph.identity import current_model
+    from aim.resolution import comparisons as CMP
+
+    driver, _, _, _ = resolved
+    batch = similar(driver)
+    keys = sorted({tuple(key_str(*r).split("|")) for r in driver.execute_query(
+        "MATCH (a:Record)-[:SIMILAR]->(:Record) RETURN a.source, a.source_record_id").records})
+    resolve_records(keys, driver=driver, settings=settings)
+    realtime = similar(driver)
+    rewritten = [pair for pair in batch if pair in realtime and realtime[pair][4] != batch[pair][4]]
+    assert len(rewritten) >= 10
+    for pair in rewritten:
+        assert json.loads(realtime[pair][2]) == json.loads(batch[pair][2]), pair
+    model, _ = current_model(driver, settings.neo4j_database)
+    plain = model.level_weights()
+    adjusted = 0
+    for pair in rewritten:
+        terms = json.loads(batch[pair][2])["terms"]
+        for f, c in enumerate(CMP.COMPARISONS):
+            label, weight = terms[c.name]
+            if label != "null" and abs(weight - round(float(plain[f][c.levels.index(label)]), 3)) > 1e-3:
+                adjusted += 1
+    assert adjusted, "no explained pair carries a name-frequency adjustment: the comparison proves nothing"

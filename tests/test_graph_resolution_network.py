@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aim.graph.households import derive_households
+from aim.graph.identity.households import derive_households
 from aim.graph.views.network import co_residents, household_members, network, person_records
 from tests.test_households import town  # noqa: F401 - fixture
 
@@ -19,7 +19,7 @@ def _person(driver, first, line):
 
 
 def test_person_records_household_and_co_residents(town, settings):  # noqa: F811
-    derive_households(settings=settings)
+    derive_households(driver=town, settings=settings)
     ava = _person(town, "Ava", "5 MILL LANE")
     recs = person_records(ava, driver=town, settings=settings)
     assert {n["label"] for n in recs["nodes"]} == {"Person", "Record", "Organisation"}
@@ -36,7 +36,7 @@ def test_person_records_household_and_co_residents(town, settings):  # noqa: F81
 
 
 def test_network_depth_and_limits(town, settings):  # noqa: F811
-    derive_households(settings=settings)
+    derive_households(driver=town, settings=settings)
     grace = _person(town, "Grace", "7 PARK AVENUE")
     one = network(grace, depth=1, driver=town, settings=settings)
     assert len(one["nodes"]) == 4  # Jack (household, address) and the later Patels (address)

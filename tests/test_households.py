@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aim.graph.households import HouseholdRules, derive_households, refresh_for_persons
+from aim.graph.identity.households import HouseholdRules, derive_households, refresh_for_persons
 from aim.graph.ingest import ingest_file
-from aim.graph.resolve import resolve
+from aim.graph.identity import resolve
 from tests.factories import write_csv
 
 pytestmark = pytest.mark.neo4j
@@ -53,12 +53,12 @@ def town(graph, settings, tmp_path):
     rows.append(row(200, "Grace", "Jones", "04/04/1970", "1 Station Road", "B4 4DD", "01/06/2024"))
     report = ingest_file(write_csv(tmp_path / "town.csv", rows), progress=False, driver=graph, settings=settings)
     assert report.rejected == 0
-    resolve(settings=settings, households=False)
+    resolve(driver=graph, settings=settings, households=False)
     return graph
 
 
 def test_block_of_flats_is_a_shared_address_not_a_household(town, settings):
-    rep = derive_households(settings=settings)
+    rep = derive_households(driver=town, settings=settings)
     assert households_at(town, "10 HIGH STREET") == {}
     flagged, _, _ = town.execute_query(
         "MATCH (a:Address {line: '10 HIGH STREET'}) RETURN a.shared AS shared, a.person_count AS n, "
@@ -68,14 +68,14 @@ def test_block_of_flats_is_a_shared_address_not_a_household(town, settings):
 
 
 def test_many_surnames_make_a_shared_address(town, settings):
-    derive_households(rules=HouseholdRules(max_persons=50, max_surnames=4), settings=settings)
+    derive_households(rules=HouseholdRules(max_persons=50, max_surnames=4), driver=town, settings=settings)
     flagged, _, _ = town.execute_query("MATCH (a:Address {line: '10 HIGH STREET'}) RETURN a.shared_reason AS r")
     assert "surnames" in flagged[0]["r"]
     assert households_at(town, "10 HIGH STREET") == {}
 
 
 def test_family_is_one_household_and_successive_occupants_are_two(town, settings):
-    derive_households(settings=settings)
+    derive_households(driver=town, settings=settings)
     family = households_at(town, "5 MILL LANE")
     assert len(family) == 1
     (members,) = family.values()
@@ -93,26 +93,26 @@ def test_family_is_one_household_and_successive_occupants_are_two(town, settings
 
 
 def test_household_ids_are_stable_and_rerun_changes_nothing(town, settings):
-    derive_households(settings=settings)
+    derive_households(driver=town, settings=settings)
     before = households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")
-    rep = derive_households(settings=settings)
+    rep = derive_households(driver=town, settings=settings)
     assert (rep.households_written, rep.households_dissolved, rep.addresses_flagged) == (0, 0, 0)
     assert (households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")) == before
     persons, _, _ = town.execute_query(
         "MATCH (p:Person)-[:HAS_RECORD]->(:Record)-[:LIVES_AT]->(:Address {line: '5 MILL LANE'}) "
         "RETURN collect(p.person_id) AS ids")
-    refresh_for_persons(persons[0]["ids"], settings=settings)
+    refresh_for_persons(persons[0]["ids"], driver=town, settings=settings)
     assert (households_at(town, "5 MILL LANE") | households_at(town, "7 PARK AVENUE")) == before
 
 
 def test_a_new_member_arriving_in_real_time_joins_the_household(town, settings, tmp_path):
-    from aim.graph.realtime import resolve_records
+    from aim.graph.identity.realtime import resolve_records
 
-    derive_households(settings=settings)
+    derive_households(driver=town, settings=settings)
     (before,) = households_at(town, "5 MILL LANE").keys()
     baby = row(103, "Mia", "Smith", "01/04/2025", "5 Mill Lane", "B2 2BB", "10/05/2025", source="CHILD_HOSP")
     ingest_file(write_csv(tmp_path / "baby.csv", [baby]), progress=False, driver=town, settings=settings)
-    affected = resolve_records([("CHILD_HOSP", "H00103")], households=True, settings=settings)
+    affected = resolve_records([("CHILD_HOSP", "H00103")], households=True, driver=town, settings=settings)
     assert len(affected) == 1
     after = households_at(town, "5 MILL LANE")
     assert list(after) == [before]

@@ -11,7 +11,7 @@ from aim.api.deps import Backend, Caller
 from aim.api.errors import Conflict, NotFound
 from aim.api.services.auditing import audited_change
 from aim.api.services.values import plain
-from aim.graph.resolve import resolve
+from aim.graph.identity import resolve
 
 
 class Jobs:

@@ -11,7 +11,7 @@ from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, Invalid, NotFound
 from aim.api.services.auditing import audited_change, audited_read
 from aim.graph import views
-from aim.graph import review as review_module
+from aim.graph.identity import review as review_module
 from aim.graph.access.audit import AuditEntry
 
 

@@ -16,7 +16,7 @@ from aim.graph.identity.keys import subject_id as record_subject_id
 from aim.graph.alerts.engine import evaluate_subjects
 from aim.graph.access.audit import AuditEntry
 from aim.graph.ingest import write_rows
-from aim.graph.realtime import NoModel, resolve_records
+from aim.graph.identity.realtime import NoModel, resolve_records
 
 log = logging.getLogger("aim.api")
 

@@ -6,10 +6,10 @@ from aim.api.deps import Backend, Caller
 from aim.api.errors import Invalid
 from aim.api.services.auditing import audited_change, audited_read
 from aim.api.services.values import plain
-from aim.graph import review as review_module
+from aim.graph.identity import review as review_module
 from aim.graph.access.audit import AuditEntry
 from aim.graph.identity.keys import subject_id as record_subject_id
-from aim.graph.resolve import current_model
+from aim.graph.identity import current_model
 from aim.resolution.explain import explain_pair
 
 DECISIONS = {"match": "same", "no_match": "different"}

@@ -90,7 +90,7 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
     from aim.graph.alerts.engine import run_all
     from aim.canonical import Mapping, Organisation
     from aim.graph.ingest import ingest_file
-    from aim.graph.resolve import read_records, resolve
+    from aim.graph.identity import read_records, resolve
     from aim.resolution import engine
     from tests.conftest import wipe
     from tests.factories import write_csv

@@ -6,7 +6,8 @@ For each record, in one managed transaction:
 2. candidates are the records sharing a key (indexed equality lookups, at most
    ``per_key`` per key), scored against it with the current model
    (:func:`aim.resolution.predict.score_record`);
-3. pairs in or above the review band become ``SIMILAR`` relationships;
+3. pairs in or above the review band become ``SIMILAR`` relationships, explained as the
+   batch run explains them (:func:`aim.resolution.explain.record_explanations`);
 4. the record, its current person and every person it links to are re-clustered
    locally — the stored ``SIMILAR`` weights, human decisions and the engine's guard,
    exactly as the batch run does — and the result gets stable ids: the record joins an
@@ -16,26 +17,27 @@ For each record, in one managed transaction:
 
 from __future__ import annotations
 
-import inspect
 from collections import defaultdict
 
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import get_driver
-from aim.graph.resolve import (FIELDS, Key, apply_in_tx, assign_ids, blocking_props, current_model,
-                               key_str, key_tuple, keys_fingerprint, link_weight, new_person_id,
-                               MODEL_CHECK_SECONDS)
-from aim.resolution import comparisons as CMP
 from aim.resolution import standardise as S
 from aim.resolution.clustering import cluster
+from aim.resolution.explain import record_explanations
 from aim.resolution.model import Model
 from aim.resolution.predict import score_record
 from aim.settings import Settings, get_settings
 
+from .changes import apply_in_tx
+from .households import refresh_for_persons
+from .ids import assign_ids, new_id
+from .keys import Key, key_param, ordered, pair_params, record_key, split_key
+from .models import current_model, link_weight
+from .records import blocking_props, keys_fingerprint, record_details
+
 PER_KEY = 20
-_CLUSTER_PARAMS = set(inspect.signature(cluster).parameters)
 
 
 class NoModel(RuntimeError):
@@ -47,11 +49,38 @@ def _dob_parts(text: str | None) -> tuple[int, int, int]:
     return (d.year or 0, d.month or 0, d.day or 0)
 
 
-def _details(row: dict) -> dict:
-    d = {f: row.get(f) for f in FIELDS}
-    dob = S.parse_dob(row.get("date_of_birth"))
-    d["date_of_birth"] = f"{dob.year:04d}-{dob.month:02d}-{dob.day:02d}" if dob.full else None
-    return d
+def _guard(records: dict[str, dict], keys: list[str], must: list, cannot: list) -> dict:
+    """The engine's guard arguments for ``cluster``, as the batch run passes them."""
+    dob = np.array([_dob_parts(records[k].get("date_of_birth")) for k in keys], dtype=np.int64).reshape(-1, 3)
+    names = [S.first_name_key(records[k].get("first_name")) for k in keys]
+    table = sorted({x for x in names if x})
+    code = {x: i for i, x in enumerate(table)}
+
+    def pairs(xs, j):
+        return np.array([x[j] for x in xs], dtype=np.int64)
+
+    return {"dob": (dob[:, 0], dob[:, 1], dob[:, 2]), "cannot_link": (pairs(cannot, 0), pairs(cannot, 1)),
+            "must_link": (pairs(must, 0), pairs(must, 1)),
+            "first_names": (np.array([code.get(x, -1) for x in names], dtype=np.int64), table)}
+
+
+def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str]):
+    """The records of ``person_ids`` plus the seeds, their old person ids, and the
+    SIMILAR weights and decisions between them."""
+    seed_ids = [new_id([k], set()) for k in seeds]
+    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids),
+                  seeds=[key_param(k) for k in seeds], seed_ids=seed_ids).single()
+    records: dict[str, dict] = {}
+    old: dict[str, str] = {}
+    for r in hood["records"]:
+        k = record_key(r["source"], r["source_record_id"])
+        records[k] = r
+        old[k] = r["person_id"]
+    for k, r in seeds.items():
+        records.setdefault(k, r)
+        if r.get("person_id"):
+            old.setdefault(k, r["person_id"])
+    return hood, records, old, seed_ids
 
 
 def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
@@ -60,58 +89,35 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     the stored SIMILAR weights and review decisions, with the engine's guard, exactly as
     the batch run clusters; give the result stable ids and write the differences (two
     round trips). Returns the live person ids of the records involved."""
-    seed_keys = [list(key_tuple(k)) for k in seeds]
-    seed_ids = [new_person_id([k], set()) for k in seeds]
-    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids), seeds=seed_keys,
-                  seed_ids=seed_ids).single()
-    records: dict[str, dict] = {}
-    old: dict[str, str] = {}
-    for r in hood["records"]:
-        k = key_str(r["source"], r["source_record_id"])
-        records[k] = r
-        old[k] = r["person_id"]
-    for k, r in seeds.items():
-        records.setdefault(k, r)
-        if r.get("person_id"):
-            old.setdefault(k, r["person_id"])
+    hood, records, old, seed_ids = _neighbourhood(tx, seeds, person_ids)
     keys = sorted(records)
     index = {k: i for i, k in enumerate(keys)}
     left, right, weight, must, cannot = [], [], [], [], []
     for e in hood["edges"]:
-        a, b = key_str(e["sa"], e["ia"]), key_str(e["sb"], e["ib"])
+        a, b = record_key(e["sa"], e["ia"]), record_key(e["sb"], e["ib"])
         if a not in index or b not in index:
             continue
         if e["type"] == "SIMILAR":
             left.append(index[a])
             right.append(index[b])
             weight.append(e["match_weight"])
-        elif e["decision"] == "same":
-            must.append((index[a], index[b]))
-        elif e["decision"] == "different":
-            cannot.append((index[a], index[b]))
-    dob = np.array([_dob_parts(records[k].get("date_of_birth")) for k in keys], dtype=np.int64).reshape(-1, 3)
-    pairs = lambda xs, j: np.array([x[j] for x in xs], dtype=np.int64)  # noqa: E731
-    guard = {"dob": (dob[:, 0], dob[:, 1], dob[:, 2]), "cannot_link": (pairs(cannot, 0), pairs(cannot, 1)),
-             "must_link": (pairs(must, 0), pairs(must, 1))}
-    if "first_names" in _CLUSTER_PARAMS:  # the engine's name guard, as in the batch run
-        names = [S.first_name_key(records[k].get("first_name")) for k in keys]
-        table = sorted({x for x in names if x})
-        code = {x: i for i, x in enumerate(table)}
-        guard["first_names"] = (np.array([code.get(x, -1) for x in names], dtype=np.int64), table)
+        elif e["decision"] in ("same", "different"):
+            (must if e["decision"] == "same" else cannot).append((index[a], index[b]))
     labels = cluster(len(keys), np.array(left, dtype=np.int64), np.array(right, dtype=np.int64),
-                     np.array(weight, dtype=float), link_weight(model) if model else np.inf, **guard)
+                     np.array(weight, dtype=float), link_weight(model) if model else np.inf,
+                     **_guard(records, keys, must, cannot))
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(keys[i])
     # A new id must not be one used before (a tombstone): check the would-be ids.
     known = set(old.values()) | set(seed_ids)
-    fresh = [i for i in (new_person_id(g, set()) for g in groups.values()) if i not in known]
+    fresh = [i for i in (new_id(g, set()) for g in groups.values()) if i not in known]
     taken: set[str] = set(hood["taken"])
     if fresh:  # only when a group other than a lone seed needs a new id (a split)
         taken |= set(tx.run("UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN collect(id) AS taken",
                            ids=fresh).single()["taken"])
     a = assign_ids(groups, old, taken)
-    details = {k: _details(records[k]) for k in keys}
+    details = {k: record_details(records[k]) for k in keys}
     apply_in_tx(tx, a, groups, details, model_version=version, by=by, reason=reason)
     return sorted(set(a.ids.values()))
 
@@ -128,67 +134,47 @@ def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, p
     if not found:
         return []
     rec = found[0]
-    k = key_str(*key)
+    k = record_key(*key)
     props = blocking_props(rec)
     cands = tx.run(cypher.load("resolution/candidates"), source=key[0], source_record_id=key[1],
                    per_key=per_key, keys=props, fp=keys_fingerprint(props), **props).data()
     persons = {rec["person_id"]} if rec["person_id"] else set()
-    pairs, gone = [], []
-    if cands:
-        scored = score_record(model, rec, cands)
-        for c, s in zip(cands, scored):
-            ck = key_str(c["source"], c["source_record_id"])
-            a, b = (k, ck) if k < ck else (ck, k)
-            (sa, ia), (sb, ib) = key_tuple(a), key_tuple(b)
-            pr = s["match_probability"]
-            if pr >= model.review_threshold:
-                pairs.append({"sa": sa, "ia": ia, "sb": sb, "ib": ib,
-                              "match_weight": round(s["match_weight"], 4), "probability": pr,
-                              "explanation": _explanation(model, s), "model_version": version,
-                              "band": "link" if pr >= model.link_threshold else "review"})
-                if pr >= model.link_threshold and c["person_id"]:
-                    persons.add(c["person_id"])
-            else:  # a corrected record may no longer match what it matched before
-                gone.append({"sa": sa, "ia": ia, "sb": sb, "ib": ib})
+    pairs = []
+    scored = score_record(model, rec, cands)
+    kept = [(c, s) for c, s in zip(cands, scored) if s["match_probability"] >= model.review_threshold]
+    explanations = record_explanations(model, rec, [c for c, _ in kept])
+    for (c, s), explanation in zip(kept, explanations):
+        pr = s["match_probability"]
+        pairs.append({**pair_params(*ordered(k, record_key(c["source"], c["source_record_id"]))),
+                      "match_weight": round(s["match_weight"], 4), "probability": pr,
+                      "explanation": explanation, "model_version": version,
+                      "band": "link" if pr >= model.link_threshold else "review"})
+        if pr >= model.link_threshold and c["person_id"]:
+            persons.add(c["person_id"])
+    # A corrected record may no longer match what it matched before.
+    gone = [pair_params(*ordered(k, record_key(c["source"], c["source_record_id"])))
+            for c, s in zip(cands, scored) if s["match_probability"] < model.review_threshold]
     if pairs or gone:
         tx.run(cypher.load("resolution/write_similar"), pairs=pairs, gone=gone).consume()
     return recluster(tx, {k: rec}, persons, model, version, by="real-time", reason="record ingested")
 
 
-def _explanation(model: Model, scored: dict) -> str:
-    """The batch's compact form: prior and [level label, weight] per field (the level's
-    log2(m/u); a real-time explanation leaves out the name-frequency adjustment)."""
-    import json
-
-    weights = model.level_weights()
-    terms = {}
-    for f, c in enumerate(CMP.COMPARISONS):
-        label = scored["levels"][c.name]
-        lv = c.levels.index(label) if label in c.levels else -1
-        terms[c.name] = [label, round(float(weights[f][lv]), 3) if lv >= 0 else 0.0]
-    return json.dumps({"prior": round(model.prior_weight, 3), "terms": terms}, separators=(",", ":"))
-
-
-def resolve_records(keys: list[Key], *, households: bool = False, driver: Driver | None = None,
-                    settings: Settings | None = None, per_key: int = PER_KEY) -> list[str]:
+def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
+                    per_key: int = PER_KEY) -> list[str]:
     """Resolve records just ingested, one transaction each; returns the affected person
     ids (live persons that gained, lost or merged records). ``households=True`` also
     re-derives the households at those persons' addresses (a few more queries). Raises
     :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
     settings = settings or get_settings()
-    driver = driver or get_driver()
-    found = current_model(driver, settings.neo4j_database, max_age=MODEL_CHECK_SECONDS)
+    found = current_model(driver, settings.neo4j_database)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found
     affected: list[str] = []
     with driver.session(database=settings.neo4j_database) as session:
         for key in keys:
-            key = (str(key[0]), str(key[1]))
-            ids = session.execute_write(_resolve_one, key, model, version, per_key)
+            ids = session.execute_write(_resolve_one, split_key(key), model, version, per_key)
             affected.extend(i for i in ids if i not in affected)
     if households and affected:
-        from aim.graph.households import refresh_for_persons
-
         refresh_for_persons(affected, driver=driver, settings=settings)
     return affected

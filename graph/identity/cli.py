@@ -27,13 +27,13 @@ def resolve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Resolve every record in the graph into persons (stable ids), SIMILAR pairs and households."""
-    from aim.graph.resolve import resolve as run
+    from aim.graph.identity import resolve as run
+    from aim.graph.store import get_driver
+    from aim.resolution.model import Model
 
     _quiet_driver()
     say = (lambda m: None) if quiet else (lambda m: console.log(m))
-    from aim.resolution.model import Model
-
-    rep = run(train=train, model=Model.load(model) if model else None, backend=backend,
+    rep = run(driver=get_driver(), train=train, model=Model.load(model) if model else None, backend=backend,
               households=households, keys_only=keys_only, progress=say)
     console.print(
         f"{rep.records:,} records → {rep.persons:,} persons ({rep.backend}); model {rep.model_version}"
@@ -52,10 +52,11 @@ def households(
     gap_days: Annotated[int, typer.Option(help="Periods at an address closer than this overlap")] = 365,
 ) -> None:
     """Derive households from shared addresses over time (shared addresses form none)."""
-    from aim.graph.households import HouseholdRules, derive_households
+    from aim.graph.identity import HouseholdRules, derive_households
+    from aim.graph.store import get_driver
 
     _quiet_driver()
-    rep = derive_households(rules=HouseholdRules(max_persons, max_surnames, gap_days))
+    rep = derive_households(rules=HouseholdRules(max_persons, max_surnames, gap_days), driver=get_driver())
     console.print(rep)
 
 
@@ -64,9 +65,10 @@ def persons_export(
     canonical: Annotated[Optional[Path], typer.Option(help="canonical.csv: one line per row of it (for aim evaluate against link_truth.csv)")] = None,
 ) -> None:
     """Export the persons in the graph as clusters (for ``aim evaluate``)."""
-    from aim.graph.resolve import export_clusters
+    from aim.graph.identity import export_clusters
+    from aim.graph.store import get_driver
 
-    n = export_clusters(out, canonical=str(canonical) if canonical else None)
+    n = export_clusters(out, driver=get_driver(), canonical=str(canonical) if canonical else None)
     console.print(f"{n:,} lines written to {out}")
 
 
@@ -77,14 +79,15 @@ def review(
     """Show the review queue (pairs in the review band without a decision)."""
     from rich.table import Table
 
-    from aim.graph.review import review_queue
+    from aim.graph.identity import record_key, review_queue
+    from aim.graph.store import get_driver
 
     t = Table(title="Review queue")
     for c in ("record a", "record b", "probability", "a", "b"):
         t.add_column(c)
-    for item in review_queue(limit, offset):
+    for item in review_queue(limit, offset, driver=get_driver()):
         ra, rb = item["record_a"], item["record_b"]
-        t.add_row("|".join(item["record_key_a"]), "|".join(item["record_key_b"]), f"{item['probability']:.3f}",
+        t.add_row(record_key(*item["record_key_a"]), record_key(*item["record_key_b"]), f"{item['probability']:.3f}",
                   f"{ra.get('first_name')} {ra.get('last_name')} {ra.get('date_of_birth')}",
                   f"{rb.get('first_name')} {rb.get('last_name')} {rb.get('date_of_birth')}")
     console.print(t)

@@ -27,10 +27,11 @@ from datetime import date
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.store import get_driver
-from aim.graph.resolve import assign_ids, new_person_id, write_batched
+from aim.graph.store import write_batched
 from aim.resolution import standardise as S
 from aim.settings import Settings, get_settings
+
+from .ids import assign_ids
 
 SEP = "\x1e"
 
@@ -74,14 +75,9 @@ def _groups(periods: list[tuple[str, date | None, date | None]], gap: int) -> li
     return groups
 
 
-def derive_households(address_keys: list[str] | None = None, rules: HouseholdRules | None = None, *,
-                      driver: Driver | None = None, settings: Settings | None = None) -> HouseholdReport:
-    """Derive households for every address (or only ``address_keys``) and write the
-    differences with what the graph holds."""
-    rules = rules or HouseholdRules()
-    settings = settings or get_settings()
-    driver = driver or get_driver()
-    db = settings.neo4j_database
+def _read(driver: Driver, db: str, address_keys: list[str] | None):
+    """Who lived at the addresses when, the households there now, every household id
+    ever used, and each person's latest address."""
     partial = address_keys is not None
     params = {"keys": sorted(set(address_keys))} if partial else {}
     with driver.session(database=db, fetch_size=20_000) as session:
@@ -90,13 +86,8 @@ def derive_households(address_keys: list[str] | None = None, rules: HouseholdRul
         existing = session.run(cypher.load("resolution/household_memberships" + ("_at" if partial else "")),
                                params).data()
         taken = {r["household_id"] for r in session.run(cypher.load("resolution/household_ids"))}
-    rep = HouseholdReport()
-    by_address: dict[str, list[dict]] = defaultdict(list)
-    flags_now: dict[str, tuple] = {}
     latest_start: dict[str, tuple] = {}
     for r in residence:
-        by_address[r["address"]].append(r)
-        flags_now[r["address"]] = (r["shared"], r["reason"])
         start = r["first_seen"] or ""
         if latest_start.get(r["person_id"], ("",))[0:1] < (start,):
             latest_start[r["person_id"]] = (start, r["address"])
@@ -105,23 +96,36 @@ def derive_households(address_keys: list[str] | None = None, rules: HouseholdRul
         with driver.session(database=db) as session:
             for r in session.run(cypher.load("resolution/household_latest"), person_ids=sorted(latest)):
                 latest[r["person_id"]] = r["latest"]
+    return residence, existing, taken, latest
 
+
+def _shared_reason(rows: list[dict], rules: HouseholdRules) -> tuple[str | None, int, int]:
+    persons = {r["person_id"] for r in rows}
+    surnames = {S.surname_key(r["last_name"]) for r in rows if r["last_name"]}
+    reason = None
+    if len(persons) > rules.max_persons:
+        reason = f"more than {rules.max_persons} persons ({len(persons)})"
+    elif len(surnames) > rules.max_surnames:
+        reason = f"more than {rules.max_surnames} surnames ({len(surnames)})"
+    return reason, len(persons), len(surnames)
+
+
+def _group(residence: list[dict], latest: dict[str, str], rules: HouseholdRules, rep: HouseholdReport):
+    """Households per address (label (address, k) → members ``address<SEP>person``), their
+    periods, and the shared-address flags that changed."""
+    by_address: dict[str, list[dict]] = defaultdict(list)
+    for r in residence:
+        by_address[r["address"]].append(r)
     groups: dict[tuple, list[str]] = {}
     periods: dict[str, tuple] = {}
     flags = []
     for address, rows in by_address.items():
         rep.addresses += 1
-        persons = {r["person_id"] for r in rows}
-        surnames = {S.surname_key(r["last_name"]) for r in rows if r["last_name"]}
-        reason = None
-        if len(persons) > rules.max_persons:
-            reason = f"more than {rules.max_persons} persons ({len(persons)})"
-        elif len(surnames) > rules.max_surnames:
-            reason = f"more than {rules.max_surnames} surnames ({len(surnames)})"
+        reason, persons, surnames = _shared_reason(rows, rules)
         shared = reason is not None
-        if flags_now.get(address) != ((True, reason) if shared else (False, None)):
+        if (rows[-1]["shared"], rows[-1]["reason"]) != ((True, reason) if shared else (False, None)):
             flags.append({"address": address, "shared": shared, "reason": reason,
-                          "persons": len(persons), "surnames": len(surnames)})
+                          "persons": persons, "surnames": surnames})
         if shared:
             rep.shared_addresses += 1
             continue
@@ -136,7 +140,19 @@ def derive_households(address_keys: list[str] | None = None, rules: HouseholdRul
                 to = None if latest.get(pid) == address else (stop.isoformat() if stop else None)
                 periods[m] = (start.isoformat() if start else None, to)
             groups[(address, k)] = members
+    return groups, periods, flags
 
+
+def derive_households(address_keys: list[str] | None = None, rules: HouseholdRules | None = None, *,
+                      driver: Driver, settings: Settings | None = None) -> HouseholdReport:
+    """Derive households for every address (or only ``address_keys``) and write the
+    differences with what the graph holds."""
+    rules = rules or HouseholdRules()
+    settings = settings or get_settings()
+    db = settings.neo4j_database
+    residence, existing, taken, latest = _read(driver, db, address_keys)
+    rep = HouseholdReport()
+    groups, periods, flags = _group(residence, latest, rules, rep)
     old: dict[str, str] = {}
     old_rows: dict[str, set] = defaultdict(set)
     for r in existing:
@@ -145,8 +161,7 @@ def derive_households(address_keys: list[str] | None = None, rules: HouseholdRul
             old_rows[r["household_id"]].add((r["person_id"], r["from"], r["to"]))
         else:
             old_rows.setdefault(r["household_id"], set())
-    a = assign_ids(groups, old, taken, prefix="H-",
-                   new_id=lambda members, t: new_person_id(members, t, prefix="H-"))
+    a = assign_ids(groups, old, taken, prefix="H-")
     write = []
     for label, members in groups.items():
         hid = a.ids[label]
@@ -167,11 +182,10 @@ def derive_households(address_keys: list[str] | None = None, rules: HouseholdRul
 
 
 def refresh_for_persons(person_ids: list[str], rules: HouseholdRules | None = None, *,
-                        driver: Driver | None = None, settings: Settings | None = None) -> HouseholdReport:
+                        driver: Driver, settings: Settings | None = None) -> HouseholdReport:
     """Re-derive the households at every address of the given persons (after real-time
     resolution changed them)."""
     settings = settings or get_settings()
-    driver = driver or get_driver()
     rows, _, _ = driver.execute_query(cypher.load("resolution/person_addresses"), person_ids=list(person_ids),
                                       database_=settings.neo4j_database)
     keys = [r["address"] for r in rows]

@@ -1,0 +1,53 @@
+"""Resolution models in the graph: one ``ResolutionModel`` node per version, the newest
+being the current one. A version is a hash of the model's content, so a parsed model is
+kept per version for the life of the process (the same version is the same model on any
+server)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+from neo4j import Driver
+
+from aim import cypher
+from aim.resolution.model import Model
+
+_PARSED: dict[str, Model] = {}
+
+
+def model_version(model: Model) -> str:
+    d = model.to_dict()
+    d.pop("history", None)
+    return "M-" + hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def link_weight(model: Model) -> float:
+    """The match weight at the link threshold (pairs at or above it are linked)."""
+    t = model.link_threshold
+    return float(np.log2(t / (1 - t)))
+
+
+def save_model(driver: Driver, database: str, model: Model, trained_on: int) -> str:
+    """Store ``model`` as the current one; returns its version."""
+    version = model_version(model)
+    driver.execute_query(cypher.load("resolution/save_model"), model_version=version,
+                         json=json.dumps(model.to_dict()), trained_on=trained_on, database_=database)
+    return version
+
+
+def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
+    """The current model and its version, or None before the first ``aim resolve``. The
+    version is looked up every time (one small read); the JSON only for a new version."""
+    rows, _, _ = driver.execute_query(cypher.load("resolution/current_model_version"), database_=database)
+    if not rows:
+        return None
+    version = rows[0]["model_version"]
+    if version not in _PARSED:
+        rows, _, _ = driver.execute_query(cypher.load("resolution/current_model"), database_=database)
+        if not rows:
+            return None
+        version = rows[0]["model_version"]
+        _PARSED[version] = Model.from_dict(json.loads(rows[0]["json"]))
+    return _PARSED[version], version
