@@ -1,4 +1,4 @@
-"""Event recognition and alerts (issue 6): rules as data compiled to parameterised Cypher,
+"""Event recognition and alerts: rules as data compiled to parameterised Cypher,
 scoring and RAG, the alert lifecycle, the watch list, full and incremental runs, and
 evaluation against the seeds' scenario labels. See docs/alerts.md.
 
