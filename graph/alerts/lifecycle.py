@@ -12,7 +12,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
 from aim.graph.store import get_driver
@@ -113,36 +113,46 @@ def add_to_watch_list(alert_id: str, by: str, reason: str, *, owner: str | None 
     return transition(alert_id, "watch_list", by, reason, owner=owner, review_date=review_date, **kwargs)
 
 
-def get_alert(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> dict | None:
+def read_alert(tx: ManagedTransaction, alert_id: str) -> dict | None:
     """An alert's properties (explanation parsed from JSON) and its evidence events."""
-    settings = settings or get_settings()
-    driver = driver or get_driver()
-    records, _, _ = driver.execute_query(cypher.load("alerts/get"), alert_id=alert_id,
-                                         database_=settings.neo4j_database, routing_="r")
-    if not records:
+    record = tx.run(cypher.load("alerts/get"), alert_id=alert_id).single()
+    if record is None:
         return None
-    alert = _clean(records[0]["alert"])
-    alert["evidence"] = [{k: _native(v) for k, v in e.items()} for e in records[0]["evidence"]]
+    alert = _clean(record["alert"])
+    alert["evidence"] = [{k: _native(v) for k, v in e.items()} for e in record["evidence"]]
     return alert
 
 
-def list_alerts(statuses: list[str] | None = None, subject_id: str | None = None, limit: int = 100, *,
-                driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+def read_alerts(tx: ManagedTransaction, statuses: list[str] | None = None, subject_id: str | None = None,
+                limit: int = 100) -> list[dict]:
     """Alerts, highest score first; ``statuses`` defaults to every status."""
     for status in statuses or []:
         if status not in STATUSES:
             raise LifecycleError(f"unknown status {status!r}")
-    settings = settings or get_settings()
-    driver = driver or get_driver()
-    records, _, _ = driver.execute_query(cypher.load("alerts/list"), statuses=statuses, subject_id=subject_id,
-                                         limit=limit, database_=settings.neo4j_database, routing_="r")
+    records = tx.run(cypher.load("alerts/list"), statuses=statuses, subject_id=subject_id, limit=limit)
     return [_clean(r["alert"]) for r in records]
 
 
-def alert_history(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+def read_history(tx: ManagedTransaction, alert_id: str) -> list[dict]:
     """Every status change of an alert, oldest first: from, to, by, at, reason."""
+    return [{k: _native(v) for k, v in r.data().items()} for r in tx.run(cypher.load("alerts/history"),
+                                                                        alert_id=alert_id)]
+
+
+def _read(work, driver: Driver | None, settings: Settings | None, *args):
     settings = settings or get_settings()
-    driver = driver or get_driver()
-    records, _, _ = driver.execute_query(cypher.load("alerts/history"), alert_id=alert_id,
-                                         database_=settings.neo4j_database, routing_="r")
-    return [{k: _native(v) for k, v in r.data().items()} for r in records]
+    with (driver or get_driver()).session(database=settings.neo4j_database) as session:
+        return session.execute_read(work, *args)
+
+
+def get_alert(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> dict | None:
+    return _read(read_alert, driver, settings, alert_id)
+
+
+def list_alerts(statuses: list[str] | None = None, subject_id: str | None = None, limit: int = 100, *,
+                driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+    return _read(read_alerts, driver, settings, statuses, subject_id, limit)
+
+
+def alert_history(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+    return _read(read_history, driver, settings, alert_id)

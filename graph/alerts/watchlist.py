@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
 from aim.graph.store import get_driver
@@ -64,22 +64,23 @@ def unwatch(watch_id: str, *, by: str, reason: str, driver: Driver | None = None
     return {k: _native(v) for k, v in records[0]["entry"].items()}
 
 
-def watch_list(today: date | None = None, *, due_only: bool = False, driver: Driver | None = None,
-               settings: Settings | None = None) -> list[dict]:
+def read_watch_list(tx: ManagedTransaction, today: date, due_only: bool = False) -> list[dict]:
     """Active entries with the subject's activity since the watch began (``activity``) and
     whether the review is ``due``."""
-    settings = settings or get_settings()
-    driver = driver or get_driver()
-    today = today or default_today()
-    from .engine import session_for
-
-    with session_for(driver, settings) as session:
-        records = session.execute_read(
-            lambda tx: list(tx.run(cypher.load("alerts/watch_list"), today=today, due_only=due_only)))
     out = []
-    for r in records:
+    for r in tx.run(cypher.load("alerts/watch_list"), today=today, due_only=due_only):
         entry = {k: _native(v) for k, v in r["entry"].items()}
         entry["activity"] = [{k: _native(v) for k, v in e.items()} for e in r["activity"]]
         entry["due"] = bool(r["due"])
         out.append(entry)
     return out
+
+
+def watch_list(today: date | None = None, *, due_only: bool = False, driver: Driver | None = None,
+               settings: Settings | None = None) -> list[dict]:
+    settings = settings or get_settings()
+    driver = driver or get_driver()
+    from .engine import session_for
+
+    with session_for(driver, settings) as session:
+        return session.execute_read(read_watch_list, today or default_today(), due_only)
