@@ -32,8 +32,7 @@ def list_alerts(be: Backend, caller: Caller, *, rag: str | None = None, status: 
                 rule: str | None = None, subject_id: str | None = None, since: date | None = None,
                 until: date | None = None, limit: int = 100) -> list[dict]:
     def read(tx):
-        found = lifecycle.list_alerts([status] if status else None, subject_id, SCANNED,
-                                      driver=be.driver, settings=be.settings)
+        found = lifecycle.read_alerts(tx, [status] if status else None, subject_id, SCANNED)
         found = plain([a for a in found if _matches(a, rag, rule, since, until)][:limit])
         return found, AuditEntry("alerts.list", [a.get("subject_id") for a in found if a.get("subject_id")],
                                  {"rag": rag, "status": status, "rule": rule, "returned": len(found)})
@@ -45,10 +44,10 @@ def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
     """The alert, its evidence events and its history of status changes."""
 
     def read(tx):
-        found = lifecycle.get_alert(alert_id, driver=be.driver, settings=be.settings)
+        found = lifecycle.read_alert(tx, alert_id)
         if found is None:
             return None, AuditEntry("alerts.view", [], {"alert_id": alert_id, "found": False})
-        history = lifecycle.alert_history(alert_id, driver=be.driver, settings=be.settings)
+        history = lifecycle.read_history(tx, alert_id)
         return plain(found | {"history": history}), AuditEntry("alerts.view", [found.get("subject_id")],
                                                                {"alert_id": alert_id})
 

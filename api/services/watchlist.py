@@ -9,6 +9,7 @@ from aim.api.errors import Invalid, NotFound
 from aim.api.services.auditing import audited_change, audited_read
 from aim.api.services.values import plain
 from aim.graph.alerts import watchlist
+from aim.graph.alerts.engine import default_today
 from aim.graph.access.audit import AuditEntry
 
 
@@ -16,7 +17,7 @@ def entries(be: Backend, caller: Caller, *, due_only: bool = False) -> list[dict
     """Active entries with their subject's activity since the watch began."""
 
     def read(tx):
-        found = plain(watchlist.watch_list(due_only=due_only, driver=be.driver, settings=be.settings))
+        found = plain(watchlist.read_watch_list(tx, default_today(), due_only))
         return found, AuditEntry("watchlist.list", [e.get("subject_id") for e in found if e.get("subject_id")])
 
     return audited_read(be, caller, read)
