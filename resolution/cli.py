@@ -124,16 +124,50 @@ def evaluate(
     truth: Annotated[Path, typer.Argument(help="TRUTH.csv: record_id,entity_id")],
     clusters: Annotated[Path, typer.Argument(help="CLUSTERS.csv: record_id,entity_id")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    explain_errors: Annotated[bool, typer.Option(
+        "--explain-errors", help="List missed and wrong links by category, with examples (needs --records)")] = False,
+    records: Annotated[Path | None, typer.Option("--records", help="The canonical CSV that was linked")] = None,
+    examples: Annotated[int, typer.Option("--examples", min=0)] = 3,
 ) -> None:
     """Pairwise precision/recall/F1 and B-cubed of CLUSTERS against TRUTH."""
     from aim.resolution.evaluate import evaluate_files
 
+    if explain_errors and records is None:
+        raise typer.BadParameter("--explain-errors needs --records RECORDS.csv")
     res = evaluate_files(truth, clusters)
+    if explain_errors:
+        res["errors"] = _explain_errors(truth, clusters, records, examples)
     if as_json:
         typer.echo(json.dumps(res, indent=1))
         return
     for k, v in res.items():
-        typer.echo(f"{k:>22}: {v:.4f}" if isinstance(v, float) else f"{k:>22}: {v:,}")
+        if k != "errors":
+            typer.echo(f"{k:>22}: {v:.4f}" if isinstance(v, float) else f"{k:>22}: {v:,}")
+    for kind in ("missed", "wrong") if explain_errors else ():
+        typer.echo(f"\n{kind} links: {res['errors'][kind + '_pairs']:,} record pairs")
+        for category, c in res["errors"][kind].items():
+            typer.echo(f"  {c['pairs']:>8,}  {category}")
+            for a, b in c["examples"]:
+                typer.echo(f"            {_show(a)}  |  {_show(b)}")
+
+
+def _show(r: dict) -> str:
+    return " ".join(x for x in (r["record_id"], r["first"], r["middle"], r["last"], r["dob"],
+                                r["address"], r["postcode"]) if x)
+
+
+def _explain_errors(truth: Path, clusters: Path, records: Path, examples: int) -> dict:
+    from aim.resolution.blocking import block
+    from aim.resolution.errors import explain_errors
+    from aim.resolution.evaluate import read_labels
+    from aim.resolution.records import prepare, read_csv
+
+    p = prepare(read_csv(records))
+    true, predicted = read_labels(truth), read_labels(clusters)
+    ids = p.record_ids
+    blocks = block(p)
+    return explain_errors(p, [true.get(x, x) for x in ids], [predicted.get(x, x) for x in ids],
+                          (blocks.left, blocks.right), examples)
 
 
 def register(app: typer.Typer) -> None:

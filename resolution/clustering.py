@@ -280,7 +280,7 @@ def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, 
     """Record-to-cluster evidence for records without a date of birth.
 
     A record with no DOB that was left in a cluster of its own joins the cluster of its
-    ``evidence`` pairs (names agree, scored in the review band or above) when they all
+    ``evidence`` pairs (names and home agree) when they all
     point into ONE cluster, and that cluster holds a record with a DOB: the person whose
     records agree with it. When they point into two clusters (a same-name parent and
     child, twins) it stays apart: the pair alone cannot say which of them it is.

@@ -276,12 +276,13 @@ def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: n
     return left[sel], right[sel]
 
 
-def _without_dob_evidence(p: Prepared, gammas: np.ndarray, prob: np.ndarray, review: float):
-    """(has a full DOB per record, pairs that count as evidence for a record without one)."""
+def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
+    """(has a full DOB per record, pairs that count as evidence for a record without one:
+    given name and surname agree, and the same postcode or address)."""
     C = p.cols
     has_dob = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
-    f, l = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["last_name"]
-    evidence = (prob >= review) & (gammas[:, f] >= 2) & (gammas[:, l] >= 2)
+    f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
+    evidence = (gammas[:, f] >= 2) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
     return has_dob, evidence
 
 
@@ -344,7 +345,7 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
         components=components,
     )
     if guard:
-        has_dob, evidence = _without_dob_evidence(p, gammas, prob, model.review_threshold)
+        has_dob, evidence = _without_dob_evidence(p, gammas)
         labels = attach_without_dob(labels, blocks.left, blocks.right, evidence, has_dob)
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]

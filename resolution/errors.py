@@ -50,12 +50,12 @@ def _missed_category(g: np.ndarray, candidate: bool) -> str:
     elif first >= 0 and first < _FIRST_SIMILAR:
         kind = "given name differs" + (" + DOB differs or missing" if dob != dob_exact else "")
     elif last >= 0 and last < _LAST_SIMILAR:
-        kind = "surname differs" + (" + new address" if loc < _LOC_SAME_POSTCODE else "")
+        kind = "surname differs" + (" + new address" if 0 <= loc < _LOC_SAME_POSTCODE else "")
     elif dob >= 0 and dob != dob_exact:
         kind = "date of birth differs, names agree"
     elif dob < 0:
         kind = "date of birth missing, names agree"
-    elif loc < _LOC_SAME_POSTCODE:
+    elif 0 <= loc < _LOC_SAME_POSTCODE:
         kind = "names and DOB agree, different address"
     else:
         kind = "everything agrees"

@@ -1,0 +1,170 @@
+"""Issue 17: the comparison levels, blocking rule, clustering evidence and error analysis
+that recover missed links without over-merging, and the independent population."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+import numpy as np
+import pytest
+
+from aim.resolution import blocking as B
+from aim.resolution import comparisons as C
+from aim.resolution import engine
+from aim.resolution.clustering import dob_conflict
+from aim.resolution.errors import explain_errors
+from aim.resolution.records import prepare
+from aim.seeds.independent.generate import generate
+
+
+def rec(rid, **kw):
+    base = {"record_id": rid, "source": "t", "source_record_id": rid, "first_name": "", "last_name": "",
+            "date_of_birth": "", "gender": "", "address": "", "postcode": ""}
+    base.update(kw)
+    return base
+
+
+def label(field, a: dict, b: dict) -> str:
+    p = prepare([rec("a", **a), rec("b", **b)])
+    lv = int(C.compare(p, np.array([0]), np.array([1]))[0, C.FIELD_INDEX[field]])
+    return "null" if lv < 0 else C.COMPARISONS[C.FIELD_INDEX[field]].levels[lv]
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("Vieroslava", "Viero", "short form (one is the start of the other)"),
+    ("Abdullah", "Abdul", "short form (one is the start of the other)"),
+    ("Muhammad Ali", "Ali", "the other's middle name"),
+    ("Wayne George", "George", "the other's middle name"),
+    ("Yusuf", "Youssef", "nickname / variant across communities / swapped"),
+    ("Mohammed", "Muhammad", "nickname / variant across communities / swapped"),
+    ("Kit", "Christopher", "nickname / variant across communities / swapped"),
+    ("Zorabel", "Zorabell", "jaro-winkler >= 0.92"),
+    ("J", "John", "jaro-winkler >= 0.80 or initial"),
+    ("Trevor", "Aaron", "else"),
+])
+def test_given_name_levels(a, b, expected):
+    assert label("first_name", {"first_name": a}, {"first_name": b}) == expected
+
+
+def test_surname_spelling_variant():
+    assert label("last_name", {"last_name": "Chen"}, {"last_name": "Chan"}).startswith("jaro-winkler >= 0.92")
+    assert label("last_name", {"last_name": "Chen"}, {"last_name": "Patel"}) == "else"
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("1989-03-12", "1990-03-12", "a year out, day and month agree"),
+    ("1980-03-12", "1980-03-21", "two digits transposed"),
+    ("1984-03-12", "1948-03-12", "two digits transposed"),
+    ("1980-03-12", "1980-03-13", "one digit differs"),
+    ("1980-03-12", "1982-07-25", "else"),
+])
+def test_dob_levels(a, b, expected):
+    assert label("date_of_birth", {"date_of_birth": a}, {"date_of_birth": b}) == expected
+
+
+def test_typing_errors_are_not_dob_conflicts():
+    for a, b in [((1980, 3, 12), (1980, 3, 21)), ((1980, 3, 12), (1981, 3, 12)), ((1980, 3, 8), (1980, 8, 3))]:
+        assert not dob_conflict(*a, *b)
+    assert dob_conflict(1980, 3, 12, 2012, 3, 12)
+
+
+def test_flats_in_one_building():
+    flat = {"address": "Flat 3, 12 Oak Road", "postcode": "B1 1AA"}
+    assert label("location", flat, {"address": "3/12 Oak Rd", "postcode": "B1 1AA"}) == "same address and postcode"
+    assert label("location", flat, {"address": "12 Oak Road, Flat 3", "postcode": ""}) == \
+        "same address, postcode differs or missing"
+    assert label("location", flat, {"address": "Flat 4, 12 Oak Road", "postcode": "B1 1AA"}) == \
+        "same building, another flat"
+
+
+def test_street_rule_pairs_records_whose_postcode_is_missing_or_mistyped():
+    a = rec("a", first_name="Jan", last_name="Kowalski", address="14a High St", postcode="B1 1AA")
+    b = rec("b", first_name="Janek", last_name="Kowalsky", address="14A HIGH STREET", postcode="")
+    c = rec("c", first_name="Mary", last_name="Kowalski", address="14a High St", postcode="B1 1AB")
+    p = prepare([a, b, c])
+    res = B.block(p, rules=("street_f",))
+    assert list(zip(res.left.tolist(), res.right.tolist())) == [(0, 1)]
+    assert "street_f:14A HIGH:J" in B.blocking_keys(a) and "street_f:14A HIGH:J" in B.blocking_keys(b)
+
+
+@cache
+def _population(tmp_root: str):
+    from pathlib import Path
+
+    out = Path(tmp_root) / "independent"
+    generate(6000, 5, out)
+    with open(out / "canonical.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return rows, engine.train(rows)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return _population(str(tmp_path_factory.mktemp("pop")))[1]
+
+
+def _entities(model, records):
+    res = engine.link(records, model)
+    return dict(zip([r["record_id"] for r in records], res.entity_ids))
+
+
+def test_same_name_parent_and_child_stay_apart_when_one_record_has_no_dob(model):
+    home = {"last_name": "Okafor", "address": "7 Elm Grove", "postcode": "B12 9QT", "gender": "M"}
+    records = [rec("dad1", first_name="Daniel", date_of_birth="1979-05-02", **home),
+               rec("dad2", first_name="Daniel", date_of_birth="02/05/1979", **home),
+               rec("son1", first_name="Daniel", date_of_birth="2016-11-20", **home),
+               rec("son2", first_name="Daniel", date_of_birth="20/11/2016", **home),
+               rec("nodob", first_name="Daniel", **home)]
+    e = _entities(model, records)
+    assert e["dad1"] == e["dad2"] and e["son1"] == e["son2"]
+    assert e["dad1"] != e["son1"]
+
+
+def test_twins_stay_apart_when_one_record_has_no_dob(model):
+    home = {"last_name": "Nowak", "address": "21 Ash Road", "postcode": "WS1 2TN"}
+    records = [rec("t1a", first_name="Amelia", date_of_birth="2015-06-01", gender="F", **home),
+               rec("t1b", first_name="Amelia", date_of_birth="2015-06-01", gender="F", **home),
+               rec("t2a", first_name="Zofia", date_of_birth="2015-06-01", gender="F", **home),
+               rec("t2b", first_name="Zofia", date_of_birth="01/06/2015", gender="F", **home),
+               rec("t2c", first_name="Zofia", gender="F", **home)]
+    e = _entities(model, records)
+    assert e["t1a"] == e["t1b"] and e["t2a"] == e["t2b"] == e["t2c"]
+    assert e["t1a"] != e["t2a"]
+
+
+def test_record_without_dob_joins_the_person_whose_records_agree(model):
+    person = {"first_name": "Reza", "last_name": "Tehrani", "gender": "M"}
+    records = [rec("r1", date_of_birth="1988-01-30", address="5 Mill Lane", postcode="CV3 6GE", **person),
+               rec("r2", date_of_birth="1988-01-30", address="5 Mill Ln", postcode="CV3 6GE", **person),
+               rec("r3", address="5 Mill Lane", postcode="", **person)]
+    e = _entities(model, records)
+    assert e["r1"] == e["r2"] == e["r3"]
+
+
+def test_explain_errors_categorises_missed_and_wrong_links():
+    records = [rec("a", first_name="Christopher", last_name="Moreno", date_of_birth="1983-01-17"),
+               rec("b", first_name="Kit", last_name="Moreno", date_of_birth="1983-01-17"),
+               rec("c", first_name="Trevor", last_name="Bell", date_of_birth="2024-04-07", address="3 Oak Rd"),
+               rec("d", first_name="Aaron", last_name="Bell", date_of_birth="2024-04-07", address="3 Oak Rd")]
+    p = prepare(records)
+    truth = ["P1", "P1", "P2", "P3"]
+    predicted = np.array([0, 1, 2, 2])
+    out = explain_errors(p, truth, predicted, (np.array([0, 2]), np.array([1, 3])))
+    assert out["missed_pairs"] == 1 and out["wrong_pairs"] == 1
+    assert list(out["missed"]) == ["everything agrees"]
+    assert list(out["wrong"]) == ["twins (same DOB and surname, different given names)"]
+    assert out["wrong"]["twins (same DOB and surname, different given names)"]["examples"][0][0]["first"] == "TREVOR"
+
+
+def test_independent_population_is_deterministic_with_truth(tmp_path):
+    a = generate(3000, 3, tmp_path / "a")
+    b = generate(3000, 3, tmp_path / "b")
+    assert a == b
+    assert (tmp_path / "a" / "canonical.csv").read_bytes() == (tmp_path / "b" / "canonical.csv").read_bytes()
+    with open(tmp_path / "a" / "truth" / "link_truth.csv", newline="") as fh:
+        truth = list(csv.DictReader(fh))
+    assert len(truth) == a["counts"]["rows"]
+    tags = (tmp_path / "a" / "truth" / "people.csv").read_text()
+    for tag in ("twin", "married_move", "lodger", "moved"):
+        assert tag in tags
