@@ -72,8 +72,11 @@ def seeds(records: int, work: Path, seed: int = 7) -> tuple[Path, Path]:
     people = max(10, int(records / 3.2))
     out = work / f"seeds-{people}-{seed}"
     if not (out / "canonical.csv").exists():
-        subprocess.run([sys.executable, "-m", "aim.cli", "seed", "generate", "--people", str(people),
-                        "--seed", str(seed), "--out", str(out), "--no-progress"], check=True)
+        # What `aim seed generate --people N --seed S --out DIR` runs (its default --today).
+        subprocess.run([sys.executable, "-c", "import sys; from datetime import date; from pathlib import Path; "
+                        "from aim.seeds.generate import generate; "
+                        "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), date(2026, 11, 1))",
+                        str(people), str(seed), str(out)], check=True)
     return out / "canonical.csv", out / "truth" / "link_truth.csv"
 
 

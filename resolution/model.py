@@ -24,7 +24,7 @@ import numpy as np
 
 from .comparisons import COMPARISONS
 
-FORMAT = "aim-resolution-model/1"
+FORMAT = "aim-resolution-model/2"   # 2: the levels of issue 17 (old models cannot be scored)
 INTERACTION_FIELDS = ("last_name", "location")
 
 
