@@ -1,8 +1,10 @@
 """The AIM HTTP API: ``create_app(settings)`` builds the FastAPI application.
 
-Thin routers (``api/routes``) over services (``api/services``) over graph queries
-(``graph/``); authentication, need-to-know and the audit trail are dependencies, so that
-no route can forget them. Everything is versioned under ``/api/v1``.
+One thin router per resource (``api/routes``) over services (``api/services``) over the
+graph (``aim.graph``). A route's ``Caller`` dependency (``deps.acting``) authenticates,
+checks the role and carries the audit context, so that no route can forget them; services
+audit every read of personal data (``services.auditing``) and raise domain errors
+(``api/errors.py``) that one handler answers. Everything is versioned under ``/api/v1``.
 """
 
 from __future__ import annotations

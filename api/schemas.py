@@ -76,9 +76,10 @@ class Me(BaseModel):
     organisation: str | None
 
 
-class SearchHit(BaseModel):
+class PersonDetails(BaseModel):
+    """Who a subject is: the details of its most recent record."""
+
     subject_id: str
-    score: float
     first_name: str | None
     last_name: str | None
     date_of_birth: date | None
@@ -86,6 +87,10 @@ class SearchHit(BaseModel):
     gender: str | None
     address: str | None
     postcode: str | None
+
+
+class SearchHit(PersonDetails):
+    score: float
     agencies: list[str]
 
 
@@ -213,15 +218,9 @@ class OrganisationActivity(Open):
     lead: Lead
 
 
-class PersonView(Open):
-    subject_id: str
-    first_name: str | None
-    last_name: str | None
-    date_of_birth: date | None
-    age: int | None
-    gender: str | None
-    address: str | None
-    postcode: str | None
+class PersonView(PersonDetails):
+    model_config = ConfigDict(extra="allow")
+
     activity: list[OrganisationActivity]
     records: list[dict]
 

@@ -69,3 +69,11 @@ def counts(driver, database: str) -> dict[str, int]:
         "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type", database_=database
     )
     return {f":{r['label']}": r["n"] for r in nodes} | {f"-{r['type']}->": r["n"] for r in rels}
+
+
+@pytest.fixture(scope="module")
+def dashboard_world(driver, settings, tmp_path_factory):
+    """The dashboard tests' small world (tests/e2e/world.py), loaded once per module."""
+    from tests.e2e.world import build
+
+    return build(driver, settings, tmp_path_factory.mktemp("world"))

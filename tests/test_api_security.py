@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
 from tests.conftest import counts
-from tests.test_api import PERSON, PURPOSE, ROLES, V1, api_settings, auth, load_world, tokens_for
+from tests.api_world import PERSON, PURPOSE, ROLES, V1, api_settings, auth, load_world, tokens_for
 
 pytestmark = pytest.mark.neo4j
 
@@ -90,8 +90,7 @@ def test_authorisation_matrix(api):
             response = client.request(method, V1 + path, params=query, json=body, headers=auth(tokens[role]))
             if role in allowed:
                 # valid requests: never refused, never malformed, never a server error
-                ok = response.status_code not in (401, 403, 422) and (
-                    response.status_code < 500 or response.status_code == 501)
+                ok = response.status_code not in (401, 403, 422) and response.status_code < 500
             else:
                 ok = response.status_code == 403
             if not ok:
@@ -161,7 +160,7 @@ def test_cypher_injection_in_every_string_parameter(api, driver, settings):
         ]
         for role, method, path, query, body in attempts:
             response = client.request(method, V1 + path, params=query, json=body, headers=auth(tokens[role]))
-            if response.status_code >= 500 and response.status_code != 501:
+            if response.status_code >= 500:
                 failures.append((bad, method, path, response.status_code, response.text[:200]))
     assert not failures, failures
     after = _data_counts(driver, db)
@@ -173,8 +172,7 @@ def test_cypher_injection_in_every_string_parameter(api, driver, settings):
 
 def test_openapi_fuzzing_finds_no_server_errors(api):
     """Property-based requests generated from the OpenAPI schema, as a MASH user (and as
-    the other roles on their own endpoints): no 5xx for any input (501 marks a route whose
-    backing module is not in this build yet)."""
+    the other roles on their own endpoints): no 5xx for any input."""
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings as hsettings
 
@@ -194,7 +192,7 @@ def test_openapi_fuzzing_finds_no_server_errors(api):
                        suppress_health_check=list(HealthCheck))
             def probe(case):
                 response = case.call(headers=auth(tokens[role]))
-                if response.status_code >= 500 and response.status_code != 501:
+                if response.status_code >= 500:
                     failures.append((role, case.method, case.formatted_path, case.query, response.status_code,
                                      response.text[:200]))
 

@@ -10,15 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
-from tests.e2e.conftest import dashboard_settings, world  # noqa: F401  (fixture)
-from tests.e2e.world import PASSWORD
+from tests.e2e.world import PASSWORD, dashboard_settings
 
 pytestmark = pytest.mark.neo4j
 D = "/dashboard"
 
 
 @pytest.fixture(scope="module")
-def app(world, driver, settings):  # noqa: F811
+def app(dashboard_world, driver, settings):
     return create_app(dashboard_settings(settings), driver=driver)
 
 
@@ -59,9 +58,9 @@ def test_sign_in_without_the_forms_nonce_is_refused(app):
     assert response.status_code == 400 and "aim_session" not in response.headers.get("set-cookie", "")
 
 
-def test_forms_need_the_csrf_token_and_this_sites_origin(app, world):  # noqa: F811
+def test_forms_need_the_csrf_token_and_this_sites_origin(app, dashboard_world):
     client = signed_in(app, "mash1")
-    target = f"{D}/people/{world.child_id}/watch"
+    target = f"{D}/people/{dashboard_world.child_id}/watch"
     form = {"reason": "x" * 10, "owner": "mash1", "review_date": "2030-01-01", "purpose": "test"}
     assert client.post(target, data=form).status_code == 403
     page = client.get(f"{D}/search")
@@ -82,11 +81,11 @@ def test_dashboard_pages_have_their_own_csp_and_the_api_keeps_its_own(app):
     assert client.get("/static/vendor/cytoscape/cytoscape.min.js").status_code == 200
 
 
-def test_mash_search_tolerates_a_nickname_and_a_typo_and_is_audited(app, world, driver, settings):  # noqa: F811
+def test_mash_search_tolerates_a_nickname_and_a_typo_and_is_audited(app, dashboard_world, driver, settings):
     client = signed_in(app, "mash1")
     page = client.get(f"{D}/search", params={"first_name": "Bill", "last_name": "Smtih", "purpose": "MASH triage"})
     assert page.status_code == 200
-    assert world.child_id in page.text and "William Smith" in page.text
+    assert dashboard_world.child_id in page.text and "William Smith" in page.text
     assert "West Midlands Police" in page.text  # the agencies that know him, by name
     rows, _, _ = driver.execute_query(
         "MATCH (a:AuditEntry {username: 'mash1', action: 'person.search'}) RETURN a.purpose AS p",
@@ -100,11 +99,11 @@ def test_search_needs_criteria_and_a_purpose(app):
     assert "Enter a name or a date of birth" in page.text and "Say why you are searching" in page.text
 
 
-def test_person_view_asks_for_a_purpose_then_shows_every_organisation(app, world):  # noqa: F811
+def test_person_view_asks_for_a_purpose_then_shows_every_organisation(app, dashboard_world):
     client = signed_in(app, "mash1")
-    prompt = client.get(f"{D}/people/{world.child_id}")
+    prompt = client.get(f"{D}/people/{dashboard_world.child_id}")
     assert "Why are you opening this record?" in prompt.text
-    page = client.get(f"{D}/people/{world.child_id}", params={"purpose": "Welfare check"})
+    page = client.get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Welfare check"})
     assert page.status_code == 200
     text = page.text
     assert "William Smith" in text and "Oak Primary School" in text and "Hall Green Surgery" in text
@@ -113,29 +112,30 @@ def test_person_view_asks_for_a_purpose_then_shows_every_organisation(app, world
     assert "Add to watch list" in text and "View network" in text
 
 
-def test_partner_sees_view_only_screens_without_activity_details(app, world):  # noqa: F811
+def test_partner_sees_view_only_screens_without_activity_details(app, dashboard_world):
     client = signed_in(app, "partner1")
     home = client.get(f"{D}/search")
     assert "Partner agency (view only)" in home.text
     assert f'href="{D}/alerts"' not in home.text and f'href="{D}/review"' not in home.text
-    for path in ("/alerts", "/watch-list", "/review", "/audit", f"/people/{world.child_id}/network?purpose=xyz"):
+    child = dashboard_world.child_id
+    for path in ("/alerts", "/watch-list", "/review", "/audit", f"/people/{child}/network?purpose=xyz"):
         assert client.get(D + path).status_code == 403, path
-    page = client.get(f"{D}/people/{world.child_id}", params={"purpose": "Request for information"})
+    page = client.get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Request for information"})
     assert page.status_code == 200
     assert "Missing person" not in page.text and "Activity reported" in page.text
     assert "Add to watch list" not in page.text and "csrf_token" not in page.text.split("</header>")[1]
     assert "ED-77" not in page.text  # another agency's record
 
 
-def test_dpo_sees_the_audit_of_what_others_viewed(app, world):  # noqa: F811
-    signed_in(app, "mash1").get(f"{D}/people/{world.child_id}", params={"purpose": "Strategy discussion"})
+def test_dpo_sees_the_audit_of_what_others_viewed(app, dashboard_world):
+    signed_in(app, "mash1").get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Strategy discussion"})
     client = signed_in(app, "dpo1")
     page = client.get(f"{D}/audit", params={"username": "mash1"})
     assert page.status_code == 200 and "Strategy discussion" in page.text and "person.view" in page.text
     assert client.get(f"{D}/search").status_code == 403
 
 
-def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(app, world, settings):  # noqa: F811
+def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(app, dashboard_world, settings):
     from aim.graph.alerts.lifecycle import list_alerts
 
     alerts = {a["rule"]: a["alert_id"] for a in list_alerts(settings=settings)}
@@ -157,7 +157,7 @@ def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(
     closed = client.get(f"{D}/alerts/{alerts['high_risk_child']}")
     assert "This alert is closed" in closed.text and 'id="alert-action"' not in closed.text
     listing = client.get(f"{D}/watch-list")
-    assert world.child_id in listing.text and "31 Jan 2030" in listing.text
+    assert dashboard_world.child_id in listing.text and "31 Jan 2030" in listing.text
     watch_id = re.search(r'/watch-list/([^/"]+)/end', listing.text).group(1)
     ended = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "closed by MASH"},
                         follow_redirects=True)
@@ -169,16 +169,16 @@ def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(
     ("admin1", "/users", "partner1", "William"),
     ("dpo1", "/audit", "Who looked at", "Match review"),
 ])
-def test_each_role_lands_on_its_own_screen(app, world, username, home, shows, hides):  # noqa: F811
+def test_each_role_lands_on_its_own_screen(app, dashboard_world, username, home, shows, hides):
     client = signed_in(app, username)
     landing = client.get(f"{D}/", follow_redirects=False)
     assert landing.headers["location"] == D + home
     page = client.get(D + home)
     assert page.status_code == 200 and shows in page.text and hides not in page.text
-    assert client.get(f"{D}/people/{world.child_id}?purpose=curious").status_code == 403
+    assert client.get(f"{D}/people/{dashboard_world.child_id}?purpose=curious").status_code == 403
 
 
-def test_an_unexpected_failure_is_an_html_error_page_not_json(app, world, monkeypatch):  # noqa: F811
+def test_an_unexpected_failure_is_an_html_error_page_not_json(app, dashboard_world, monkeypatch):
     from aim.api.services import watchlist
 
     def broken(*args, **kwargs):

@@ -1,11 +1,11 @@
 """Presentation only: dates, labels, RAG colours, the network as Cytoscape elements. No
-queries and no decisions here; the data comes from the API's services and routes."""
+queries and no decisions here; the data comes from the API's services."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from aim.graph.store import as_date
+from aim.graph.store import as_date, to_native
 
 RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
 STATUS_NAMES = {
@@ -41,8 +41,7 @@ def day(value) -> str:
 def when(value) -> str:
     if value is None:
         return ""
-    if hasattr(value, "to_native"):
-        value = value.to_native()
+    value = to_native(value)
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -9,7 +9,8 @@ from datetime import date
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, Invalid, NotFound
-from aim.api.services.auditing import audited_change, audited_read
+from aim.api.services import review
+from aim.api.services.auditing import audited_read
 from aim.graph import views
 from aim.graph.identity import review as review_module
 from aim.graph.access.audit import AuditEntry
@@ -95,22 +96,14 @@ def timeline(be: Backend, caller: Caller, subject_id: str, *, since: date | None
 
 
 def merge(be: Backend, caller: Caller, person_a: str, person_b: str, reason: str) -> dict:
-    audited_change(be, caller, "persons.merge", [person_a, person_b], {"reason": reason})
-    try:
-        survivor = review_module.merge_persons(person_a, person_b, caller.principal.username, reason,
-                                               driver=be.driver, settings=be.settings)
-    except review_module.ReviewError as exc:
-        raise Invalid(str(exc)) from exc
+    survivor = review.change(be, caller, "persons.merge", [person_a, person_b], {"reason": reason},
+                             review_module.merge_persons, person_a, person_b)
     return {"person_id": survivor}
 
 
 def split(be: Backend, caller: Caller, subject_id: str, keys: list[tuple[str, str]], reason: str) -> dict:
-    audited_change(be, caller, "persons.split", [subject_id], {"reason": reason})
-    try:
-        ids = review_module.split_person(subject_id, keys, caller.principal.username, reason,
-                                         driver=be.driver, settings=be.settings)
-    except review_module.ReviewError as exc:
-        raise Invalid(str(exc)) from exc
+    ids = review.change(be, caller, "persons.split", [subject_id], {"reason": reason},
+                        review_module.split_person, subject_id, keys)
     return {"person_ids": ids}
 
 

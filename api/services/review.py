@@ -28,16 +28,21 @@ def queue(be: Backend, caller: Caller, *, limit: int, offset: int) -> list[dict]
     return audited_read(be, caller, read)
 
 
+def change(be: Backend, caller: Caller, action: str, subject_ids: list[str], detail: dict, make, *args):
+    """Audit a change made through the review module (``make(*args, by, reason, ...)``),
+    then make it; a change the module refuses is Invalid."""
+    audited_change(be, caller, action, subject_ids, detail)
+    try:
+        return make(*args, caller.principal.username, detail["reason"], driver=be.driver, settings=be.settings)
+    except review_module.ReviewError as exc:
+        raise Invalid(str(exc)) from exc
+
+
 def decide(be: Backend, caller: Caller, a: tuple[str, str], b: tuple[str, str], decision: str, reason: str) -> dict:
     """``match`` or ``no_match``; the records are re-resolved at once."""
     stored = DECISIONS[decision]
-    audited_change(be, caller, "review.decide", [record_subject_id(*a), record_subject_id(*b)],
-                   {"decision": stored, "reason": reason})
-    try:
-        persons = review_module.decide(a, b, stored, caller.principal.username, reason,
-                                       driver=be.driver, settings=be.settings)
-    except review_module.ReviewError as exc:
-        raise Invalid(str(exc)) from exc
+    persons = change(be, caller, "review.decide", [record_subject_id(*a), record_subject_id(*b)],
+                     {"decision": stored, "reason": reason}, review_module.decide, a, b, stored)
     return {"decision": stored, "persons": persons}
 
 

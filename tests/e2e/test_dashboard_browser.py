@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import dashboard_settings
-from tests.e2e.world import PASSWORD
+from tests.e2e.world import PASSWORD, dashboard_settings
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
@@ -44,7 +43,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="module")
-def base_url(world, driver, settings):
+def base_url(dashboard_world, driver, settings):
     import uvicorn
 
     from aim.api.app import create_app
@@ -120,7 +119,7 @@ def open_person(page, purpose: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(page, world):
+def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(page, dashboard_world):
     sign_in(page, "mash1", capture="01-sign-in")
     assert page.get_by_role("heading", name="Welcome to AIM").is_visible()
     assert page.locator(".aim-role").inner_text() == "MASH officer"
@@ -205,7 +204,7 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
 
     # The watch list holds William.
     page.get_by_role("link", name="Watch list", exact=True).click()
-    assert page.locator("#watch-table tbody tr", has_text=world.child_id).count() == 1
+    assert page.locator("#watch-table tbody tr", has_text=dashboard_world.child_id).count() == 1
     shot(page, "09-watch-list")
 
     # Household view, from the household alert.
@@ -234,7 +233,7 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     assert page.csp_errors == [], page.csp_errors
 
 
-def test_a_newcomer_finds_an_alerted_child_in_under_a_minute(page, world):
+def test_a_newcomer_finds_an_alerted_child_in_under_a_minute(page, dashboard_world):
     started = time.monotonic()
     sign_in(page, "mash1")
     page.get_by_role("link", name="Review open alerts").click()
@@ -245,7 +244,7 @@ def test_a_newcomer_finds_an_alerted_child_in_under_a_minute(page, world):
     assert time.monotonic() - started < 60
 
 
-def test_a_partner_sees_view_only_screens(page, world):
+def test_a_partner_sees_view_only_screens(page, dashboard_world):
     sign_in(page, "partner1")
     assert page.locator(".aim-role").inner_text() == "Partner agency (view only)"
     nav = page.locator("#navigation").inner_text()
@@ -265,7 +264,7 @@ def test_a_partner_sees_view_only_screens(page, world):
     assert response.status == 403 and page.get_by_role("heading", name="You cannot see this page").is_visible()
 
 
-def test_the_dpo_sees_who_looked_at_what_and_why(page, world):
+def test_the_dpo_sees_who_looked_at_what_and_why(page, dashboard_world):
     sign_in(page, "dpo1")
     assert page.get_by_role("heading", name="Audit").is_visible()
     page.get_by_label("User").fill("partner1")
@@ -275,7 +274,7 @@ def test_the_dpo_sees_who_looked_at_what_and_why(page, world):
     shot(page, "13-audit")
 
 
-def test_keyboard_and_labels(page, world):
+def test_keyboard_and_labels(page, dashboard_world):
     page.goto("/dashboard/sign-in")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"

@@ -18,9 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aim import cypher
+from aim.api.settings import ApiSettings
 from aim.graph.access.users import hash_password
 
 PASSWORD = "correct horse battery staple"
+SECRET = "dashboard-test-secret-" + "x" * 40
 USERS = {"mash1": ("mash", "MASH"), "partner1": ("partner", "WMP"), "dpo1": ("dpo", None),
          "analyst1": ("analyst", None), "admin1": ("admin", None)}
 
@@ -122,3 +124,10 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
         "MATCH (:Record)-[s:SIMILAR {band: 'review'}]->(:Record) RETURN count(s) AS n", database_=db)
     return World(child_id=rows[0]["id"], child_name="William Smith", review_pairs=pairs[0]["n"],
                  alerts=alerts.created + alerts.updated + alerts.reopened)
+
+
+def dashboard_settings(settings) -> ApiSettings:
+    """The API settings the dashboard tests serve this world with (no rate limits in the way)."""
+    return ApiSettings(home=settings.home, jwt_secret=SECRET, neo4j_uri=settings.neo4j_uri,
+                       rate_limit_per_minute=100_000, rate_limit_burst=10_000, login_attempts_per_minute=10_000,
+                       user_cache_seconds=0.0)

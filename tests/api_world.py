@@ -1,0 +1,92 @@
+"""The API tests' small world: William Smith (b. 5 Mar 2014) known to the police and a
+school, a neighbour and a stranger, resolved by hand into one person; one user per role;
+the API settings and tokens the tests use. Shared by tests/test_api.py and
+tests/test_api_security.py."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, timedelta
+
+from aim import cypher
+from aim.api.security import issue_token
+from aim.api.settings import ApiSettings
+from aim.canonical import Mapping, validate_row
+from aim.graph.access.users import hash_password
+from aim.graph.ingest import write_rows
+from tests.conftest import wipe
+
+V1 = "/api/v1"
+SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery staple"
+ROLES = ("partner", "mash", "analyst", "dpo", "admin")
+PERSON = "P-TEST-1"
+PURPOSE = {"purpose": "section 47 enquiry"}
+TODAY = date.today()
+
+
+def _rows() -> list[dict]:
+    """William Smith (b. 5 Mar 2014) known to police and a school; a neighbour; a stranger."""
+    recent = (TODAY - timedelta(days=20)).isoformat()
+    older = (TODAY - timedelta(days=200)).isoformat()
+    base = {"date_of_birth": "2014-03-05", "gender": "M", "address": "12 Mill Lane", "postcode": "B1 1AA"}
+    return [
+        {"source": "WMP", "source_record_id": "W1", "first_name": "William", "last_name": "Smith", **base,
+         "event_id": "WE1", "event_date": recent, "event_type": "concern_for_welfare",
+         "lead_name": "DS Patel", "lead_phone": "0121 000 0000", "lead_email": "mash@wmp.example"},
+        {"source": "WMP", "source_record_id": "W1", "first_name": "William", "last_name": "Smith", **base,
+         "event_id": "WE2", "event_date": older, "event_type": "missing_person"},
+        {"source": "SCHOOL_OAK", "source_record_id": "S9", "first_name": "Billy", "last_name": "Smyth", **base,
+         "event_id": "SE1", "event_date": (TODAY - timedelta(days=5)).isoformat(), "event_type": "school_absence",
+         "lead_name": "Mrs Green", "lead_email": "dsl@oak.example"},
+        {"source": "WMP", "source_record_id": "W2", "first_name": "Grace", "last_name": "Jones",
+         "date_of_birth": "1990-07-01", "gender": "F", "address": "14 Mill Lane", "postcode": "B1 1AA",
+         "event_id": "WE3", "event_date": recent, "event_type": "crime_victim"},
+        {"source": "FIRE", "source_record_id": "F1", "first_name": "Leo", "last_name": "Brown",
+         "date_of_birth": "1980-01-01", "gender": "M", "address": "1 High St", "postcode": "B2 2BB"},
+    ]
+
+
+def load_world(driver, database: str, settings) -> None:
+    wipe(driver, database)
+    rows = []
+    for i, values in enumerate(_rows()):
+        checked = validate_row(values, i, Mapping(), source=values["source"])
+        assert checked.row is not None, checked.reject
+        rows.append(checked.row)
+    write_rows(rows, driver=driver, settings=settings)
+    # What resolution produces: one person for William's two records.
+    driver.execute_query(
+        "CREATE (p:Person {person_id: $pid, status: 'active'}) WITH p "
+        "MATCH (r:Record) WHERE [r.source, r.source_record_id] IN [['WMP', 'W1'], ['SCHOOL_OAK', 'S9']] "
+        "MERGE (p)-[:HAS_RECORD]->(r)", pid=PERSON, database_=database)
+    driver.execute_query("MERGE (:Organisation {code: 'CSC', name: 'Children Social Care', kind: 'childrens_social_care', "
+                         "lead_name: 'Duty manager', lead_phone: '0121 111 1111'})", database_=database)
+    for role in ROLES:
+        driver.execute_query(cypher.load("api/users_create"), username=f"{role}1", password_hash=password_hash(),
+                             role=role, organisation={"partner": "WMP", "mash": "MASH"}.get(role), full_name=None,
+                             database_=database)
+
+
+@functools.cache
+def password_hash() -> str:
+    """Hashed once: argon2 is deliberately slow."""
+    return hash_password(PASSWORD)
+
+
+def api_settings(settings, **overrides) -> ApiSettings:
+    values = {"home": settings.home, "jwt_secret": SECRET, "rate_limit_per_minute": 100_000,
+              "rate_limit_burst": 10_000, "login_attempts_per_minute": 10_000, "user_cache_seconds": 0.0,
+              "neo4j_uri": settings.neo4j_uri, "max_body_bytes": 200_000, "api_docs": True}
+    return ApiSettings(**(values | overrides))
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def tokens_for(settings: ApiSettings) -> dict[str, str]:
+    """What signing in gives each role's user (signing in itself is tested on its own)."""
+    return {role: issue_token(settings, {"username": f"{role}1", "role": role,
+                                         "organisation": {"partner": "WMP", "mash": "MASH"}.get(role)})[0]
+            for role in ROLES}
