@@ -44,9 +44,10 @@ ERROR_KINDS = (
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTHS_LONG = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
-# strftime code -> the str.format field that renders it
-_DATE_FIELDS = {"d": "{d:02d}", "m": "{m:02d}", "Y": "{y:04d}", "H": "{hh:02d}", "M": "{mm:02d}",
-                "b": "{mon}", "B": "{month}"}
+# strftime code -> the str.format field that renders it, by position in format_date's call:
+# year, month, day, hour, minute, short month name, month name
+_DATE_FIELDS = {"Y": "{0:04d}", "m": "{1:02d}", "d": "{2:02d}", "H": "{3:02d}", "M": "{4:02d}",
+                "b": "{5}", "B": "{6}"}
 
 
 class AgencyError(ValueError):
@@ -55,7 +56,7 @@ class AgencyError(ValueError):
 
 @cache
 def _date_template(style: str) -> str:
-    """``%d/%m/%Y`` -> ``{d:02d}/{m:02d}/{y:04d}``."""
+    """``%d/%m/%Y`` -> ``{2:02d}/{1:02d}/{0:04d}``."""
     if "{" in style or "}" in style:
         raise ValueError(f"date format {style!r} may not contain braces")
 
@@ -71,8 +72,7 @@ def _date_template(style: str) -> str:
 
 def format_date(style: str, y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> str:
     """Render a (possibly impossible) date in a dialect, without the locale's month names."""
-    return _date_template(style).format(y=y, m=m, d=d, hh=hh, mm=mm,
-                                        mon=MONTHS[m - 1], month=MONTHS_LONG[m - 1])
+    return _date_template(style).format(y, m, d, hh, mm, MONTHS[m - 1], MONTHS_LONG[m - 1])
 
 
 class Agency(BaseModel):

@@ -21,7 +21,7 @@ def generate_cmd(
     seed: int = typer.Option(1, "--seed", "-s", help="Random seed: same seed, same bytes"),
     out: Path = typer.Option(Path("seed-data"), "--out", "-o", help="Output directory"),
     today: str = typer.Option("2026-11-01", "--today", help="The data set's 'today' (YYYY-MM-DD)"),
-    days: int = typer.Option(730, "--days", min=60, help="Length of the event window, ending today"),
+    days: int = typer.Option(730, "--days", min=80, help="Length of the event window, ending today"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Write agency exports, mappings, canonical.csv and truth files to OUT."""

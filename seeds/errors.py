@@ -32,10 +32,11 @@ Flags = dict[str, object]  # error kind -> (u, v, letter) draws, or True for dup
 def roll_errors(rng: random.Random, agency: Agency, p: Person, duplicate: bool, today: date) -> Flags:
     """The errors in one agency record of ``p``; only those that can apply to them are kept."""
     flags: Flags = {}
+    rates = agency.errors
     for kind in ERROR_KINDS:
         if kind == "duplicate_record":
             continue
-        if rng.random() < agency.errors[kind]:
+        if rng.random() < rates[kind]:
             flags[kind] = (rng.random(), rng.random(), rng.choice(_TYPO_LETTERS))
     if duplicate:
         flags["duplicate_record"] = True

@@ -34,6 +34,8 @@ from .scenarios import Scenarios
 from .writing import OutputFiles, RecordWriter, write_mappings
 
 GENERATOR_VERSION = "1"
+# The shortest event window: a marriage in the window needs 60 days after its start and 20 before today.
+MIN_DAYS = 80
 # Report progress every this many people.
 PROGRESS_STEP = 2000
 
@@ -108,5 +110,7 @@ class Generator:
 def generate(people: int, seed: int, out: Path, today: date | None = None, days: int = 730,
              progress: Callable[[int], None] | None = None) -> dict:
     """Write the whole data set to ``out``; returns the manifest."""
+    if days < MIN_DAYS:
+        raise ValueError(f"the event window must be at least {MIN_DAYS} days, not {days}")
     today = today or date(2026, 11, 1)
     return Generator(people, seed, today, days, Path(out)).run(progress)

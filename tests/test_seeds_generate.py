@@ -216,3 +216,12 @@ def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path: Path) -
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         digests.append(_digests(out))
     assert digests[0] == digests[1]
+
+
+def test_the_shortest_window_works_and_a_shorter_one_is_refused(tmp_path: Path) -> None:
+    manifest = generate(3000, 2, tmp_path / "short", TODAY, 80)
+    assert manifest["window_start"] == "2026-08-13"
+    people = _rows(tmp_path / "short" / "truth" / "people.csv")
+    assert any("surname_changed_on_marriage" in p["tags"] for p in people)
+    with pytest.raises(ValueError, match="at least 80 days"):
+        generate(3000, 2, tmp_path / "shorter", TODAY, 79)
