@@ -43,7 +43,7 @@ def serve(
         help="Addresses of the reverse proxy whose X-Forwarded-For/-Proto are believed (none by default)",
         envvar="AIM_FORWARDED_ALLOW_IPS")] = None,
 ) -> None:
-    """Serve the AIM HTTP API (OpenAPI at /api/v1/docs) with uvicorn."""
+    """Serve the AIM HTTP API with uvicorn (interactive docs at /api/v1/docs when AIM_API_DOCS=true)."""
     import uvicorn
 
     from aim.api.settings import get_api_settings
