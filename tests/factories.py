@@ -43,3 +43,9 @@ def write_csv(path: Path, rows: list[dict], columns=REQUIRED_COLUMNS, delimiter:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Every row of a UTF-8 CSV file with a header, as dicts."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import defaultdict
 from datetime import date
@@ -13,23 +12,19 @@ import pytest
 from aim.seeds.agencies import AGENCIES, BY_CODE, ERROR_KINDS
 from aim.seeds.generate import generate
 from aim.seeds.names import ascii_fold
+from tests.factories import read_rows
 
 TODAY = date(2026, 11, 1)
 NAME_ERRORS = {"typo", "transposition", "name_swap", "middle_folded", "nickname", "hyphen_variant"}
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     out = tmp_path_factory.mktemp("errors") / "s"
     generate(30_000, 3, out, TODAY, 730)
-    people = {r["person_id"]: r for r in _rows(out / "truth" / "people.csv")}
+    people = {r["person_id"]: r for r in read_rows(out / "truth" / "people.csv")}
     errors = {(r["source"], r["source_record_id"]): (r["person_id"], set(filter(None, r["errors"].split(";"))))
-              for r in _rows(out / "truth" / "record_errors.csv")}
+              for r in read_rows(out / "truth" / "record_errors.csv")}
     return out, people, errors
 
 
@@ -87,7 +82,7 @@ def test_some_of_every_error_kind_occurs(data) -> None:
 def test_errors_are_visible_in_the_data(data) -> None:
     out, people, errors = data
     checks = defaultdict(int)
-    for row in _rows(out / "canonical.csv"):
+    for row in read_rows(out / "canonical.csv"):
         pid, flags = errors[row["source"], row["source_record_id"]]
         person = people[pid]
         agency = BY_CODE[row["source"]]

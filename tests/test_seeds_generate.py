@@ -17,6 +17,7 @@ from aim.seeds.agencies import AGENCIES
 from aim.seeds.generate import generate
 from aim.seeds.scenarios import REGISTRY
 from aim.seeds.writing import CANONICAL_HEADER
+from tests.factories import read_rows
 
 TODAY = date(2026, 11, 1)
 KINDS = {
@@ -31,11 +32,6 @@ EVENT_TYPES = {
     "health_visit", "school_nurse_contact", "missed_appointment", "referral", "assessment",
     "contact", "care_visit", "missed_visit", "safe_and_well_visit", "fire_incident",
 }
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -96,11 +92,11 @@ def test_mappings_are_valid_and_complete(dataset: Path) -> None:
 
 def test_every_file_ingests_with_no_rejects_but_the_invalid_ones(dataset: Path) -> None:
     invalid = defaultdict(dict)
-    for row in _rows(dataset / "truth" / "invalid_rows.csv"):
+    for row in read_rows(dataset / "truth" / "invalid_rows.csv"):
         invalid[row["source"]][int(row["line"])] = row["reason"]
     assert sum(len(v) for v in invalid.values()) > 0
     canonical = defaultdict(list)
-    for row in _rows(dataset / "canonical.csv"):
+    for row in read_rows(dataset / "canonical.csv"):
         canonical[row["source"]].append(row)
     for agency in AGENCIES:
         mapping = Mapping.from_yaml(dataset / "mappings" / f"{agency.code}.yaml")
@@ -129,29 +125,29 @@ def test_every_file_ingests_with_no_rejects_but_the_invalid_ones(dataset: Path) 
 
 
 def test_canonical_rows_are_unique_and_fully_labelled(dataset: Path) -> None:
-    canonical = _rows(dataset / "canonical.csv")
+    canonical = read_rows(dataset / "canonical.csv")
     ids = [r["record_id"] for r in canonical]
     assert len(ids) == len(set(ids))
-    truth = {r["record_id"]: r["entity_id"] for r in _rows(dataset / "truth" / "link_truth.csv")}
+    truth = {r["record_id"]: r["entity_id"] for r in read_rows(dataset / "truth" / "link_truth.csv")}
     assert set(truth) == set(ids)
     records = {(r["source"], r["source_record_id"]): r["person_id"]
-               for r in _rows(dataset / "truth" / "records.csv")}
+               for r in read_rows(dataset / "truth" / "records.csv")}
     for row in canonical:
         assert records[(row["source"], row["source_record_id"])] == truth[row["record_id"]]
         assert row["gender"] in ("M", "F", "X", "U")
         assert not row["event_date"] or row["event_date"] <= TODAY.isoformat()
-    people = {r["person_id"] for r in _rows(dataset / "truth" / "people.csv")}
+    people = {r["person_id"] for r in read_rows(dataset / "truth" / "people.csv")}
     assert set(truth.values()) <= people
     # everyone is known to at least one agency
     assert set(truth.values()) == people
 
 
 def test_households_and_scenarios_refer_to_real_subjects(dataset: Path) -> None:
-    people = {r["person_id"]: r for r in _rows(dataset / "truth" / "people.csv")}
-    households = _rows(dataset / "truth" / "households.csv")
+    people = {r["person_id"]: r for r in read_rows(dataset / "truth" / "people.csv")}
+    households = read_rows(dataset / "truth" / "households.csv")
     assert {r["person_id"] for r in households} == set(people)
     hids = {r["household_id"] for r in households}
-    scenarios = _rows(dataset / "truth" / "scenarios.csv")
+    scenarios = read_rows(dataset / "truth" / "scenarios.csv")
     kinds = Counter(s["kind"] for s in scenarios)
     assert set(kinds) == {"escalating_child_concern", "domestic_abuse", "adult_at_risk",
                           "decoy_busy_family", "decoy_frequent_attender"}
@@ -159,7 +155,7 @@ def test_households_and_scenarios_refer_to_real_subjects(dataset: Path) -> None:
         assert s["subject_id"] in (people if s["subject_type"] == "person" else hids)
         assert s["first_event_date"] <= s["window_start"] <= s["window_end"]
         assert s["should_alert"] == ("true" if not s["kind"].startswith("decoy") else "false")
-    events = _rows(dataset / "truth" / "scenario_events.csv")
+    events = read_rows(dataset / "truth" / "scenario_events.csv")
     by_scenario = defaultdict(set)
     for e in events:
         by_scenario[e["scenario_id"]].add(e["source"])
@@ -172,7 +168,7 @@ def test_scenarios_follow_the_registry(dataset: Path) -> None:
     manifest = json.loads((dataset / "manifest.json").read_text())
     by_kind = {spec.kind: spec for spec in REGISTRY}
     assert list(manifest["counts"]["scenarios"]) == list(by_kind)
-    scenarios = _rows(dataset / "truth" / "scenarios.csv")
+    scenarios = read_rows(dataset / "truth" / "scenarios.csv")
     for s in scenarios:
         spec = by_kind[s["kind"]]
         assert s["subject_type"] == spec.subject_type
@@ -187,7 +183,7 @@ def test_scenarios_follow_the_registry(dataset: Path) -> None:
 
 
 def test_population_has_the_hard_cases(dataset: Path) -> None:
-    people = _rows(dataset / "truth" / "people.csv")
+    people = read_rows(dataset / "truth" / "people.csv")
     tags = Counter(t.split(":")[0] for p in people for t in p["tags"].split(";") if t)
     for tag in ("moved", "twin_of", "lodger", "multi_generation", "care_home_resident",
                 "hostel_resident", "block_of_flats", "surname_changed_on_marriage",
@@ -195,7 +191,7 @@ def test_population_has_the_hard_cases(dataset: Path) -> None:
         assert tags[tag] > 0, tag
     assert any("-" in p["last_name"] for p in people)
     assert any(p["known_as"] for p in people)
-    addresses = _rows(dataset / "truth" / "household_addresses.csv")
+    addresses = read_rows(dataset / "truth" / "household_addresses.csv")
     kinds = Counter(a["address_kind"] for a in addresses)
     assert kinds["care_home"] >= 20 and kinds["hostel"] >= 10 and kinds["flat_in_block"] >= 10
 
@@ -221,7 +217,7 @@ def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path: Path) -
 def test_the_shortest_window_works_and_a_shorter_one_is_refused(tmp_path: Path) -> None:
     manifest = generate(3000, 2, tmp_path / "short", TODAY, 80)
     assert manifest["window_start"] == "2026-08-13"
-    people = _rows(tmp_path / "short" / "truth" / "people.csv")
+    people = read_rows(tmp_path / "short" / "truth" / "people.csv")
     assert any("surname_changed_on_marriage" in p["tags"] for p in people)
     with pytest.raises(ValueError, match="at least 80 days"):
         generate(3000, 2, tmp_path / "shorter", TODAY, 79)

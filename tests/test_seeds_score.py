@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from aim.cli import app
 from aim.seeds.generate import generate
 from aim.seeds.score import score_alerts
+from tests.factories import read_rows
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +20,6 @@ def small(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("score") / "s"
     generate(2500, 5, out, date(2026, 11, 1), 730)
     return out
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -35,9 +31,9 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def test_alerts_on_the_scenarios_score_full_recall(small: Path, tmp_path: Path) -> None:
-    scenarios = {s["scenario_id"]: s for s in _rows(small / "truth" / "scenarios.csv")}
+    scenarios = {s["scenario_id"]: s for s in read_rows(small / "truth" / "scenarios.csv")}
     rows = []
-    for e in _rows(small / "truth" / "scenario_events.csv"):
+    for e in read_rows(small / "truth" / "scenario_events.csv"):
         sc = scenarios[e["scenario_id"]]
         if sc["should_alert"] == "true":
             rows.append([e["scenario_id"], e["record_id"], sc["window_start"]])
