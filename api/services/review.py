@@ -20,7 +20,7 @@ def queue(be: Backend, caller: Caller, *, limit: int, offset: int) -> list[dict]
     """Undecided pairs, most probable first."""
 
     def read(tx):
-        found = plain(review_module.review_queue(limit, offset, driver=be.driver, settings=be.settings))
+        found = plain(review_module.read_review_queue(tx, limit, offset))
         subjects = [record_subject_id(*item[side]) for item in found
                     for side in ("record_key_a", "record_key_b") if item.get(side)]
         return found, AuditEntry("review.queue", subjects)

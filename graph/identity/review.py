@@ -33,15 +33,11 @@ def _plain(value):
     return value.iso_format() if hasattr(value, "iso_format") else value
 
 
-def review_queue(limit: int = 50, offset: int = 0, *, driver: Driver,
-                 settings: Settings | None = None) -> list[dict]:
+def read_review_queue(tx: ManagedTransaction, limit: int = 50, offset: int = 0) -> list[dict]:
     """Undecided pairs in the review band, most probable first. Each item: both record
     keys and details, their persons, match weight, probability, explanation (dict)."""
-    settings = settings or get_settings()
-    rows, _, _ = driver.execute_query(cypher.load("resolution/review_queue"), limit=int(limit),
-                                      offset=int(offset), database_=settings.neo4j_database)
     out = []
-    for r in rows:
+    for r in tx.run(cypher.load("resolution/review_queue"), limit=int(limit), offset=int(offset)):
         item = dict(r)
         item["explanation"] = json.loads(item["explanation"]) if item["explanation"] else None
         for side in ("record_a", "record_b"):
@@ -50,6 +46,13 @@ def review_queue(limit: int = 50, offset: int = 0, *, driver: Driver,
         item["record_key_b"] = [item.pop("source_b"), item.pop("source_record_id_b")]
         out.append(item)
     return out
+
+
+def review_queue(limit: int = 50, offset: int = 0, *, driver: Driver,
+                 settings: Settings | None = None) -> list[dict]:
+    settings = settings or get_settings()
+    with driver.session(database=settings.neo4j_database) as session:
+        return session.execute_read(read_review_queue, limit, offset)
 
 
 def _records(tx: ManagedTransaction, keys: list[Key]) -> dict[str, dict]:
@@ -183,5 +186,5 @@ def person_history(person_id: str, limit: int = 100, *, driver: Driver,
     return [r["event"] for r in rows]
 
 
-__all__ = ["review_queue", "decide", "merge_persons", "split_person", "current_person_id",
+__all__ = ["review_queue", "read_review_queue", "decide", "merge_persons", "split_person", "current_person_id",
            "person_history", "ReviewError"]
