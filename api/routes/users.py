@@ -21,8 +21,7 @@ def list_users(caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) 
 
 @router.post("", response_model=User, status_code=201, summary="Create a user")
 def create_user(body: UserIn, caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) -> dict:
-    return service.create(be, caller, username=body.username, password=body.password, role=body.role,
-                          organisation=body.organisation, full_name=body.full_name)
+    return service.create(be, caller, **body.model_dump())
 
 
 @router.post("/{username}/disable", response_model=User, summary="Disable a user (takes effect within seconds)")

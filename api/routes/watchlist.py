@@ -21,8 +21,7 @@ def watch_list(due_only: bool = False, caller: Caller = Depends(MASH), be: Backe
 
 @router.post("", response_model=WatchEntry, status_code=201, summary="Put a person or household on the watch list")
 def add_watch(body: WatchIn, caller: Caller = Depends(MASH), be: Backend = Depends(backend)) -> dict:
-    return service.add(be, caller, subject_type=body.subject_type, subject_id=body.subject_id, owner=body.owner,
-                       reason=body.reason, review_date=body.review_date)
+    return service.add(be, caller, **body.model_dump())
 
 
 @router.post("/{watch_id}/end", response_model=WatchEntry, summary="End a watch-list entry")
