@@ -88,7 +88,7 @@ def test_api_docs_render_in_a_browser_that_can_reach_nothing_but_this_app(driver
     """Chromium's every request is answered by the app in process; any other address is refused."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.test_dashboard_browser import ARGS, CHROMIUM
+    from tests.e2e.browser import ARGS, CHROMIUM
 
     client = TestClient(docs_app(settings, driver, api_docs=True), base_url="http://aim.test")
     elsewhere, refused = [], []

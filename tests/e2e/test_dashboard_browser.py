@@ -17,13 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import ARGS, CHROMIUM
 from tests.e2e.world import PASSWORD, dashboard_settings
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
-CHROMIUM = os.environ.get("AIM_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(os.environ.get("AIM_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "docs" / "screenshots")
 VIEWPORT = {"width": 1366, "height": 768}
 
