@@ -9,19 +9,19 @@ from aim.api.errors import NotFound
 from aim.api.services.auditing import audited_read
 from aim.api.services.pseudonyms import pseudonymise_graph
 from aim.api.services.values import plain
-from aim.graph.views import network as network_module
+from aim.graph.views import network as network_view
 from aim.graph.access.audit import AuditEntry
 
 
 def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *parts) -> dict:
-    """The union of graph ``parts`` (functions of the driver), audited with every person and
-    household in it; NotFound when it is empty."""
+    """The union of graph ``parts`` (reads of a transaction), audited in the same one with
+    every person and household in it; NotFound when it is empty."""
 
     def read(tx):
         nodes: dict[str, dict] = {}
         edges: dict[tuple, dict] = {}
         for part in parts:
-            found = part(driver=be.driver, settings=be.settings)
+            found = part(tx)
             for node in found.get("nodes", []):
                 kept = nodes.setdefault(node["id"], {**node, "properties": dict(node.get("properties") or {})})
                 kept["properties"].update({k: v for k, v in (node.get("properties") or {}).items() if v is not None})
@@ -41,7 +41,7 @@ def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *
 def network(be: Backend, caller: Caller, subject_id: str, *, depth: int, limit: int) -> dict:
     """Persons linked to the subject, breadth first to ``depth`` hops, at most ``limit``."""
     found = _audited_graph(be, caller, subject_id, {"depth": depth},
-                           lambda **kw: network_module.network(subject_id, depth=depth, limit=limit, **kw))
+                           lambda tx: network_view.read_network(tx, subject_id, depth=depth, limit=limit))
     if caller.principal.role == "analyst":
         return pseudonymise_graph(found, be.settings.signing_secret())
     return found
@@ -51,7 +51,7 @@ def neighbourhood(be: Backend, caller: Caller, subject_id: str, *, depth: int) -
     """The network plus the subject's households (members, addresses) and co-residents."""
     return _audited_graph(
         be, caller, subject_id, {"depth": depth, "part": "network, households, addresses, co-residents"},
-        lambda **kw: network_module.network(subject_id, depth=depth, limit=100, **kw),
-        lambda **kw: network_module.household_members(subject_id, **kw),
-        lambda **kw: network_module.co_residents(subject_id, **kw),
+        lambda tx: network_view.read_network(tx, subject_id, depth=depth, limit=100),
+        lambda tx: network_view.read_household_members(tx, subject_id),
+        lambda tx: network_view.read_co_residents(tx, subject_id),
     )

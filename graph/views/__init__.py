@@ -1,7 +1,7 @@
 """The read models the API and dashboard show: who a view is about (:mod:`.subject`),
 person search (:mod:`.person_search`), the person view, timeline and statistics
 (:mod:`.person`), households (:mod:`.household_view`) and the network view
-(:mod:`.network`, whose functions take a driver). Everything else takes a transaction,
+(:mod:`.network`). Everything else takes a transaction,
 so that the API writes its audit entry in the same one."""
 
 from aim.graph import public_surface

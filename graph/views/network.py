@@ -3,12 +3,14 @@
 Every function returns ``{"nodes": [...], "edges": [...]}`` of plain dicts, ready for
 JSON: a node is ``{"id", "label", "properties"}`` (ids are ``person:P-…``,
 ``record:`` and the record key (:func:`aim.graph.identity.keys.record_key`), ``household:H-…``, ``address:KEY``, ``organisation:CODE``), an edge
-``{"source", "target", "type", "properties"}``. Results are capped by ``limit``.
+``{"source", "target", "type", "properties"}``. Results are capped by ``limit``. The
+``read_*`` functions take a transaction (the API writes its audit entry in the same one);
+the others run one of their own.
 """
 
 from __future__ import annotations
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
 from aim.graph.identity.keys import record_key
@@ -37,17 +39,21 @@ class _Graph:
         return {"nodes": list(self.nodes.values()), "edges": list(self.edges.values())}
 
 
-def _run(query: str, driver: Driver, settings: Settings | None, **params) -> list[dict]:
+def _run(tx: ManagedTransaction, query: str, **params) -> list[dict]:
+    return [dict(r) for r in tx.run(cypher.load(query), params)]
+
+
+def _in_session(read, driver: Driver, settings: Settings | None, *args, **kwargs) -> dict:
+    """``read(tx, ...)`` in a read transaction of its own."""
     settings = settings or get_settings()
-    rows, _, _ = driver.execute_query(cypher.load(query), params, database_=settings.neo4j_database)
-    return [dict(r) for r in rows]
+    with driver.session(database=settings.neo4j_database) as session:
+        return session.execute_read(read, *args, **kwargs)
 
 
-def person_records(person_id: str, limit: int = 200, *, driver: Driver,
-                   settings: Settings | None = None) -> dict:
+def read_person_records(tx: ManagedTransaction, person_id: str, limit: int = 200) -> dict:
     """A person's records across agencies (and the organisations that hold them)."""
     g = _Graph()
-    for r in _run("network/person_records", driver, settings, person_id=person_id, limit=int(limit)):
+    for r in _run(tx, "network/person_records", person_id=person_id, limit=int(limit)):
         p = g.node("person", r["person"]["person_id"], r["person"])
         rec = r["record"]
         rid = g.node("record", record_key(rec["source"], rec["source_record_id"]), rec)
@@ -58,11 +64,10 @@ def person_records(person_id: str, limit: int = 200, *, driver: Driver,
     return g.out()
 
 
-def household_members(person_id: str, limit: int = 200, *, driver: Driver,
-                      settings: Settings | None = None) -> dict:
+def read_household_members(tx: ManagedTransaction, person_id: str, limit: int = 200) -> dict:
     """The person's households (current and dissolved), their addresses and members."""
     g = _Graph()
-    for r in _run("network/household_members", driver, settings, person_id=person_id, limit=int(limit)):
+    for r in _run(tx, "network/household_members", person_id=person_id, limit=int(limit)):
         h = g.node("household", r["household"]["household_id"], r["household"])
         a = g.node("address", r["address"]["key"], r["address"])
         m = g.node("person", r["member"]["person_id"], r["member"])
@@ -71,12 +76,12 @@ def household_members(person_id: str, limit: int = 200, *, driver: Driver,
     return g.out()
 
 
-def co_residents(person_id: str, include_shared: bool = False, limit: int = 200, *,
-                 driver: Driver, settings: Settings | None = None) -> dict:
+def read_co_residents(tx: ManagedTransaction, person_id: str, include_shared: bool = False,
+                      limit: int = 200) -> dict:
     """Persons who lived at one of the person's addresses, past and present, with periods."""
     g = _Graph()
     me = f"person:{person_id}"
-    for r in _run("network/co_residents", driver, settings, person_id=person_id,
+    for r in _run(tx, "network/co_residents", person_id=person_id,
                   include_shared=bool(include_shared), limit=int(limit)):
         g.node("person", person_id, {"person_id": person_id})
         a = g.node("address", r["address"]["key"], r["address"])
@@ -86,9 +91,8 @@ def co_residents(person_id: str, include_shared: bool = False, limit: int = 200,
     return g.out()
 
 
-def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, ...] = KINDS,
-            include_shared: bool = False, per_person: int = 50, *, driver: Driver,
-            settings: Settings | None = None) -> dict:
+def read_network(tx: ManagedTransaction, person_id: str, depth: int = 2, limit: int = 200,
+                 kinds: tuple[str, ...] = KINDS, include_shared: bool = False, per_person: int = 50) -> dict:
     """Persons linked to the person through households, shared (non-shared-flagged)
     addresses or events, breadth first to ``depth`` hops, at most ``limit`` persons.
     Edges are ``HOUSEHOLD`` / ``ADDRESS`` / ``EVENT`` between persons, with ``via`` (the
@@ -97,7 +101,7 @@ def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, 
     if unknown:
         raise ValueError(f"unknown link kinds {sorted(unknown)}; use {KINDS}")
     g = _Graph()
-    start = _run("network/person_records", driver, settings, person_id=person_id, limit=1)
+    start = _run(tx, "network/person_records", person_id=person_id, limit=1)
     if not start:
         return g.out()
     g.node("person", person_id, start[0]["person"] | {"hop": 0})
@@ -106,7 +110,7 @@ def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, 
     for hop in range(1, max(0, int(depth)) + 1):
         if not frontier or len(seen) >= limit:
             break
-        rows = _run("network/neighbours", driver, settings, person_ids=frontier,
+        rows = _run(tx, "network/neighbours", person_ids=frontier,
                     include_shared=bool(include_shared), per_person=int(per_person))
         nxt = []
         for r in sorted(rows, key=lambda r: (r["from"], r["kind"], r["person"]["person_id"])):
@@ -123,3 +127,23 @@ def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, 
             g.edge(f"person:{a}", f"person:{b}", r["kind"], {"via": r["via"]})
         frontier = nxt
     return g.out()
+
+
+def person_records(person_id: str, limit: int = 200, *, driver: Driver, settings: Settings | None = None) -> dict:
+    return _in_session(read_person_records, driver, settings, person_id, limit)
+
+
+def household_members(person_id: str, limit: int = 200, *, driver: Driver,
+                      settings: Settings | None = None) -> dict:
+    return _in_session(read_household_members, driver, settings, person_id, limit)
+
+
+def co_residents(person_id: str, include_shared: bool = False, limit: int = 200, *, driver: Driver,
+                 settings: Settings | None = None) -> dict:
+    return _in_session(read_co_residents, driver, settings, person_id, include_shared, limit)
+
+
+def network(person_id: str, depth: int = 2, limit: int = 200, kinds: tuple[str, ...] = KINDS,
+            include_shared: bool = False, per_person: int = 50, *, driver: Driver,
+            settings: Settings | None = None) -> dict:
+    return _in_session(read_network, driver, settings, person_id, depth, limit, kinds, include_shared, per_person)
