@@ -18,11 +18,7 @@ T = TypeVar("T")
 
 
 def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
-    """``read(tx) -> (result, AuditEntry)``; the entry is written in the read's transaction.
-
-    A read through a graph function that runs its own transaction (the network functions
-    and the user list take a driver) is made inside ``read`` all the same: its entry
-    commits only after it has succeeded, and nothing is returned unless it commits."""
+    """``read(tx) -> (result, AuditEntry)``; the entry is written in the read's transaction."""
     return audit.audited_read(be.driver, be.database, caller.audit, read)
 
 

@@ -10,7 +10,7 @@ from aim.graph.access.audit import AuditEntry
 
 
 def list_users(be: Backend, caller: Caller) -> list[dict]:
-    return audited_read(be, caller, lambda tx: (users.list_users(be.driver, be.database), AuditEntry("users.list")))
+    return audited_read(be, caller, lambda tx: (users.read_users(tx), AuditEntry("users.list")))
 
 
 def create(be: Backend, caller: Caller, *, username: str, password: str, role: str, organisation: str | None,

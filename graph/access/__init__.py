@@ -5,7 +5,8 @@ from aim.graph import public_surface
 
 __all__, __getattr__ = public_surface(__name__, {
     "ROLES": "users", "UserError": "users", "hash_password": "users", "create_user": "users",
-    "get_user": "users", "list_users": "users", "set_disabled": "users", "set_password": "users",
+    "get_user": "users", "list_users": "users", "read_users": "users", "set_disabled": "users",
+    "set_password": "users",
     "authenticate": "users",
     "AuditContext": "audit", "AuditEntry": "audit", "write_entry": "audit", "query": "audit",
     "audited_read": "audit",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from aim import cypher
@@ -47,9 +47,13 @@ def get_user(driver: Driver, database: str, username: str) -> dict | None:
     return records[0]["user"] if records else None
 
 
+def read_users(tx: ManagedTransaction) -> list[dict]:
+    return [r["user"] for r in tx.run(cypher.load("api/users_list"))]
+
+
 def list_users(driver: Driver, database: str) -> list[dict]:
-    records, _, _ = driver.execute_query(cypher.load("api/users_list"), database_=database, routing_="r")
-    return [r["user"] for r in records]
+    with driver.session(database=database) as session:
+        return session.execute_read(read_users)
 
 
 def set_disabled(driver: Driver, database: str, username: str, disabled: bool = True) -> dict:
