@@ -36,7 +36,7 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
     history, found, links = [], [], []
     if s.role == "mash":
         if not subject_id.startswith("rec:"):
-            history = persons.history(be, subject_id)
+            history = persons.history(be, caller, subject_id)
             try:
                 links = review.why_linked(be, view["records"])
             except Exception:  # noqa: BLE001 - an explanation is extra; the view stands without it

@@ -107,6 +107,11 @@ def split(be: Backend, caller: Caller, subject_id: str, keys: list[tuple[str, st
     return {"person_ids": ids}
 
 
-def history(be: Backend, subject_id: str, limit: int = 50) -> list[dict]:
-    """Resolution events about a person (merges, splits, decisions): no personal details."""
-    return review_module.person_history(subject_id, limit, driver=be.driver, settings=be.settings)
+def history(be: Backend, caller: Caller, subject_id: str, limit: int = 50) -> list[dict]:
+    """Resolution events about a person: creation, merges, splits, decisions, newest first."""
+
+    def read(tx):
+        found = review_module.read_person_history(tx, subject_id, limit)
+        return found, AuditEntry("person.history", [subject_id], {"returned": len(found)})
+
+    return audited_read(be, caller, read)

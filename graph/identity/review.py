@@ -177,14 +177,18 @@ def current_person_id(person_id: str, *, driver: Driver, settings: Settings | No
     return rows[0]["person_id"] if rows else None
 
 
+def read_person_history(tx: ManagedTransaction, person_id: str, limit: int = 100) -> list[dict]:
+    """Resolution events about a person (creation, merges, splits, decisions), newest first."""
+    return [r["event"] for r in tx.run(cypher.load("resolution/person_history"), person_id=person_id,
+                                       limit=int(limit))]
+
+
 def person_history(person_id: str, limit: int = 100, *, driver: Driver,
                    settings: Settings | None = None) -> list[dict]:
-    """Resolution events about a person (creation, merges, splits, decisions), newest first."""
     settings = settings or get_settings()
-    rows, _, _ = driver.execute_query(cypher.load("resolution/person_history"), person_id=person_id,
-                                      limit=int(limit), database_=settings.neo4j_database)
-    return [r["event"] for r in rows]
+    with driver.session(database=settings.neo4j_database) as session:
+        return session.execute_read(read_person_history, person_id, limit)
 
 
 __all__ = ["review_queue", "read_review_queue", "decide", "merge_persons", "split_person", "current_person_id",
-           "person_history", "ReviewError"]
+           "person_history", "read_person_history", "ReviewError"]
