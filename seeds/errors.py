@@ -47,16 +47,20 @@ def roll_errors(rng: random.Random, agency: Agency, p: Person, duplicate: bool, 
     ):
         # a system would refuse an impossible or future date, so such a slip never survives
         del flags["dob_day_month_swap"]
-    inapplicable = {
-        "nickname": not p.nickname,
-        "middle_folded": not p.middle,
-        "stale_address": len(p.addrs) < 2,
-        "stale_surname": not p.married_on,
-        "hyphen_variant": "-" not in (p.last + p.married_surname),
-        "dob_day_month_swap": "dob_missing" in flags,
-        "dob_year_off": "dob_missing" in flags,
-    }
-    return {kind: draws for kind, draws in flags.items() if not inapplicable.get(kind, False)}
+    if "nickname" in flags and not p.nickname:
+        del flags["nickname"]
+    if "middle_folded" in flags and not p.middle:
+        del flags["middle_folded"]
+    if "stale_address" in flags and len(p.addrs) < 2:
+        del flags["stale_address"]
+    if "stale_surname" in flags and not p.married_on:
+        del flags["stale_surname"]
+    if "hyphen_variant" in flags and "-" not in (p.last + p.married_surname):
+        del flags["hyphen_variant"]
+    if "dob_missing" in flags:
+        flags.pop("dob_day_month_swap", None)
+        flags.pop("dob_year_off", None)
+    return flags
 
 
 def dob_with_errors(p: Person, flags: Flags, today: date) -> tuple[int, int, int] | None:

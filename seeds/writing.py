@@ -170,6 +170,7 @@ class RecordWriter:
         dob_text = format_date(agency.dob_format, *dob) if dob else ""
         dob_iso = "{:04d}-{:02d}-{:02d}".format(*dob) if dob else ""
         gender = "U" if "gender_unknown" in flags else p.gender
+        gender_code, columns = agency.gender_out[gender], agency.columns
         demographics: dict[tuple[str, str], tuple] = {}
         for ev in events:
             day = ev.day or self.window.today
@@ -181,11 +182,11 @@ class RecordWriter:
             values = {
                 "source_record_id": rid, "first_name": first, "last_name": last,
                 "middle_names": middle, "full_name": full, "date_of_birth": dob_text,
-                "gender": agency.gender_out[gender], "address": address, "postcode": postcode,
+                "gender": gender_code, "address": address, "postcode": postcode,
                 "event_id": "", "event_date": "", "event_type": "",
             }
             event_iso = self._event_values(agency, ev, values)
-            line = self.files.agency_row(code, [values[c] for c in agency.columns])
+            line = self.files.agency_row(code, [values[c] for c in columns])
             record_id = f"{code}:{line}"
             self.files.canonical.writerow((
                 record_id, code, rid, canon_first, canon_last, dob_iso, gender, address, postcode,
