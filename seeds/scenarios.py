@@ -83,7 +83,7 @@ class Scenarios:
         """Give ``unit`` a scenario if one is wanted and it can carry it (``people`` made so far)."""
         hid, residents = unit.households[0]
         if sum(1 for period in unit.addr_periods if period[0] == hid) > 1:
-            return  # movers are left out: a scenario's records should share one address
+            return  # a household that moved during the window carries none
         today = self.window.today
         home = Home(hid, [p for p in residents if p.age_on(today) < 16],
                     [p for p in residents if p.age_on(today) >= 18], residents)
