@@ -78,7 +78,7 @@ def test_enabled_api_docs_use_only_this_sites_own_assets(driver, settings):
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
     policy = page.headers["content-security-policy"]
-    assert "http" not in policy and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert "http" not in policy and "'unsafe-inline'" not in policy
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "AIM API"
     assert "validatorUrl: null" in client.get("/static/docs/swagger-init.js").text
 
@@ -111,6 +111,9 @@ def test_api_docs_render_in_a_browser_that_can_reach_nothing_but_this_app(driver
         page.goto("http://aim.test/api/v1/docs")
         page.wait_for_selector(".opblock-summary-path", timeout=15_000)
         paths = page.locator(".opblock-summary-path").all_inner_texts()
+        page.locator(".opblock-summary").first.click()  # an operation opened: its parameters and schemas
+        page.wait_for_selector(".opblock-body", timeout=15_000)
+        page.locator(".models-control, .model-box-control").first.click()
         browser.close()
     assert "/api/v1/persons/search" in paths
     assert elsewhere == [] and refused == []
