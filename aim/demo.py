@@ -54,7 +54,7 @@ def demo(
     manifest = _generate(folder, people, seed, today)
     _load(folder, driver, settings.neo4j_database)
     _resolve(folder, driver)
-    _alerts(folder, today)
+    _alerts(folder, today, driver)
     _users(driver, settings.neo4j_database)
     _welcome(manifest, port)
     if serve:
@@ -109,7 +109,7 @@ def _resolve(folder: Path, driver) -> None:
     _mark(folder, "resolve")
 
 
-def _alerts(folder: Path, today: date) -> None:
+def _alerts(folder: Path, today: date, driver) -> None:
     from aim.graph.alerts.engine import run_all
 
     if _step_done(folder, "alerts"):
@@ -119,7 +119,7 @@ def _alerts(folder: Path, today: date) -> None:
     raised: Counter = Counter()
     with console.status("Running the alert rules over the last quarter..."):
         for days_ago in range(ALERT_REPLAY_DAYS, -1, -7):
-            report = run_all(today - timedelta(days=days_ago))
+            report = run_all(today - timedelta(days=days_ago), driver=driver)
             raised.update(report.rag)
     ratings = ", ".join(f"{count} {rag}" for rag, count in sorted(raised.items()))
     console.print(f"[green]✓[/green] alerts raised or updated: {ratings or 'none'}")

@@ -67,8 +67,8 @@ def main() -> None:
     print("graph:", out["graph"])
 
     if not args.skip_full:
-        first = run_all(today)
-        second = run_all(today)
+        first = run_all(today, driver=driver)
+        second = run_all(today, driver=driver)
         out["full_run"] = {
             "first_seconds": round(first.seconds, 2), "second_seconds": round(second.seconds, 2),
             "subjects_meeting_a_rule": first.findings, "created": first.created,
@@ -92,7 +92,7 @@ def main() -> None:
             driver.execute_query(ADD, source=pick["source"], record=pick["record"], event_id=f"BENCH-{i}",
                                  today=today, database_=db)
             started = time.perf_counter()
-            evaluate_subjects([pick["person_id"]], today=today)
+            evaluate_subjects([pick["person_id"]], today=today, driver=driver)
             elapsed = (time.perf_counter() - started) * 1000
             if i >= 10:  # the first ten warm the driver and the page cache
                 timings.append(elapsed)
@@ -112,7 +112,7 @@ def main() -> None:
     if args.evaluate:
         from aim.graph.alerts.evaluate import evaluate
 
-        out["evaluate"] = evaluate(args.evaluate, today)
+        out["evaluate"] = evaluate(args.evaluate, today, driver=driver)
         print(json.dumps(out["evaluate"], indent=2, default=str))
 
     target = Path(__file__).resolve().parent / "out"

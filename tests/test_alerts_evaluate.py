@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 def test_replaying_the_rules_finds_the_scenarios_and_ignores_the_decoys(graph, settings, tmp_path):
     generate(2500, 3, tmp_path, date(2026, 11, 1), 730)
     load(tmp_path, progress=False, driver=graph, settings=settings)
-    counts = persons_from_truth(tmp_path)
+    counts = persons_from_truth(tmp_path, driver=graph)
     assert counts["records"] > 0 and counts["memberships"] > 0
-    result = evaluate(tmp_path, date(2026, 11, 1))
+    result = evaluate(tmp_path, date(2026, 11, 1), driver=graph)
     kinds = result["kinds"]
     assert {"escalating_child_concern", "domestic_abuse", "adult_at_risk",
             "decoy_busy_family", "decoy_frequent_attender"} <= set(kinds)

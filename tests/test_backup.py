@@ -60,7 +60,7 @@ def _populate(graph, settings, seeded) -> None:
 
     load(seeded, progress=False, driver=graph)
     resolve(driver=graph)
-    run_all(date(2026, 11, 1))
+    run_all(date(2026, 11, 1), driver=graph)
     graph.execute_query(ODD_TYPES, database_=settings.neo4j_database)
 
 

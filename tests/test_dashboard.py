@@ -135,10 +135,10 @@ def test_dpo_sees_the_audit_of_what_others_viewed(app, dashboard_world):
     assert client.get(f"{D}/search").status_code == 403
 
 
-def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(app, dashboard_world, settings):
+def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(app, dashboard_world, driver, settings):
     from aim.graph.alerts.lifecycle import list_alerts
 
-    alerts = {a["rule"]: a["alert_id"] for a in list_alerts(settings=settings)}
+    alerts = {a["rule"]: a["alert_id"] for a in list_alerts(driver=driver, settings=settings)}
     client = signed_in(app, "mash1")
     page = client.get(f"{D}/alerts/{alerts['escalation']}")
     assert page.status_code == 200 and "against 0 in the previous" in page.text

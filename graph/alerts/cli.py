@@ -43,11 +43,13 @@ def run_cmd(
     rules_file: Annotated[Optional[Path], typer.Option("--rules", exists=True, help="Rule set YAML")] = None,
 ) -> None:
     """Evaluate every rule for every subject with recent activity; create/update alerts."""
+    from aim.graph.store import get_driver
+
     from .engine import run_all
     from .rules import RuleError, load_rules
 
     try:
-        report = run_all(_today(today), rules=load_rules(rules_file), rule_ids=rule)
+        report = run_all(_today(today), rules=load_rules(rules_file), rule_ids=rule, driver=get_driver())
     except RuleError as exc:
         _fail(str(exc))
     console = _console()
@@ -70,9 +72,11 @@ def list_cmd(
     """Alerts, highest score first."""
     from rich.table import Table
 
+    from aim.graph.store import get_driver
+
     from .lifecycle import list_alerts
 
-    alerts = list_alerts(status or None, limit=limit)
+    alerts = list_alerts(status or None, limit=limit, driver=get_driver())
     if as_json:
         typer.echo(json.dumps(alerts, default=str, indent=2))
         return
@@ -86,20 +90,24 @@ def list_cmd(
 @alerts_app.command("show")
 def show_cmd(alert_id: str) -> None:
     """One alert: explanation, evidence and history."""
+    from aim.graph.store import get_driver
+
     from .lifecycle import alert_history, get_alert
 
-    alert = get_alert(alert_id)
+    alert = get_alert(alert_id, driver=get_driver())
     if alert is None:
         _fail(f"no alert {alert_id}")
-    alert["history"] = alert_history(alert_id)
+    alert["history"] = alert_history(alert_id, driver=get_driver())
     typer.echo(json.dumps(alert, default=str, indent=2))
 
 
 def _transition(alert_id: str, to: str, by: str, reason: str | None, **kwargs) -> None:
+    from aim.graph.store import get_driver
+
     from .lifecycle import LifecycleError, transition
 
     try:
-        result = transition(alert_id, to, by, reason, **kwargs)
+        result = transition(alert_id, to, by, reason, driver=get_driver(), **kwargs)
     except LifecycleError as exc:
         _fail(str(exc))
     _console().print(f"{alert_id}: {result['from']} -> {result['to']}")
@@ -143,9 +151,11 @@ def watchlist_cmd(today: TodayOpt = None, due: bool = typer.Option(False, "--due
     """The watch list with each subject's new activity."""
     from rich.table import Table
 
+    from aim.graph.store import get_driver
+
     from .watchlist import watch_list
 
-    entries = watch_list(_today(today), due_only=due)
+    entries = watch_list(_today(today), due_only=due, driver=get_driver())
     if as_json:
         typer.echo(json.dumps(entries, default=str, indent=2))
         return
@@ -167,14 +177,16 @@ def evaluate_cmd(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Recall and precision per scenario kind, and days to alert, by replaying the rules."""
+    from aim.graph.store import get_driver
+
     from .evaluate import evaluate, persons_from_truth
     from .rules import load_rules
 
     console = _console()
     if truth_persons:
-        counts = persons_from_truth(directory)
+        counts = persons_from_truth(directory, driver=get_driver())
         console.print(f"Persons from truth: {counts}")
-    result = evaluate(directory, _today(today), rules=load_rules(rules_file))
+    result = evaluate(directory, _today(today), rules=load_rules(rules_file), driver=get_driver())
     if as_json:
         typer.echo(json.dumps(result, default=str, indent=2))
         return

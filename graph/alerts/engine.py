@@ -15,13 +15,13 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import get_driver
+from aim.graph.store import to_native
 from aim.settings import Settings, get_settings
 
 from . import scoring
@@ -84,19 +84,15 @@ class RunReport:
     alert_ids: list[str] = field(default_factory=list)
 
 
-def _to_date(value: Any) -> date:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def _finding(rule: Rule, rules: RuleSet, row: dict) -> Finding:
     evidence = [
-        {k: (_to_date(v) if k == "date" else v) for k, v in e.items()} for e in row["evidence"]
+        {k: (to_native(v) if k == "date" else v) for k, v in e.items()} for e in row["evidence"]
     ]
     found = Finding(
         rule=rule,
         subject_type=row.get("subject_type") or rule.subject,
         subject_id=row["subject_id"],
-        as_of=_to_date(row["as_of"]),
+        as_of=to_native(row["as_of"]),
         evidence=evidence,
         organisations=list(row["organisations"]),
         metrics=dict(row["metrics"]),
@@ -122,14 +118,13 @@ def detect(
     person_ids: list[str] | None = None,
     household_ids: list[str] | None = None,
     since: date | None = None,
-    driver: Driver | None = None,
+    driver: Driver,
     settings: Settings | None = None,
 ) -> list[Finding]:
     """What the rules find (read only). ``scope``: ``recent`` (everyone with activity in a
     rule's window, as of ``today``), ``ids`` (only the given persons and households) or
     ``history`` (every event date between ``since`` and ``today``, for evaluation)."""
     settings = settings or get_settings()
-    driver = driver or get_driver()
     rules = rules or load_rules()
     today = today or default_today()
 
@@ -166,12 +161,8 @@ def _ids_for(rule: Rule, scope: Scope, person_ids, household_ids):
     return ids or False
 
 
-def _organisation_names(tx_or_driver, database: str | None = None) -> dict[str, str]:
-    query = "MATCH (o:Organisation) RETURN o.code AS code, o.name AS name"
-    if isinstance(tx_or_driver, ManagedTransaction):
-        rows = tx_or_driver.run(query).data()
-    else:
-        rows = [r.data() for r in tx_or_driver.execute_query(query, database_=database)[0]]
+def _organisation_names(tx: ManagedTransaction) -> dict[str, str]:
+    rows = tx.run("MATCH (o:Organisation) RETURN o.code AS code, o.name AS name").data()
     return {r["code"]: r["name"] or r["code"] for r in rows}
 
 
@@ -263,7 +254,7 @@ def run_all(
     *,
     rules: RuleSet | None = None,
     rule_ids: list[str] | None = None,
-    driver: Driver | None = None,
+    driver: Driver,
     settings: Settings | None = None,
 ) -> RunReport:
     """Evaluate every rule for every subject with activity in the rule's window, as of
@@ -271,13 +262,12 @@ def run_all(
     merged-away persons to their survivors)."""
     started = time.perf_counter()
     settings = settings or get_settings()
-    driver = driver or get_driver()
     rules = (rules or load_rules()).only(rule_ids)
     today = today or default_today()
     report = RunReport(today=today)
     findings = detect(today, rules=rules, driver=driver, settings=settings)
-    names = _organisation_names(driver, settings.neo4j_database)
     with session_for(driver, settings) as session:
+        names = session.execute_read(_organisation_names)
         survivors = session.execute_read(lambda tx: tx.run(cypher.load("alerts/merged_survivors")).value())
         if survivors:
             report.carried_over = session.execute_write(carry_over_merged, survivors)
@@ -298,7 +288,7 @@ def evaluate_subjects(
     today: date | None = None,
     *,
     rules: RuleSet | None = None,
-    driver: Driver | None = None,
+    driver: Driver,
     settings: Settings | None = None,
 ) -> RunReport:
     """Incremental re-evaluation after records arrive or persons merge: every rule for
@@ -308,7 +298,6 @@ def evaluate_subjects(
     its own alert for the same rule). Unknown ids are ignored."""
     started = time.perf_counter()
     settings = settings or get_settings()
-    driver = driver or get_driver()
     rules = rules or load_rules()
     today = today or default_today()
     report = RunReport(today=today)
@@ -316,8 +305,6 @@ def evaluate_subjects(
     lookback = max(r.lookback for r in rules.rules)
 
     def work(tx: ManagedTransaction) -> None:
-        from datetime import timedelta
-
         households = set(household_ids or [])
         if person_ids:
             households |= set(_households_of(tx, person_ids, today - timedelta(days=lookback)))

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import get_driver
+from aim.graph.store import to_native
 from aim.settings import Settings, get_settings
 
 from .engine import default_today
 from .rules import STATUSES
+from .watchlist import upsert_watch_entry
 
 # to -> statuses it may be reached from (by a person; the engine re-opens closed alerts)
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
@@ -35,14 +35,8 @@ class LifecycleError(ValueError):
     """A status change that is not allowed (unknown alert, wrong state, missing reason)."""
 
 
-def _native(value: Any) -> Any:
-    if hasattr(value, "to_native"):
-        return value.to_native()
-    return value
-
-
 def _clean(alert: dict) -> dict:
-    out = {k: _native(v) for k, v in alert.items()}
+    out = {k: to_native(v) for k, v in alert.items()}
     if isinstance(out.get("explanation"), str):
         out["explanation"] = json.loads(out["explanation"])
     return out
@@ -57,7 +51,7 @@ def transition(
     owner: str | None = None,
     review_date: date | None = None,
     today: date | None = None,
-    driver: Driver | None = None,
+    driver: Driver,
     settings: Settings | None = None,
 ) -> dict:
     """Move an alert to status ``to`` as user ``by``; returns ``{alert_id, from, to}`` and,
@@ -69,10 +63,9 @@ def transition(
     if to == "dismissed" and not (reason and reason.strip()):
         raise LifecycleError("dismissing an alert needs a reason")
     settings = settings or get_settings()
-    driver = driver or get_driver()
     today = today or default_today()
 
-    def work(tx):
+    def work(tx: ManagedTransaction) -> dict:
         row = tx.run(cypher.load("alerts/transition"), alert_id=alert_id, to=to, by=by, reason=reason,
                      allowed_from=list(ALLOWED_FROM[to])).single()
         if row is None:
@@ -82,9 +75,7 @@ def transition(
             raise LifecycleError(f"alert {alert_id} is {current['status']}; it cannot move to {to}")
         result = {"alert_id": alert_id, "from": row["previous"], "to": to}
         if to == "watch_list":
-            from .watchlist import _upsert
-
-            result["watch_entry"] = _upsert(
+            result["watch_entry"] = upsert_watch_entry(
                 tx, row["subject_type"], row["subject_id"], owner=owner or by,
                 reason=reason or "from alert", review_date=review_date or today + timedelta(days=DEFAULT_REVIEW_DAYS),
                 by=by, since=today, alert_id=alert_id,
@@ -95,22 +86,23 @@ def transition(
         return session.execute_write(work)
 
 
-def acknowledge(alert_id: str, by: str, **kwargs) -> dict:
-    return transition(alert_id, "acknowledged", by, kwargs.pop("reason", None), **kwargs)
+def acknowledge(alert_id: str, by: str, reason: str | None = None, *, driver: Driver, **kwargs) -> dict:
+    return transition(alert_id, "acknowledged", by, reason, driver=driver, **kwargs)
 
 
-def refer(alert_id: str, by: str, reason: str | None = None, **kwargs) -> dict:
+def refer(alert_id: str, by: str, reason: str | None = None, *, driver: Driver, **kwargs) -> dict:
     """Referred to the MASH."""
-    return transition(alert_id, "referred", by, reason, **kwargs)
+    return transition(alert_id, "referred", by, reason, driver=driver, **kwargs)
 
 
-def dismiss(alert_id: str, by: str, reason: str, **kwargs) -> dict:
-    return transition(alert_id, "dismissed", by, reason, **kwargs)
+def dismiss(alert_id: str, by: str, reason: str, *, driver: Driver, **kwargs) -> dict:
+    return transition(alert_id, "dismissed", by, reason, driver=driver, **kwargs)
 
 
 def add_to_watch_list(alert_id: str, by: str, reason: str, *, owner: str | None = None,
-                      review_date: date | None = None, **kwargs) -> dict:
-    return transition(alert_id, "watch_list", by, reason, owner=owner, review_date=review_date, **kwargs)
+                      review_date: date | None = None, driver: Driver, **kwargs) -> dict:
+    return transition(alert_id, "watch_list", by, reason, owner=owner, review_date=review_date, driver=driver,
+                      **kwargs)
 
 
 def read_alert(tx: ManagedTransaction, alert_id: str) -> dict | None:
@@ -119,7 +111,7 @@ def read_alert(tx: ManagedTransaction, alert_id: str) -> dict | None:
     if record is None:
         return None
     alert = _clean(record["alert"])
-    alert["evidence"] = [{k: _native(v) for k, v in e.items()} for e in record["evidence"]]
+    alert["evidence"] = [{k: to_native(v) for k, v in e.items()} for e in record["evidence"]]
     return alert
 
 
@@ -135,24 +127,24 @@ def read_alerts(tx: ManagedTransaction, statuses: list[str] | None = None, subje
 
 def read_history(tx: ManagedTransaction, alert_id: str) -> list[dict]:
     """Every status change of an alert, oldest first: from, to, by, at, reason."""
-    return [{k: _native(v) for k, v in r.data().items()} for r in tx.run(cypher.load("alerts/history"),
+    return [{k: to_native(v) for k, v in r.data().items()} for r in tx.run(cypher.load("alerts/history"),
                                                                         alert_id=alert_id)]
 
 
-def _read(work, driver: Driver | None, settings: Settings | None, *args):
+def _read(work, driver: Driver, settings: Settings | None, *args):
     settings = settings or get_settings()
-    with (driver or get_driver()).session(database=settings.neo4j_database) as session:
+    with driver.session(database=settings.neo4j_database) as session:
         return session.execute_read(work, *args)
 
 
-def get_alert(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> dict | None:
+def get_alert(alert_id: str, *, driver: Driver, settings: Settings | None = None) -> dict | None:
     return _read(read_alert, driver, settings, alert_id)
 
 
 def list_alerts(statuses: list[str] | None = None, subject_id: str | None = None, limit: int = 100, *,
-                driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+                driver: Driver, settings: Settings | None = None) -> list[dict]:
     return _read(read_alerts, driver, settings, statuses, subject_id, limit)
 
 
-def alert_history(alert_id: str, *, driver: Driver | None = None, settings: Settings | None = None) -> list[dict]:
+def alert_history(alert_id: str, *, driver: Driver, settings: Settings | None = None) -> list[dict]:
     return _read(read_history, driver, settings, alert_id)
