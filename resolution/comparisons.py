@@ -82,14 +82,18 @@ def _jw(p: Prepared, ci: np.ndarray, cj: np.ndarray, table: str) -> np.ndarray:
     return out
 
 
-def _code_pairs(groups: dict, n: int) -> list[int]:
-    """int64 keys of every pair of codes that share a group (groups of 2..200 codes)."""
+def _code_pairs(groups: dict, n: int) -> dict:
+    """The pairs of codes that share a group (groups of 2..200 codes): sorted int64 keys,
+    and which codes are in any pair (a cheap filter before the lookup)."""
     keys = []
     for codes in groups.values():
         codes = sorted(set(codes))
         if 2 <= len(codes) <= 200:
             keys.extend(a * (n + 1) + b for k, a in enumerate(codes) for b in codes[k + 1:])
-    return keys
+    keys = unique(np.array(keys, dtype=np.int64))
+    paired = np.zeros(n + 1, dtype=bool)
+    paired[keys // (n + 1)] = paired[keys % (n + 1)] = True
+    return {"keys": keys, "paired": paired}
 
 
 def _name_tables(p: Prepared) -> dict:
@@ -113,16 +117,25 @@ def _name_tables(p: Prepared) -> dict:
     for c in last_codes:
         for group in S.spelling_groups(names[c]):
             variant.setdefault(group, []).append(c)
-    t = {"initial": initial, "single": single, "n": n,
-         "nick": unique(np.array(_code_pairs(nick, n), dtype=np.int64)),
-         "variant": unique(np.array(_code_pairs(variant, n), dtype=np.int64))}
+    # First three letters as one integer (-1 when shorter): a short form shares them.
+    prefix3 = np.array([(ord(x[0]) << 16) | (ord(x[1]) << 8) | ord(x[2]) if len(x) >= 3 else -1
+                        for x in names] + [-1], dtype=np.int64)
+    t = {"initial": initial, "single": single, "n": n, "prefix3": prefix3,
+         "nick": _code_pairs(nick, n), "variant": _code_pairs(variant, n)}
     p.extra["name_tables"] = t
     return t
 
 
-def _in_pairs(ua: np.ndarray, ub: np.ndarray, keys: np.ndarray, n: int) -> np.ndarray:
-    lo, hi = np.minimum(ua, ub).astype(np.int64), np.maximum(ua, ub).astype(np.int64)
-    return np.isin(lo * (n + 1) + hi, keys)
+def _in_pairs(ua: np.ndarray, ub: np.ndarray, pairs: dict, n: int) -> np.ndarray:
+    """Whether each (ua, ub) code pair is one of ``pairs`` (from :func:`_code_pairs`)."""
+    out = np.zeros(ua.size, dtype=bool)
+    keys = pairs["keys"]
+    cand = np.flatnonzero(pairs["paired"][ua] & pairs["paired"][ub])
+    if cand.size:
+        a, b = ua[cand].astype(np.int64), ub[cand].astype(np.int64)
+        q = np.minimum(a, b) * (n + 1) + np.maximum(a, b)
+        out[cand] = keys[np.minimum(np.searchsorted(keys, q), keys.size - 1)] == q
+    return out
 
 
 def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.ndarray) -> np.ndarray:
@@ -137,22 +150,25 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
         t = _name_tables(p)
         init = (t["single"][ua] | t["single"][ub]) & (t["initial"][ua] == t["initial"][ub])
         # A short form drops at least two letters (one is a typo): CHRIS / CHRISTOPHER.
-        short = np.fromiter((3 <= min(len(a), len(b)) <= max(len(a), len(b)) - 2
-                             and (a.startswith(b) or b.startswith(a)) for a, b in zip(sa, sb)),
-                            dtype=bool, count=ua.size)
+        # Only pairs sharing the first three letters can be one (a cheap filter first).
+        short = np.zeros(ua.size, dtype=bool)
+        maybe_short = np.flatnonzero((t["prefix3"][ua] >= 0) & (t["prefix3"][ua] == t["prefix3"][ub]))
+        short[maybe_short] = np.fromiter(
+            (len(a) <= len(b) - 2 and b.startswith(a) or len(b) <= len(a) - 2 and a.startswith(b)
+             for a, b in ((sa[k], sb[k]) for k in maybe_short.tolist())),
+            dtype=bool, count=maybe_short.size)
         u_lvl = np.zeros(ua.size, dtype=np.int8)
         u_lvl[(jw >= 0.80) | init] = 1
         u_lvl[jw >= 0.92] = 2
         u_lvl[short] = 3
         u_lvl[_in_pairs(ua, ub, t["nick"], t["n"])] = 5
         lvl[d_idx] = u_lvl[inv]
-        # Called by another of the given names: "MUHAMMAD ALI" / "ALI", "WAYNE GEORGE" / "GEORGE".
-        gi, gj = p.cols["given"][i[d_idx]], p.cols["given"][j[d_idx]]
-        maybe = np.flatnonzero((lvl[d_idx] < 4) & (gi >= 0) & (gj >= 0))
-        if maybe.size:
-            shared = pair_predicate(gi[maybe], gj[maybe], p.uniques["given"],
-                                    lambda a, b: not set(a.split()).isdisjoint(b.split()))
-            lvl[d_idx[maybe[shared]]] = 4
+        # Called by the other's (first) middle name: "MUHAMMAD ALI" / "ALI", "WAYNE GEORGE" /
+        # "GEORGE", "MUHAMMAD ALI" / "MD ALI".
+        mi, mj = p.cols["middle1"][i[d_idx]], p.cols["middle1"][j[d_idx]]
+        fd_i, fd_j = fi[d_idx], fj[d_idx]
+        middle = (mi >= 0) & ((mi == fd_j) | (mi == mj)) | (mj >= 0) & (mj == fd_i)
+        lvl[d_idx[middle & (lvl[d_idx] < 4)]] = 4
     lvl[swapped] = 5
     lvl[(fi == fj) & (fi >= 0)] = 6
     lvl[(fi < 0) | (fj < 0)] = -1
@@ -192,7 +208,7 @@ def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 
     t = _name_tables(p)
     ini = t["initial"]
     # Cheap filter first: initials must agree crosswise.
-    cand = np.flatnonzero((fi >= 0) & (li >= 0) & (fj >= 0) & (lj >= 0) & (fi != fj) & (fi != li)
+    cand = np.flatnonzero((fi >= 0) & (li >= 0) & (fj >= 0) & (lj >= 0) & (fi != fj) & (fi != li) & (fj != lj)
                           & (ini[fi] == ini[lj]) & (ini[li] == ini[fj]))
     if cand.size == 0:
         return out
@@ -244,7 +260,8 @@ def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     ndiff = _ndigits_differ(yi, yj, 4) + _ndigits_differ(mi, mj, 2) + _ndigits_differ(di, dj, 2)
     lvl[both & (np.abs(yi.astype(np.int32) - yj) == 1) & (mi == mj) & (di == dj)] = 3
     lvl[both & (ndiff == 1)] = 4
-    lvl[both & (ndiff == 2) & dob_transposed(yi, mi, di, yj, mj, dj)] = 5
+    two = np.flatnonzero(both & (ndiff == 2))
+    lvl[two[dob_transposed(yi[two], mi[two], di[two], yj[two], mj[two], dj[two])]] = 5
     swap = both & (yi == yj) & (di == mj) & (mi == dj) & (di != mi)
     lvl[swap] = 6
     lvl[both & (ndiff == 0)] = 7

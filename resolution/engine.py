@@ -58,6 +58,23 @@ def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
     return a, b
 
 
+def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.BlockingResult,
+                     gammas: np.ndarray) -> np.ndarray:
+    """Comparison vectors of pairs (i, j), taken from the candidate pairs' ``gammas`` where
+    blocking already compared them (most pairs of a training session)."""
+    lo, hi = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
+    n = np.int64(p.n)
+    cand = blocks.left.astype(np.int64) * n + blocks.right   # sorted: blocking's order
+    q = lo * n + hi
+    pos = np.minimum(np.searchsorted(cand, q), max(cand.size - 1, 0))
+    known = (cand[pos] == q) if cand.size else np.zeros(q.size, dtype=bool)
+    out = np.empty((q.size, gammas.shape[1]), dtype=np.int8)
+    out[known] = gammas[pos[known]]
+    new = np.flatnonzero(~known)
+    out[new] = CMP.compare_chunked(p, lo[new], hi[new])
+    return out
+
+
 def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
                          fields: tuple[str, str] = ("last_name", "location"), strength: float = 5.0) -> np.ndarray:
     """Correction for the dependence of two comparisons among NON-matches.
@@ -150,7 +167,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
             si, sj = _session_pairs(key, p, em_pairs, seed)
             if si.size < 10:
                 continue
-            g = CMP.compare_chunked(p, si, sj)
+            g = _compare_reusing(p, si, sj, blocks, gammas)
             g[:, list(fixed)] = -1
             m_s, _, lam_s, hist = expectation_maximisation(
                 pattern_counts(g), u, lam=0.3, fix_m_fields=fixed)

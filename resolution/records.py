@@ -66,17 +66,6 @@ def _factorise(values: Iterable[str]) -> tuple[np.ndarray, list[str]]:
     return codes, uniques
 
 
-def _map_unique(values: list[str], fn) -> list:
-    cache: dict[str, object] = {}
-    out = []
-    for v in values:
-        r = cache.get(v)
-        if r is None:
-            r = cache[v] = fn(v)
-        out.append(r)
-    return out
-
-
 @dataclass
 class Prepared:
     """Standardised, collapsed records in columnar form (index = record number)."""
@@ -158,15 +147,18 @@ def prepare(records) -> Prepared:
     fr_norm = [S.normalise_name(v) for v in fr_u]
     lr_norm = [S.normalise_name(v) for v in lr_u]
     first_u = [f.split(" ", 1)[0] for f in fr_norm]
+    middle_u = [f.split(" ", 2)[1] if " " in f else "" for f in fr_norm]
     last_u = [x.replace(" ", "") for x in lr_norm]
-    # First and last names share one code table so that swapped names can be detected.
-    name_codes, U["name"] = _factorise(first_u + last_u)
-    ftab = np.append(name_codes[: len(first_u)], -1).astype(np.int32)
-    ltab = np.append(name_codes[len(first_u):], -1).astype(np.int32)
-    C["first"], C["last"] = ftab[fr_codes], ltab[lr_codes]
-    U["first"] = U["last"] = U["name"]
+    # Given, first middle and last names share one code table so that swapped names and a
+    # middle name used as the given name are code comparisons.
+    name_codes, U["name"] = _factorise(first_u + middle_u + last_u)
+    nf, nm = len(first_u), len(middle_u)
+    ftab = np.append(name_codes[:nf], -1).astype(np.int32)
+    mtab = np.append(name_codes[nf:nf + nm], -1).astype(np.int32)
+    ltab = np.append(name_codes[nf + nm:], -1).astype(np.int32)
+    C["first"], C["middle1"], C["last"] = ftab[fr_codes], mtab[fr_codes], ltab[lr_codes]
+    U["first"] = U["middle1"] = U["last"] = U["name"]
     C["middle"], U["middle"] = derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
-    C["given"], U["given"] = derive(fr_codes, fr_norm, str)   # all given names, for middle-name use
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
     C["last_parts"], U["last_parts"] = derive(lr_codes, lr_norm, lambda x: "|".join(
         t for t in x.split() if t not in S.SURNAME_PARTICLES) or x.replace(" ", "|"))

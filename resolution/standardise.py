@@ -226,7 +226,13 @@ def spelling_groups(name: str) -> frozenset[str]:
         return frozenset()
     from name_variants import lookup
 
-    return frozenset(f"var:{c.language}:{min(c.forms)}" for c in lookup(name.lower()))
+    return frozenset(map(_cluster_label, lookup(name.lower())))
+
+
+@lru_cache(maxsize=None)
+def _cluster_label(cluster) -> str:
+    """A stable name for one ``name-variants`` cluster (its language and first form)."""
+    return f"var:{cluster.language}:{min(cluster.forms)}"
 
 
 @lru_cache(maxsize=500_000)
