@@ -1,0 +1,212 @@
+"""One row of an export, validated: a usable ``CanonicalRow`` with its warnings, or a
+``Reject`` with a plain-English reason. A soft problem never loses the row (see the
+package docstring)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from aim.resolution.standardise import normalise_address, normalise_postcode
+
+from .mapping import DEFAULT_GENDER_CODES, Mapping, parse_date, split_full_name
+
+MAX_FIELD_CHARS = 1000
+OLDEST_BIRTH = date(1900, 1, 1)
+
+
+@dataclass(slots=True)
+class CanonicalRow:
+    """One usable row: one agency's record of a person, with at most one event."""
+
+    source: str
+    source_record_id: str
+    first_name: str
+    last_name: str
+    middle_names: str
+    date_of_birth: date | None
+    gender: str
+    gender_raw: str
+    address: str
+    address_norm: str
+    postcode: str
+    postcode_norm: str
+    postcode_valid: bool
+    event_id: str | None
+    event_date: date | None
+    event_type: str | None
+    phone: str = ""
+    email: str = ""
+    nhs_number: str = ""
+    lead_name: str = ""
+    lead_phone: str = ""
+    lead_email: str = ""
+    line: int = 0
+
+    def as_params(self) -> dict[str, object]:
+        """Parameters for the ingest Cypher (dates as ``datetime.date``, which Bolt carries)."""
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Reject:
+    line: int
+    reason: str
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RowWarning:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass(slots=True)
+class Validated:
+    row: CanonicalRow | None
+    reject: Reject | None
+    warnings: list[RowWarning]
+
+
+def event_key(source: str, source_record_id: str, event_date: date, event_type: str) -> str:
+    """A stable id for an event that arrived without one, so that a re-load is idempotent."""
+    text = f"{source}|{source_record_id}|{event_date.isoformat()}|{event_type}"
+    return "h:" + hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+class Unusable(ValueError):
+    """Why a row cannot be used: the reason its ``Reject`` gives."""
+
+
+class _RowCheck:
+    """The checks of one row, one step each, in the order their reasons are reported. A
+    step raises ``Unusable`` for a row that cannot be used, and adds a warning for a soft
+    problem."""
+
+    def __init__(self, values: dict[str, str], line: int, mapping: Mapping, today: date):
+        self.values, self.line, self.mapping, self.today = values, line, mapping, today
+        self.warnings: list[RowWarning] = []
+
+    def get(self, canonical: str) -> str:
+        return (self.values.get(self.mapping.header_for(canonical)) or "").strip()
+
+    def warn(self, field_name: str, message: str) -> None:
+        self.warnings.append(RowWarning(self.line, field_name, message))
+
+    def text(self) -> None:
+        for header, value in self.values.items():
+            # \udc80-\udcff: undecodable bytes kept by surrogateescape; any other lone surrogate
+            # (JSON can carry "\ud800") cannot be encoded as UTF-8 for Neo4j either.
+            if value and any("\ud800" <= ch <= "\udfff" for ch in value):
+                raise Unusable(f"column '{header}' is not valid UTF-8 text")
+            if value and len(value) > MAX_FIELD_CHARS:
+                raise Unusable(f"column '{header}' has {len(value)} characters; at most {MAX_FIELD_CHARS}")
+            if value and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in value):
+                raise Unusable(f"column '{header}' contains control characters")
+
+    def source(self, given: str | None) -> str:
+        row_source = self.get("source")
+        wanted = given or self.mapping.source
+        if wanted and row_source and row_source != wanted:
+            raise Unusable(f"source '{row_source}' does not match the source being loaded ('{wanted}')")
+        if not (wanted or row_source):
+            raise Unusable("no source organisation: give --source or a 'source' column")
+        return wanted or row_source
+
+    def record_id(self) -> str:
+        record_id = self.get("source_record_id")
+        if not record_id:
+            raise Unusable(f"no {self.mapping.header_for('source_record_id')} (the agency's record id)")
+        return record_id
+
+    def names(self) -> tuple[str, str]:
+        first, last = self.get("first_name"), self.get("last_name")
+        if "full_name" in self.mapping.columns and not (first or last):
+            full = self.values.get(self.mapping.columns["full_name"]) or ""
+            first, last = split_full_name(full, self.mapping.name_order)
+        if not first and not last:
+            raise Unusable("no name at all: first name and surname are both empty")
+        return first, last
+
+    def parsed_date(self, what: str, text: str) -> date:
+        try:
+            day = parse_date(text, self.mapping.date_formats)
+        except ValueError as exc:
+            raise Unusable(f"{what} {exc}") from exc
+        if day > self.today:
+            raise Unusable(f"{what} {day.isoformat()} is in the future")
+        return day
+
+    def date_of_birth(self) -> date | None:
+        text = self.get("date_of_birth")
+        if not text:
+            return None
+        dob = self.parsed_date("date of birth", text)
+        if dob < OLDEST_BIRTH:
+            raise Unusable(f"date of birth {dob.isoformat()} is before {OLDEST_BIRTH.year}")
+        return dob
+
+    def gender(self) -> tuple[str, str]:
+        """(canonical code, code as given): an unknown code is kept raw, as U, with a warning."""
+        raw = self.get("gender")
+        gender = self.mapping.gender_codes.get(raw.lower()) or DEFAULT_GENDER_CODES.get(raw.lower())
+        if gender is None:
+            self.warn("gender", f"unknown gender code '{raw}' kept as raw")
+        return gender or "U", raw
+
+    def event(self, source: str, record_id: str, dob: date | None) -> tuple[str, date | None, str]:
+        """(event id, date, type) of the row's event, if it has one; an event that arrived
+        without an id gets a stable one."""
+        text, event_type, event_id = self.get("event_date"), self.get("event_type"), self.get("event_id")
+        event_type = self.mapping.event_type_codes.get(event_type, event_type)
+        if not text:
+            if event_id or event_type:
+                raise Unusable("event without a date")
+            return event_id, None, event_type
+        event_date = self.parsed_date("event date", text)
+        if not event_type:
+            raise Unusable("event has a date but no event type")
+        if dob and event_date < dob:
+            self.warn("event_date", "event is dated before the date of birth")
+        return event_id or event_key(source, record_id, event_date, event_type), event_date, event_type
+
+    def row(self, given_source: str | None) -> CanonicalRow:
+        self.text()
+        source = self.source(given_source)
+        record_id = self.record_id()
+        first, last = self.names()
+        dob = self.date_of_birth()
+        gender, gender_raw = self.gender()
+        event_id, event_date, event_type = self.event(source, record_id, dob)
+        postcode_raw, address = self.get("postcode"), self.get("address")
+        postcode = normalise_postcode(postcode_raw)
+        if postcode_raw and not postcode.valid:
+            self.warn("postcode", f"'{postcode_raw}' is not a UK postcode; kept as given")
+        return CanonicalRow(
+            source=source, source_record_id=record_id, first_name=first, last_name=last,
+            middle_names=self.get("middle_names"), date_of_birth=dob, gender=gender, gender_raw=gender_raw,
+            address=address, address_norm=normalise_address(address),
+            postcode=postcode_raw, postcode_norm=postcode.text, postcode_valid=postcode.valid,
+            event_id=event_id or None, event_date=event_date, event_type=event_type or None,
+            phone=self.get("phone"), email=self.get("email"), nhs_number=self.get("nhs_number"),
+            lead_name=self.get("lead_name"), lead_phone=self.get("lead_phone"), lead_email=self.get("lead_email"),
+            line=self.line,
+        )
+
+
+def validate_row(
+    values: dict[str, str],
+    line: int,
+    mapping: Mapping,
+    source: str | None = None,
+    today: date | None = None,
+) -> Validated:
+    """Validate one row given by export column name. Never raises for bad data."""
+    check = _RowCheck(values, line, mapping, today or date.today())
+    try:
+        row = check.row(source)
+    except Unusable as exc:
+        return Validated(None, Reject(line, str(exc), values), [])
+    return Validated(row, None, check.warnings)
