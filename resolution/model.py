@@ -79,7 +79,7 @@ class Model:
             "tf": self.tf,
             "history": self.history,
             "interaction": None if self.interaction is None else {
-                "fields": list(INTERACTION_FIELDS), "weights": np.round(self.interaction, 6).tolist()},
+                "fields": list(INTERACTION_FIELDS), "weights": self.interaction.tolist()},
         }
 
     def save(self, path: str | Path) -> None:
