@@ -13,12 +13,15 @@ refusing any merge that would bring a conflict into one cluster. Must-link pairs
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import numpy as np
 from scipy.sparse import coo_matrix
+from rapidfuzz.distance import JaroWinkler
 from scipy.sparse.csgraph import connected_components
 
 from .comparisons import dob_transposed
+from .standardise import nickname_equivalent
 
 
 def dob_conflict(y1, m1, d1, y2, m2, d2) -> np.ndarray | bool:
@@ -129,17 +132,37 @@ class _DSU:
 
 
 def names_differ(a: str, b: str) -> bool:
-    """Plainly different given names: not similar (Jaro-Winkler < 0.8), not an initial of
-    each other, not nickname / short-form equivalent."""
+    """Plainly different given names (``"GIVEN [MIDDLE]"``): no name of one is like a
+    name of the other ("ALI" and "MUHAMMAD ALI" are alike), or both have a middle name,
+    the given names are alike and the middle names are not ("MUHAMMAD ALI" and "MUHAMMAD
+    OMAR": twins)."""
     if a == b or not a or not b:
         return False
+    ta, tb = a.split(" "), b.split(" ")
+    if len(ta) == 1 and len(tb) == 1:
+        return not _name_like(a, b)
+    if not any(_name_like(x, y) for x in ta for y in tb):
+        return True
+    return len(ta) > 1 and len(tb) > 1 and _name_like(ta[0], tb[0]) and not _name_like(ta[1], tb[1])
+
+
+def names_agree(a: str, b: str) -> bool:
+    """Given names (``"GIVEN [MIDDLE]"``) that support each other as one identity: the given
+    names are alike and so are the middle names where both have one ("MUHAMMAD" supports
+    "MUHAMMAD ALI"; "ALI" does not, though it does not contradict it either)."""
+    ta, tb = a.split(" "), b.split(" ")
+    return _name_like(ta[0], tb[0]) and (len(ta) == 1 or len(tb) == 1 or _name_like(ta[1], tb[1]))
+
+
+@lru_cache(maxsize=200_000)
+def _name_like(a: str, b: str) -> bool:
+    """One given name like another: equal, an initial of it, similar (Jaro-Winkler ≥ 0.8),
+    or a nickname / variant of it."""
+    if a == b:
+        return True
     if (len(a) == 1 or len(b) == 1) and a[0] == b[0]:
-        return False
-    from rapidfuzz.distance import JaroWinkler
-
-    from .standardise import nickname_equivalent
-
-    return JaroWinkler.normalized_similarity(a, b) < 0.8 and not nickname_equivalent(a, b)
+        return True
+    return JaroWinkler.normalized_similarity(a, b) >= 0.8 or nickname_equivalent(a, b)
 
 
 def _multi(labels: np.ndarray, idx: np.ndarray, code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -160,7 +183,7 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
 
     A date of birth (or given name) is anchored in a component when at least
     ``min_support`` of its records agree with it (equal, or one digit / a day-month swap
-    away; for names: similar or a nickname). A component with two anchored dates that
+    away; for names: :func:`names_agree`). A component with two anchored dates that
     confidently differ, or two anchored given names that plainly differ, is two people
     glued together — a lone odd value is more likely a data-entry error and never splits.
 
@@ -171,7 +194,7 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
     dob_anchor: dict[int, tuple[int, int, int]] = {}
     name_anchor: dict[int, str] = {}
 
-    def scan(idx, code, value_of, differ):
+    def scan(idx, code, value_of, differ, agree):
         # Two anchors of min_support records each need a component of 2·min_support.
         keep = (np.bincount(labels[idx], minlength=size) >= 2 * min_support)[labels[idx]]
         idx, code = idx[keep], code[keep]
@@ -189,7 +212,7 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
             for _, c in members:
                 counts[c] = counts.get(c, 0) + 1
             vals = {c: value_of(c) for c in counts}
-            support = {c: sum(n for c2, n in counts.items() if not differ(vals[c], vals[c2])) for c in counts}
+            support = {c: sum(n for c2, n in counts.items() if agree(vals[c], vals[c2])) for c in counts}
             strong = [c for c in counts if support[c] >= min_support]
             if any(differ(vals[a], vals[b]) for k, a in enumerate(strong) for b in strong[k + 1:]):
                 suspect[lb] = True
@@ -204,12 +227,12 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
         idx = np.flatnonzero((y > 0) & (m > 0) & (d > 0))
         code = y[idx] * 10000 + m[idx] * 100 + d[idx]
         dob_anchor = scan(idx, code, lambda c: (c // 10000, (c // 100) % 100, c % 100),
-                          _dob_conflict1)
+                          _dob_conflict1, lambda a, b: not _dob_conflict1(a, b))
     if first is not None:
         codes, names = first
         codes = np.asarray(codes, dtype=np.int64)
         idx = np.flatnonzero(codes >= 0)
-        name_anchor = scan(idx, codes[idx], lambda c: names[c], names_differ)
+        name_anchor = scan(idx, codes[idx], lambda c: names[c], names_differ, names_agree)
     return dob_anchor, name_anchor, suspect
 
 

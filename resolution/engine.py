@@ -356,7 +356,7 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     labels = cluster(
         p.n, blocks.left, blocks.right, w, thr,
         dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
-        first_names=(p.cols["first"], p.uniques["name"]) if guard else None,
+        first_names=(p.cols["given_key"], p.uniques["given_key"]) if guard else None,
         cannot_link=(ua, ub),
         must_link=(ma, mb),
         components=components,

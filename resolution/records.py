@@ -159,6 +159,7 @@ def prepare(records) -> Prepared:
     C["first"], C["middle1"], C["last"] = ftab[fr_codes], mtab[fr_codes], ltab[lr_codes]
     U["first"] = U["middle1"] = U["last"] = U["name"]
     C["middle"], U["middle"] = derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
+    C["given_key"], U["given_key"] = derive(fr_codes, fr_norm, S.first_two_names)
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
     C["last_parts"], U["last_parts"] = derive(lr_codes, lr_norm, lambda x: "|".join(
         t for t in x.split() if t not in S.SURNAME_PARTICLES) or x.replace(" ", "|"))
