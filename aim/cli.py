@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from aim import demo
+from aim.api import audit_cli
 from aim.api import cli as api_cli
 from aim.graph.alerts import cli as alerts_cli
 from aim.graph.identity import cli as identity_cli
@@ -20,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (store_cli, ingest_cli, seeds_cli, resolution_cli, api_cli, alerts_cli, identity_cli):
+for module in (store_cli, ingest_cli, seeds_cli, resolution_cli, api_cli, audit_cli, alerts_cli, identity_cli):
     module.register(app)
 app.command("demo")(demo.demo)
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = Field(
         "development", description="production: cookies always Secure, backups only encrypted (docs/operations.md)")
     backup_key: SecretStr | None = Field(None, description="Encrypts backups (at least 32 characters)")
+    audit_log: Path | None = Field(None, description="The audit trail's append-only JSON-lines copy "
+                                                     "[$AIM_HOME/audit/audit.jsonl]")
     neo4j_uri: str | None = Field(
         default=None,
         description="Bolt URI; when unset, the local server started by `aim db start` is used",
@@ -48,6 +50,10 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def audit_log_path(self) -> Path:
+        return self.audit_log or self.home / "audit" / "audit.jsonl"
 
     @property
     def neo4j_home(self) -> Path:

@@ -19,12 +19,11 @@ T = TypeVar("T")
 
 def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
     """``read(tx) -> (result, AuditEntry)``; the entry is written in the read's transaction."""
-    return audit.audited_read(be.driver, be.database, caller.audit, read)
+    return audit.audited_read(be.driver, be.database, be.settings.audit_log_path, caller.audit, read)
 
 
 def audited_change(be: Backend, caller: Caller, action: str, subject_ids: list[str | None],
                    detail: dict | None = None) -> None:
     """Write the audit entry of a change that is about to be made."""
     entry = AuditEntry(action, [s for s in subject_ids if s], detail)
-    with be.driver.session(database=be.database) as session:
-        session.execute_write(audit.write_entry, caller.audit, entry)
+    audit.record(be.driver, be.database, be.settings.audit_log_path, caller.audit, entry)

@@ -1,5 +1,6 @@
-"""Who may use AIM and what they did: API users and their roles (:mod:`.users`), the audit
-trail written in the transaction of every read of personal data (:mod:`.audit`)."""
+"""Who may use AIM and what they did: API users and their roles (:mod:`.users`), sessions
+(token versions and sign-in lockouts, :mod:`.sessions`), the audit trail written in the
+transaction of every read of personal data (:mod:`.audit`)."""
 
 from aim.graph import public_surface
 
@@ -8,6 +9,8 @@ __all__, __getattr__ = public_surface(__name__, {
     "get_user": "users", "list_users": "users", "read_users": "users", "set_disabled": "users",
     "set_password": "users",
     "authenticate": "users",
+    "LockoutPolicy": "sessions", "session_state": "sessions", "revoke_tokens": "sessions",
+    "locked_until": "sessions", "record_failure": "sessions", "clear_failures": "sessions",
     "AuditContext": "audit", "AuditEntry": "audit", "write_entry": "audit", "query": "audit",
-    "audited_read": "audit",
+    "audited_read": "audit", "record": "audit",
 })

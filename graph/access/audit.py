@@ -2,7 +2,9 @@
 
 An entry is written with :func:`write_entry` inside the transaction that reads the data
 it records (``session.execute_write``), so that if the audit write fails, the read fails
-with it and nothing is returned.
+with it and nothing is returned. Entries are hash-chained (:mod:`.audit_chain`) and, once
+their transaction has committed, appended to the JSON-lines copy (:mod:`.audit_copy`):
+write entries through :func:`audited_read` or :func:`record`, which do both.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
+
+from . import audit_copy
+from .audit_chain import CHAIN, Verdict, chained, check, read_head
 
 
 @dataclass
@@ -36,16 +42,24 @@ class AuditEntry:
     detail: dict | None = None
 
 
-def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) -> str:
-    entry_id = str(uuid.uuid4())
-    tx.run(
-        cypher.load("api/audit_write"),
-        entry_id=entry_id, username=ctx.username, role=ctx.role, organisation=ctx.organisation,
-        purpose=ctx.purpose, method=ctx.method, endpoint=ctx.endpoint, action=entry.action,
-        subject_ids=sorted(set(entry.subject_ids)),
-        detail=json.dumps(entry.detail, default=str, sort_keys=True) if entry.detail else None,
-    ).consume()
-    return entry_id
+def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) -> dict:
+    """Write ``entry`` at the end of the chain; returns it as written (for the copy)."""
+    written = chained(tx, {
+        "entry_id": str(uuid.uuid4()), "username": ctx.username, "role": ctx.role,
+        "organisation": ctx.organisation, "purpose": ctx.purpose, "method": ctx.method,
+        "endpoint": ctx.endpoint, "action": entry.action, "subject_ids": sorted(set(entry.subject_ids)),
+        "detail": json.dumps(entry.detail, default=str, sort_keys=True) if entry.detail else None,
+    })
+    tx.run(cypher.load("api/audit_write"), chain=CHAIN, **written).consume()
+    return written
+
+
+def record(driver: Driver, database: str, copy: Path, ctx: AuditContext, entry: AuditEntry) -> dict:
+    """Write one entry in a transaction of its own, then append it to the copy."""
+    with driver.session(database=database) as session:
+        written = session.execute_write(write_entry, ctx, entry)
+    audit_copy.append(copy, [written])
+    return written
 
 
 def query(tx: ManagedTransaction, *, subject_ids: list[str] | None = None, username: str | None = None,
@@ -64,13 +78,33 @@ def query(tx: ManagedTransaction, *, subject_ids: list[str] | None = None, usern
     return record["total"], entries
 
 
-def audited_read(driver: Driver, database: str, ctx: AuditContext, read):
-    """Run ``read(tx) -> (result, AuditEntry)`` and write its audit entry in the same transaction."""
+def audited_read(driver: Driver, database: str, copy: Path, ctx: AuditContext, read):
+    """Run ``read(tx) -> (result, AuditEntry)`` and write its audit entry in the same
+    transaction; once committed, the entry goes to the copy."""
 
     def work(tx: ManagedTransaction):
         result, entry = read(tx)
-        write_entry(tx, ctx, entry)
-        return result
+        return result, write_entry(tx, ctx, entry)
 
     with driver.session(database=database) as session:
-        return session.execute_write(work)
+        result, written = session.execute_write(work)
+    audit_copy.append(copy, [written])
+    return result
+
+
+def verify(driver: Driver, database: str, key: bytes | None, against: Path | None = None) -> Verdict:
+    """Check the chain from its anchor to its head (``key`` checks the anchor's signature)
+    and, with ``against``, compare the graph's entries with the JSON-lines copy."""
+
+    def entries(tx: ManagedTransaction):
+        return (dict(row["entry"]) for row in tx.run(cypher.load("api/audit_chain_entries")))
+
+    def work(tx: ManagedTransaction) -> Verdict:
+        head = read_head(tx)
+        verdict = check(entries(tx), head, key)
+        if against is not None:
+            verdict.findings.extend(audit_copy.compare(entries(tx), against, verdict.anchor))
+        return verdict
+
+    with driver.session(database=database) as session:
+        return session.execute_read(work)

@@ -1,0 +1,116 @@
+"""Attacks on the audit trail, the subject access export and retention (issue 13, parts 5
+and 6), through the real app and the real ``aim`` commands against the real Neo4j."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from aim.api.app import create_app
+from aim.cli import app as aim_cli
+from aim.graph.access.audit_chain import entry_hash
+from tests.api_world import PERSON, V1, api_settings, auth, load_world, tokens_for
+
+pytestmark = pytest.mark.neo4j
+PURPOSE_HEADER = {"X-AIM-Purpose": "section 47 enquiry"}
+
+
+@pytest.fixture
+def world(driver, settings, tmp_path):
+    """The API world with its own audit copy: (client, tokens, path of the copy)."""
+    load_world(driver, settings.neo4j_database, settings)
+    copy = tmp_path / "audit.jsonl"
+    app = create_app(api_settings(settings, audit_log=copy), driver=driver)
+    with TestClient(app) as client:
+        yield client, tokens_for(app.state.settings), copy
+
+
+def read_person(client, tokens, times: int = 1) -> None:
+    for _ in range(times):
+        response = client.get(f"{V1}/persons/{PERSON}", headers=auth(tokens["mash"]) | PURPOSE_HEADER)
+        assert response.status_code == 200, response.text
+
+
+def verify(copy=None):
+    args = ["audit", "verify"] + (["--against-file", "--audit-log", str(copy)] if copy else [])
+    return CliRunner().invoke(aim_cli, args)
+
+
+def entry_at(driver, seq: int) -> dict:
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry {seq: $seq}) RETURN a {.*} AS a", seq=seq)
+    return records[0]["a"]
+
+
+# ----------------------------------------------------------------------------- tampering
+
+
+def test_a_changed_purpose_is_found_and_named(world, driver):
+    client, tokens, copy = world
+    read_person(client, tokens, 4)
+    intact = verify(copy)
+    assert intact.exit_code == 0, intact.output
+    assert "intact" in intact.output
+    target = entry_at(driver, 2)
+    driver.execute_query("MATCH (a:AuditEntry {seq: 2}) SET a.purpose = 'routine check'")
+    found = verify()
+    assert found.exit_code == 1
+    assert f"entry 2 ({target['entry_id']})" in found.output and "changed" in found.output
+
+
+def test_a_deleted_entry_is_found_by_its_position(world, driver):
+    client, tokens, copy = world
+    read_person(client, tokens, 4)
+    gone = entry_at(driver, 3)
+    driver.execute_query("MATCH (a:AuditEntry {seq: 3}) DETACH DELETE a")
+    found = verify()
+    assert found.exit_code == 1
+    assert "entry 3" in found.output and "deleted" in found.output
+    assert gone["entry_id"] in verify(copy).output  # the copy names the entry that went
+
+
+def test_rewriting_the_chain_after_a_change_is_caught_by_the_copy(world, driver):
+    """An attacker who re-hashes every entry after the one changed (and the head) leaves a
+    chain that verifies on its own; the JSON-lines copy still holds what was written."""
+    client, tokens, copy = world
+    read_person(client, tokens, 3)
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN a {.*} AS a ORDER BY a.seq")
+    previous = None
+    for record in records:
+        entry = record["a"]
+        if entry["seq"] == 2:
+            entry["purpose"] = "routine check"
+        if previous is not None:
+            entry["previous_hash"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+        driver.execute_query("MATCH (a:AuditEntry {seq: $seq}) SET a.purpose = $purpose, "
+                             "a.previous_hash = $previous_hash, a.hash = $hash", **entry)
+    driver.execute_query("MATCH (c:AuditChain) SET c.head = $hash", hash=previous)
+    assert verify().exit_code == 0  # the forgery is self-consistent
+    found = verify(copy)
+    assert found.exit_code == 1 and "entry 2" in found.output and "differs from the copy" in found.output
+
+
+def test_deleting_the_newest_entry_and_moving_the_head_back_is_caught_by_the_copy(world, driver):
+    client, tokens, copy = world
+    read_person(client, tokens, 3)
+    last = entry_at(driver, 3)
+    driver.execute_query("MATCH (a:AuditEntry {seq: 3}) DETACH DELETE a "
+                         "WITH 1 AS x MATCH (c:AuditChain) SET c.seq = 2, c.head = $hash",
+                         hash=entry_at(driver, 2)["hash"])
+    assert verify().exit_code == 0
+    found = verify(copy)
+    assert found.exit_code == 1 and f"entry 3 ({last['entry_id']})" in found.output
+
+
+def test_the_copy_holds_only_what_the_audit_holds(world, driver):
+    client, tokens, copy = world
+    read_person(client, tokens, 2)
+    lines = [json.loads(line) for line in copy.read_text().splitlines()]
+    assert [line["seq"] for line in lines] == [1, 2]
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN a {.*} AS a ORDER BY a.seq")
+    graph_fields = set(records[0]["a"])
+    assert set(lines[0]) <= graph_fields
+    assert "Smith" not in copy.read_text() and "2014-03-05" not in copy.read_text()
