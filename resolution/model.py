@@ -28,6 +28,10 @@ FORMAT = "aim-resolution-model/2"   # 2: the levels of issue 17 (old models cann
 INTERACTION_FIELDS = ("last_name", "location")
 
 
+class ModelFormatError(ValueError):
+    """A model saved by an engine with other comparison levels: it must be retrained."""
+
+
 @dataclass
 class Model:
     m: list[np.ndarray]
@@ -87,8 +91,14 @@ class Model:
 
     @classmethod
     def from_dict(cls, d: dict) -> Model:
-        if d.get("format") != FORMAT:
-            raise ValueError(f"not an AIM resolution model (format {d.get('format')!r})")
+        found = d.get("format")
+        if isinstance(found, str) and found.startswith("aim-resolution-model/") and found != FORMAT:
+            raise ModelFormatError(
+                f"this resolution model is in format {found!r}, saved by an earlier engine whose "
+                f"comparison levels differ from this one's ({FORMAT!r}), so it cannot score records: "
+                "retrain it with `aim resolve --train` (a model file: `aim train`)")
+        if found != FORMAT:
+            raise ValueError(f"not an AIM resolution model (format {found!r})")
         fields = [c["field"] for c in d["comparisons"]]
         if fields != [c.name for c in COMPARISONS]:
             raise ValueError(f"model comparisons {fields} do not match this engine")

@@ -87,3 +87,19 @@ def test_load_rejects_other_files(tmp_path):
     path.write_text('{"format": "splink"}')
     with pytest.raises(ValueError):
         Model.load(path)
+
+
+def test_a_model_of_an_earlier_format_asks_to_be_retrained(tmp_path):
+    import json
+
+    import pytest
+
+    from aim.resolution.model import ModelFormatError
+
+    m, u = true_params()
+    old = Model(m=m, u=u, lam=0.001).to_dict()
+    old["format"] = "aim-resolution-model/1"   # what models saved before issue 17 carry
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    with pytest.raises(ModelFormatError, match="aim resolve --train"):
+        Model.load(path)
