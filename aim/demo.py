@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -37,12 +38,18 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic town")] = 1,
     serve: Annotated[bool, typer.Option(help="Serve the dashboard at the end")] = True,
     port: Annotated[int, typer.Option(help="Port of the dashboard")] = 8000,
+    discard_audit: Annotated[bool, typer.Option(
+        "--discard-audit", help="When a new town replaces the graph, delete the audit trail too (kept otherwise)")] = False,
 ) -> None:
     """Start Neo4j, load a synthetic town, resolve, raise alerts and serve the dashboard."""
     from aim.graph.store import LocalNeo4j, get_driver, migrate
     from aim.settings import get_settings
 
     settings = get_settings()
+    if not local_uri(settings.neo4j_uri):
+        console.print(f"[red]error:[/red] AIM_NEO4J_URI points at {settings.neo4j_uri}; the demo replaces the "
+                      "graph it uses, so it runs only on a local Neo4j (unset AIM_NEO4J_URI).")
+        raise typer.Exit(1)
     with console.status("Starting Neo4j (the first start downloads it from Maven Central)..."):
         status = LocalNeo4j(settings).start()
     console.print(f"[green]✓[/green] {status.describe()}")
@@ -52,7 +59,7 @@ def demo(
     today = date.today()
     folder = settings.home / "demo" / f"town-{people}-{seed}-{today.isoformat()}"
     manifest = _generate(folder, people, seed, today)
-    _load(folder, driver, settings.neo4j_database)
+    _load(folder, driver, settings, discard_audit)
     _resolve(folder, driver)
     _alerts(folder, today, driver)
     _users(driver, settings.neo4j_database)
@@ -61,6 +68,14 @@ def demo(
         from aim.api.cli import serve as serve_api
 
         serve_api(host="127.0.0.1", port=port, workers=1, log_level="warning")
+
+
+def local_uri(uri: str | None) -> bool:
+    """Unset (the local server of ``aim db start``) or a loopback address."""
+    if not uri:
+        return True
+    host = urlsplit(uri).hostname or ""
+    return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
 def _step_done(folder: Path, step: str) -> bool:
@@ -83,14 +98,20 @@ def _generate(folder: Path, people: int, seed: int, today: date) -> dict:
     return manifest
 
 
-def _load(folder: Path, driver, database: str) -> None:
+def _load(folder: Path, driver, settings, discard_audit: bool) -> None:
+    from aim.graph.access.audit import record_replacement
+    from aim.graph.store import AUDIT_LABELS, clear_graph
     from aim.seeds.load import load
 
     if _step_done(folder, "load"):
         return
-    # A different town may be loaded from an earlier day: start from an empty graph.
-    with driver.session(database=database) as session:
-        session.run("MATCH (n) WHERE NOT n:User CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    # A different town may be loaded from an earlier day: start from an empty graph, but
+    # for the users and, unless discarded explicitly, the audit trail.
+    keep = ("User",) if discard_audit else ("User", *AUDIT_LABELS)
+    dropped = clear_graph(driver, settings.neo4j_database, keep=keep, discard_audit=discard_audit)
+    if discard_audit:
+        record_replacement(driver, settings.neo4j_database, settings.audit_log_path, "aim demo --discard-audit",
+                           dropped, {"town": folder.name})
     reports = load(folder, progress=True, driver=driver)
     rows = sum(r.accepted for r in reports.values())
     console.print(f"[green]✓[/green] loaded {rows:,} agency rows from {len(reports)} partner organisations")

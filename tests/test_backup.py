@@ -156,6 +156,9 @@ def test_cli_backup_and_restore(graph, settings, tmp_path):
     assert result.exit_code == 1 and "empty graph" in result.output
     result = runner.invoke(app, ["db", "restore", str(path), "--replace"])
     assert result.exit_code == 0, result.output
+    records, _, _ = graph.execute_query("MATCH (a:AuditEntry) RETURN a.action AS action", database_=db)
+    assert [r["action"] for r in records] == ["db.restored"]  # the restore is recorded in the audit trail
+    graph.execute_query("MATCH (n) WHERE n:AuditEntry OR n:AuditChain DETACH DELETE n", database_=db)
     assert summary(graph, db) == expected
 
 

@@ -9,6 +9,7 @@ write entries through :func:`audited_read` or :func:`record`, which do both.
 
 from __future__ import annotations
 
+import getpass
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -76,6 +77,19 @@ def query(tx: ManagedTransaction, *, subject_ids: list[str] | None = None, usern
             entry["detail"] = json.loads(entry["detail"])
         entries.append(entry)
     return record["total"], entries
+
+
+def record_replacement(driver: Driver, database: str, copy: Path, command: str, dropped: dict,
+                       detail: dict) -> dict:
+    """After a command replaced the graph (``aim db restore``, ``aim demo --discard-audit``):
+    the entry that starts the chain's new branch, saying which entries were discarded (the
+    copy keeps them)."""
+    ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="admin", organisation=None, method="CLI",
+                       endpoint=command, purpose=None)
+    action = "audit.discarded" if dropped.get("entries") else "db.restored"
+    return record(driver, database, copy, ctx, AuditEntry(action, [], {
+        **detail, "discarded_entries": dropped.get("entries", 0), "discarded_head_seq": dropped.get("head_seq"),
+        "discarded_head_hash": dropped.get("head_hash")}))
 
 
 def audited_read(driver: Driver, database: str, copy: Path, ctx: AuditContext, read):

@@ -16,9 +16,10 @@ no online backup), so AIM keeps its own logical backup, taken while the server r
   relationship types as dynamic ``$(...)`` expressions, never formatted into the query),
   and checks the result against the counts the export recorded in its last line.
 
-Restore needs an empty graph (or ``replace=True``, which deletes everything first): it
-re-creates nodes, it does not merge them. A restore that fails part-way leaves a graph
-that a second ``restore_graph(path, replace=True)`` replaces entirely.
+Restore needs an empty graph (or ``replace=True``, which deletes everything first, the
+audit trail only with ``discard_audit=True``): it re-creates nodes, it does not merge them.
+A restore that fails part-way leaves a graph that a second ``restore_graph(path,
+replace=True)`` replaces entirely.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from aim.settings import Settings, get_settings
 
+from .clear import AuditKept, clear_graph
 from .schema import migrate
 from .sealed import MAGIC, SealedReader, SealedWriter, SealError, check_secret, is_sealed
 
@@ -170,6 +172,7 @@ class BackupReport:
     seconds: float = 0.0
     bytes: int = 0
     unencrypted: bool = False
+    discarded_audit: dict = field(default_factory=dict)
 
 
 def _backup_secret(settings: Settings, unencrypted: bool) -> str | None:
@@ -307,10 +310,11 @@ RETURN count(r) AS n
 """
 
 
-def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False,
+def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False, discard_audit: bool = False,
                   settings: Settings | None = None) -> BackupReport:
-    """Re-create the graph of a backup in an empty database (``replace`` empties it first);
-    an encrypted backup is opened with ``AIM_BACKUP_KEY``."""
+    """Re-create the graph of a backup in an empty database (``replace`` empties it first,
+    refusing to delete an audit trail unless ``discard_audit``); an encrypted backup is
+    opened with ``AIM_BACKUP_KEY``."""
     settings = settings or get_settings()
     db = settings.neo4j_database
     path = Path(path)
@@ -319,13 +323,15 @@ def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False,
     secret = settings.backup_key.get_secret_value() if settings.backup_key else None
     expected = _check(path, secret)
     existing, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=db)
+    report = BackupReport(path)
     if existing[0]["n"]:
         if not replace:
             raise BackupError(f"the graph holds {existing[0]['n']:,} nodes; restore needs an empty graph "
                               "(use --replace to delete them first)")
-        with driver.session(database=db) as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
-    report = BackupReport(path)
+        try:
+            report.discarded_audit = clear_graph(driver, db, discard_audit=discard_audit)
+        except AuditKept as exc:
+            raise BackupError(str(exc)) from None
     t0 = time.perf_counter()
     migrate(driver, db)
     driver.execute_query(f"CREATE INDEX aim_restore_id IF NOT EXISTS FOR (n:{IMPORT_LABEL}) ON (n.{IMPORT_KEY})",

@@ -94,16 +94,27 @@ def db_backup(
 def db_restore(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A file written by `aim db backup`")],
     replace: Annotated[bool, typer.Option("--replace", help="Delete the current graph first")] = False,
+    discard_audit: Annotated[bool, typer.Option(
+        "--discard-audit", help="With --replace: delete the current audit trail too (recorded in the new one)")] = False,
 ) -> None:
-    """Re-create a backed-up graph in an empty database and check the counts."""
+    """Re-create a backed-up graph in an empty database and check the counts; the restore is
+    recorded in the audit trail."""
+    from aim.graph.access.audit import record_replacement
     from aim.graph.store import BackupError, get_driver, restore_graph
+    from aim.settings import get_settings
 
+    settings, driver = get_settings(), get_driver()
     try:
-        report = restore_graph(file, driver=get_driver(), replace=replace)
+        report = restore_graph(file, driver=driver, replace=replace, discard_audit=discard_audit)
     except BackupError as exc:
         _fail(str(exc))
+    record_replacement(driver, settings.neo4j_database, settings.audit_log_path, "aim db restore",
+                       report.discarded_audit, {"backup": file.name})
     console.print(f"Restored {report.nodes:,} nodes and {report.relationships:,} relationships from {file} "
                   f"({report.seconds:.1f} s); counts match the backup.")
+    if report.discarded_audit.get("entries"):
+        console.print(f"{report.discarded_audit['entries']:,} audit entries were discarded; "
+                      f"{settings.audit_log_path} keeps them.")
 
 
 def register(app: typer.Typer) -> None:

@@ -4,6 +4,9 @@ and 6), through the real app and the real ``aim`` commands against the real Neo4
 from __future__ import annotations
 
 import json
+import os
+from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -114,3 +117,75 @@ def test_the_copy_holds_only_what_the_audit_holds(world, driver):
     graph_fields = set(records[0]["a"])
     assert set(lines[0]) <= graph_fields
     assert "Smith" not in copy.read_text() and "2014-03-05" not in copy.read_text()
+
+
+# ----------------------------------------------------------------------------- restore and demo
+
+
+@contextmanager
+def settings_from_env(**env):
+    """The commands read cached settings: these variables apply while the block runs."""
+    from aim.settings import get_settings
+
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+
+
+def audit_count(driver) -> int:
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN count(a) AS n")
+    return records[0]["n"]
+
+
+def test_restore_replace_keeps_the_audit_unless_discarded_and_records_the_discard(world, driver, settings, tmp_path):
+    client, tokens, copy = world
+    read_person(client, tokens, 2)
+    backup = tmp_path / "graph.jsonl"
+    assert CliRunner().invoke(aim_cli, ["db", "backup", str(backup), "--unencrypted"]).exit_code == 0
+    read_person(client, tokens, 2)  # made after the backup: a restore would lose them
+    refused = CliRunner().invoke(aim_cli, ["db", "restore", str(backup), "--replace"])
+    assert refused.exit_code == 1 and "--discard-audit" in refused.output
+    assert audit_count(driver) == 4
+    copy_before = copy.read_text()
+    with settings_from_env(AIM_AUDIT_LOG=str(copy)):
+        done = CliRunner().invoke(aim_cli, ["db", "restore", str(backup), "--replace", "--discard-audit"])
+    assert done.exit_code == 0, done.output
+    assert "4 audit entries were discarded" in done.output
+    marker = entry_at(driver, 3)  # the backup's chain (2 entries) goes on with the discard
+    assert marker["action"] == "audit.discarded"
+    assert json.loads(marker["detail"])["discarded_entries"] == 4
+    assert copy.read_text().startswith(copy_before)  # the copy only grew: the discarded entries are in it
+    assert json.loads(copy.read_text().splitlines()[-1])["action"] == "audit.discarded"
+    assert verify(copy).exit_code == 0, verify(copy).output
+
+
+def test_the_demo_keeps_the_audit_when_it_loads_a_new_town_unless_discarded(world, driver, settings, tmp_path):
+    from aim import demo
+    from aim.seeds.generate import generate
+
+    client, tokens, copy = world
+    read_person(client, tokens, 2)
+    town = tmp_path / "town"
+    generate(40, 3, town, date.today())
+    demo._load(town, driver, settings.model_copy(update={"audit_log": copy}), discard_audit=False)
+    assert audit_count(driver) == 2
+    assert verify(copy).exit_code == 0
+    (town / ".load-done").unlink()
+    demo._load(town, driver, settings.model_copy(update={"audit_log": copy}), discard_audit=True)
+    assert [entry_at(driver, 1)["action"], audit_count(driver)] == ["audit.discarded", 1]
+    assert verify(copy).exit_code == 0
+
+
+def test_the_demo_refuses_a_database_that_is_not_local():
+    with settings_from_env(AIM_NEO4J_URI="neo4j+s://aim-db.council.example:7687"):
+        refused = CliRunner().invoke(aim_cli, ["demo", "--no-serve"])
+    assert refused.exit_code == 1 and "runs only on a local Neo4j" in refused.output
