@@ -120,9 +120,9 @@ def users_list() -> None:
 @retention_app.command("apply")
 def retention_apply(
     days: Annotated[Optional[int], typer.Option(help="Keep events this many days [AIM_RETENTION_EVENT_DAYS]")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be removed (audited)")] = False,
 ) -> None:
-    """Remove events older than the policy and records left with nothing to justify them; log what went."""
+    """Remove what is held longer than its period (AIM_RETENTION_*_DAYS); log how many of each went."""
     import json
     import getpass
 
@@ -130,14 +130,14 @@ def retention_apply(
     from aim.graph.access.audit import AuditContext
 
     driver, settings = _backend()
-    days = days or settings.retention_event_days
+    periods = retention.Periods.of(settings, days)
+    ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="dpo", organisation=None,
+                       method="CLI", endpoint="aim retention apply", purpose="retention policy")
     try:
         if dry_run:
-            result = retention.preview(driver, settings.neo4j_database, days)
+            result = retention.preview(driver, settings.neo4j_database, settings, periods, ctx)
         else:
-            ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="dpo", organisation=None,
-                               method="CLI", endpoint="aim retention apply", purpose="retention policy")
-            result = retention.apply(driver, settings.neo4j_database, settings.home, days, ctx)
+            result = retention.apply(driver, settings.neo4j_database, settings, periods, ctx)
     finally:
         driver.close()
     typer.echo(json.dumps(result, indent=2, default=str))

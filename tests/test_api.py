@@ -3,6 +3,7 @@ search, person view, timeline, DPO functions, retention and hardening."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -368,8 +369,8 @@ def test_retention_removes_old_events_and_unjustified_records_and_logs_it(world,
     remaining, _, _ = driver.execute_query("MATCH (r:Record) RETURN r.source_record_id AS id ORDER BY id")
     assert [r["id"] for r in remaining] == ["S9", "W1"]
     with open(body["log_file"]) as handle:
-        log = handle.read()
-    assert '"event_id": "WE2"' in log and '"source_record_id": "F1"' in log
+        log = json.loads(handle.read())
+    assert (log["events_removed"], log["records_removed"]) == (2, 2)  # how many, never which (no ids)
     runs, _, _ = driver.execute_query("MATCH (r:RetentionRun) RETURN r.events_removed AS n")
     assert [r["n"] for r in runs] == [2]
     assert audit_entries(driver, db, action="retention.apply")

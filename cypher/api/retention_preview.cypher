@@ -1,17 +1,43 @@
-// What a retention run would remove (counts only).
+// What a retention run would remove (counts only). Events and records are counted as they
+// stand: closed alerts that go first may free more of their evidence.
 CALL () {
-  MATCH (e:Event) WHERE e.date < $cutoff AND NOT (e)<-[:EVIDENCE]-()
+  MATCH (e:Event) WHERE e.date < $events AND NOT (e)<-[:EVIDENCE]-()
   RETURN count(e) AS events
 }
 CALL () {
   MATCH (r:Record)-[:HAS_EVENT]->(e:Event)
-  WITH r, max(e.date) AS newest, count(e) AS total,
-       count(CASE WHEN e.date < $cutoff AND NOT (e)<-[:EVIDENCE]-() THEN 1 END) AS old
-  WHERE old = total AND r.last_seen < $cutoff
+  WITH r, count(e) AS total,
+       count(CASE WHEN e.date < $events AND NOT (e)<-[:EVIDENCE]-() THEN 1 END) AS old
+  WHERE old = total AND r.last_seen < $events
   RETURN count(r) AS with_only_old_events
 }
 CALL () {
-  MATCH (r:Record) WHERE NOT (r)-[:HAS_EVENT]->() AND r.last_seen < $cutoff
+  MATCH (r:Record) WHERE NOT (r)-[:HAS_EVENT]->() AND r.last_seen < $events
   RETURN count(r) AS without_events
 }
-RETURN events, with_only_old_events + without_events AS records
+CALL () {
+  MATCH (a:Alert) WHERE a.status IN ['dismissed', 'referred']
+    AND coalesce(a.status_changed_at, datetime({date: a.last_updated})) < datetime({date: $closed_alerts})
+  RETURN count(a) AS closed_alerts
+}
+CALL () {
+  MATCH (w:WatchEntry {active: false}) WHERE w.ended_at < datetime({date: $watch_entries})
+  RETURN count(w) AS watch_entries
+}
+CALL () {
+  MATCH (x:ResolutionEvent) WHERE x.at < datetime({date: $resolution_events})
+  RETURN count(x) AS resolution_events
+}
+CALL () {
+  MATCH (h:Household)
+  WHERE NOT (h)<-[:MEMBER_OF]-()
+    AND coalesce(h.dissolved_at, h.updated_at, h.created_at, datetime('0001-01-01T00:00:00Z')) < datetime({date: $households})
+    AND NOT (h)<-[:CONCERNS]-(:Alert) AND NOT (h)<-[:WATCHES]-(:WatchEntry {active: true})
+  RETURN count(h) AS households
+}
+CALL () {
+  MATCH (a:AuditEntry) WHERE a.at < datetime({date: $audit})
+  RETURN count(a) AS audit_entries
+}
+RETURN events, with_only_old_events + without_events AS records, closed_alerts, watch_entries,
+       resolution_events, households, audit_entries
