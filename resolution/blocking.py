@@ -13,7 +13,7 @@ graph store can index them and find the candidates for a new record by equality 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +117,17 @@ def blocking_keys(record: Mapping[str, object]) -> list[str]:
     if street and first:
         keys.append(f"street_f:{street}:{first[0]}")
     return keys
+
+
+def shared_key_pairs(records: Sequence[Mapping[str, object]]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i < j) of the records that share a blocking key: the candidate pairs of
+    a few records, as :func:`block` would pair them (its caps only bite on big blocks)."""
+    holders: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        for key in blocking_keys(record):
+            holders.setdefault(key, []).append(i)
+    pairs = sorted({(a, b) for group in holders.values() for k, a in enumerate(group) for b in group[k + 1:]})
+    return np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64)
 
 
 def _pairs_for_key(key: np.ndarray, secondary: np.ndarray, cap: int, window: int):

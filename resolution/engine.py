@@ -14,8 +14,9 @@ import numpy as np
 
 from . import blocking as B
 from . import comparisons as CMP
-from .clustering import Components, attach_without_dob, cluster, dob_conflict
+from .clustering import Components
 from .clustering import components as connected_components
+from .guard import cluster_guarded
 from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
                     smooth_m)
 from .predict import match_weights, probability, tf_tables
@@ -267,42 +268,6 @@ class LinkResult:
         return [x for x in self.pairs() if x["decision"] == "review"]
 
 
-def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
-                     weight: np.ndarray, link_weight: float):
-    """Candidate pairs that are certainly two people (cannot-link in clustering):
-
-    * given names plainly different (level "else") and both sexes recorded and different;
-    * the same given name and surname but two confidently different dates of birth on a
-      pair that does not link on its own (a same-name parent and child), so no third
-      record (one without a DOB) can chain them together —
-      unless one of the two already links directly to a record with a conflicting date
-      (then its date is the kind of error the data carries, as in FEBRL).
-    """
-    f, g, l, d = (CMP.FIELD_INDEX[k] for k in ("first_name", "gender", "last_name", "date_of_birth"))
-    sel = (gammas[:, f] == 0) & (gammas[:, g] == 0)
-    C = p.cols
-    dob_else = np.flatnonzero((gammas[:, d] == 0) & (gammas[:, f] == len(CMP.COMPARISONS[f].levels) - 1)
-                               & (gammas[:, l] == len(CMP.COMPARISONS[l].levels) - 1))
-    a, b = left[dob_else], right[dob_else]
-    conflict = dob_conflict(C["dob_y"][a], C["dob_m"][a], C["dob_d"][a], C["dob_y"][b], C["dob_m"][b], C["dob_d"][b])
-    linked = weight[dob_else] >= link_weight
-    tolerant = np.zeros(p.n, dtype=bool)
-    tolerant[a[conflict & linked]] = tolerant[b[conflict & linked]] = True
-    keep = conflict & ~linked & ~tolerant[a] & ~tolerant[b]
-    sel[dob_else[keep]] = True
-    return left[sel], right[sel]
-
-
-def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
-    """(has a full DOB per record, pairs that count as evidence for a record without one:
-    given name and surname agree, and the same postcode or address)."""
-    C = p.cols
-    has_dob = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
-    f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
-    evidence = (gammas[:, f] >= 2) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
-    return has_dob, evidence
-
-
 def _index_pairs(p: Prepared, pairs) -> tuple[np.ndarray, np.ndarray]:
     if not pairs:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -346,24 +311,8 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     t = time.perf_counter()
     say("clustering")
     thr = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
-    ua, ub = _index_pairs(p, cannot_link)
-    if guard:
-        # Plainly different given names AND different recorded sex: never one person by a
-        # direct link (twins of different sex, a brother and sister with one birthday).
-        ta, tb = different_people(p, blocks.left, blocks.right, gammas, w, thr)
-        ua, ub = np.r_[ua, ta], np.r_[ub, tb]
-    ma, mb = _index_pairs(p, must_link)
-    labels = cluster(
-        p.n, blocks.left, blocks.right, w, thr,
-        dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
-        first_names=(p.cols["given_key"], p.uniques["given_key"]) if guard else None,
-        cannot_link=(ua, ub),
-        must_link=(ma, mb),
-        components=components,
-    )
-    if guard:
-        has_dob, evidence = _without_dob_evidence(p, gammas)
-        labels = attach_without_dob(labels, blocks.left, blocks.right, evidence, has_dob)
+    labels = cluster_guarded(p, blocks.left, blocks.right, gammas, w, thr, must_link=_index_pairs(p, must_link),
+                             cannot_link=_index_pairs(p, cannot_link), guard=guard, components=components)
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]
     entity_ids = ent[p.row_record].tolist()

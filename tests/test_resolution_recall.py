@@ -168,3 +168,34 @@ def test_independent_population_is_deterministic_with_truth(tmp_path):
     tags = (tmp_path / "a" / "truth" / "people.csv").read_text()
     for tag in ("twin", "married_move", "lodger", "moved"):
         assert tag in tags
+
+
+def test_realtime_clustering_of_a_neighbourhood_gives_the_batch_answer(model):
+    """What graph's real-time path runs on one record's neighbourhood (cluster_records:
+    SIMILAR pairs with their weights, other pairs sharing a blocking key below the review
+    band) gives the clusters link() gives."""
+    from aim.resolution.blocking import shared_key_pairs
+    from aim.resolution.guard import cluster_records
+
+    home = {"last_name": "Okafor", "address": "7 Elm Grove", "postcode": "B12 9QT", "gender": "M"}
+    records = [rec("dad1", first_name="Daniel", date_of_birth="1979-05-02", **home),
+               rec("dad2", first_name="Daniel", date_of_birth="02/05/1979", **home),
+               rec("son1", first_name="Daniel", date_of_birth="2016-11-20", **home),
+               rec("nodob", first_name="Daniel", **home),
+               rec("t1", first_name="Amelia", last_name="Okafor", date_of_birth="2015-06-01", gender="F"),
+               rec("t2", first_name="Zofia", last_name="Okafor", date_of_birth="2015-06-01", gender="F",
+                   address="7 Elm Grove", postcode="B12 9QT")]
+    batch = engine.link(records, model)
+    weight = np.where(batch.probability >= model.review_threshold, batch.weight, -np.inf)
+    scored = set(zip(batch.left.tolist(), batch.right.tolist()))
+    ka, kb = shared_key_pairs(records)
+    below = [(a, b) for a, b in zip(ka.tolist(), kb.tolist()) if (a, b) not in scored]
+    left = np.r_[batch.left, [a for a, _ in below]].astype(np.int64)
+    right = np.r_[batch.right, [b for _, b in below]].astype(np.int64)
+    labels = cluster_records(records, left, right, np.r_[weight, [-np.inf] * len(below)],
+                             float(np.log2(model.link_threshold / (1 - model.link_threshold))))
+    def together(lab):
+        return [[lab[i] == lab[j] for j in range(len(lab))] for i in range(len(lab))]
+
+    assert together(labels.tolist()) == together(batch.record_entity.tolist())
+    assert labels[0] == labels[1] and labels[0] != labels[2]

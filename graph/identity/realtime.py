@@ -23,16 +23,16 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.resolution import standardise as S
-from aim.resolution.clustering import cluster
+from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import record_explanations
+from aim.resolution.guard import cluster_records
 from aim.resolution.model import Model
 from aim.resolution.predict import score_record
 from aim.settings import Settings, get_settings
 
 from .changes import apply_in_tx
 from .households import refresh_for_persons
-from .ids import assign_ids, new_id
+from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
 from .models import current_model, link_weight
 from .records import blocking_props, keys_fingerprint, record_details
@@ -44,32 +44,29 @@ class NoModel(RuntimeError):
     """No model in the graph yet: run ``aim resolve`` once (it trains one)."""
 
 
-def _dob_parts(text: str | None) -> tuple[int, int, int]:
-    d = S.parse_dob(text)
-    return (d.year or 0, d.month or 0, d.day or 0)
+def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64)
 
 
-def _guard(records: dict[str, dict], keys: list[str], must: list, cannot: list) -> dict:
-    """The engine's guard arguments for ``cluster``, as the batch run passes them."""
-    dob = np.array([_dob_parts(records[k].get("date_of_birth")) for k in keys], dtype=np.int64).reshape(-1, 3)
-    names = [S.first_name_key(records[k].get("first_name")) for k in keys]
-    table = sorted({x for x in names if x})
-    code = {x: i for i, x in enumerate(table)}
-
-    def pairs(xs, j):
-        return np.array([x[j] for x in xs], dtype=np.int64)
-
-    return {"dob": (dob[:, 0], dob[:, 1], dob[:, 2]), "cannot_link": (pairs(cannot, 0), pairs(cannot, 1)),
-            "must_link": (pairs(must, 0), pairs(must, 1)),
-            "first_names": (np.array([code.get(x, -1) for x in names], dtype=np.int64), table)}
+def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int, int, float]], must: list,
+             cannot: list, model: Model | None) -> np.ndarray:
+    """Cluster the records with the batch run's rules (``aim.resolution.guard``): the
+    SIMILAR pairs with their weights and the other pairs sharing a blocking key below the
+    review band (they never link, but the guard reads their levels)."""
+    rows = [dict(records[k], record_id=k) for k in keys]
+    scored = {(a, b) for a, b, _ in similar} | {(b, a) for a, b, _ in similar}
+    below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows))) if (a, b) not in scored]
+    pairs = similar + below
+    return cluster_records(rows, *_index_arrays([(a, b) for a, b, _ in pairs]),
+                           np.array([w for _, _, w in pairs], dtype=float), link_weight(model) if model else np.inf,
+                           must_link=_index_arrays(must), cannot_link=_index_arrays(cannot))
 
 
 def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str]):
     """The records of ``person_ids`` plus the seeds, their old person ids, and the
     SIMILAR weights and decisions between them."""
-    seed_ids = [new_id([k], set()) for k in seeds]
     hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids),
-                  seeds=[key_param(k) for k in seeds], seed_ids=seed_ids).single()
+                  seeds=[key_param(k) for k in seeds]).single()
     records: dict[str, dict] = {}
     old: dict[str, str] = {}
     for r in hood["records"]:
@@ -80,7 +77,7 @@ def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: s
         records.setdefault(k, r)
         if r.get("person_id"):
             old.setdefault(k, r["person_id"])
-    return hood, records, old, seed_ids
+    return hood, records, old
 
 
 def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
@@ -89,34 +86,25 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     the stored SIMILAR weights and review decisions, with the engine's guard, exactly as
     the batch run clusters; give the result stable ids and write the differences (two
     round trips). Returns the live person ids of the records involved."""
-    hood, records, old, seed_ids = _neighbourhood(tx, seeds, person_ids)
+    hood, records, old = _neighbourhood(tx, seeds, person_ids)
     keys = sorted(records)
     index = {k: i for i, k in enumerate(keys)}
-    left, right, weight, must, cannot = [], [], [], [], []
+    similar, must, cannot = [], [], []
     for e in hood["edges"]:
         a, b = record_key(e["sa"], e["ia"]), record_key(e["sb"], e["ib"])
         if a not in index or b not in index:
             continue
         if e["type"] == "SIMILAR":
-            left.append(index[a])
-            right.append(index[b])
-            weight.append(e["match_weight"])
+            similar.append((index[a], index[b], e["match_weight"]))
         elif e["decision"] in ("same", "different"):
             (must if e["decision"] == "same" else cannot).append((index[a], index[b]))
-    labels = cluster(len(keys), np.array(left, dtype=np.int64), np.array(right, dtype=np.int64),
-                     np.array(weight, dtype=float), link_weight(model) if model else np.inf,
-                     **_guard(records, keys, must, cannot))
+    labels = _cluster(records, keys, similar, must, cannot, model)
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(keys[i])
-    # A new id must not be one used before (a tombstone): check the would-be ids.
-    known = set(old.values()) | set(seed_ids)
-    fresh = [i for i in (new_id(g, set()) for g in groups.values()) if i not in known]
-    taken: set[str] = set(hood["taken"])
-    if fresh:  # only when a group other than a lone seed needs a new id (a split)
-        taken |= set(tx.run("UNWIND $ids AS id MATCH (p:Person {person_id: id}) RETURN collect(id) AS taken",
-                           ids=fresh).single()["taken"])
-    a = assign_ids(groups, old, taken)
+    # New ids are random (64 bits) and person ids unique in the graph, tombstones included,
+    # so no id used before can be given again: nothing to look up first.
+    a = assign_ids(groups, old, set())
     details = {k: record_details(records[k]) for k in keys}
     apply_in_tx(tx, a, groups, details, model_version=version, by=by, reason=reason)
     return sorted(set(a.ids.values()))

@@ -1,0 +1,95 @@
+"""The clustering step shared by the batch run and real-time resolution: connected
+components of the linked pairs with the over-merge guard (``clustering.cluster``), the
+pairs that are certainly two people (cannot-link), and records without a date of birth
+attached to the one person whose records agree with them. :func:`link` runs it over all
+candidate pairs; the graph's real-time path over one record's neighbourhood
+(:func:`cluster_records`), so that both give the same answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from . import comparisons as CMP
+from .clustering import Components, attach_without_dob, cluster, dob_conflict
+from .clustering import components as connected_components
+from .records import Prepared, prepare
+
+Pairs = tuple[np.ndarray, np.ndarray]
+_NONE: Pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
+
+
+def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
+                     weight: np.ndarray, link_weight: float):
+    """Candidate pairs that are certainly two people (cannot-link in clustering):
+
+    * given names plainly different (level "else") and both sexes recorded and different;
+    * the same given name and surname but two confidently different dates of birth on a
+      pair that does not link on its own (a same-name parent and child), so no third
+      record (one without a DOB) can chain them together —
+      unless one of the two already links directly to a record with a conflicting date
+      (then its date is the kind of error the data carries, as in FEBRL).
+    """
+    f, g, l, d = (CMP.FIELD_INDEX[k] for k in ("first_name", "gender", "last_name", "date_of_birth"))
+    sel = (gammas[:, f] == 0) & (gammas[:, g] == 0)
+    C = p.cols
+    dob_else = np.flatnonzero((gammas[:, d] == 0) & (gammas[:, f] == len(CMP.COMPARISONS[f].levels) - 1)
+                               & (gammas[:, l] == len(CMP.COMPARISONS[l].levels) - 1))
+    a, b = left[dob_else], right[dob_else]
+    conflict = dob_conflict(C["dob_y"][a], C["dob_m"][a], C["dob_d"][a], C["dob_y"][b], C["dob_m"][b], C["dob_d"][b])
+    linked = weight[dob_else] >= link_weight
+    tolerant = np.zeros(p.n, dtype=bool)
+    tolerant[a[conflict & linked]] = tolerant[b[conflict & linked]] = True
+    keep = conflict & ~linked & ~tolerant[a] & ~tolerant[b]
+    sel[dob_else[keep]] = True
+    return left[sel], right[sel]
+
+
+def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
+    """(has a full DOB per record, pairs that count as evidence for a record without one:
+    given name and surname agree, and the same postcode or address)."""
+    C = p.cols
+    has_dob = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
+    f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
+    evidence = (gammas[:, f] >= 2) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
+    return has_dob, evidence
+
+
+def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
+                    threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
+                    guard: bool = True, components: Components = connected_components) -> np.ndarray:
+    """Cluster label per record of ``p`` from its scored pairs (record indices, comparison
+    vectors, match weights) and human decisions (record-index pairs)."""
+    ua, ub = (np.asarray(x, dtype=np.int64) for x in cannot_link)
+    if guard:
+        # Pairs that are certainly two people: never one person by a direct link.
+        ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
+        ua, ub = np.r_[ua, ta], np.r_[ub, tb]
+    labels = cluster(
+        p.n, left, right, weight, threshold_weight,
+        dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
+        first_names=(p.cols["given_key"], p.uniques["given_key"]) if guard else None,
+        cannot_link=(ua, ub), must_link=must_link, components=components,
+    )
+    if guard:
+        has_dob, evidence = _without_dob_evidence(p, gammas)
+        labels = attach_without_dob(labels, left, right, evidence, has_dob)
+    return labels
+
+
+def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
+                    weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
+                    cannot_link: Pairs = _NONE) -> np.ndarray:
+    """:func:`cluster_guarded` for a few records given as dicts (one per record: distinct
+    ``(source, source_record_id)``), their candidate pairs by position and each pair's
+    weight (``-inf`` for a pair below the review band): the real-time re-clustering of
+    one record's neighbourhood, with the batch run's rules."""
+    p = prepare(list(records))
+    if p.n != len(records):
+        raise ValueError("cluster_records needs one row per record")
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    gammas = CMP.compare(p, left, right)
+    return cluster_guarded(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
+                           must_link=must_link, cannot_link=cannot_link)
