@@ -14,7 +14,7 @@ from aim.api.settings import ApiSettings
 from aim.canonical import Mapping, validate_row
 from aim.graph.access.users import hash_password
 from aim.graph.ingest import write_rows
-from tests.conftest import wipe
+from tests.graph_helpers import wipe
 
 V1 = "/api/v1"
 SECRET = "test-secret-" + "x" * 40

@@ -47,28 +47,13 @@ def driver(neo4j_server, settings):
     return driver
 
 
-def wipe(driver, database: str) -> None:
-    # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
-    with driver.session(database=database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-
-
 @pytest.fixture
 def graph(driver, settings):
     """An empty AIM graph (schema in place) for one test."""
+    from tests.graph_helpers import wipe
+
     wipe(driver, settings.neo4j_database)
     return driver
-
-
-def counts(driver, database: str) -> dict[str, int]:
-    """Nodes per label and relationships per type: what 'identical counts' compares."""
-    nodes, _, _ = driver.execute_query(
-        "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label", database_=database
-    )
-    rels, _, _ = driver.execute_query(
-        "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type", database_=database
-    )
-    return {f":{r['label']}": r["n"] for r in nodes} | {f"-{r['type']}->": r["n"] for r in rels}
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +62,24 @@ def dashboard_world(driver, settings, tmp_path_factory):
     from tests.e2e.world import build
 
     return build(driver, settings, tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture
+def event_world(graph, settings, tmp_path):
+    """Events ingested for records, persons and households made over them (the alert tests)."""
+    from tests.graph_helpers import EventWorld
+
+    return EventWorld(graph, settings, tmp_path)
+
+
+@pytest.fixture
+def town(graph, settings, tmp_path):
+    """The small town of factories.town_rows, loaded and resolved (no households yet)."""
+    from aim.graph.identity import resolve
+    from aim.graph.ingest import ingest_file
+    from tests.factories import town_rows, write_csv
+
+    report = ingest_file(write_csv(tmp_path / "town.csv", town_rows()), progress=False, driver=graph, settings=settings)
+    assert report.rejected == 0
+    resolve(driver=graph, settings=settings, households=False)
+    return graph

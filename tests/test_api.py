@@ -14,7 +14,7 @@ from aim.api.app import create_app
 from aim.api.settings import ApiSettings
 from tests.api_world import (PASSWORD, PERSON, PURPOSE, SECRET, TODAY, V1, api_settings, auth, load_world,
                              tokens_for)
-from tests.conftest import counts, wipe
+from tests.graph_helpers import counts, wipe
 from tests.tcp_proxy import Proxy
 
 pytestmark = pytest.mark.neo4j

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
-from tests.conftest import counts
+from tests.graph_helpers import counts
 from tests.api_world import PERSON, PURPOSE, ROLES, V1, api_settings, auth, load_world, tokens_for
 
 pytestmark = pytest.mark.neo4j

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from aim.graph.store.backup import BackupError, decode, encode, export_graph, restore_graph, summary
-from tests.conftest import wipe
+from tests.graph_helpers import wipe
 
 pytestmark = pytest.mark.neo4j
 

@@ -33,7 +33,7 @@ from aim.api.settings import ApiSettings
 from aim.canonical import Mapping, validate_row
 from aim.graph.store.backup import export_graph, restore_graph
 from aim.graph.ingest import write_rows
-from tests.conftest import counts
+from tests.graph_helpers import counts
 from tests.tcp_proxy import Proxy
 
 pytestmark = pytest.mark.neo4j
@@ -88,7 +88,7 @@ def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
     """The base rows loaded and resolved, partner users created; saved with export_graph."""
     from aim.graph.identity import resolve
     from aim.graph.access.users import hash_password
-    from tests.conftest import wipe
+    from tests.graph_helpers import wipe
 
     base, rest = population
     db = settings.neo4j_database

@@ -3,98 +3,18 @@ real-time resolution, clustering backends."""
 
 from __future__ import annotations
 
-import random
-from datetime import date, timedelta
-
 import pytest
 
-from aim.graph.ingest import ingest_file
 from aim.graph.store import get_driver
 from aim.graph.identity.realtime import resolve_records
 from aim.graph.identity.batch import read_records, resolve
 from aim.graph.identity.components import components_backend, gds_available, same_partition
 from aim.graph.identity.keys import record_key as key_str
 from aim.graph.identity.review import current_person_id, decide, merge_persons, person_history, split_person
-from tests.conftest import counts
-from tests.factories import write_csv
+from tests.factories import population
+from tests.graph_helpers import counts, load, memberships
 
 pytestmark = pytest.mark.neo4j
-
-FIRST = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Isabella", "Rosie", "Sophia",
-         "Grace", "Freya", "Florence", "Poppy", "Evie", "Ella", "Noah", "Oliver", "George", "Arthur",
-         "Muhammad", "Leo", "Harry", "Oscar", "Archie", "Henry", "Theodore", "Freddie", "Jack", "Charlie",
-         "Aisha", "Zara", "Priya", "Kofi", "Tomasz", "Agnieszka", "Chidi", "Mei", "Ravi", "Siobhan"]
-LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
-        "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Thomas", "Clarke",
-        "Jackson", "Wood", "Harris", "Edwards", "Turner", "Martin", "Cooper", "Hill", "Ward", "Hughes",
-        "Nowak", "Okafor", "Mensah", "Kowalski", "Begum", "Khan", "Chen", "Murphy", "Kelly", "Byrne"]
-STREETS = ["High Street", "Station Road", "Church Lane", "Mill Lane", "Park Avenue", "Victoria Road",
-           "Green Lane", "Manor Road", "Kings Road", "Queens Road"]
-SOURCES = ["WMP", "CITY_ED", "SCHOOL_OAK", "COMM_HEALTH"]
-
-
-def _typo(name: str, rng: random.Random) -> str:
-    if len(name) < 4:
-        return name
-    i = rng.randrange(1, len(name) - 2)
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
-
-
-def population(n: int = 120, seed: int = 5, start: int = 0) -> tuple[list[dict], dict[str, str]]:
-    """Rows for ``n`` people with 1-3 agency records each (small typos, a changed address);
-    and the truth: record key → person number."""
-    rng = random.Random(seed)
-    rows, truth = [], {}
-    event = 0
-    for k in range(start, start + n):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        dob = date(1940, 1, 1) + timedelta(days=rng.randrange(30000))
-        gender = rng.choice("MF")
-        house = rng.randrange(1, 300)
-        street = rng.choice(STREETS)
-        postcode = f"B{rng.randrange(1, 99)} {rng.randrange(1, 9)}{rng.choice('ABDEFG')}{rng.choice('HJLNPQ')}"
-        for j, source in enumerate(rng.sample(SOURCES, rng.randint(1, 3))):
-            f = _typo(first, rng) if j and rng.random() < 0.3 else first
-            rows.append({
-                "source": source, "source_record_id": f"{source[:2]}{k:06d}",
-                "first_name": f, "last_name": last, "date_of_birth": dob.strftime("%d/%m/%Y"),
-                "gender": gender, "address": f"{house} {street}", "postcode": postcode,
-                "event_id": f"E{event:08d}",
-                "event_date": (date(2025, 1, 1) + timedelta(days=rng.randrange(600))).strftime("%d/%m/%Y"),
-                "event_type": "concern_for_welfare",
-            })
-            truth[key_str(source, f"{source[:2]}{k:06d}")] = f"T{k}"
-            event += 1
-    return rows, truth
-
-
-def near_duplicates(rows: list[dict]) -> list[dict]:
-    """Records for the review band, one per given row: alternately the same name and
-    address with another date of birth, or the same surname and date of birth with another
-    given name elsewhere (as the fire service, ids ``RV<k>``)."""
-    extra = []
-    for k, r in enumerate(rows):
-        d, m, y = r["date_of_birth"].split("/")
-        if k % 2:
-            change = {"first_name": "Zebedee", "address": "1 Elsewhere Road", "postcode": "B99 9ZZ"}
-        else:
-            change = {"date_of_birth": f"{(int(d) + 9) % 28 + 1:02d}/{int(m) % 12 + 1:02d}/{int(y) + 2}"}
-        extra.append(dict(r, source="FIRE", source_record_id=f"RV{k}", event_id=f"RVE{k}", **change))
-    return extra
-
-
-def load(rows: list[dict], tmp_path, settings, name: str = "rows.csv") -> None:
-    path = write_csv(tmp_path / name, rows)
-    report = ingest_file(path, progress=False, driver=get_driver(), settings=settings)
-    assert report.rejected == 0
-
-
-def memberships(driver) -> dict[str, str]:
-    rows, _, _ = driver.execute_query(
-        "MATCH (p:Person {status: 'active'})-[:HAS_RECORD]->(r:Record) "
-        "RETURN p.person_id AS pid, r.source AS s, r.source_record_id AS i")
-    return {key_str(r["s"], r["i"]): r["pid"] for r in rows}
-
 
 def similar(driver) -> dict:
     rows, _, _ = driver.execute_query(
@@ -114,7 +34,7 @@ def groups(member: dict[str, str]) -> set[frozenset]:
 @pytest.fixture
 def resolved(graph, settings, tmp_path):
     rows, truth = population()
-    load(rows, tmp_path, settings)
+    load(rows, tmp_path, graph, settings)
     report = resolve(driver=graph, settings=settings, households=False)
     return graph, rows, truth, report
 
@@ -153,7 +73,7 @@ def test_person_ids_are_stable_after_new_data(resolved, settings, tmp_path):
         extra.append(dict(r, source="FIRE", source_record_id="F" + r["source_record_id"],
                           event_id="F" + r["event_id"]))
         copies.append((key_str(r["source"], r["source_record_id"]), key_str("FIRE", "F" + r["source_record_id"])))
-    load(new_rows + extra, tmp_path, settings, "more.csv")
+    load(new_rows + extra, tmp_path, driver, settings, "more.csv")
     resolve(driver=get_driver(), settings=settings, households=False)
     after = memberships(driver)
     # Every old record keeps its person id; every old person is still active.
@@ -240,7 +160,7 @@ def test_realtime_record_joins_creates_and_is_idempotent(resolved, settings, tmp
     copy = dict(known, source="FIRE", source_record_id="FX1", event_id="FXE1")
     stranger, _ = population(1, seed=77, start=5000)
     stranger = [dict(r, source="FIRE", source_record_id="FX2", event_id="FXE2") for r in stranger[:1]]
-    load([copy, *stranger], tmp_path, settings, "rt.csv")
+    load([copy, *stranger], tmp_path, driver, settings, "rt.csv")
     affected = resolve_records([("FIRE", "FX1"), ("FIRE", "FX2")], driver=get_driver(), settings=settings)
     after = memberships(driver)
     target = member[key_str(known["source"], known["source_record_id"])]

@@ -6,7 +6,6 @@ import pytest
 
 from aim.graph.identity.households import derive_households
 from aim.graph.views.network import co_residents, household_members, network, person_records
-from tests.test_households import town  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.neo4j
 
@@ -18,7 +17,7 @@ def _person(driver, first, line):
     return rows[0]["id"]
 
 
-def test_person_records_household_and_co_residents(town, settings):  # noqa: F811
+def test_person_records_household_and_co_residents(town, settings):
     derive_households(driver=town, settings=settings)
     ava = _person(town, "Ava", "5 MILL LANE")
     recs = person_records(ava, driver=town, settings=settings)
@@ -35,7 +34,7 @@ def test_person_records_household_and_co_residents(town, settings):  # noqa: F81
     assert len(co_residents(someone, include_shared=True, driver=town, settings=settings)["nodes"]) > 10
 
 
-def test_network_depth_and_limits(town, settings):  # noqa: F811
+def test_network_depth_and_limits(town, settings):
     derive_households(driver=town, settings=settings)
     grace = _person(town, "Grace", "7 PARK AVENUE")
     one = network(grace, depth=1, driver=town, settings=settings)

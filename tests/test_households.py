@@ -6,21 +6,9 @@ import pytest
 
 from aim.graph.identity.households import HouseholdRules, derive_households, refresh_for_persons
 from aim.graph.ingest import ingest_file
-from aim.graph.identity import resolve
-from tests.factories import write_csv
+from tests.factories import household_row, write_csv
 
 pytestmark = pytest.mark.neo4j
-
-FIRST = ["Ava", "Noah", "Amira", "Oliver", "Priya", "Jack", "Fatima", "Leo", "Grace", "Mohammed",
-         "Zofia", "Kwame", "Sean", "Mei", "Ivan", "Lucia"]
-SURNAMES = ["Smith", "Khan", "Jones", "Patel", "Williams", "Ahmed", "Brown", "Nowak", "Taylor", "Begum",
-            "Okafor", "Murphy", "Chen", "Petrov", "Garcia", "Silva"]
-
-
-def row(n, first, last, dob, address, postcode, when, source="WMP"):
-    return {"source": source, "source_record_id": f"H{n:05d}", "first_name": first, "last_name": last,
-            "date_of_birth": dob, "gender": "F" if n % 2 else "M", "address": address, "postcode": postcode,
-            "event_id": f"HE{n:05d}{when.replace('/', '')}", "event_date": when, "event_type": "concern_for_welfare"}
 
 
 def households_at(driver, line):
@@ -32,29 +20,6 @@ def households_at(driver, line):
     for r in rows:
         out.setdefault(r["h"], []).append((r["first"], r["from"], r["to"]))
     return out
-
-
-@pytest.fixture
-def town(graph, settings, tmp_path):
-    rows = []
-    # A block of flats behind one postal address: 14 unrelated people, 14 surnames.
-    for n in range(14):
-        rows.append(row(n, FIRST[n], SURNAMES[n], f"{10 + n:02d}/03/{1960 + n}", "10 High Street", "B1 1AA",
-                        f"{1 + n:02d}/02/2025"))
-    # A family of three.
-    for n, (first, dob) in enumerate([("Ava", "01/01/1985"), ("Noah", "02/02/1987"), ("Leo", "03/03/2015")]):
-        rows.append(row(100 + n, first, "Smith", dob, "5 Mill Lane", "B2 2BB", f"0{n + 1}/05/2025"))
-    # Successive occupants of one house: two couples, a year and a half apart.
-    rows.append(row(200, "Grace", "Jones", "04/04/1970", "7 Park Avenue", "B3 3CC", "01/01/2024"))
-    rows.append(row(201, "Jack", "Jones", "05/05/1971", "7 Park Avenue", "B3 3CC", "01/02/2024"))
-    rows.append(row(202, "Priya", "Patel", "06/06/1990", "7 Park Avenue", "B3 3CC", "01/09/2025"))
-    rows.append(row(203, "Sean", "Patel", "07/07/1991", "7 Park Avenue", "B3 3CC", "01/10/2025"))
-    # Grace later moves out: her record gives a new address, later.
-    rows.append(row(200, "Grace", "Jones", "04/04/1970", "1 Station Road", "B4 4DD", "01/06/2024"))
-    report = ingest_file(write_csv(tmp_path / "town.csv", rows), progress=False, driver=graph, settings=settings)
-    assert report.rejected == 0
-    resolve(driver=graph, settings=settings, households=False)
-    return graph
 
 
 def test_block_of_flats_is_a_shared_address_not_a_household(town, settings):
@@ -110,7 +75,7 @@ def test_a_new_member_arriving_in_real_time_joins_the_household(town, settings, 
 
     derive_households(driver=town, settings=settings)
     (before,) = households_at(town, "5 MILL LANE").keys()
-    baby = row(103, "Mia", "Smith", "01/04/2025", "5 Mill Lane", "B2 2BB", "10/05/2025", source="CHILD_HOSP")
+    baby = household_row(103, "Mia", "Smith", "01/04/2025", "5 Mill Lane", "B2 2BB", "10/05/2025", source="CHILD_HOSP")
     ingest_file(write_csv(tmp_path / "baby.csv", [baby]), progress=False, driver=town, settings=settings)
     affected = resolve_records([("CHILD_HOSP", "H00103")], households=True, driver=town, settings=settings)
     assert len(affected) == 1

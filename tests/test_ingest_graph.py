@@ -13,8 +13,8 @@ from aim.canonical import Mapping, Organisation
 from aim.graph.ingest import batch as ingest_module
 from aim.graph.ingest import ingest_file
 from aim.graph.store import get_driver
-from tests.conftest import counts, wipe
 from tests.factories import canonical_rows, write_csv
+from tests.graph_helpers import counts, wipe
 
 pytestmark = pytest.mark.neo4j
 

@@ -7,7 +7,8 @@ import pytest
 from aim.graph.identity import resolve
 from aim.graph.identity.review import ReviewError, decide, review_queue
 from aim.graph.store import get_driver
-from tests.test_graph_resolution import load, memberships, near_duplicates, population
+from tests.factories import near_duplicates, population
+from tests.graph_helpers import load, memberships
 
 pytestmark = pytest.mark.neo4j
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.neo4j
 def reviewed(graph, settings, tmp_path):
     rows, _ = population(80, seed=11)
     extra = near_duplicates(rows[:24:2])  # they land in the review band
-    load(rows + extra, tmp_path, settings)
+    load(rows + extra, tmp_path, graph, settings)
     # A strict link threshold, so that the near-duplicates wait for a reviewer.
     from aim.graph.identity import read_records
     from aim.resolution import engine

@@ -75,7 +75,7 @@ def story_rows(today: date) -> list[dict]:
 
 def background_rows() -> list[dict]:
     """The resolution tests' population plus near-duplicates for the review queue."""
-    from tests.test_graph_resolution import near_duplicates, population
+    from tests.factories import near_duplicates, population
 
     rows, _ = population(50, seed=11)
     extra = near_duplicates(rows[:12:2])
@@ -94,7 +94,7 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
     from aim.graph.ingest import ingest_file
     from aim.graph.identity import read_records, resolve
     from aim.resolution import engine
-    from tests.conftest import wipe
+    from tests.graph_helpers import wipe
     from tests.factories import write_csv
 
     today = today or date.today()

@@ -1,0 +1,102 @@
+"""Helpers that build or read a test graph in the real Neo4j: empty it, count what is in
+it, load rows through the normal ingest path, read who holds which record, and the event
+world of the alert tests. Fixtures live in conftest.py; data makers in factories.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from aim.graph.alerts.engine import Finding, detect
+from aim.graph.alerts.rules import load_rules
+from aim.graph.identity.keys import record_key
+from aim.graph.ingest import ingest_file
+from tests.factories import write_csv
+
+# The alert tests' calendar: the day the rules run, and a child's and an adult's birth.
+TODAY = date(2026, 10, 31)
+CHILD_DOB = date(2015, 3, 1)
+ADULT_DOB = date(1980, 6, 1)
+
+
+def wipe(driver, database: str) -> None:
+    # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def counts(driver, database: str) -> dict[str, int]:
+    """Nodes per label and relationships per type: what 'identical counts' compares."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n ORDER BY label", database_=database
+    )
+    rels, _, _ = driver.execute_query(
+        "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type", database_=database
+    )
+    return {f":{r['label']}": r["n"] for r in nodes} | {f"-{r['type']}->": r["n"] for r in rels}
+
+
+def load(rows: list[dict], tmp_path: Path, driver, settings, name: str = "rows.csv") -> None:
+    """Ingest canonical rows from a CSV file, as ``aim ingest`` does; every row must be accepted."""
+    path = write_csv(tmp_path / name, rows)
+    report = ingest_file(path, progress=False, driver=driver, settings=settings)
+    assert report.rejected == 0
+
+
+def memberships(driver) -> dict[str, str]:
+    """Record key -> the active person that holds the record."""
+    rows, _, _ = driver.execute_query(
+        "MATCH (p:Person {status: 'active'})-[:HAS_RECORD]->(r:Record) "
+        "RETURN p.person_id AS pid, r.source AS s, r.source_record_id AS i")
+    return {record_key(r["s"], r["i"]): r["pid"] for r in rows}
+
+
+def event_row(source: str, record: str, event_id: str, day: date, event_type: str = "injury",
+              dob: date = CHILD_DOB, first: str = "Amy", last: str = "Test") -> dict:
+    return {
+        "source": source, "source_record_id": record, "first_name": first, "last_name": last,
+        "date_of_birth": dob.strftime("%d/%m/%Y"), "gender": "F", "address": "1 High St",
+        "postcode": "B1 1AA", "event_id": event_id, "event_date": day.strftime("%d/%m/%Y"),
+        "event_type": event_type,
+    }
+
+
+class EventWorld:
+    """Ingest events for records; make persons and households over them (resolution's
+    job, done here directly with Cypher so that the alert rules are tested on their own)."""
+
+    def __init__(self, driver, settings, tmp_path: Path):
+        self.driver, self.settings, self.tmp = driver, settings, tmp_path
+        self.n = 0
+
+    def events(self, *rows: dict) -> None:
+        self.n += 1
+        path = write_csv(self.tmp / f"batch{self.n}.csv", list(rows))
+        report = ingest_file(path, progress=False, driver=self.driver, settings=self.settings)
+        assert report.rejected == 0, report.rejects
+
+    def event(self, source: str, record: str, day: date, event_type: str = "injury", dob: date = CHILD_DOB) -> None:
+        self.n += 1
+        self.events(event_row(source, record, f"{source}-{record}-{self.n}", day, event_type, dob))
+
+    def person(self, person_id: str, *records: tuple[str, str]) -> None:
+        self.driver.execute_query(
+            "MERGE (p:Person {person_id: $pid}) WITH p UNWIND $records AS r "
+            "MATCH (x:Record {source: r[0], source_record_id: r[1]}) MERGE (p)-[:HAS_RECORD]->(x)",
+            pid=person_id, records=[list(r) for r in records], database_=self.settings.neo4j_database)
+
+    def household(self, household_id: str, *members: tuple[str, date | None, date | None]) -> None:
+        self.driver.execute_query(
+            "MERGE (h:Household {household_id: $hid}) WITH h UNWIND $members AS m "
+            "MATCH (p:Person {person_id: m.pid}) CREATE (p)-[:MEMBER_OF {from: m.from, to: m.to}]->(h)",
+            hid=household_id, members=[{"pid": p, "from": f, "to": t} for p, f, t in members],
+            database_=self.settings.neo4j_database)
+
+    def count(self, query: str, **params) -> int:
+        records, _, _ = self.driver.execute_query(query, params, database_=self.settings.neo4j_database)
+        return records[0][0]
+
+
+def found(world: EventWorld, rule_id: str, today: date = TODAY) -> list[Finding]:
+    """What one rule of the standard rule set finds as of ``today``."""
+    return detect(today, rules=load_rules().only([rule_id]), driver=world.driver)
