@@ -8,11 +8,16 @@ from aim.graph.identity.ids import assign_ids, new_id
 from aim.graph.identity.keys import parse_subject_id, record_key, split_key, subject_id
 
 
-def test_new_ids_are_deterministic_and_never_reuse_a_taken_id():
-    first = new_id(["B|2", "A|1"], set())
-    assert first == new_id(["A|1"], set()) and first.startswith("P-")
-    assert new_id(["A|1"], {first}) not in {first}
-    assert new_id(["A|1"], set(), prefix="H-").startswith("H-")
+def test_new_ids_are_random_not_hashes_of_record_keys_and_never_reuse_a_taken_id():
+    import hashlib
+
+    ids = {new_id(set()) for _ in range(1000)}
+    assert len(ids) == 1000 and all(i.startswith("P-") and len(i) == 18 for i in ids)
+    # an id derived from a record key (as before issue 13) could be recomputed by anyone who knows the key
+    assert "P-" + hashlib.sha1(b"WMP|W1").hexdigest()[:12] not in ids
+    taken = {new_id(set()) for _ in range(50)}
+    assert all(new_id(taken) not in taken for _ in range(200))
+    assert new_id(set(), prefix="H-").startswith("H-")
 
 
 def test_unchanged_groups_keep_their_ids_and_nothing_changes():

@@ -1,6 +1,5 @@
 // What a local re-clustering needs, in one round trip: the records of the given persons
-// (and the given seed records), the SIMILAR pairs and decisions touching them, and which
-// of the seeds' would-be new person ids are taken already.
+// (and the given seed records) and the SIMILAR pairs and decisions touching them.
 CALL () {
   UNWIND $person_ids AS pid
   MATCH (p:Person {person_id: pid})-[:HAS_RECORD]->(r:Record)
@@ -14,9 +13,4 @@ CALL (records) {
   RETURN collect({sa: a.source, ia: a.source_record_id, sb: b.source, ib: b.source_record_id,
                   type: type(s), match_weight: s.match_weight, decision: s.decision}) AS edges
 }
-CALL () {
-  UNWIND $seed_ids AS id
-  MATCH (p:Person {person_id: id})
-  RETURN collect(p.person_id) AS taken
-}
-RETURN records, edges, taken
+RETURN records, edges

@@ -3,31 +3,28 @@
 A batch run, a real-time resolution or a review decision re-groups records (persons) or
 persons at an address (households). Each new group gets an old id when it holds at least
 half of that id's members (largest overlap first, then the smaller id), else a new
-deterministic one; the old ids that hold no group any more are retired, as merged into
+random one (an id says nothing about the records behind it: it is no hash of their keys); the old ids that hold no group any more are retired, as merged into
 the group that took most of their members, split, or gone. The changes are returned as
 events (create, merge, move, split_off, split, retire, id_change).
 """
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 EVENT_KEYS = 200  # record keys kept on one event
 
 
-def new_id(members: Iterable[str], taken: set[str], prefix: str = "P-") -> str:
-    """Deterministic id from the group's smallest member key; never one used before."""
-    seed = min(members)
-    n = 0
+def new_id(taken: set[str], prefix: str = "P-") -> str:
+    """A random id (64 bits), never one in ``taken``. Ids are unique in the graph (a
+    constraint, tombstones included), so one used before can never be given again."""
     while True:
-        text = seed if n == 0 else f"{seed}#{n}"
-        candidate = prefix + hashlib.sha1(text.encode()).hexdigest()[:12]
+        candidate = prefix + secrets.token_hex(8)
         if candidate not in taken:
             return candidate
-        n += 1
 
 
 @dataclass
@@ -81,7 +78,7 @@ def _retired(old: dict[str, str], old_sizes: Counter, used: set[str], member_id:
 
 
 def assign_ids(groups: dict[Hashable, list[str]], old: dict[str, str], taken: set[str],
-               prefix: str = "P-", make_id: Callable[[list[str], set[str]], str] | None = None) -> Assignment:
+               prefix: str = "P-") -> Assignment:
     """Give each group an id (see the module docstring).
 
     ``old`` maps member → old id for *every* member of the old ids involved (so that old
@@ -91,9 +88,8 @@ def assign_ids(groups: dict[Hashable, list[str]], old: dict[str, str], taken: se
     ids = _kept_ids(groups, old, old_sizes)
     used = set(ids.values())
     taken = set(taken) | set(old.values())
-    make = make_id or (lambda members, t: new_id(members, t, prefix))
     for label in sorted((g for g in groups if g not in ids), key=lambda g: min(groups[g])):
-        ids[label] = make(groups[label], taken)
+        ids[label] = new_id(taken, prefix)
         taken.add(ids[label])
     member_id = {m: ids[label] for label, members in groups.items() for m in members}
     moved = {m: pid for m, pid in member_id.items() if old.get(m) != pid}
