@@ -353,12 +353,19 @@ class AuditLog(BaseModel):
 
 
 class SubjectExport(BaseModel):
+    """Every category held about the subject; other people redacted (docs/governance.md)."""
+
     subject_id: str
-    subject_ids: list[str]
-    person: dict
+    subject_ids: list[str] = Field(..., description="The subject's own ids: the person and its records")
+    person: dict = Field(..., description="Identity: the latest details and every record")
     organisations: list[dict]
     events: list[dict]
-    accesses: list[dict]
+    alerts: list[dict] = Field(..., description="About the person or a household of it, with their history")
+    watch_entries: list[dict]
+    households: list[dict] = Field(..., description="The subject's memberships; other members only counted")
+    resolution_history: list[dict]
+    review_decisions: list[dict]
+    accesses: list[dict] = Field(..., description="Who accessed the subject's data, when and why")
     accesses_total: int
 
 

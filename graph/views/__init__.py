@@ -1,8 +1,8 @@
 """The read models the API and dashboard show: who a view is about (:mod:`.subject`),
 person search (:mod:`.person_search`), the person view, timeline and statistics
-(:mod:`.person`), households (:mod:`.household_view`) and the network view
-(:mod:`.network`). Everything else takes a transaction,
-so that the API writes its audit entry in the same one."""
+(:mod:`.person`), households (:mod:`.household_view`), the network view
+(:mod:`.network`) and the subject access export (:mod:`.subject_export`). Everything else
+takes a transaction, so that the API writes its audit entry in the same one."""
 
 from aim.graph import public_surface
 
@@ -13,4 +13,5 @@ __all__, __getattr__ = public_surface(__name__, {
     "person_view": "person", "person_records": "person", "timeline": "person",
     "subject_record_ids": "person", "organisations": "person", "stats": "person",
     "households": "household_view", "household": "household_view",
+    "subject_access": "subject_export",
 })
