@@ -18,17 +18,18 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
+from aim.api.deps import route_of
 from aim.api.errors import DomainError, http_headers
 from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from aim.api.routes import (alerts, audit, auth, health, households, jobs, network, persons, records, review,
-                            subjects, users, watchlist)
+                            subjects, usage, users, watchlist)
 from aim.api.security import TokenBucket, UserCache
 from aim.api.services.jobs import Jobs
 from aim.api.settings import ApiSettings, get_api_settings
 
 API_PREFIX = "/api/v1"
-ROUTERS = (health, auth, records, persons, network, households, alerts, watchlist, review, jobs, audit, subjects,
-           users)
+ROUTERS = (health, auth, records, persons, network, households, alerts, watchlist, review, jobs, audit, usage,
+           subjects, users)
 log = logging.getLogger("aim.api")
 
 
@@ -115,5 +116,6 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # The route's template, not the path: paths carry subject ids (nothing personal in logs).
+        log.exception("unhandled error on %s %s", request.method, route_of(request))
         return JSONResponse({"detail": "internal error"}, status_code=500)

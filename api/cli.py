@@ -54,7 +54,8 @@ def serve(
         "aim.api.app:create_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
         workers=workers, log_level=log_level, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips, server_header=False,
-        limit_concurrency=512, timeout_keep_alive=5,
+        # No access log: request lines carry subject ids (nothing personal in any log line).
+        access_log=False, limit_concurrency=512, timeout_keep_alive=5,
     )
 
 

@@ -3,9 +3,9 @@ with the audit context of the request) and the stated purpose."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Request
 from neo4j import Driver
 
 from aim.api.errors import Invalid
@@ -26,6 +26,11 @@ def backend(request: Request) -> Backend:
     return Backend(state.driver, state.settings.neo4j_database, state.settings)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address: behind the TLS proxy, the one it forwards (AIM_FORWARDED_ALLOW_IPS)."""
+    return request.client.host if request.client else "unknown"
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who asks (the principal: role and organisation, for need to know) and the audit
@@ -35,9 +40,15 @@ class Caller:
     audit: AuditContext
 
 
-def caller_of(request: Request, principal: Principal, purpose: str | None = None) -> Caller:
+def route_of(request: Request) -> str:
+    """The template of the request's route (``/persons/{subject_id}``), never the path with
+    its ids: what audit entries and log lines name."""
     route = request.scope.get("route")
-    endpoint = getattr(route, "path", None) or request.url.path
+    return getattr(route, "path", None) or "(no route)"
+
+
+def caller_of(request: Request, principal: Principal, purpose: str | None = None) -> Caller:
+    endpoint = route_of(request)
     if not endpoint.startswith("/api/"):
         endpoint = "/api/v1" + endpoint  # the template of a route included under the version prefix
     return Caller(principal, AuditContext(
@@ -46,16 +57,25 @@ def caller_of(request: Request, principal: Principal, purpose: str | None = None
     ))
 
 
-def stated_purpose(
-    purpose: str | None = Query(None, min_length=3, max_length=300,
-                                description="Why you are looking (audited); or the X-AIM-Purpose header"),
-    x_aim_purpose: str | None = Header(None, min_length=3, max_length=300),
-) -> str:
-    """Every view of a person's data needs a stated purpose, which is audited."""
-    given = (purpose or x_aim_purpose or "").strip()
-    if len(given) < 3:
-        raise Invalid("state the purpose of this access: ?purpose=... or the X-AIM-Purpose header")
-    return given
+PURPOSE_HEADER = "X-AIM-Purpose"
+
+
+def stated_purpose(request: Request, given: str | None = None) -> str:
+    """Every read of personal data needs a stated purpose, which is audited: ``given`` (from
+    a POST body) or the ``X-AIM-Purpose`` header, never the URL (URLs reach browser history,
+    proxies and access logs). Called after authentication, so no token answers 401 first."""
+    if "purpose" in request.query_params:
+        raise Invalid("the purpose must not be sent in the URL: send it in the X-AIM-Purpose header "
+                      "(or the request body)")
+    stated = (given or request.headers.get(PURPOSE_HEADER) or "").strip()
+    if not 3 <= len(stated) <= 300:
+        raise Invalid("state the purpose of this access (3 to 300 characters) in the X-AIM-Purpose header")
+    return stated
+
+
+def with_purpose(request: Request, caller: Caller, given: str | None) -> Caller:
+    """The caller of a route whose purpose comes in its POST body (or the header)."""
+    return replace(caller, audit=replace(caller.audit, purpose=stated_purpose(request, given)))
 
 
 def acting(*roles: str, purpose: bool = False):
@@ -65,8 +85,9 @@ def acting(*roles: str, purpose: bool = False):
 
     if purpose:
         def with_purpose(request: Request, principal: Principal = Depends(check),
-                         given: str = Depends(stated_purpose)) -> Caller:
-            return caller_of(request, principal, given)
+                         x_aim_purpose: str | None = Header(None, description="Why you are looking (audited)")
+                         ) -> Caller:
+            return caller_of(request, principal, stated_purpose(request, x_aim_purpose))
 
         return with_purpose
 

@@ -89,6 +89,20 @@ class PersonDetails(BaseModel):
     postcode: str | None
 
 
+class SearchIn(BaseModel):
+    """Person search: the criteria and the purpose travel in the body, never in the URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    date_of_birth: date | None = Field(None, description="YYYY-MM-DD")
+    gender: Literal["M", "F", "X", "U"] | None = None
+    limit: int = Field(20, ge=1, le=100)
+    purpose: str | None = Field(None, max_length=300, description="Why you are looking (audited); or the "
+                                                                  "X-AIM-Purpose header")
+
+
 class SearchHit(PersonDetails):
     score: float
     agencies: list[str]
@@ -210,11 +224,11 @@ class OrganisationActivity(Open):
     organisation: str
     name: str | None
     kind: str | None
-    known: bool
+    known: bool | None  # None: not shown to this reader (a partner, of another organisation)
     latest_activity_date: date | None
     latest_activity_kind: str | None
     activity: str
-    events: int
+    events: int | None
     lead: Lead
 
 
@@ -270,6 +284,23 @@ class PseudonymisedHousehold(BaseModel):
     postcode_district: str | None
     members: list[dict]
     pseudonymised: Literal[True]
+
+
+class UsageAnomaly(BaseModel):
+    username: str
+    role: str
+    day: date
+    searches: int
+    subjects: int
+    refused: int
+    usual_for_user: float | None
+    usual_for_role: float | None
+    reasons: list[str]
+
+
+class UsageAnomalies(BaseModel):
+    day: date
+    anomalies: list[UsageAnomaly]
 
 
 class Households(BaseModel):
@@ -337,7 +368,7 @@ class Job(Open):
 
 class OrganisationStats(BaseModel):
     organisation: str | None
-    records: int
+    records: int | None  # None: under 5, suppressed for analysts
     events: list[dict]
 
 

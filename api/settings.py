@@ -19,6 +19,7 @@ from aim.settings import Settings
 
 class ApiSettings(Settings):
     jwt_secret: SecretStr | None = Field(None, description="HS256 signing secret for access tokens")
+    pseudonym_key_version: int = Field(1, ge=1, description="Raise it to give analysts new pseudonyms")
     jwt_issuer: str = "aim"
     token_minutes: int = Field(30, ge=1, le=24 * 60, description="Access token lifetime")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default)")
@@ -36,6 +37,10 @@ class ApiSettings(Settings):
     retention_household_days: int = Field(2 * 365, ge=1, description="Dissolved or empty households are removed after")
     retention_audit_days: int = Field(8 * 365, ge=1, description="Audit entries are removed after (longer than the rest)")
     user_cache_seconds: float = Field(5.0, ge=0, description="How long a user's enabled state is cached")
+    daily_searches: dict[str, int] = Field(default_factory=dict, description="Searches per user per day, by role (JSON, "
+                                           "e.g. {\"partner\": 50}); other roles keep their defaults")
+    daily_subjects: dict[str, int] = Field(default_factory=dict, description="Distinct people a user may view per day, "
+                                           "by role (JSON); other roles keep their defaults")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

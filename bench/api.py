@@ -28,7 +28,7 @@ import httpx
 import numpy as np
 
 V1 = "/api/v1"
-PURPOSE = {"purpose": "benchmark"}
+PURPOSE = {"X-AIM-Purpose": "benchmark"}  # a header: never in the URL
 
 
 def free_port() -> int:
@@ -66,15 +66,16 @@ def typo(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1] + name[i] + name[i + 2:]
 
 
-def request_for(kind: str, item: dict, rng: random.Random) -> tuple[str, dict]:
+def request_for(kind: str, item: dict, rng: random.Random) -> tuple[str, str, dict]:
+    """(method, url, httpx arguments): a search is a POST (names never in a URL)."""
     if kind == "search":
-        params = {"first_name": typo(item["first"], rng), "last_name": item["last"]} | PURPOSE
+        body = {"first_name": typo(item["first"], rng), "last_name": item["last"]}
         if item["dob"] and rng.random() < 0.5:
-            params["date_of_birth"] = item["dob"]
-        return f"{V1}/persons/search", params
+            body["date_of_birth"] = item["dob"]
+        return "POST", f"{V1}/persons/search", {"json": body}
     if kind == "view":
-        return f"{V1}/persons/{item['subject']}", PURPOSE
-    return f"{V1}/persons/{item['subject']}/timeline", PURPOSE | {"page_size": 20}
+        return "GET", f"{V1}/persons/{item['subject']}", {}
+    return "GET", f"{V1}/persons/{item['subject']}/timeline", {"params": {"page_size": 20}}
 
 
 async def open_loop(base: str, token: str, kinds: list[str], items: list[dict], rate: float, duration: float,
@@ -83,21 +84,21 @@ async def open_loop(base: str, token: str, kinds: list[str], items: list[dict], 
     latencies: dict[str, list[float]] = {k: [] for k in kinds}
     errors: dict[str, int] = {k: 0 for k in kinds}
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=30.0) as client:
+    headers = {"Authorization": f"Bearer {token}"} | PURPOSE
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30.0) as client:
         n = int(rate * duration)
         start = time.perf_counter() + 0.2
         tasks = []
 
         async def one(i: int) -> None:
             kind = kinds[i % len(kinds)]
-            url, params = request_for(kind, items[rng.randrange(len(items))], rng)
+            method, url, arguments = request_for(kind, items[rng.randrange(len(items))], rng)
             scheduled = start + i / rate
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             try:
-                response = await client.get(url, params=params)
+                response = await client.request(method, url, **arguments)
                 ok = response.status_code == 200
             except httpx.HTTPError:
                 ok = False

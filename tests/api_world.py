@@ -21,7 +21,8 @@ SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery staple"
 ROLES = ("partner", "mash", "analyst", "dpo", "admin")
 PERSON = "P-TEST-1"
-PURPOSE = {"purpose": "section 47 enquiry"}
+PURPOSE_TEXT = "section 47 enquiry"
+PURPOSE = {"X-AIM-Purpose": PURPOSE_TEXT}  # a header: never in a URL
 TODAY = date.today()
 
 

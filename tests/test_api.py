@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
 from aim.api.settings import ApiSettings
-from tests.api_world import (PASSWORD, PERSON, PURPOSE, SECRET, TODAY, V1, api_settings, auth, load_world,
-                             tokens_for)
+from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, SECRET, TODAY, V1, api_settings, auth,
+                             load_world, tokens_for)
 from tests.graph_helpers import counts, wipe
 from tests.tcp_proxy import Proxy
 
@@ -178,7 +178,7 @@ def test_submit_rejects_bad_shapes_with_4xx(world):
 
 
 def _search(client, token, **params):
-    response = client.get(f"{V1}/persons/search", params=params | PURPOSE, headers=auth(token))
+    response = client.post(f"{V1}/persons/search", json=params, headers=auth(token) | PURPOSE)
     assert response.status_code == 200, response.text
     return response.json()["results"]
 
@@ -207,18 +207,18 @@ def test_search_by_date_of_birth_and_its_day_month_swap(world):
 def test_search_needs_criteria_and_a_purpose(world):
     client, tokens = world
     headers = auth(tokens["mash"])
-    assert client.get(f"{V1}/persons/search", params=PURPOSE, headers=headers).status_code == 400
-    assert client.get(f"{V1}/persons/search", params={"last_name": "Smith"}, headers=headers).status_code == 400
-    ok = client.get(f"{V1}/persons/search", params={"last_name": "Smith"},
-                    headers=headers | {"X-AIM-Purpose": "strategy meeting"})
-    assert ok.status_code == 200
-    assert client.get(f"{V1}/persons/search", params={"date_of_birth": "05/03/2014"} | PURPOSE,
-                      headers=headers).status_code == 422
+    url = f"{V1}/persons/search"
+    assert client.post(url, json={}, headers=headers | PURPOSE).status_code == 400
+    assert client.post(url, json={"last_name": "Smith"}, headers=headers).status_code == 400
+    assert client.post(url, json={"last_name": "Smith"}, headers=headers | PURPOSE).status_code == 200
+    assert client.post(url, json={"last_name": "Smith", "purpose": "strategy meeting"},
+                       headers=headers).status_code == 200
+    assert client.post(url, json={"date_of_birth": "05/03/2014"}, headers=headers | PURPOSE).status_code == 422
 
 
 def test_person_view_lists_every_organisation_with_latest_activity_and_lead(world):
     client, tokens = world
-    view = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["mash"]))
+    view = client.get(f"{V1}/persons/{PERSON}", headers=auth(tokens["mash"]) | PURPOSE)
     assert view.status_code == 200, view.text
     body = view.json()
     by_org = {a["organisation"]: a for a in body["activity"]}
@@ -230,21 +230,24 @@ def test_person_view_lists_every_organisation_with_latest_activity_and_lead(worl
     assert by_org["FIRE"]["latest_activity_date"] is None
     assert (body["first_name"], body["last_name"]) == ("Billy", "Smyth")  # the most recent record's details
     assert len(body["records"]) == 2
-    assert client.get(f"{V1}/persons/P-NOPE", params=PURPOSE, headers=auth(tokens["mash"])).status_code == 404
-    assert client.get(f"{V1}/persons/rec:WMP", params=PURPOSE, headers=auth(tokens["mash"])).status_code == 404
+    assert client.get(f"{V1}/persons/P-NOPE", headers=auth(tokens["mash"]) | PURPOSE).status_code == 404
+    assert client.get(f"{V1}/persons/rec:WMP", headers=auth(tokens["mash"]) | PURPOSE).status_code == 404
 
 
 def test_partner_sees_that_activity_exists_but_never_its_details(world):
     client, tokens = world
-    body = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["partner"])).json()
+    body = client.get(f"{V1}/persons/{PERSON}", headers=auth(tokens["partner"]) | PURPOSE).json()
     assert all(a["latest_activity_kind"] is None for a in body["activity"])
     assert {a["organisation"] for a in body["activity"] if a["latest_activity_date"]} == {"WMP", "SCHOOL_OAK"}
     assert {r["organisation"] for r in body["records"]} == {"WMP"}
-    timeline = client.get(f"{V1}/persons/{PERSON}/timeline", params=PURPOSE, headers=auth(tokens["partner"])).json()
-    assert timeline["total"] == 3
-    assert all(set(e) == {"date", "organisation", "kind"} and e["kind"] is None for e in timeline["events"])
-    forbidden = client.get(f"{V1}/persons/{PERSON}/timeline", params=PURPOSE | {"kind": "missing_person"},
-                           headers=auth(tokens["partner"]))
+    others = [a for a in body["activity"] if a["organisation"] != "WMP"]
+    assert all(a["events"] is None and a["known"] is None for a in others)  # the vision's rows only
+    timeline = client.get(f"{V1}/persons/{PERSON}/timeline", headers=auth(tokens["partner"]) | PURPOSE).json()
+    assert timeline["total"] == 2  # its own organisation's events only
+    assert all(set(e) == {"date", "organisation", "kind"} and e["kind"] is None and e["organisation"] == "WMP"
+               for e in timeline["events"])
+    forbidden = client.get(f"{V1}/persons/{PERSON}/timeline", params={"kind": "missing_person"},
+                           headers=auth(tokens["partner"]) | PURPOSE)
     assert forbidden.status_code == 403
 
 
@@ -252,22 +255,22 @@ def test_timeline_newest_first_paginated_and_filtered(world):
     client, tokens = world
     headers = auth(tokens["mash"])
     url = f"{V1}/persons/{PERSON}/timeline"
-    full = client.get(url, params=PURPOSE, headers=headers).json()
+    full = client.get(url, headers=headers | PURPOSE).json()
     dates = [e["date"] for e in full["events"]]
     assert full["total"] == 3 and dates == sorted(dates, reverse=True)
     assert [e["organisation"] for e in full["events"]] == ["SCHOOL_OAK", "WMP", "WMP"]
-    page2 = client.get(url, params=PURPOSE | {"page": 2, "page_size": 2}, headers=headers).json()
+    page2 = client.get(url, params={"page": 2, "page_size": 2}, headers=headers | PURPOSE).json()
     assert page2["total"] == 3 and [e["event_id"] for e in page2["events"]] == ["WE2"]
-    only_wmp = client.get(url, params=PURPOSE | {"organisation": "WMP"}, headers=headers).json()
+    only_wmp = client.get(url, params={"organisation": "WMP"}, headers=headers | PURPOSE).json()
     assert only_wmp["total"] == 2
-    kind = client.get(url, params=PURPOSE | {"kind": "missing_person"}, headers=headers).json()
+    kind = client.get(url, params={"kind": "missing_person"}, headers=headers | PURPOSE).json()
     assert [e["kind"] for e in kind["events"]] == ["missing_person"]
-    window = client.get(url, params=PURPOSE | {"from": (TODAY - timedelta(days=30)).isoformat(),
-                                               "to": TODAY.isoformat()}, headers=headers).json()
+    window = client.get(url, params={"from": (TODAY - timedelta(days=30)).isoformat(),
+                                               "to": TODAY.isoformat()}, headers=headers | PURPOSE).json()
     assert window["total"] == 2
-    bad = client.get(url, params=PURPOSE | {"from": "2025-02-01", "to": "2025-01-01"}, headers=headers)
+    bad = client.get(url, params={"from": "2025-02-01", "to": "2025-01-01"}, headers=headers | PURPOSE)
     assert bad.status_code == 400
-    assert client.get(url, params=PURPOSE | {"page": 0}, headers=headers).status_code == 422
+    assert client.get(url, params={"page": 0}, headers=headers | PURPOSE).status_code == 422
 
 
 def test_analyst_gets_aggregates_without_names(world):
@@ -285,22 +288,23 @@ def test_every_personal_data_read_is_audited_with_user_purpose_and_subjects(worl
     client, tokens = world
     db = settings.neo4j_database
     calls = [
-        ("mash", "get", f"{V1}/persons/search", {"last_name": "Smith"} | PURPOSE, "person.search"),
-        ("mash", "get", f"{V1}/persons/{PERSON}", PURPOSE, "person.view"),
-        ("partner", "get", f"{V1}/persons/{PERSON}/timeline", PURPOSE, "person.timeline"),
-        ("dpo", "get", f"{V1}/subjects/{PERSON}/export", PURPOSE, "dpo.subject_access_export"),
+        ("mash", "post", f"{V1}/persons/search", {"last_name": "Smith"}, "person.search"),
+        ("mash", "get", f"{V1}/persons/{PERSON}", {}, "person.view"),
+        ("partner", "get", f"{V1}/persons/{PERSON}/timeline", {}, "person.timeline"),
+        ("dpo", "get", f"{V1}/subjects/{PERSON}/export", {}, "dpo.subject_access_export"),
         ("dpo", "get", f"{V1}/audit", {"subject_id": PERSON}, "dpo.audit_query"),
         ("analyst", "get", f"{V1}/stats", {}, "aggregate.stats"),
     ]
     for role, method, url, params, action in calls:
-        response = getattr(client, method)(url, params=params, headers=auth(tokens[role]))
+        sent = {"json": params} if method == "post" else {"params": params}
+        response = getattr(client, method)(url, **sent, headers=auth(tokens[role]) | PURPOSE)
         assert response.status_code == 200, (url, response.text)
         entries = audit_entries(driver, db, action=action, username=f"{role}1")
         assert entries, f"no audit entry for {url}"
         entry = entries[-1]
         assert entry["role"] == role and entry["endpoint"].startswith(V1) and entry["at"]
-        if "purpose" in params:
-            assert entry["purpose"] == params["purpose"]
+        if action not in ("dpo.audit_query", "aggregate.stats"):  # reads of personal data state why
+            assert entry["purpose"] == PURPOSE_TEXT
         if action in ("person.view", "person.timeline", "dpo.subject_access_export", "person.search"):
             assert PERSON in entry["subject_ids"]
     client.post(f"{V1}/records", json={"records": [_record()]}, headers=auth(tokens["partner"]))
@@ -310,9 +314,9 @@ def test_every_personal_data_read_is_audited_with_user_purpose_and_subjects(worl
 
 def test_the_dpo_sees_who_looked_at_a_child_when_and_why(world):
     client, tokens = world
-    client.get(f"{V1}/persons/{PERSON}", params={"purpose": "strategy discussion"}, headers=auth(tokens["mash"]))
-    client.get(f"{V1}/persons/{PERSON}/timeline", params={"purpose": "checking attendance"},
-               headers=auth(tokens["partner"]))
+    client.get(f"{V1}/persons/{PERSON}", headers=auth(tokens["mash"]) | {"X-AIM-Purpose": "strategy discussion"})
+    client.get(f"{V1}/persons/{PERSON}/timeline",
+               headers=auth(tokens["partner"]) | {"X-AIM-Purpose": "checking attendance"})
     odd = client.get(f"{V1}/audit", params={"from": "2020-01-01T00:00:00-18:51", "to": "0001-01-01T00:00:00+05:00"},
                      headers=auth(tokens["dpo"]))
     assert odd.status_code == 400  # offsets Neo4j cannot hold, times before year 1 in UTC
@@ -322,8 +326,8 @@ def test_the_dpo_sees_who_looked_at_a_child_when_and_why(world):
     seen = {(e["username"], e["purpose"], e["action"]) for e in log["entries"]}
     assert ("mash1", "strategy discussion", "person.view") in seen
     assert ("partner1", "checking attendance", "person.timeline") in seen
-    export = client.get(f"{V1}/subjects/{PERSON}/export", params={"purpose": "subject access request 42"},
-                        headers=auth(tokens["dpo"])).json()
+    export = client.get(f"{V1}/subjects/{PERSON}/export",
+                        headers=auth(tokens["dpo"]) | {"X-AIM-Purpose": "subject access request 42"}).json()
     assert {e["event_id"] for e in export["events"]} == {"WE1", "WE2", "SE1"}
     assert {r["source_record_id"] for r in export["person"]["records"]} == {"W1", "S9"}
     assert {a["username"] for a in export["accesses"]} >= {"mash1", "partner1"}
@@ -340,10 +344,10 @@ def test_if_the_audit_write_fails_no_data_is_returned(world, monkeypatch):
 
     monkeypatch.setattr(audit, "write_entry", broken)
     client = TestClient(client.app, raise_server_exceptions=False)
-    response = client.get(f"{V1}/persons/{PERSON}", params=PURPOSE, headers=auth(tokens["mash"]))
+    response = client.get(f"{V1}/persons/{PERSON}", headers=auth(tokens["mash"]) | PURPOSE)
     assert response.status_code == 500
     assert "Smith" not in response.text and "Smyth" not in response.text
-    response = client.get(f"{V1}/persons/search", params={"last_name": "Smith"} | PURPOSE, headers=auth(tokens["mash"]))
+    response = client.post(f"{V1}/persons/search", json={"last_name": "Smith"}, headers=auth(tokens["mash"]) | PURPOSE)
     assert response.status_code == 500 and "Smith" not in response.text
 
 
@@ -471,9 +475,11 @@ def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, 
 def _household(driver) -> None:
     """What resolution derives: William and Grace as persons, one household at Mill Lane."""
     driver.execute_query(
-        "MATCH (p:Person {person_id: $pid}) SET p.first_name = 'William', p.last_name = 'Smith' "
+        "MATCH (p:Person {person_id: $pid}) SET p.first_name = 'William', p.last_name = 'Smith', "
+        "p.date_of_birth = date('2014-03-05') "
         "WITH p MATCH (g:Record {source_record_id: 'W2'}) "
-        "CREATE (q:Person {person_id: 'P-TEST-2', status: 'active', first_name: 'Grace', last_name: 'Jones'})"
+        "CREATE (q:Person {person_id: 'P-TEST-2', status: 'active', first_name: 'Grace', last_name: 'Jones', "
+        "date_of_birth: date('1990-07-01')})"
         "-[:HAS_RECORD]->(g) "
         "CREATE (h:Household {household_id: 'H-TEST', status: 'active', member_count: 2}) "
         "WITH p, q, h MATCH (a:Address) WHERE a.postcode = 'B1 1AA' WITH p, q, h, a LIMIT 1 "
@@ -484,24 +490,29 @@ def _household(driver) -> None:
 def test_households_and_network_for_mash_and_pseudonymised_for_analysts(world, driver, settings):
     client, tokens = world
     _household(driver)
-    mash = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["mash"])).json()
+    mash = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["mash"]) | PURPOSE).json()
     assert {m["person_id"] for m in mash["members"]} == {PERSON, "P-TEST-2"}
     assert {m["first_name"] for m in mash["members"]} == {"William", "Grace"}
-    analyst = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["analyst"])).json()
-    assert analyst["pseudonymised"] and analyst["member_count"] == 2
+    analyst_headers = auth(tokens["analyst"]) | PURPOSE
+    listed = client.get(f"{V1}/households", headers=analyst_headers).json()["households"]
+    # analysts name a household by the pseudonym they were shown (the real id is unknown to them)
+    analyst = client.get(f"{V1}/households/{listed[0]['household']}", headers=analyst_headers).json()
+    assert analyst["pseudonymised"] and analyst["member_count"] is None  # 2: under 5, suppressed
+    assert len(analyst["members"]) == 2 and {m["age_band"] for m in analyst["members"]} == {"10-15", "25-44"}
     assert "William" not in str(analyst) and PERSON not in str(analyst) and "Mill" not in str(analyst)
-    listed = client.get(f"{V1}/households", headers=auth(tokens["analyst"])).json()["households"]
     assert [h["household"] for h in listed] == [analyst["household"]]  # stable pseudonyms
-    net = client.get(f"{V1}/persons/{PERSON}/network", params=PURPOSE, headers=auth(tokens["mash"]))
+    assert client.get(f"{V1}/households/H-TEST", headers=analyst_headers).status_code == 404
+    net = client.get(f"{V1}/persons/{PERSON}/network", headers=auth(tokens["mash"]) | PURPOSE)
     assert net.status_code == 200, net.text
     ids = {n["id"] for n in net.json()["nodes"]}
     assert {f"person:{PERSON}", "person:P-TEST-2"} <= ids
     assert any(e["type"] == "HOUSEHOLD" for e in net.json()["edges"])
-    hidden = client.get(f"{V1}/persons/{PERSON}/network", params=PURPOSE, headers=auth(tokens["analyst"])).json()
+    william = next(m["person"] for m in analyst["members"] if m["age_band"] == "10-15")
+    hidden = client.get(f"{V1}/persons/{william}/network", headers=analyst_headers).json()
     assert hidden["pseudonymised"] and "Grace" not in str(hidden) and PERSON not in str(hidden)
     assert len(hidden["nodes"]) == len(net.json()["nodes"])
     entries = audit_entries(driver, settings.neo4j_database, action="persons.network")
-    assert entries and "P-TEST-2" in entries[-1]["subject_ids"] and entries[-1]["purpose"] == PURPOSE["purpose"]
+    assert entries and "P-TEST-2" in entries[-1]["subject_ids"] and entries[-1]["purpose"] == PURPOSE_TEXT
     assert audit_entries(driver, settings.neo4j_database, action="households.view")
 
 
@@ -513,7 +524,7 @@ def test_alerts_filters_actions_and_watch_list_through_the_alerts_module(world, 
         "subject_id: $pid, status: 'new', rag: 'red', score: 0.9, title: 'Clustered activity', "
         "first_raised: date(), last_updated: date(), explanation: '{}'})-[:CONCERNS]->(p), (a)-[:EVIDENCE]->(e)",
         pid=PERSON)
-    headers = auth(tokens["mash"])
+    headers = auth(tokens["mash"]) | PURPOSE
     assert [a["alert_id"] for a in client.get(f"{V1}/alerts", params={"rag": "red"}, headers=headers).json()["alerts"]] \
         == ["A-TEST"]
     assert client.get(f"{V1}/alerts", params={"rag": "amber"}, headers=headers).json()["alerts"] == []
@@ -558,7 +569,7 @@ def test_a_merged_away_person_id_leads_to_the_survivor(world, driver):
     client, tokens = world
     driver.execute_query("MATCH (p:Person {person_id: $pid}) "
                          "CREATE (:Person {person_id: 'P-OLD', status: 'merged'})-[:MERGED_INTO]->(p)", pid=PERSON)
-    view = client.get(f"{V1}/persons/P-OLD", params=PURPOSE, headers=auth(tokens["mash"])).json()
+    view = client.get(f"{V1}/persons/P-OLD", headers=auth(tokens["mash"]) | PURPOSE).json()
     assert (view["subject_id"], view["merged_from"]) == (PERSON, "P-OLD")
-    timeline = client.get(f"{V1}/persons/P-OLD/timeline", params=PURPOSE, headers=auth(tokens["mash"])).json()
+    timeline = client.get(f"{V1}/persons/P-OLD/timeline", headers=auth(tokens["mash"]) | PURPOSE).json()
     assert timeline["total"] == 3 and timeline["merged_from"] == "P-OLD"

@@ -10,29 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
+from tests.dashboard_client import D, csrf, open_with_purpose, search, signed_in
 from tests.e2e.world import PASSWORD, dashboard_settings
 
 pytestmark = pytest.mark.neo4j
-D = "/dashboard"
 
 
 @pytest.fixture(scope="module")
 def app(dashboard_world, driver, settings):
     return create_app(dashboard_settings(settings), driver=driver)
-
-
-def signed_in(app, username: str) -> TestClient:
-    client = TestClient(app, base_url="http://testserver")
-    page = client.get(f"{D}/sign-in")
-    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text).group(1)
-    response = client.post(f"{D}/sign-in", data={"username": username, "password": PASSWORD, "nonce": nonce},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return client
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def test_pages_need_signing_in_and_the_cookie_is_httponly_and_strict(app):
@@ -83,7 +69,7 @@ def test_dashboard_pages_have_their_own_csp_and_the_api_keeps_its_own(app):
 
 def test_mash_search_tolerates_a_nickname_and_a_typo_and_is_audited(app, dashboard_world, driver, settings):
     client = signed_in(app, "mash1")
-    page = client.get(f"{D}/search", params={"first_name": "Bill", "last_name": "Smtih", "purpose": "MASH triage"})
+    page = search(client, first_name="Bill", last_name="Smtih", purpose="MASH triage")
     assert page.status_code == 200
     assert dashboard_world.child_id in page.text and "William Smith" in page.text
     assert "West Midlands Police" in page.text  # the agencies that know him, by name
@@ -95,7 +81,7 @@ def test_mash_search_tolerates_a_nickname_and_a_typo_and_is_audited(app, dashboa
 
 def test_search_needs_criteria_and_a_purpose(app):
     client = signed_in(app, "mash1")
-    page = client.get(f"{D}/search", params={"search": "1", "first_name": "", "purpose": ""})
+    page = search(client, first_name="", purpose="")
     assert "Enter a name or a date of birth" in page.text and "Say why you are searching" in page.text
 
 
@@ -103,7 +89,7 @@ def test_person_view_asks_for_a_purpose_then_shows_every_organisation(app, dashb
     client = signed_in(app, "mash1")
     prompt = client.get(f"{D}/people/{dashboard_world.child_id}")
     assert "Why are you opening this record?" in prompt.text
-    page = client.get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Welfare check"})
+    page = open_with_purpose(client, f"{D}/people/{dashboard_world.child_id}", "Welfare check")
     assert page.status_code == 200
     text = page.text
     assert "William Smith" in text and "Oak Primary School" in text and "Hall Green Surgery" in text
@@ -120,7 +106,7 @@ def test_partner_sees_view_only_screens_without_activity_details(app, dashboard_
     child = dashboard_world.child_id
     for path in ("/alerts", "/watch-list", "/review", "/audit", f"/people/{child}/network?purpose=xyz"):
         assert client.get(D + path).status_code == 403, path
-    page = client.get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Request for information"})
+    page = open_with_purpose(client, f"{D}/people/{dashboard_world.child_id}", "Request for information")
     assert page.status_code == 200
     assert "Missing person" not in page.text and "Activity reported" in page.text
     assert "Add to watch list" not in page.text and "csrf_token" not in page.text.split("</header>")[1]
@@ -128,7 +114,7 @@ def test_partner_sees_view_only_screens_without_activity_details(app, dashboard_
 
 
 def test_dpo_sees_the_audit_of_what_others_viewed(app, dashboard_world):
-    signed_in(app, "mash1").get(f"{D}/people/{dashboard_world.child_id}", params={"purpose": "Strategy discussion"})
+    open_with_purpose(signed_in(app, "mash1"), f"{D}/people/{dashboard_world.child_id}", "Strategy discussion")
     client = signed_in(app, "dpo1")
     page = client.get(f"{D}/audit", params={"username": "mash1"})
     assert page.status_code == 200 and "Strategy discussion" in page.text and "person.view" in page.text

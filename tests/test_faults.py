@@ -321,15 +321,15 @@ def test_neo4j_unreachable_gives_a_quick_503_and_service_resumes_by_itself(
     try:
         with serve(app_settings) as url, httpx.Client(base_url=url, timeout=60) as client:
             assert client.get(f"{V1}/health/ready").status_code == 200
-            ok = client.get(f"{V1}/persons/search", params={"last_name": "Smith", "purpose": "fault test"}, headers=mash)
+            ok = client.post(f"{V1}/persons/search", json={"last_name": "Smith", "purpose": "fault test"}, headers=mash)
             assert ok.status_code == 200, ok.text
 
             proxy.set(fault)
             for method, path, kwargs in (
                 ("GET", f"{V1}/health/ready", {}),
                 ("POST", f"{V1}/records", {"json": {"records": records}, "headers": token(app_settings, org)}),
-                ("GET", f"{V1}/persons/search", {"params": {"last_name": "Smith", "purpose": "fault test"},
-                                                 "headers": mash}),
+                ("POST", f"{V1}/persons/search", {"json": {"last_name": "Smith", "purpose": "fault test"},
+                                                  "headers": mash}),
             ):
                 started = time.monotonic()
                 response = client.request(method, path, **kwargs)

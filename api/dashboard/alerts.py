@@ -15,6 +15,7 @@ from aim.api.services import alerts, watchlist
 
 from . import present
 from .pages import errors_of, form_data, redirect, render, screen_router
+from .purpose import SCREENS
 from .session import PREFIX, PageError, Session, check_form, session
 
 router = screen_router()
@@ -37,8 +38,8 @@ def alert_list(request: Request) -> Response:
     s = session(request, "mash")
     chosen = _chosen(request)
     one_status = chosen["status"] if chosen["status"] in present.STATUS_NAMES else None
-    items = alerts.list_alerts(backend(request), caller_of(request, s.principal), rag=chosen["rag"] or None,
-                               status=one_status, rule=chosen["rule"] or None, limit=1000)
+    items = alerts.list_alerts(backend(request), caller_of(request, s.principal, SCREENS["alerts"]),
+                               rag=chosen["rag"] or None, status=one_status, rule=chosen["rule"] or None, limit=1000)
     if chosen["status"] == "open":
         items = [a for a in items if a.get("status") in present.OPEN_STATUSES]
     rules = sorted({(a.get("rule"), a.get("title") or a.get("rule")) for a in items if a.get("rule")})
@@ -54,7 +55,7 @@ def alert(request: Request, alert_id: str) -> Response:
 
 
 def _alert_page(request: Request, s: Session, alert_id: str, errors: list[dict]) -> Response:
-    found = alerts.get_alert(backend(request), caller_of(request, s.principal), alert_id)
+    found = alerts.get_alert(backend(request), caller_of(request, s.principal, SCREENS["alerts"]), alert_id)
     return render(request, s, "dashboard/alert.html", status_code=400 if errors else 200, alert=found,
                   errors=errors, review_default=(date.today() + REVIEW_IN).isoformat(),
                   explanation=found.get("explanation") or {})
@@ -85,7 +86,7 @@ def act(request: Request, alert_id: str, form=Depends(form_data)) -> Response:
 def watch_list(request: Request) -> Response:
     s = session(request, "mash")
     due_only = request.query_params.get("due") == "1"
-    entries = watchlist.entries(backend(request), caller_of(request, s.principal), due_only=due_only)
+    entries = watchlist.entries(backend(request), caller_of(request, s.principal, SCREENS["watch"]), due_only=due_only)
     return render(request, s, "dashboard/watch_list.html", entries=entries, due_only=due_only)
 
 

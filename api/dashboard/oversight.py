@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from aim.api.deps import backend, caller_of
 from aim.api.services import audit as audit_service
-from aim.api.services import records, users
+from aim.api.services import records, usage, users
 
 from .pages import parse_day, render, screen_router
 from .session import session
@@ -31,7 +31,8 @@ def audit(request: Request, page: int = 1) -> Response:
         since=datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None,
         until=datetime(until.year, until.month, until.day, 23, 59, 59, tzinfo=UTC) if until else None,
         page=max(1, min(page, 100_000)), page_size=50)
-    return render(request, s, "dashboard/audit.html", found=found, chosen=chosen,
+    anomalies = usage.anomalies(backend(request), caller_of(request, s.principal))["anomalies"]
+    return render(request, s, "dashboard/audit.html", found=found, chosen=chosen, anomalies=anomalies,
                   qs=urlencode({k: v for k, v in chosen.items() if v}))
 
 

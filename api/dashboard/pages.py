@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from pydantic import ValidationError
 
+from aim.api.deps import route_of
 from aim.api.errors import DomainError
 
 from . import present
@@ -63,7 +64,7 @@ class PageRoute(APIRoute):
                 raise PageError(503, "AIM is busy",
                                 "The database could not be reached. Try again in a few seconds.") from exc
             except Exception as exc:
-                log.exception("dashboard: %s failed", request.url.path)
+                log.exception("dashboard: %s failed", route_of(request))
                 raise PageError(500, "Something went wrong", "AIM could not complete this. Try again; if it keeps "
                                                              "happening, tell the AIM team.") from exc
 
@@ -97,22 +98,6 @@ def parse_day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def purpose_of(request: Request) -> str | None:
-    given = (request.query_params.get("purpose") or "").strip()
-    if given == "other":
-        given = (request.query_params.get("purpose_other") or "").strip()
-    return given if len(given) >= 3 else None
-
-
-def purpose_prompt(request: Request, s: Session, subject_id: str, what: str) -> Response:
-    error = None
-    if "purpose" in request.query_params:
-        error = "Say why you are opening this record (at least 3 characters)"
-    return render(request, s, "dashboard/purpose.html", status_code=400 if error else 200, subject_id=subject_id,
-                  what=what, purposes=present.PURPOSES, error=error, suggested=request.query_params.get("hint", ""),
-                  action=request.url.path)
 
 
 async def form_data(request: Request):

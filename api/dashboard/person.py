@@ -5,7 +5,6 @@ alerts and *Add to watch list*."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +15,8 @@ from aim.api.schemas import WatchIn
 from aim.api.services import alerts, persons, records, review, watchlist
 
 from . import present
-from .pages import errors_of, form_data, log, purpose_of, purpose_prompt, redirect, render, screen_router
+from .pages import errors_of, form_data, log, redirect, render, screen_router
+from .purpose import purpose_of, purpose_prompt, state_purpose
 from .session import PREFIX, PageError, check_form, session
 
 router = screen_router()
@@ -26,7 +26,7 @@ REVIEW_IN = timedelta(days=28)
 @router.get("/people/{subject_id}", response_class=HTMLResponse)
 def person(request: Request, subject_id: str, page: int = 1) -> Response:
     s = session(request, "partner", "mash")
-    purpose = purpose_of(request)
+    purpose = purpose_of(request, s, subject_id)
     if purpose is None:
         return purpose_prompt(request, s, subject_id, "person")
     be = backend(request)
@@ -40,19 +40,23 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
             try:
                 links = review.why_linked(be, view["records"])
             except Exception:  # noqa: BLE001 - an explanation is extra; the view stands without it
-                log.exception("dashboard: could not explain the links of %s", subject_id)
+                log.exception("dashboard: could not explain a person's links")
         found = alerts.list_alerts(be, caller, subject_id=subject_id, limit=100)
     return render(request, s, "dashboard/person.html", view=view, timeline=timeline, history=history, alerts=found,
                   links=links, organisations=records.organisation_names(be),
                   purpose=purpose, care=present.care_links(view["activity"]), subject_id=subject_id,
-                  review_default=(date.today() + REVIEW_IN).isoformat(), qs=urlencode({"purpose": purpose}))
+                  review_default=(date.today() + REVIEW_IN).isoformat())
+
+
+@router.post("/people/{subject_id}", response_class=HTMLResponse)
+def state_person_purpose(request: Request, subject_id: str, form=Depends(form_data)) -> Response:
+    return state_purpose(request, session(request, "partner", "mash"), form, subject_id, "person")
 
 
 @router.post("/people/{subject_id}/watch", response_class=HTMLResponse)
 def watch_person(request: Request, subject_id: str, form=Depends(form_data)) -> Response:
     s = session(request, "mash")
     check_form(request, s, form)
-    purpose = str(form.get("purpose") or "")
     try:
         body = WatchIn(subject_type=str(form.get("subject_type") or "person"), subject_id=subject_id,
                        owner=str(form.get("owner") or s.principal.username), reason=str(form.get("reason") or ""),
@@ -62,4 +66,4 @@ def watch_person(request: Request, subject_id: str, form=Depends(form_data)) -> 
                         "; ".join(e["text"] for e in errors_of(exc)) + ". Go back and complete the form.") from exc
     watchlist.add(backend(request), caller_of(request, s.principal), subject_type=body.subject_type,
                   subject_id=body.subject_id, owner=body.owner, reason=body.reason, review_date=body.review_date)
-    return redirect(f"{PREFIX}/people/{subject_id}?" + urlencode({"purpose": purpose}) + "&notice=watched")
+    return redirect(f"{PREFIX}/people/{subject_id}?notice=watched")

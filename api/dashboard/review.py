@@ -13,6 +13,7 @@ from aim.api.services import review as service
 
 from . import present
 from .pages import errors_of, form_data, redirect, render, screen_router
+from .purpose import SCREENS
 from .session import PREFIX, Session, check_form, session
 
 router = screen_router()
@@ -25,7 +26,8 @@ def review(request: Request, offset: int = 0) -> Response:
 
 def _review_page(request: Request, s: Session, offset: int, errors: list[dict]) -> Response:
     offset = max(0, min(offset, 1_000_000))
-    pairs = service.queue(backend(request), caller_of(request, s.principal), limit=20, offset=offset)
+    pairs = service.queue(backend(request), caller_of(request, s.principal, SCREENS["review"]), limit=20,
+                          offset=offset)
     pair = pairs[0] if pairs else None
     return render(request, s, "dashboard/review.html", status_code=400 if errors else 200, pair=pair,
                   rows=present.explanation_rows(pair) if pair else [], offset=offset, waiting=len(pairs),

@@ -14,6 +14,7 @@ from aim.api.services import alerts as service
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 AlertId = Annotated[str, Path(min_length=1, max_length=300)]
 MASH = acting("mash")
+READER = acting("mash", purpose=True)
 
 
 @router.get("", response_model=Alerts, summary="Alerts, filtered by RAG, status, rule and date")
@@ -25,7 +26,7 @@ def list_alerts(
     since: date | None = Query(None, alias="from"),
     until: date | None = Query(None, alias="to"),
     limit: int = Query(100, ge=1, le=1000),
-    caller: Caller = Depends(MASH),
+    caller: Caller = Depends(READER),
     be: Backend = Depends(backend),
 ) -> dict:
     return {"alerts": service.list_alerts(be, caller, rag=rag, status=status, rule=rule, subject_id=subject_id,
@@ -33,7 +34,7 @@ def list_alerts(
 
 
 @router.get("/{alert_id}", response_model=AlertDetail, summary="One alert with its evidence and history")
-def get_alert(alert_id: AlertId, caller: Caller = Depends(MASH), be: Backend = Depends(backend)) -> dict:
+def get_alert(alert_id: AlertId, caller: Caller = Depends(READER), be: Backend = Depends(backend)) -> dict:
     return service.get_alert(be, caller, alert_id)
 
 

@@ -11,7 +11,7 @@ from aim.api.schemas import Household, Households, PseudonymisedHousehold
 from aim.api.services import households as service
 
 router = APIRouter(prefix="/households", tags=["households"])
-READER = acting("mash", "analyst")
+READER = acting("mash", "analyst", purpose=True)
 
 
 @router.get("", response_model=Households, summary="Households, largest first (analysts see pseudonyms)")

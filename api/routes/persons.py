@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from aim.api.deps import Backend, Caller, acting, backend
-from aim.api.schemas import MergeIn, MergeResult, PersonView, SearchResult, SplitIn, SplitResult, Timeline
+from aim.api.deps import Backend, Caller, acting, backend, with_purpose
+from aim.api.schemas import (MergeIn, MergeResult, PersonView, SearchIn, SearchResult, SplitIn, SplitResult,
+                             Timeline)
 from aim.api.services import persons as service
 
 router = APIRouter(prefix="/persons", tags=["persons"])
@@ -17,18 +18,12 @@ READER = acting("partner", "mash", purpose=True)
 MASH = acting("mash")
 
 
-@router.get("/search", response_model=SearchResult, summary="Fuzzy, ranked person search")
-def search(
-    first_name: str | None = Query(None, max_length=100),
-    last_name: str | None = Query(None, max_length=100),
-    date_of_birth: date | None = Query(None, description="YYYY-MM-DD"),
-    gender: Literal["M", "F", "X", "U"] | None = None,
-    limit: int = Query(20, ge=1, le=100),
-    caller: Caller = Depends(READER),
-    be: Backend = Depends(backend),
-) -> dict:
-    return {"results": service.search(be, caller, first_name=first_name, last_name=last_name,
-                                      date_of_birth=date_of_birth, gender=gender, limit=limit)}
+@router.post("/search", response_model=SearchResult, summary="Fuzzy, ranked person search")
+def search(body: SearchIn, request: Request, caller: Caller = Depends(acting("partner", "mash")),
+           be: Backend = Depends(backend)) -> dict:
+    caller = with_purpose(request, caller, body.purpose)
+    return {"results": service.search(be, caller, first_name=body.first_name, last_name=body.last_name,
+                                      date_of_birth=body.date_of_birth, gender=body.gender, limit=body.limit)}
 
 
 @router.get("/{subject_id}", response_model=PersonView,

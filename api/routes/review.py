@@ -14,7 +14,8 @@ MASH = acting("mash")
 
 @router.get("", response_model=ReviewQueue, summary="The match review queue: undecided pairs, most probable first")
 def review_queue(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
-                 caller: Caller = Depends(MASH), be: Backend = Depends(backend)) -> dict:
+                 caller: Caller = Depends(acting("mash", purpose=True)),
+                 be: Backend = Depends(backend)) -> dict:
     return {"pairs": service.queue(be, caller, limit=limit, offset=offset)}
 
 

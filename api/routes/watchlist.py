@@ -15,7 +15,8 @@ MASH = acting("mash")
 
 
 @router.get("", response_model=WatchList, summary="Active watch-list entries and their activity since")
-def watch_list(due_only: bool = False, caller: Caller = Depends(MASH), be: Backend = Depends(backend)) -> dict:
+def watch_list(due_only: bool = False, caller: Caller = Depends(acting("mash", purpose=True)),
+               be: Backend = Depends(backend)) -> dict:
     return {"entries": service.entries(be, caller, due_only=due_only)}
 
 

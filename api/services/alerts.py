@@ -7,7 +7,8 @@ from datetime import date
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Conflict, Invalid, NotFound
-from aim.api.services.auditing import audited_change, audited_read
+from aim.api.services.auditing import audited_change
+from aim.api.services.policy import policed_read
 from aim.api.services.values import plain
 from aim.graph.alerts import lifecycle
 from aim.graph.access.audit import AuditEntry
@@ -37,7 +38,7 @@ def list_alerts(be: Backend, caller: Caller, *, rag: str | None = None, status: 
         return found, AuditEntry("alerts.list", [a.get("subject_id") for a in found if a.get("subject_id")],
                                  {"rag": rag, "status": status, "rule": rule, "returned": len(found)})
 
-    return audited_read(be, caller, read)
+    return policed_read(be, caller, read)
 
 
 def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
@@ -51,7 +52,7 @@ def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
         return plain(found | {"history": history}), AuditEntry("alerts.view", [found.get("subject_id")],
                                                                {"alert_id": alert_id})
 
-    found = audited_read(be, caller, read)
+    found = policed_read(be, caller, read)
     if found is None:
         raise NotFound(f"no alert '{alert_id}'")
     return found

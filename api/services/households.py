@@ -1,40 +1,55 @@
-"""Households: members over time and address (MASH), pseudonymised for analysts."""
+"""Households: members over time and address (MASH); for analysts, by pseudonym only (the
+access policy): they name a household by the pseudonym they were shown."""
 
 from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import NotFound
-from aim.api.services.auditing import audited_read
-from aim.api.services.pseudonyms import pseudonymise_household
+from aim.api.keys import pseudonym_key
+from aim.api.services.policy import policed_read, quotas_of, reader_of
 from aim.api.services.values import plain
 from aim.graph import views
+from aim.graph.access import policy, usage
 from aim.graph.access.audit import AuditEntry
 
 
-def _for_role(be: Backend, caller: Caller, household: dict) -> dict:
-    if caller.principal.role == "analyst":
-        return pseudonymise_household(household, be.settings.signing_secret())
-    return household
+def _shaped(tx, be: Backend, caller: Caller, households: list[dict]) -> list[dict]:
+    """As the caller may see them: analysts get pseudonyms, which are kept so that they can
+    name them back."""
+    if caller.principal.role != "analyst":
+        return households
+    key = pseudonym_key(be.settings)
+    policy.remember_pseudonyms(tx, key, set().union(*(policy.household_subjects(h) for h in households)))
+    return [policy.pseudonymise_household(h, key) for h in households]
 
 
 def list_households(be: Backend, caller: Caller, *, limit: int, offset: int, min_members: int | None) -> list[dict]:
     """Largest first."""
 
     def read(tx):
-        found = views.households(tx, skip=offset, limit=limit, min_members=min_members)
+        found = plain(views.households(tx, skip=offset, limit=limit, min_members=min_members))
         subjects = [h["household_id"] for h in found] + [m["person_id"] for h in found for m in h["members"]]
-        return found, AuditEntry("households.list", subjects, {"limit": limit, "offset": offset})
+        return _shaped(tx, be, caller, found), AuditEntry("households.list", subjects,
+                                                          {"limit": limit, "offset": offset})
 
-    return [_for_role(be, caller, h) for h in plain(audited_read(be, caller, read))]
+    return policed_read(be, caller, read)
 
 
 def get_household(be: Backend, caller: Caller, household_id: str) -> dict:
-    def read(tx):
-        found = views.household(tx, household_id)
-        subjects = [household_id] + [m["person_id"] for m in found["members"]] if found else []
-        return found, AuditEntry("households.view", subjects, {"found": found is not None})
+    """One household; an analyst names it by pseudonym (a real id is unknown to it)."""
+    reader = reader_of(caller)
 
-    found = audited_read(be, caller, read)
+    def read(tx):
+        real = policy.subject_of_pseudonym(tx, pseudonym_key(be.settings), household_id) if reader.analyst \
+            else household_id
+        found = plain(views.household(tx, real)) if real else None
+        if not found:
+            return None, AuditEntry("households.view", [], {"found": False})
+        usage.count(tx, reader, quotas_of(be), subject_ids=[real])
+        subjects = [real] + [m["person_id"] for m in found["members"]]
+        return _shaped(tx, be, caller, [found])[0], AuditEntry("households.view", subjects, {"found": True})
+
+    found = policed_read(be, caller, read)
     if not found:
         raise NotFound(f"no household '{household_id}'")
-    return _for_role(be, caller, plain(found))
+    return found

@@ -1,27 +1,35 @@
-"""A person's network: linked persons (households, shared addresses, events) for MASH,
-pseudonymised for analysts; the dashboard's fuller picture adds the person's households,
-their addresses and co-residents."""
+"""A person's network: linked persons (households, shared addresses, events) for MASH; for
+analysts by pseudonym only (the access policy): they name the person by the pseudonym they
+were shown, and a real id is unknown to them. The dashboard's fuller picture adds the
+person's households, their addresses and co-residents."""
 
 from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
-from aim.api.errors import NotFound
-from aim.api.services.auditing import audited_read
-from aim.api.services.pseudonyms import pseudonymise_graph
+from aim.api.keys import pseudonym_key
+from aim.api.services.policy import not_found, policed_read, quotas_of, reader_of
 from aim.api.services.values import plain
-from aim.graph.views import network as network_view
+from aim.graph.access import policy, usage
 from aim.graph.access.audit import AuditEntry
+from aim.graph.views import network as network_view
 
 
 def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *parts) -> dict:
-    """The union of graph ``parts`` (reads of a transaction), audited in the same one with
-    every person and household in it; NotFound when it is empty."""
+    """The union of graph ``parts`` (reads of a transaction, given the person id), audited in
+    the same one with every person and household in it; for an analyst ``subject_id`` is a
+    pseudonym and the answer pseudonymised. NotFound when it is empty."""
+    reader = reader_of(caller)
 
     def read(tx):
+        person_id = subject_id
+        if reader.analyst:
+            person_id = policy.subject_of_pseudonym(tx, pseudonym_key(be.settings), subject_id)
+            if person_id is None:
+                return {"nodes": []}, AuditEntry("persons.network", [], detail | {"nodes": 0})
         nodes: dict[str, dict] = {}
         edges: dict[tuple, dict] = {}
         for part in parts:
-            found = part(tx)
+            found = part(tx, person_id)
             for node in found.get("nodes", []):
                 kept = nodes.setdefault(node["id"], {**node, "properties": dict(node.get("properties") or {})})
                 kept["properties"].update({k: v for k, v in (node.get("properties") or {}).items() if v is not None})
@@ -29,29 +37,33 @@ def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *
                 edges.setdefault((edge["source"], edge["target"], edge["type"]), edge)
         subjects = [n["id"].split(":", 1)[1] for n in nodes.values()
                     if str(n.get("label")).lower() in ("person", "household")]
-        return {"nodes": list(nodes.values()), "edges": list(edges.values())}, AuditEntry(
-            "persons.network", [subject_id, *subjects] if nodes else [], detail | {"nodes": len(nodes)})
+        graph = plain({"nodes": list(nodes.values()), "edges": list(edges.values())})
+        if nodes:
+            usage.count(tx, reader, quotas_of(be), subject_ids=[person_id])
+        if nodes and reader.analyst:
+            key = pseudonym_key(be.settings)
+            policy.remember_pseudonyms(tx, key, policy.graph_subjects(graph))
+            graph = policy.pseudonymise_graph(graph, key)
+        return graph, AuditEntry("persons.network", [person_id, *subjects] if nodes else [],
+                                 detail | {"nodes": len(nodes)})
 
-    found = audited_read(be, caller, read)
+    found = policed_read(be, caller, read)
     if not found["nodes"]:
-        raise NotFound(f"no person '{subject_id}'")
-    return plain(found)
+        raise not_found(subject_id)
+    return found
 
 
 def network(be: Backend, caller: Caller, subject_id: str, *, depth: int, limit: int) -> dict:
     """Persons linked to the subject, breadth first to ``depth`` hops, at most ``limit``."""
-    found = _audited_graph(be, caller, subject_id, {"depth": depth},
-                           lambda tx: network_view.read_network(tx, subject_id, depth=depth, limit=limit))
-    if caller.principal.role == "analyst":
-        return pseudonymise_graph(found, be.settings.signing_secret())
-    return found
+    return _audited_graph(be, caller, subject_id, {"depth": depth},
+                          lambda tx, person: network_view.read_network(tx, person, depth=depth, limit=limit))
 
 
 def neighbourhood(be: Backend, caller: Caller, subject_id: str, *, depth: int) -> dict:
     """The network plus the subject's households (members, addresses) and co-residents."""
     return _audited_graph(
         be, caller, subject_id, {"depth": depth, "part": "network, households, addresses, co-residents"},
-        lambda tx: network_view.read_network(tx, subject_id, depth=depth, limit=100),
-        lambda tx: network_view.read_household_members(tx, subject_id),
-        lambda tx: network_view.read_co_residents(tx, subject_id),
+        lambda tx, person: network_view.read_network(tx, person, depth=depth, limit=100),
+        lambda tx, person: network_view.read_household_members(tx, person),
+        lambda tx, person: network_view.read_co_residents(tx, person),
     )

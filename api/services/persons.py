@@ -1,5 +1,6 @@
-"""Persons: search, the person view and the timeline (audited reads, shaped for the
-caller's role), and manual merge and split (audited changes through the review module).
+"""Persons: search, the person view and the timeline (policed reads: a purpose, quotas, the
+audit entry, shaped by the access policy for the caller's role and organisation), and manual
+merge and split (audited changes through the review module).
 
 A merged-away person id leads to the survivor (``merged_from`` in the answer)."""
 
@@ -8,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from aim.api.deps import Backend, Caller
-from aim.api.errors import Forbidden, Invalid, NotFound
+from aim.api.errors import Forbidden, Invalid
 from aim.api.services import review
-from aim.api.services.auditing import audited_read
+from aim.api.services.policy import not_found, policed_read, quotas_of, reader_of
 from aim.graph import views
+from aim.graph.access import policy, usage
 from aim.graph.identity import review as review_module
 from aim.graph.access.audit import AuditEntry
 
@@ -20,17 +22,21 @@ def subject_of(subject_id: str) -> views.Subject:
     try:
         return views.parse_subject(subject_id)
     except ValueError as exc:
-        raise NotFound(str(exc)) from exc
+        raise not_found(subject_id) from exc
 
 
-def _survivor(be: Backend, subject: views.Subject, subject_id: str) -> views.Subject:
-    """The live person a merged-away person id now stands for; NotFound when there is none."""
+def _survivor(be: Backend, subject: views.Subject) -> views.Subject | None:
+    """The live person a merged-away person id now stands for, if any."""
     current = None
     if subject.person_id is not None:
         current = review_module.current_person_id(subject.person_id, driver=be.driver, settings=be.settings)
     if not current or current == subject.person_id:
-        raise NotFound(f"no person or record '{subject_id}'")
+        return None
     return views.parse_subject(current)
+
+
+def _params(subject: views.Subject) -> dict:
+    return {"id": subject.id, **subject.params()}
 
 
 def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: str | None,
@@ -39,60 +45,95 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
         raise Invalid("give a name or a date of birth to search by")
     criteria = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth,
                 "gender": gender, "limit": limit}
+    reader = reader_of(caller)
 
     def read(tx):
-        found = views.search(tx, **criteria)
+        usage.count(tx, reader, quotas_of(be), search=True)
+        found = views.search(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
+        if reader.partner:
+            subjects = [_params(views.parse_subject(f["subject_id"])) for f in found]
+            found = [hit | {"age": views.age(hit["date_of_birth"])}
+                     for hit in policy.partner_search(tx, reader, criteria, found, subjects, limit)]
         return found, AuditEntry("person.search", [f["subject_id"] for f in found],
                                  {"criteria": criteria, "results": len(found)})
 
-    return audited_read(be, caller, read)
+    return policed_read(be, caller, read)
 
 
-def view(be: Backend, caller: Caller, subject_id: str) -> dict:
-    """Every organisation's latest activity and lead contact, the details and the records."""
-    subject = subject_of(subject_id)
+def _read_view(be: Backend, caller: Caller, subject: views.Subject) -> dict | None:
+    reader = reader_of(caller)
 
     def read(tx):
         found = views.person_view(tx, subject)
+        if found is not None and reader.partner:
+            found = policy.partner_view(tx, reader, found)
+            if found is None:  # audited, then answered as an unknown id
+                return None, AuditEntry("person.view", [subject.id], {"found": True, "withheld": True})
+            found["age"] = views.age(found["date_of_birth"])
+        if found is not None:
+            usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
         return found, AuditEntry("person.view", [subject.id] if found else [], {"found": found is not None})
 
-    found = audited_read(be, caller, read)
+    return policed_read(be, caller, read)
+
+
+def view(be: Backend, caller: Caller, subject_id: str) -> dict:
+    """Every organisation's latest activity and lead contact, the details and the records,
+    shaped for the caller by the access policy."""
+    subject = subject_of(subject_id)
+    found = _read_view(be, caller, subject)
     if found is None:
-        return view(be, caller, _survivor(be, subject, subject_id).id) | {"merged_from": subject_id}
-    if caller.principal.role == "partner":
-        # Partners see that activity exists, by whom and when; never what it was, and only
-        # their own organisation's records.
-        for item in found["activity"]:
-            item["latest_activity_kind"] = None
-        found["records"] = [r for r in found["records"] if r["organisation"] == caller.principal.organisation]
+        moved = _survivor(be, subject)
+        found = _read_view(be, caller, moved) if moved else None
+        if found is None:
+            raise not_found(subject_id)
+        found["merged_from"] = subject_id
     return found
 
 
-def timeline(be: Backend, caller: Caller, subject_id: str, *, since: date | None = None, until: date | None = None,
-             organisation: str | None = None, kind: str | None = None, page: int = 1, page_size: int = 50) -> dict:
-    """Events across agencies, newest first; partners see dates and organisations only."""
-    subject = subject_of(subject_id)
-    if since and until and since > until:
-        raise Invalid("'from' is after 'to'")
-    if caller.principal.role == "partner" and kind:
-        raise Forbidden("partners see that activity exists, not its kind: no kind filter")
-    window = {"since": since, "until": until, "organisation": organisation, "kind": kind}
+def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: dict, page: int,
+                   page_size: int) -> tuple[int, list[dict]] | None:
+    reader = reader_of(caller)
 
     def read(tx):
         if views.subject_record_ids(tx, subject) is None:
             return None, AuditEntry("person.timeline", [], {"found": False})
+        if reader.partner and not policy.partner_may_read(tx, reader, _params(subject)):
+            return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
+        usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
         total, events = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)
         return (total, events), AuditEntry("person.timeline", [subject.id],
                                            window | {"page": page, "returned": len(events)})
 
-    found = audited_read(be, caller, read)
+    return policed_read(be, caller, read)
+
+
+def timeline(be: Backend, caller: Caller, subject_id: str, *, since: date | None = None, until: date | None = None,
+             organisation: str | None = None, kind: str | None = None, page: int = 1, page_size: int = 50) -> dict:
+    """Events across agencies, newest first; a partner sees its own organisation's events,
+    dates only."""
+    subject = subject_of(subject_id)
+    if since and until and since > until:
+        raise Invalid("'from' is after 'to'")
+    if caller.principal.role == "partner":
+        if kind:
+            raise Forbidden("partners see that activity exists, not its kind: no kind filter")
+        if organisation and organisation != caller.principal.organisation:
+            raise Forbidden("partners see their own organisation's events only")
+        organisation = caller.principal.organisation
+    window = {"since": since, "until": until, "organisation": organisation, "kind": kind}
+    found = _read_timeline(be, caller, subject, window, page, page_size)
+    merged = {}
     if found is None:
-        moved = _survivor(be, subject, subject_id)
-        return timeline(be, caller, moved.id, **window, page=page, page_size=page_size) | {"merged_from": subject_id}
+        moved = _survivor(be, subject)
+        found = _read_timeline(be, caller, moved, window, page, page_size) if moved else None
+        if found is None:
+            raise not_found(subject_id)
+        subject, merged = moved, {"merged_from": subject_id}
     total, events = found
     if caller.principal.role == "partner":
         events = [{"date": e["date"], "organisation": e["organisation"], "kind": None} for e in events]
-    return {"subject_id": subject.id, "total": total, "page": page, "page_size": page_size, "events": events}
+    return {"subject_id": subject.id, "total": total, "page": page, "page_size": page_size, "events": events} | merged
 
 
 def merge(be: Backend, caller: Caller, person_a: str, person_b: str, reason: str) -> dict:
@@ -114,4 +155,4 @@ def history(be: Backend, caller: Caller, subject_id: str, limit: int = 50) -> li
         found = review_module.read_person_history(tx, subject_id, limit)
         return found, AuditEntry("person.history", [subject_id], {"returned": len(found)})
 
-    return audited_read(be, caller, read)
+    return policed_read(be, caller, read)

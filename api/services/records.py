@@ -14,6 +14,7 @@ from aim.canonical import Mapping, validate_row
 from aim.graph import views
 from aim.graph.identity.keys import subject_id as record_subject_id
 from aim.graph.alerts.engine import evaluate_subjects
+from aim.graph.access import policy
 from aim.graph.access.audit import AuditEntry
 from aim.graph.ingest import write_rows
 from aim.graph.identity.realtime import NoModel, resolve_records
@@ -81,12 +82,16 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
 
 
 def stats(be: Backend, caller: Caller, since: date | None = None) -> list[dict]:
-    """Records and events per organisation and event type: no names."""
+    """Records and events per organisation and event type: no names; for analysts, counts
+    under five suppressed (the access policy)."""
 
     def read(tx):
         return views.stats(tx, since), AuditEntry("aggregate.stats", [], {"since": since})
 
-    return audited_read(be, caller, read)
+    found = audited_read(be, caller, read)
+    if caller.principal.role == "analyst":
+        return [policy.suppress_small_counts(o) for o in found]
+    return found
 
 
 def organisation_names(be: Backend) -> dict[str, str]:

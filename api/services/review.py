@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Invalid
-from aim.api.services.auditing import audited_change, audited_read
+from aim.api.services.auditing import audited_change
+from aim.api.services.policy import policed_read
 from aim.api.services.values import plain
 from aim.graph.identity import review as review_module
 from aim.graph.access.audit import AuditEntry
@@ -25,7 +26,7 @@ def queue(be: Backend, caller: Caller, *, limit: int, offset: int) -> list[dict]
                     for side in ("record_key_a", "record_key_b") if item.get(side)]
         return found, AuditEntry("review.queue", subjects)
 
-    return audited_read(be, caller, read)
+    return policed_read(be, caller, read)
 
 
 def change(be: Backend, caller: Caller, action: str, subject_ids: list[str], detail: dict, make, *args):

@@ -6,7 +6,8 @@ from datetime import date
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Invalid, NotFound
-from aim.api.services.auditing import audited_change, audited_read
+from aim.api.services.auditing import audited_change
+from aim.api.services.policy import policed_read
 from aim.api.services.values import plain
 from aim.graph.alerts import watchlist
 from aim.graph.alerts.engine import default_today
@@ -20,7 +21,7 @@ def entries(be: Backend, caller: Caller, *, due_only: bool = False) -> list[dict
         found = plain(watchlist.read_watch_list(tx, default_today(), due_only))
         return found, AuditEntry("watchlist.list", [e.get("subject_id") for e in found if e.get("subject_id")])
 
-    return audited_read(be, caller, read)
+    return policed_read(be, caller, read)
 
 
 def add(be: Backend, caller: Caller, *, subject_type: str, subject_id: str, owner: str, reason: str,

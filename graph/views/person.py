@@ -58,7 +58,7 @@ def _activity(records: list[dict], organisations_: list[dict]) -> list[dict]:
             "known": found is not None,
             "latest_activity_date": event["date"] if event else None,
             "latest_activity_kind": event["kind"] if event else None,
-            "activity": "no activity reported" if event is None else "activity reported",
+            "activity": "no activity reported" if event is None else f"activity reported on {event['date'].isoformat()}",
             "events": found["events"] if found else 0,
             "lead": {"name": org.get("lead_name"), "phone": org.get("lead_phone"), "email": org.get("lead_email")},
         })

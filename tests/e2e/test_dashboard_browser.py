@@ -209,7 +209,7 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     page.goto("/dashboard/alerts?rule=high_risk_household")
     household = page.locator("#alerts-table a", has_text="Household").first
     household.click()
-    page.wait_for_load_state()
+    open_person(page)  # a household needs a stated purpose too
     if page.locator("#members").count():
         assert page.locator("#members tbody tr").count() >= 2
     shot(page, "10-household")
@@ -258,6 +258,12 @@ def test_a_partner_sees_view_only_screens(page, dashboard_world):
     assert page.get_by_text("Add to watch list").count() == 0 and page.get_by_text("View network").count() == 0
     assert page.locator("#linked-records tbody tr").count() == 1  # only the police's own record
     shot(page, "12-partner-person-view")
+    # another agency's record by its id: the same page as an id that does not exist
+    for subject_id in ("rec:CITY_ED:ED-77", "rec:CITY_ED:ED-78"):
+        page.goto(f"/dashboard/people/{subject_id}")
+        open_person(page, purpose="Police welfare check before a visit")
+        assert page.get_by_role("heading", name="Not found").is_visible()
+        assert f"no person or record '{subject_id}'" in page.locator("main").inner_text()
     response = page.goto("/dashboard/alerts")
     assert response.status == 403 and page.get_by_role("heading", name="You cannot see this page").is_visible()
 

@@ -44,7 +44,7 @@
   settle();
 
   function personUrl(key, suffix) {
-    return base + encodeURIComponent(key) + (suffix || "") + "?purpose=" + encodeURIComponent(purpose);
+    return base + encodeURIComponent(key) + (suffix || "");
   }
 
   function show(node) {
@@ -86,7 +86,9 @@
     if (expanded[key]) { return; }
     expanded[key] = true;
     selection.setAttribute("aria-busy", "true");
-    fetch(personUrl(key, "/network.json"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    // The purpose travels in a header, never in the URL.
+    fetch(personUrl(key, "/network.json"), { credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-AIM-Purpose": purpose } })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
       .then(function (more) {
         var added = cy.collection();

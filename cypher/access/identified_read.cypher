@@ -1,0 +1,2 @@
+MATCH (i:Identification {key: $key})
+RETURN i.until > datetime() AS identified

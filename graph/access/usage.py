@@ -1,0 +1,119 @@
+"""Limits on bulk reading: each user's searches and distinct subjects viewed per day, counted
+in the graph (so the count survives restarts and is shared by every worker), and the check
+that shows the DPO who reads unusually much against their own history and their role's.
+
+The counts are written in the transaction of the read they count: a read refused by its
+quota rolls back and so is not counted (the refusal itself is, in a transaction of its own).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from neo4j import ManagedTransaction
+
+from aim import cypher
+
+from .policy import Reader
+
+# Per role, per user, per day (AIM_DAILY_SEARCHES / AIM_DAILY_SUBJECTS override them).
+DAILY_SEARCHES = {"partner": 50, "mash": 500, "analyst": 0, "dpo": 0, "admin": 0}
+DAILY_SUBJECTS = {"partner": 60, "mash": 600, "analyst": 300, "dpo": 200, "admin": 0}
+HISTORY_DAYS = 28
+UNUSUAL_TIMES = 3.0    # a day's volume this many times the usual is unusual...
+UNUSUAL_FLOOR = 20     # ...when it is at least this many reads
+
+
+class QuotaExceeded(Exception):
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"daily limit of {limit} {what} reached")
+        self.what = what
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Quotas:
+    searches: dict[str, int]
+    subjects: dict[str, int]
+
+    @classmethod
+    def of(cls, searches: dict[str, int] | None = None, subjects: dict[str, int] | None = None) -> Quotas:
+        """The defaults with the given roles' limits in place of theirs."""
+        return cls(DAILY_SEARCHES | (searches or {}), DAILY_SUBJECTS | (subjects or {}))
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _usage_key(reader: Reader, day: date) -> str:
+    return f"{reader.username}|{day.isoformat()}"
+
+
+def _view_key(reader: Reader, day: date, subject_id: str) -> str:
+    return hashlib.sha256(f"{reader.username}|{day.isoformat()}|{subject_id}".encode()).hexdigest()
+
+
+def count(tx: ManagedTransaction, reader: Reader, quotas: Quotas, *, search: bool = False,
+          subject_ids: list[str] = ()) -> None:
+    """Count a search and/or the subjects a read shows; QuotaExceeded when this read goes
+    over the reader's daily limit (the transaction then rolls back, counts included)."""
+    day = today()
+    row = tx.run(cypher.load("access/usage_count"), usage_key=_usage_key(reader, day), username=reader.username,
+                 role=reader.role, day=day, searches=1 if search else 0,
+                 views=[_view_key(reader, day, s) for s in sorted(set(subject_ids))]).single()
+    if search and row["searches"] > quotas.searches.get(reader.role, 0):
+        raise QuotaExceeded("searches", quotas.searches.get(reader.role, 0))
+    if row["subjects"] > quotas.subjects.get(reader.role, 0):
+        raise QuotaExceeded("distinct people viewed", quotas.subjects.get(reader.role, 0))
+
+
+def refused(tx: ManagedTransaction, reader: Reader) -> None:
+    day = today()
+    tx.run(cypher.load("access/usage_refused"), usage_key=_usage_key(reader, day), username=reader.username,
+           role=reader.role, day=day).consume()
+
+
+def read_usage(tx: ManagedTransaction, since: date) -> list[dict]:
+    return [dict(r) | {"day": r["day"].to_native()} for r in tx.run(cypher.load("access/usage_read"), since=since)]
+
+
+def anomalies(rows: list[dict], day: date) -> list[dict]:
+    """Users whose reads on ``day`` are unusual: ``UNUSUAL_TIMES`` their own usual daily
+    volume (their mean over the previous ``HISTORY_DAYS`` days with reads) and their role's
+    (the median of its users' days), and at least ``UNUSUAL_FLOOR`` reads; or who hit a quota."""
+    own: dict[str, list[int]] = defaultdict(list)
+    role_days: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        if r["day"] < day:
+            own[r["username"]].append(r["searches"] + r["subjects"])
+            role_days[r["role"]].append(r["searches"] + r["subjects"])
+    found = []
+    for r in (r for r in rows if r["day"] == day):
+        volume = r["searches"] + r["subjects"]
+        usual_own = statistics.fmean(own[r["username"]]) if own[r["username"]] else None
+        usual_role = statistics.median(role_days[r["role"]]) if role_days[r["role"]] else None
+        reasons = []
+        if r["refused"]:
+            reasons.append(f"refused {r['refused']} time(s) by a daily quota")
+        above = [usual for usual in (usual_own, usual_role) if usual is not None]
+        if volume >= UNUSUAL_FLOOR and all(volume >= UNUSUAL_TIMES * max(usual, 1.0) for usual in above):
+            reasons.append(f"{volume} reads against a usual {_usual(usual_own)} for this user and "
+                           f"{_usual(usual_role)} for the {r['role']} role")
+        if reasons:
+            found.append({"username": r["username"], "role": r["role"], "day": day, "searches": r["searches"],
+                          "subjects": r["subjects"], "refused": r["refused"], "usual_for_user": usual_own,
+                          "usual_for_role": usual_role, "reasons": reasons})
+    return sorted(found, key=lambda a: -(a["searches"] + a["subjects"]))
+
+
+def history_since(day: date) -> date:
+    return day - timedelta(days=HISTORY_DAYS)
+
+
+def _usual(value: float | None) -> str:
+    return "none yet" if value is None else f"{value:.0f}"
