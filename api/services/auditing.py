@@ -22,6 +22,12 @@ def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction
     return audit.audited_read(be.driver, be.database, be.settings.audit_log_path, caller.audit, read)
 
 
+def audited_transaction(be: Backend, work: Callable[..., T], *args) -> T:
+    """``work(tx, *args)`` in a write transaction whose audit entries (``write_entry``) also go
+    to the JSON-lines copy once it commits."""
+    return audit.audited_write(be.driver, be.database, be.settings.audit_log_path, work, *args)
+
+
 def audited_change(be: Backend, caller: Caller, action: str, subject_ids: list[str | None],
                    detail: dict | None = None) -> None:
     """Write the audit entry of a change that is about to be made."""

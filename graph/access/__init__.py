@@ -12,5 +12,5 @@ __all__, __getattr__ = public_surface(__name__, {
     "LockoutPolicy": "sessions", "session_state": "sessions", "revoke_tokens": "sessions",
     "locked_until": "sessions", "record_failure": "sessions", "clear_failures": "sessions",
     "AuditContext": "audit", "AuditEntry": "audit", "write_entry": "audit", "query": "audit",
-    "audited_read": "audit", "record": "audit",
+    "audited_read": "audit", "audited_write": "audit", "record": "audit",
 })

@@ -4,7 +4,8 @@ An entry is written with :func:`write_entry` inside the transaction that reads t
 it records (``session.execute_write``), so that if the audit write fails, the read fails
 with it and nothing is returned. Entries are hash-chained (:mod:`.audit_chain`) and, once
 their transaction has committed, appended to the JSON-lines copy (:mod:`.audit_copy`):
-write entries through :func:`audited_read` or :func:`record`, which do both.
+run every transaction that writes entries through :func:`audited_write` (or
+:func:`audited_read`, :func:`record`), which does both.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 import getpass
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from neo4j import Driver, ManagedTransaction
 
@@ -22,6 +26,11 @@ from aim import cypher
 
 from . import audit_copy
 from .audit_chain import CHAIN, Verdict, chained, check, read_head
+
+T = TypeVar("T")
+# The entries each open transaction has written, for the copy once it commits (audited_write);
+# a transaction that is retried or rolled back leaves its list to be collected with it.
+_pending: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass
@@ -52,15 +61,27 @@ def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) ->
         "detail": json.dumps(entry.detail, default=str, sort_keys=True) if entry.detail else None,
     })
     tx.run(cypher.load("api/audit_write"), chain=CHAIN, **written).consume()
+    _pending.setdefault(tx, []).append(written)
     return written
+
+
+def audited_write(driver: Driver, database: str, copy: Path, work: Callable[..., T], *args) -> T:
+    """Run ``work(tx, *args)`` in a write transaction; the entries it writes (``write_entry``)
+    go to the copy once the transaction has committed. Every transaction that writes audit
+    entries runs through this (or ``audited_read``, ``record``), else the copy misses them."""
+
+    def run(tx: ManagedTransaction):
+        return work(tx, *args), _pending.pop(tx, [])
+
+    with driver.session(database=database) as session:
+        result, written = session.execute_write(run)
+    audit_copy.append(copy, written)
+    return result
 
 
 def record(driver: Driver, database: str, copy: Path, ctx: AuditContext, entry: AuditEntry) -> dict:
-    """Write one entry in a transaction of its own, then append it to the copy."""
-    with driver.session(database=database) as session:
-        written = session.execute_write(write_entry, ctx, entry)
-    audit_copy.append(copy, [written])
-    return written
+    """Write one entry in a transaction of its own (and to the copy)."""
+    return audited_write(driver, database, copy, write_entry, ctx, entry)
 
 
 def query(tx: ManagedTransaction, *, subject_ids: list[str] | None = None, username: str | None = None,
@@ -98,12 +119,10 @@ def audited_read(driver: Driver, database: str, copy: Path, ctx: AuditContext, r
 
     def work(tx: ManagedTransaction):
         result, entry = read(tx)
-        return result, write_entry(tx, ctx, entry)
+        write_entry(tx, ctx, entry)
+        return result
 
-    with driver.session(database=database) as session:
-        result, written = session.execute_write(work)
-    audit_copy.append(copy, [written])
-    return result
+    return audited_write(driver, database, copy, work)
 
 
 def verify(driver: Driver, database: str, key: bytes | None, against: Path | None = None) -> Verdict:

@@ -108,6 +108,19 @@ def test_deleting_the_newest_entry_and_moving_the_head_back_is_caught_by_the_cop
     assert found.exit_code == 1 and f"entry 3 ({last['entry_id']})" in found.output
 
 
+def test_every_entry_reaches_the_copy_sign_ins_and_changes_too(world, driver):
+    client, tokens, copy = world
+    assert client.post(f"{V1}/auth/token", data={"username": "mash1", "password": "wrong password!"}).status_code == 401
+    signed_in = client.post(f"{V1}/auth/token", data={"username": "mash1", "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    read_person(client, tokens)
+    client.post(f"{V1}/users/partner1/disable", headers=auth(tokens["admin"]))
+    actions, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN collect(DISTINCT a.action) AS actions")
+    assert {"person.view", "users.disable"} <= set(actions[0]["actions"])
+    whole = verify(copy)
+    assert whole.exit_code == 0, whole.output
+
+
 def test_the_copy_holds_only_what_the_audit_holds(world, driver):
     client, tokens, copy = world
     read_person(client, tokens, 2)
