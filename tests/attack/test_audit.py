@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 
@@ -48,6 +49,17 @@ def entry_at(driver, seq: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- tampering
+
+
+def test_concurrent_reads_take_positions_one_by_one(world, driver):
+    client, tokens, copy = world
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda _: read_person(client, tokens), range(30)))
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN a.seq AS seq ORDER BY seq")
+    assert [r["seq"] for r in records] == list(range(1, 31))
+    assert len(copy.read_text().splitlines()) == 30
+    whole = verify(copy)
+    assert whole.exit_code == 0, whole.output
 
 
 def test_a_changed_purpose_is_found_and_named(world, driver):
