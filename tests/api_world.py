@@ -69,6 +69,21 @@ def load_world(driver, database: str, settings) -> None:
                              database_=database)
 
 
+def add_household(driver) -> None:
+    """What resolution derives: William and Grace as persons, one household at Mill Lane."""
+    driver.execute_query(
+        "MATCH (p:Person {person_id: $pid}) SET p.first_name = 'William', p.last_name = 'Smith', "
+        "p.date_of_birth = date('2014-03-05') "
+        "WITH p MATCH (g:Record {source_record_id: 'W2'}) "
+        "CREATE (q:Person {person_id: 'P-TEST-2', status: 'active', first_name: 'Grace', last_name: 'Jones', "
+        "date_of_birth: date('1990-07-01')})"
+        "-[:HAS_RECORD]->(g) "
+        "CREATE (h:Household {household_id: 'H-TEST', status: 'active', member_count: 2}) "
+        "WITH p, q, h MATCH (a:Address) WHERE a.postcode = 'B1 1AA' WITH p, q, h, a LIMIT 1 "
+        "CREATE (h)-[:AT]->(a), (p)-[:MEMBER_OF {from: date('2024-01-01')}]->(h), "
+        "(q)-[:MEMBER_OF {from: date('2024-02-01')}]->(h)", pid=PERSON)
+
+
 @functools.cache
 def password_hash() -> str:
     """Hashed once: argon2 is deliberately slow."""

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
 from aim.api.settings import ApiSettings
-from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, SECRET, TODAY, V1, api_settings, auth,
-                             load_world, tokens_for)
+from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, SECRET, TODAY, V1, add_household,
+                             api_settings, auth, load_world, tokens_for)
 from tests.graph_helpers import counts, wipe
 from tests.tcp_proxy import Proxy
 
@@ -277,8 +277,11 @@ def test_analyst_gets_aggregates_without_names(world):
     client, tokens = world
     body = client.get(f"{V1}/stats", headers=auth(tokens["analyst"])).json()
     wmp = next(o for o in body["organisations"] if o["organisation"] == "WMP")
-    assert wmp["records"] == 2 and sum(e["events"] for e in wmp["events"]) == 3
+    assert wmp["records"] is None and all(e["events"] is None for e in wmp["events"])  # under 5: suppressed
     assert "Smith" not in str(body) and "William" not in str(body)
+    exact = client.get(f"{V1}/stats", headers=auth(tokens["mash"])).json()
+    wmp = next(o for o in exact["organisations"] if o["organisation"] == "WMP")
+    assert wmp["records"] == 2 and sum(e["events"] for e in wmp["events"]) == 3
 
 
 # ----------------------------------------------------------------------------- audit
@@ -472,24 +475,9 @@ def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, 
                    date_of_birth="2014-03-05")[0]["subject_id"] == PERSON
 
 
-def _household(driver) -> None:
-    """What resolution derives: William and Grace as persons, one household at Mill Lane."""
-    driver.execute_query(
-        "MATCH (p:Person {person_id: $pid}) SET p.first_name = 'William', p.last_name = 'Smith', "
-        "p.date_of_birth = date('2014-03-05') "
-        "WITH p MATCH (g:Record {source_record_id: 'W2'}) "
-        "CREATE (q:Person {person_id: 'P-TEST-2', status: 'active', first_name: 'Grace', last_name: 'Jones', "
-        "date_of_birth: date('1990-07-01')})"
-        "-[:HAS_RECORD]->(g) "
-        "CREATE (h:Household {household_id: 'H-TEST', status: 'active', member_count: 2}) "
-        "WITH p, q, h MATCH (a:Address) WHERE a.postcode = 'B1 1AA' WITH p, q, h, a LIMIT 1 "
-        "CREATE (h)-[:AT]->(a), (p)-[:MEMBER_OF {from: date('2024-01-01')}]->(h), "
-        "(q)-[:MEMBER_OF {from: date('2024-02-01')}]->(h)", pid=PERSON)
-
-
 def test_households_and_network_for_mash_and_pseudonymised_for_analysts(world, driver, settings):
     client, tokens = world
-    _household(driver)
+    add_household(driver)
     mash = client.get(f"{V1}/households/H-TEST", headers=auth(tokens["mash"]) | PURPOSE).json()
     assert {m["person_id"] for m in mash["members"]} == {PERSON, "P-TEST-2"}
     assert {m["first_name"] for m in mash["members"]} == {"William", "Grace"}
