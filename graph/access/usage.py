@@ -20,9 +20,10 @@ from aim import cypher
 
 from .policy import Reader
 
-# Per role, per user, per day (AIM_DAILY_SEARCHES / AIM_DAILY_SUBJECTS override them).
-DAILY_SEARCHES = {"partner": 50, "mash": 500, "analyst": 0, "dpo": 0, "admin": 0}
-DAILY_SUBJECTS = {"partner": 60, "mash": 600, "analyst": 300, "dpo": 200, "admin": 0}
+# Per role, per user, per day (AIM_DAILY_SEARCHES / AIM_DAILY_SUBJECTS override them); a role
+# not listed has none of what is counted (the roles that search and view people are listed).
+DAILY_SEARCHES = {"partner": 50, "mash": 500}
+DAILY_SUBJECTS = {"partner": 60, "mash": 600, "analyst": 300}
 HISTORY_DAYS = 28
 UNUSUAL_TIMES = 3.0    # a day's volume this many times the usual is unusual...
 UNUSUAL_FLOOR = 20     # ...when it is at least this many reads
