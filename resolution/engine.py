@@ -17,6 +17,7 @@ from . import comparisons as CMP
 from .clustering import Components
 from .clustering import components as connected_components
 from .guard import cluster_guarded
+from .interaction import estimate_interaction, same_postcode_pairs
 from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
                     smooth_m)
 from .predict import match_weights, probability, tf_tables
@@ -74,45 +75,6 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     new = np.flatnonzero(~known)
     out[new] = CMP.compare_chunked(p, lo[new], hi[new])
     return out
-
-
-def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
-                         fields: tuple[str, str] = ("last_name", "location"), strength: float = 5.0) -> np.ndarray:
-    """Correction for the dependence of two comparisons among NON-matches.
-
-    Fellegi–Sunter multiplies u's as if fields were independent; but people who share an
-    address very often share a surname (households), so "same surname AND same address"
-    is far more common among different people than u_surname × u_address says. From the
-    random pairs we estimate the joint u of every (level, level) cell. Random pairs hold
-    a few true matches (many, in a small data set), so each random pair counts as a
-    non-match with the probability its OTHER fields give (even odds, then the
-    likelihood ratio of given name, date of birth and sex): a random pair that shares
-    surname and address but not given name or birthday is a household, not a match.
-    Cells are shrunk towards independence by ``strength`` pseudo-pairs; the interaction
-    weight is log2(u_a·u_b / u_joint), never positive.
-    """
-    a, b = CMP.FIELD_INDEX[fields[0]], CMP.FIELD_INDEX[fields[1]]
-    La, Lb = len(m[a]), len(m[b])
-    ga, gb = g_rand[:, a].astype(np.int64), g_rand[:, b].astype(np.int64)
-    ok = (ga >= 0) & (gb >= 0)
-    table = np.zeros((La, Lb))
-    if not ok.any():
-        return table
-    lr = np.zeros(g_rand.shape[0])
-    for k in range(g_rand.shape[1]):
-        if k in (a, b):
-            continue
-        wk = np.log2(m[k] / u[k])
-        col = g_rand[:, k].astype(np.int64)
-        has = col >= 0
-        lr[has] += wk[col[has]]
-    non_match = 1.0 - probability(lr)
-    cell = ga[ok] * Lb + gb[ok]
-    counts = np.bincount(cell, weights=non_match[ok], minlength=La * Lb).reshape(La, Lb)
-    n = counts.sum()
-    indep = np.outer(u[a], u[b])
-    u_joint = (counts + strength * indep) / (n + strength)
-    return np.minimum(0.0, np.log2(indep / u_joint))
 
 
 @dataclass
@@ -193,7 +155,10 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
     u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
-    interaction = estimate_interaction(g_rand, m, u)
+    si, sj, share = same_postcode_pairs(p, min(n_u // 4, 500_000), seed)
+    same_rand = (p.cols["pc"][ri] == p.cols["pc"][rj]) & (p.cols["pc"][ri] >= 0)
+    interaction, u[CMP.FIELD_INDEX["location"]] = estimate_interaction(
+        g_rand, m, u, same_rand, _compare_reusing(p, si, sj, blocks, gammas), share)
     tf = tf_tables(p)
     model = Model(m=m, u=u, lam=lam0, interaction=interaction)
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking

@@ -44,7 +44,7 @@ class Model:
     cap: int = 100
     window: int = 30
     history: list[dict] = field(default_factory=list)
-    # Dependence correction between two comparisons (see engine.estimate_interaction):
+    # Dependence correction between two comparisons (see interaction.estimate_interaction):
     # weight added for each (level of INTERACTION_FIELDS[0], level of [1]) cell.
     interaction: np.ndarray | None = None
 
