@@ -44,5 +44,34 @@ def audit_verify(
     typer.echo(f"audit trail intact: {described}" + (", identical to the copy" if against_file else ""))
 
 
+@audit_app.command("resign-anchor")
+def audit_resign_anchor(
+    previous_secret: Annotated[str, typer.Option(
+        envvar="AIM_PREVIOUS_JWT_SECRET", prompt=True, hide_input=True,
+        help="The AIM_JWT_SECRET before it was rotated [AIM_PREVIOUS_JWT_SECRET]")],
+) -> None:
+    """After rotating AIM_JWT_SECRET: re-sign the chain's retention anchor with the new key,
+    if (and only if) the previous secret's key signed it."""
+    import getpass
+
+    from aim.api.services.audit_integrity import resign
+    from aim.api.settings import get_api_settings
+    from aim.graph.access.audit import AuditContext
+    from aim.graph.store import connect
+
+    settings = get_api_settings()
+    ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="admin", organisation=None, method="CLI",
+                       endpoint="aim audit resign-anchor")
+    driver = connect(settings)
+    try:
+        seq = resign(driver, settings.neo4j_database, settings, previous_secret, ctx)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        driver.close()
+    typer.echo("no anchor: nothing to re-sign" if seq is None else f"anchor at entry {seq} re-signed with the new key")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")

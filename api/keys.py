@@ -31,6 +31,12 @@ def pseudonym_key(settings: ApiSettings) -> bytes:
     return _derive(settings.signing_secret(), b"aim pseudonyms v%d" % settings.pseudonym_key_version)
 
 
+def audit_anchor_key(settings: ApiSettings, secret: str | None = None) -> bytes:
+    """Signs the audit chain's retention anchor; ``secret``: a previous ``AIM_JWT_SECRET``,
+    to check the anchor it signed before re-signing it (``aim audit resign-anchor``)."""
+    return _derive(secret or settings.signing_secret(), b"aim audit anchor v1")
+
+
 @lru_cache(maxsize=32)
 def _derive(secret: str, label: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(secret.encode())

@@ -77,6 +77,12 @@ def set_anchor(tx: ManagedTransaction, key: bytes, seq: int, hash_: str) -> None
            signature=anchor_signature(key, seq, hash_)).consume()
 
 
+def resign_anchor(tx: ManagedTransaction, key: bytes, seq: int, hash_: str) -> None:
+    """Sign the same anchor with a new key (after ``AIM_JWT_SECRET`` was rotated)."""
+    tx.run(cypher.load("api/audit_chain_resign"), chain=CHAIN, seq=seq, hash=hash_,
+           signature=anchor_signature(key, seq, hash_)).consume()
+
+
 # ----------------------------------------------------------------------------- verify
 
 

@@ -413,3 +413,18 @@ def test_the_dpo_answers_a_request_on_a_printable_page_from_the_dashboard(sar_wo
     records, _, _ = driver.execute_query(
         "MATCH (a:AuditEntry {action: 'dpo.subject_access_export', username: 'dpo1'}) RETURN a.purpose AS purpose")
     assert "SAR 2026-041" in [r["purpose"] for r in records]
+
+
+def test_after_rotating_the_secret_only_the_previous_secret_re_signs_the_anchor(retention_world, driver):
+    client, tokens, copy = retention_world
+    read_person(client, tokens, 3)
+    driver.execute_query(f"MATCH (a:AuditEntry) WHERE a.seq <= 2 SET a.at = datetime('{LONG_AGO}')")
+    assert client.post(f"{V1}/retention", json={"dry_run": False}, headers=auth(tokens["dpo"])).status_code == 200
+    rotated = "rotated-secret-" + "r" * 40
+    with settings_from_env(AIM_JWT_SECRET=rotated):
+        assert verify().exit_code == 1  # the anchor was signed with the old secret's key
+        guessed = CliRunner().invoke(aim_cli, ["audit", "resign-anchor"], env={"AIM_PREVIOUS_JWT_SECRET": "guess" * 8})
+        assert guessed.exit_code == 1 and "not re-signed" in guessed.output
+        resigned = CliRunner().invoke(aim_cli, ["audit", "resign-anchor"], env={"AIM_PREVIOUS_JWT_SECRET": SECRET})
+        assert resigned.exit_code == 0, resigned.output
+        assert verify().exit_code == 0
