@@ -66,3 +66,11 @@ def test_the_proxy_redirects_http_sets_security_headers_and_forwards_to_the_api(
     assert "admin off" in caddyfile
     proxy_environment = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["proxy"]["environment"]
     assert proxy_environment["AIM_SITE_ADDRESS"].startswith("${AIM_SITE_ADDRESS:?")
+
+
+def test_the_api_keeps_its_audit_copy_and_retention_logs_on_a_volume():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ENV AIM_HOME=/var/lib/aim" in dockerfile and "chown aim /var/lib/aim" in dockerfile
+    assert "aim-data:/var/lib/aim" in compose["services"]["api"]["volumes"]
+    assert "aim-data" in compose["volumes"]
