@@ -26,7 +26,7 @@ from aim.graph.ingest import ingest_file  # noqa: E402
 from aim.graph.store import migrate  # noqa: E402
 from aim.graph.store import LocalNeo4j  # noqa: E402
 from aim.settings import get_settings  # noqa: E402
-from tests.conftest import counts, wipe  # noqa: E402
+from tests.graph_helpers import counts, wipe  # noqa: E402
 from tests.factories import canonical_rows, write_csv  # noqa: E402
 
 

@@ -5,6 +5,7 @@ and the parsing of the dates and names it describes."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -109,6 +110,11 @@ class Mapping(BaseModel):
 
 def parse_date(value: str, formats: list[str] | tuple[str, ...]) -> date:
     """The first of ``formats`` that parses ``value``; ValueError names what was expected."""
+    return _parse_date(value, tuple(formats))
+
+
+@lru_cache(maxsize=1 << 16)  # strptime is slow, and an export repeats its dates many times
+def _parse_date(value: str, formats: tuple[str, ...]) -> date:
     for fmt in formats:
         try:
             return datetime.strptime(value, fmt).date()

@@ -5,6 +5,7 @@ package docstring)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -14,6 +15,10 @@ from .mapping import DEFAULT_GENDER_CODES, Mapping, parse_date, split_full_name
 
 MAX_FIELD_CHARS = 1000
 OLDEST_BIRTH = date(1900, 1, 1)
+# \udc80-\udcff: undecodable bytes kept by surrogateescape; any other lone surrogate
+# (JSON can carry "\ud800") cannot be encoded as UTF-8 for Neo4j either.
+SURROGATES = re.compile("[\ud800-\udfff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # below space, bar \t \n \r
 
 
 @dataclass(slots=True)
@@ -97,13 +102,11 @@ class _RowCheck:
 
     def text(self) -> None:
         for header, value in self.values.items():
-            # \udc80-\udcff: undecodable bytes kept by surrogateescape; any other lone surrogate
-            # (JSON can carry "\ud800") cannot be encoded as UTF-8 for Neo4j either.
-            if value and any("\ud800" <= ch <= "\udfff" for ch in value):
+            if value and SURROGATES.search(value):
                 raise Unusable(f"column '{header}' is not valid UTF-8 text")
             if value and len(value) > MAX_FIELD_CHARS:
                 raise Unusable(f"column '{header}' has {len(value)} characters; at most {MAX_FIELD_CHARS}")
-            if value and any(ord(ch) < 32 and ch not in "\t\r\n" for ch in value):
+            if value and CONTROL_CHARACTERS.search(value):
                 raise Unusable(f"column '{header}' contains control characters")
 
     def source(self, given: str | None) -> str:

@@ -1,7 +1,14 @@
 // An interaction reported by an organisation (e.source, the code of the record's holder)
 // about one of its records. An event id that arrives on another record (a correction)
-// moves there rather than being counted twice.
+// moves there rather than being counted twice. An event already on its record as given is
+// dropped first, with a plain read, so a re-load takes no locks and writes nothing.
 UNWIND $events AS row
+OPTIONAL MATCH (:Record {source: row.source, source_record_id: row.source_record_id})
+               -[:HAS_EVENT]->(known:Event {source: row.source, event_id: row.event_id})
+WITH row
+WHERE known IS NULL
+   OR NOT coalesce(known.date = row.date, known.date IS NULL AND row.date IS NULL)
+   OR NOT coalesce(known.type = row.type, known.type IS NULL AND row.type IS NULL)
 MATCH (r:Record {source: row.source, source_record_id: row.source_record_id})
 MERGE (e:Event {source: row.source, event_id: row.event_id})
 SET e.date = row.date, e.type = row.type

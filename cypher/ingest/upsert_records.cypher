@@ -1,9 +1,15 @@
 // One agency's record of a person, keyed by (source, source_record_id). The row with the
 // latest event date carries the record's current details, so that re-sending an older row
 // never overwrites a newer one and a corrected row replaces what it corrects.
+// Rows that would change nothing (same details and date, or older) are dropped first, with
+// a plain read: a re-load then takes no locks and writes nothing.
 // HELD_BY is created only with the record: a MERGE would lock the organisation node (one
 // node shared by every record of an agency) and serialise concurrent writers on it.
 UNWIND $records AS row
+OPTIONAL MATCH (known:Record {source: row.source, source_record_id: row.source_record_id})
+WITH row
+WHERE known IS NULL OR known.last_seen IS NULL OR row.last_seen > known.last_seen
+   OR (row.last_seen = known.last_seen AND coalesce(known.fingerprint <> row.fingerprint, true))
 MATCH (o:Organisation {code: row.source})
 MERGE (r:Record {source: row.source, source_record_id: row.source_record_id})
   ON CREATE SET r.created_at = datetime(), r.created_by_batch = $batch

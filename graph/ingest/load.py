@@ -62,7 +62,7 @@ def ingest_validated(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aim-ingest") as writer:
         pending: Future | None = None
         for chunk in batches(validated, settings.ingest_batch_size):
-            good = _triage(chunk, report)
+            good = triage(chunk, report)
             if pending is not None:
                 _finish(pending, report, on_batch)
             write = partial(write_rows, good, organisation, driver=driver, settings=settings) if good else None
@@ -72,7 +72,7 @@ def ingest_validated(
     return report
 
 
-def _triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
+def triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
     """The usable rows of a chunk; rejects and warnings go to the report."""
     good: list[CanonicalRow] = []
     for item in chunk:
@@ -121,8 +121,7 @@ def ingest_file(
     when the file as a whole cannot be read (empty, missing columns, bad mapping)."""
     path = Path(path)
     mapping = mapping or Mapping()
-    rejects_path = rejects_path or path.with_name(path.name + ".rejects.csv")
-    rejects_path.unlink(missing_ok=True)
+    rejects_path = fresh_rejects_path(path, rejects_path)
     report = IngestReport(source=source or mapping.source, rejects_path=None)
     rows = read_csv(path, mapping, source)
     first = next(rows, None)  # reads the header: a bad file fails here, before any write
@@ -138,6 +137,18 @@ def ingest_file(
             )
     else:
         ingest_validated(validated, organisation=mapping.organisation, driver=driver, settings=settings, report=report)
+    return finish_rejects(report, rejects_path)
+
+
+def fresh_rejects_path(path: Path, given: Path | None) -> Path:
+    """Where the rejects of ``path`` go; a rejects file left by an earlier load is removed."""
+    rejects_path = given or path.with_name(path.name + ".rejects.csv")
+    rejects_path.unlink(missing_ok=True)
+    return rejects_path
+
+
+def finish_rejects(report: IngestReport, rejects_path: Path) -> IngestReport:
+    """Write the rejects file when some rows were rejected, and say where it is."""
     if report.rejects:
         write_rejects(rejects_path, report.rejects)
         report.rejects_path = rejects_path
