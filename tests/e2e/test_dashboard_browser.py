@@ -278,6 +278,21 @@ def test_the_dpo_sees_who_looked_at_what_and_why(page, dashboard_world):
     shot(page, "13-audit")
 
 
+def test_the_dpo_answers_a_subject_access_request_on_a_printable_page(page, dashboard_world):
+    sign_in(page, "dpo1")
+    page.get_by_role("link", name="Answer a subject access request").click()
+    page.get_by_label("Person or agency record id").fill(dashboard_world.child_id)
+    page.get_by_label("Purpose").fill("SAR 2026-041")
+    page.get_by_role("button", name="Produce the answer").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=f"Information held about {dashboard_world.child_name}").is_visible()
+    for section in ("Identity", "Events", "Alerts", "Households", "Who accessed their information, and why"):
+        assert page.get_by_role("heading", name=re.compile(f"^{section}")).is_visible()
+    assert "/subject-access" in page.url and "SAR" not in page.url  # the purpose never goes into the URL
+    assert page.csp_errors == []
+    shot(page, "14-subject-access")
+
+
 def test_keyboard_and_labels(page, dashboard_world):
     page.goto("/dashboard/sign-in")
     page.keyboard.press("Tab")
