@@ -10,6 +10,7 @@ the dashboard in seconds.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -66,7 +67,11 @@ def demo(
     _welcome(manifest, port)
     if serve:
         from aim.api.cli import serve as serve_api
+        from aim.api.settings import get_api_settings
 
+        # The demo's API may run on a secret generated for this machine (api/settings.py).
+        os.environ["AIM_DEMO"] = "true"
+        get_api_settings.cache_clear()
         serve_api(host="127.0.0.1", port=port, workers=1, log_level="warning")
 
 

@@ -23,7 +23,7 @@ from aim.api.errors import DomainError, http_headers
 from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from aim.api.routes import (alerts, audit, auth, health, households, jobs, network, persons, records, review,
                             subjects, usage, users, watchlist)
-from aim.api.security import TokenBucket, UserCache
+from aim.api.security import TokenBucket
 from aim.api.services.jobs import Jobs
 from aim.api.settings import ApiSettings, get_api_settings
 
@@ -65,7 +65,6 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     app.state.driver = driver
     app.state.rate_limiter = TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.login_limiter = TokenBucket(settings.login_attempts_per_minute, settings.login_attempts_per_minute)
-    app.state.user_cache = UserCache(settings.user_cache_seconds)
     app.state.jobs = Jobs()
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)

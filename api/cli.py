@@ -46,10 +46,14 @@ def serve(
     """Serve the AIM HTTP API with uvicorn (interactive docs at /api/v1/docs when AIM_API_DOCS=true)."""
     import uvicorn
 
-    from aim.api.settings import get_api_settings
+    from aim.api.settings import SecretError, get_api_settings
 
     settings = get_api_settings()
-    settings.signing_secret()
+    try:
+        settings.signing_secret()
+    except SecretError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     uvicorn.run(
         "aim.api.app:create_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
         workers=workers, log_level=log_level, proxy_headers=bool(forwarded_allow_ips),
@@ -80,7 +84,7 @@ def users_add(
 
 @users_app.command("disable")
 def users_disable(username: str) -> None:
-    """Disable a user: their tokens stop working within seconds."""
+    """Disable a user: their tokens stop working at once."""
     from aim.graph.access.users import set_disabled
 
     with _user_admin() as (driver, database):
@@ -96,6 +100,32 @@ def users_enable(username: str) -> None:
     with _user_admin() as (driver, database):
         set_disabled(driver, database, username, False)
     typer.echo(f"enabled {username}")
+
+
+@users_app.command("password")
+def users_password(
+    username: str,
+    password: Annotated[Optional[str], typer.Option(help="Taken from AIM_NEW_USER_PASSWORD or asked when absent",
+                                                    envvar="AIM_NEW_USER_PASSWORD")] = None,
+) -> None:
+    """Set a user's password: every token issued under the old one stops working."""
+    from aim.graph.access.users import set_password
+
+    if not password:
+        password = typer.prompt("New password (12+ characters)", hide_input=True, confirmation_prompt=True)
+    with _user_admin() as (driver, database):
+        set_password(driver, database, username, password)
+    typer.echo(f"password of {username} changed; their sessions have ended")
+
+
+@users_app.command("unlock")
+def users_unlock(username: str) -> None:
+    """End a user's sign-in lockout and forget their failed sign-ins."""
+    from aim.graph.access.sessions import clear_failures
+
+    with _user_admin() as (driver, database), driver.session(database=database) as session:
+        had = session.execute_write(clear_failures, username)
+    typer.echo(f"unlocked {username}" if had else f"{username} had no failed sign-ins")
 
 
 @users_app.command("list")

@@ -76,6 +76,13 @@ class Me(BaseModel):
     organisation: str | None
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(..., min_length=1, max_length=200)
+    new_password: str = Field(..., min_length=12, max_length=200)
+
+
 class PersonDetails(BaseModel):
     """Who a subject is: the details of its most recent record."""
 

@@ -1,8 +1,10 @@
 """Authentication (OAuth2 bearer JWTs) and role-based authorisation.
 
-Tokens are HS256 JWTs signed with ``AIM_JWT_SECRET``; they carry the user's name, role
-and organisation and expire after ``AIM_TOKEN_MINUTES``. Every request re-checks that the
-account is still enabled (cached for a few seconds) and counts against the user's rate limit.
+Tokens are HS256 JWTs signed with the token key (``aim.api.keys``); they carry the user's name, role,
+organisation and the account's token version, and expire after ``AIM_TOKEN_MINUTES``. Every
+request re-reads the account (never cached): it must be enabled, still have the token's role and
+the token's version, which signing out and changing the password raise (``graph.access.sessions``),
+and the request counts against the user's rate limit.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from aim.api.errors import Forbidden, RateLimited, Unauthorised
+from aim.api.keys import token_key
 from aim.api.settings import ApiSettings
-from aim.graph.access.users import get_user
+from aim.graph.access.sessions import session_state
 
 ROLES = ("partner", "mash", "analyst", "dpo", "admin")
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -38,25 +41,31 @@ def issue_token(settings: ApiSettings, user: dict) -> tuple[str, int]:
     claims = {
         "sub": user["username"], "role": user["role"], "org": user.get("organisation"),
         "iss": settings.jwt_issuer, "iat": now, "nbf": now, "exp": now + timedelta(seconds=lifetime),
-        "jti": str(uuid.uuid4()),
+        "jti": str(uuid.uuid4()), "ver": user.get("token_version", 0),
     }
-    return jwt.encode(claims, settings.signing_secret(), algorithm="HS256"), lifetime
+    return jwt.encode(claims, token_key(settings), algorithm="HS256"), lifetime
 
 
-def decode_token(settings: ApiSettings, token: str) -> Principal:
+def read_claims(settings: ApiSettings, token: str) -> dict:
+    """The claims of a token signed with the token key, or ``Unauthorised``."""
     try:
         claims = jwt.decode(
-            token, settings.signing_secret(), algorithms=["HS256"], issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            token, token_key(settings), algorithms=["HS256"], issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "iss", "ver"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorised("the access token has expired; request a new one") from exc
     except jwt.PyJWTError as exc:
         raise Unauthorised("the access token is not valid") from exc
-    role = claims.get("role")
-    if role not in ROLES or not isinstance(claims.get("sub"), str):
+    if claims.get("role") not in ROLES or not isinstance(claims.get("sub"), str) or \
+            not isinstance(claims.get("ver"), int):
         raise Unauthorised("the access token is not valid")
-    return Principal(claims["sub"], role, claims.get("org"))
+    return claims
+
+
+def decode_token(settings: ApiSettings, token: str) -> Principal:
+    claims = read_claims(settings, token)
+    return Principal(claims["sub"], claims["role"], claims.get("org"))
 
 
 class TokenBucket:
@@ -81,46 +90,21 @@ class TokenBucket:
             return (1 - tokens) / self.rate
 
 
-class UserCache:
-    """Whether an account is enabled, re-read from the graph every few seconds."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._seen: dict[str, tuple[float, dict | None]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, username: str, load) -> dict | None:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._seen.get(username)
-        if hit and now - hit[0] < self.seconds:
-            return hit[1]
-        user = load(username)
-        with self._lock:
-            self._seen[username] = (now, user)
-        return user
-
-    def forget(self, username: str) -> None:
-        with self._lock:
-            self._seen.pop(username, None)
-
-
 def current_principal(request: Request, token: str | None = Depends(oauth2_scheme)) -> Principal:
     if not token:
         raise Unauthorised("sign in: this endpoint needs a bearer token")
     state = request.app.state
-    principal = decode_token(state.settings, token)
-    user = state.user_cache.get(
-        principal.username, lambda name: get_user(state.driver, state.settings.neo4j_database, name)
-    )
-    if user is None or user.get("disabled") or user.get("role") != principal.role:
-        raise Unauthorised("the account is disabled or has changed; sign in again")
-    wait = state.rate_limiter.take(principal.username)
+    claims = read_claims(state.settings, token)
+    user = session_state(state.driver, state.settings.neo4j_database, claims["sub"])
+    if user is None or user["disabled"] or user["role"] != claims["role"] or \
+            user["token_version"] != claims["ver"]:
+        raise Unauthorised("this session has ended (signed out, password or account changed); sign in again")
+    wait = state.rate_limiter.take(user["username"])
     if wait:
         raise RateLimited("rate limit exceeded; slow down", retry_after=max(1, int(wait + 0.999)))
     # The organisation comes from the account, not the token, so that a change (or a token
     # minted before it) can never let a user submit as another agency.
-    principal = Principal(principal.username, principal.role, user.get("organisation"))
+    principal = Principal(user["username"], user["role"], user.get("organisation"))
     request.state.principal = principal
     return principal
 

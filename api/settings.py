@@ -1,8 +1,9 @@
 """API settings: the core ``aim.settings.Settings`` plus what the HTTP API needs.
 
-Everything comes from the environment (``AIM_*``). The JWT signing secret is
-``AIM_JWT_SECRET``; on a development machine without it, a random secret is generated
-once and kept in ``$AIM_HOME/jwt-secret`` (mode 600), never in the code.
+Everything comes from the environment (``AIM_*``). ``AIM_JWT_SECRET`` (at least 32 bytes)
+is the secret every key of the API is derived from (``aim.api.keys``); it is required, except
+in the local demo (``aim demo``, ``AIM_DEMO=true``), which generates a random one once and keeps
+it in ``$AIM_HOME/jwt-secret`` (mode 600), never in the code.
 """
 
 from __future__ import annotations
@@ -16,9 +17,17 @@ from pydantic import Field, SecretStr
 
 from aim.settings import Settings
 
+MIN_SECRET_BYTES = 32
+
+
+class SecretError(ValueError):
+    """The signing secret is missing or too short: the API must not start."""
+
 
 class ApiSettings(Settings):
-    jwt_secret: SecretStr | None = Field(None, description="HS256 signing secret for access tokens")
+    jwt_secret: SecretStr | None = Field(None, description="The secret the API's keys are derived from (32+ bytes)")
+    demo: bool = Field(False, description="The local demo (aim demo): a generated secret stands in for AIM_JWT_SECRET")
+    pseudonym_key_version: int = Field(1, ge=1, description="Raise it to give analysts new pseudonyms")
     pseudonym_key_version: int = Field(1, ge=1, description="Raise it to give analysts new pseudonyms")
     jwt_issuer: str = "aim"
     token_minutes: int = Field(30, ge=1, le=24 * 60, description="Access token lifetime")
@@ -36,7 +45,9 @@ class ApiSettings(Settings):
     retention_resolution_event_days: int = Field(7 * 365, ge=1, description="Resolution events are removed after")
     retention_household_days: int = Field(2 * 365, ge=1, description="Dissolved or empty households are removed after")
     retention_audit_days: int = Field(8 * 365, ge=1, description="Audit entries are removed after (longer than the rest)")
-    user_cache_seconds: float = Field(5.0, ge=0, description="How long a user's enabled state is cached")
+    lockout_after_failures: int = Field(5, ge=1, description="Failed sign-ins in a row that lock a username")
+    lockout_first_seconds: int = Field(60, ge=1, description="The first lockout; each further one doubles")
+    lockout_longest_seconds: int = Field(24 * 3600, ge=1, description="The longest lockout")
     daily_searches: dict[str, int] = Field(default_factory=dict, description="Searches per user per day, by role (JSON, "
                                            "e.g. {\"partner\": 50}); other roles keep their defaults")
     daily_subjects: dict[str, int] = Field(default_factory=dict, description="Distinct people a user may view per day, "
@@ -45,9 +56,17 @@ class ApiSettings(Settings):
     api_port: int = 8000
 
     def signing_secret(self) -> str:
-        if self.jwt_secret is not None and self.jwt_secret.get_secret_value():
-            return self.jwt_secret.get_secret_value()
-        return _local_secret(self.home)
+        """``AIM_JWT_SECRET``, checked; in the demo without it, the local generated one."""
+        given = self.jwt_secret.get_secret_value() if self.jwt_secret is not None else ""
+        if given:
+            if len(given.encode()) < MIN_SECRET_BYTES:
+                raise SecretError(f"AIM_JWT_SECRET is {len(given.encode())} bytes; it needs at least "
+                                  f"{MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -base64 48`)")
+            return given
+        if self.demo and not self.production:
+            return _local_secret(self.home)
+        raise SecretError("AIM_JWT_SECRET is not set: give it at least 32 random bytes (e.g. "
+                          "`openssl rand -base64 48`); only the local demo (`aim demo`) runs without one")
 
 
 def _local_secret(home: Path) -> str:

@@ -97,7 +97,7 @@ class Server:
     def __init__(self, workers: int = 1) -> None:
         self.port = free_port()
         env = os.environ | {"AIM_JWT_SECRET": SECRET, "AIM_RATE_LIMIT_PER_MINUTE": "10000000",
-                            "AIM_RATE_LIMIT_BURST": "1000000", "AIM_USER_CACHE_SECONDS": "30"}
+                            "AIM_RATE_LIMIT_BURST": "1000000"}
         self.log = open(HERE / "out" / "load-server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "aim.cli", "serve", "--port", str(self.port), "--workers", str(workers),

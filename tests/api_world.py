@@ -92,7 +92,7 @@ def password_hash() -> str:
 
 def api_settings(settings, **overrides) -> ApiSettings:
     values = {"home": settings.home, "jwt_secret": SECRET, "rate_limit_per_minute": 100_000,
-              "rate_limit_burst": 10_000, "login_attempts_per_minute": 10_000, "user_cache_seconds": 0.0,
+              "rate_limit_burst": 10_000, "login_attempts_per_minute": 10_000,
               "neo4j_uri": settings.neo4j_uri, "max_body_bytes": 200_000, "api_docs": True}
     return ApiSettings(**(values | overrides))
 

@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
+from aim.api.keys import token_key
 from aim.api.settings import ApiSettings
-from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, SECRET, TODAY, V1, add_household,
+from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, TODAY, V1, add_household,
                              api_settings, auth, load_world, tokens_for)
 from tests.graph_helpers import counts, wipe
 from tests.tcp_proxy import Proxy
@@ -78,16 +79,17 @@ def test_wrong_password_expired_tampered_and_missing_tokens_are_401(world, setti
     assert client.post(f"{V1}/auth/token", data={"username": "nobody", "password": PASSWORD}).status_code == 401
     assert client.get(f"{V1}/auth/me").status_code == 401
     now = datetime.now(UTC)
+    key = token_key(api_settings(settings))
     expired = jwt.encode({"sub": "mash1", "role": "mash", "org": "MASH", "iss": "aim", "iat": now - timedelta(hours=2),
-                          "exp": now - timedelta(hours=1)}, SECRET, algorithm="HS256")
+                          "exp": now - timedelta(hours=1), "ver": 0}, key, algorithm="HS256")
     response = client.get(f"{V1}/auth/me", headers=auth(expired))
     assert response.status_code == 401 and "expired" in response.json()["detail"]
     forged = jwt.encode({"sub": "mash1", "role": "dpo", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
                         "not-the-secret", algorithm="HS256")
     assert client.get(f"{V1}/auth/me", headers=auth(forged)).status_code == 401
     # a token claiming another role than the account has is refused
-    escalated = jwt.encode({"sub": "mash1", "role": "dpo", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
-                           SECRET, algorithm="HS256")
+    escalated = jwt.encode({"sub": "mash1", "role": "dpo", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1),
+                            "ver": 0}, key, algorithm="HS256")
     assert client.get(f"{V1}/auth/me", headers=auth(escalated)).status_code == 401
     none_alg = jwt.encode({"sub": "mash1", "role": "mash", "iss": "aim", "iat": now, "exp": now + timedelta(hours=1)},
                           None, algorithm="none")
@@ -98,7 +100,7 @@ def test_wrong_password_expired_tampered_and_missing_tokens_are_401(world, setti
 
 def test_tokens_expire_and_passwords_are_argon2_hashed(world, driver, settings):
     client, tokens = world
-    claims = jwt.decode(tokens["mash"], SECRET, algorithms=["HS256"], issuer="aim")
+    claims = jwt.decode(tokens["mash"], token_key(api_settings(settings)), algorithms=["HS256"], issuer="aim")
     assert 0 < claims["exp"] - claims["iat"] <= 30 * 60
     stored, _, _ = driver.execute_query("MATCH (u:User {username: 'mash1'}) RETURN u.password_hash AS h")
     assert stored[0]["h"].startswith("$argon2") and PASSWORD not in stored[0]["h"]
@@ -448,11 +450,12 @@ def test_login_attempts_are_limited(driver, settings):
         assert codes[:3] == [401] * 3 and codes[-1] == 429
 
 
-def test_local_jwt_secret_is_generated_once_and_kept_private(tmp_path):
-    first = ApiSettings(home=tmp_path, jwt_secret=None).signing_secret()
-    assert first == ApiSettings(home=tmp_path, jwt_secret=None).signing_secret()
+def test_the_demo_generates_its_jwt_secret_once_and_keeps_it_private(tmp_path):
+    first = ApiSettings(home=tmp_path, jwt_secret=None, demo=True).signing_secret()
+    assert first == ApiSettings(home=tmp_path, jwt_secret=None, demo=True).signing_secret()
     assert len(first) >= 40 and (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
-    assert ApiSettings(home=tmp_path, jwt_secret="from-env").signing_secret() == "from-env"
+    given = "from-env-" + "e" * 32
+    assert ApiSettings(home=tmp_path, jwt_secret=given, demo=True).signing_secret() == given
 
 
 def test_search_uses_the_resolution_blocking_keys_when_records_have_them(world, driver, settings, monkeypatch):

@@ -115,7 +115,7 @@ def restore_base(path: Path, driver, settings) -> None:
 
 def api_settings(settings, **overrides) -> ApiSettings:
     values = {"home": settings.home, "jwt_secret": SECRET, "rate_limit_per_minute": 1_000_000,
-              "rate_limit_burst": 100_000, "user_cache_seconds": 0.0, "neo4j_uri": settings.neo4j_uri,
+              "rate_limit_burst": 100_000, "neo4j_uri": settings.neo4j_uri,
               "neo4j_connect_timeout": 2.0, "neo4j_retry_time": 3.0}
     return ApiSettings(**(values | overrides))
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import Request
 
 from aim.api.errors import Forbidden, RateLimited, Unauthorised
+from aim.api.keys import csrf_key
 from aim.api.security import Principal, current_principal, require
 
 COOKIE = "aim_session"
@@ -80,8 +81,8 @@ class Session:
 
 
 def csrf_for(request: Request, token: str) -> str:
-    secret = request.app.state.settings.signing_secret()
-    return hmac.new(secret.encode(), b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+    key = csrf_key(request.app.state.settings)
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def _next(request: Request) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from aim.api.deps import backend
+from aim.api.deps import backend, caller_of, client_address
 from aim.api.errors import RateLimited, Unauthorised
 from aim.api.security import decode_token
 from aim.api.services import auth
 
 from .pages import form_data, redirect, render, screen_router
-from .session import (COOKIE, COOKIE_PATH, HOME, PREFIX, SIGNIN_COOKIE, check_form, new_signin_nonce, safe_next,
-                      secure_cookies, session)
+from .session import (COOKIE, COOKIE_PATH, HOME, PREFIX, SIGNIN_COOKIE, PageError, SignInRequired, check_form,
+                      new_signin_nonce, safe_next, secure_cookies, session)
 
 router = screen_router()
 
@@ -46,9 +46,9 @@ def sign_in(request: Request, form=Depends(form_data)) -> Response:
     if not username or not password:
         return again("Enter your username and password.", 400)
     state = request.app.state
-    client = request.client.host if request.client else "unknown"
     try:
-        token = auth.sign_in(backend(request), state.login_limiter, state.user_cache, client, username, password)
+        token = auth.sign_in(backend(request), state.login_limiter, client_address(request), request.url.path,
+                             username, password)
     except Unauthorised as exc:
         return again("Wrong username or password.", exc.status_code)
     except RateLimited as exc:
@@ -63,10 +63,14 @@ def sign_in(request: Request, form=Depends(form_data)) -> Response:
 
 @router.post("/sign-out")
 def sign_out(request: Request, form=Depends(form_data)) -> Response:
+    """Revokes the session's token (and every other token of the user), then drops the cookie."""
     try:
-        check_form(request, session(request), form)
-    except Exception:  # noqa: BLE001 - an expired session signs out all the same
-        pass
+        s = session(request)
+        check_form(request, s, form)
+    except (SignInRequired, PageError):
+        pass  # an expired or foreign session signs out all the same: only the cookie goes
+    else:
+        auth.sign_out(backend(request), caller_of(request, s.principal))
     response = redirect(f"{PREFIX}/sign-in?notice=signed-out")
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Response
 
 from aim.api.deps import Backend, Caller, acting, backend
 from aim.api.schemas import User, UserIn
+from aim.api.services import auth
 from aim.api.services import users as service
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -24,9 +25,15 @@ def create_user(body: UserIn, caller: Caller = Depends(ADMIN), be: Backend = Dep
     return service.create(be, caller, **body.model_dump())
 
 
-@router.post("/{username}/disable", response_model=User, summary="Disable a user (takes effect within seconds)")
-def disable_user(request: Request, username: Annotated[str, Path(min_length=1, max_length=100)],
+@router.post("/{username}/disable", response_model=User, summary="Disable a user (takes effect at once)")
+def disable_user(username: Annotated[str, Path(min_length=1, max_length=100)],
                  caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) -> dict:
-    user = service.disable(be, caller, username)
-    request.app.state.user_cache.forget(username)
-    return user
+    return service.disable(be, caller, username)
+
+
+@router.post("/{username}/unlock", status_code=204, response_class=Response,
+             summary="End a user's sign-in lockout and forget their failed sign-ins")
+def unlock_user(username: Annotated[str, Path(min_length=1, max_length=100)], caller: Caller = Depends(ADMIN),
+                be: Backend = Depends(backend)) -> Response:
+    auth.unlock(be, caller, username)
+    return Response(status_code=204)

@@ -1,3 +1,5 @@
 MATCH (u:User {username: $username})
-SET u.password_hash = $password_hash, u.updated_at = datetime()
+// A new password revokes every token issued under the old one.
+SET u.password_hash = $password_hash, u.token_version = coalesce(u.token_version, 0) + 1,
+    u.updated_at = datetime()
 RETURN u.username AS username

@@ -129,5 +129,4 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
 def dashboard_settings(settings) -> ApiSettings:
     """The API settings the dashboard tests serve this world with (no rate limits in the way)."""
     return ApiSettings(home=settings.home, jwt_secret=SECRET, neo4j_uri=settings.neo4j_uri,
-                       rate_limit_per_minute=100_000, rate_limit_burst=10_000, login_attempts_per_minute=10_000,
-                       user_cache_seconds=0.0)
+                       rate_limit_per_minute=100_000, rate_limit_burst=10_000, login_attempts_per_minute=10_000)
