@@ -53,12 +53,28 @@ def db_status() -> None:
 
 
 @db_app.command("reset")
-def db_reset(yes: Annotated[bool, typer.Option("--yes", help="Do not ask")] = False) -> None:
+def db_reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask")] = False,
+    discard_audit: Annotated[bool, typer.Option(
+        "--discard-audit", help="Delete the audit trail too (refused without it when there is one)")] = False,
+) -> None:
     """Delete every node of the local database and start it afresh (downloads are kept)."""
+    from aim.graph.access.audit import record_replacement
+    from aim.graph.store import audit_held, get_driver
+    from aim.settings import get_settings
+
+    settings, server = get_settings(), _server()
+    server.start()
+    held = audit_held(get_driver(), settings.neo4j_database)
+    if held["entries"] and not discard_audit:
+        _fail(f"the database holds {held['entries']:,} audit entries, which a reset would delete; "
+              "add --discard-audit to delete them (the JSON-lines copy keeps them, and an entry records it)")
     if not yes:
         typer.confirm("Delete all data in the local Neo4j?", abort=True)
-    console.print(_server().reset().describe())
+    console.print(server.reset().describe())
     db_migrate()
+    if held["entries"]:
+        record_replacement(get_driver(), settings.neo4j_database, settings.audit_log_path, "aim db reset", held, {})
 
 
 @db_app.command("migrate")

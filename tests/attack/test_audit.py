@@ -196,6 +196,14 @@ def test_restore_replace_keeps_the_audit_unless_discarded_and_records_the_discar
     assert verify(copy).exit_code == 0, verify(copy).output
 
 
+def test_db_reset_refuses_to_delete_the_audit_without_the_flag(world, driver):
+    client, tokens, _ = world
+    read_person(client, tokens, 2)
+    refused = CliRunner().invoke(aim_cli, ["db", "reset", "--yes"])
+    assert refused.exit_code == 1 and "--discard-audit" in refused.output
+    assert audit_count(driver) == 2
+
+
 def test_the_demo_keeps_the_audit_when_it_loads_a_new_town_unless_discarded(world, driver, settings, tmp_path):
     from aim import demo
     from aim.seeds.generate import generate
