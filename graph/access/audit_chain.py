@@ -93,8 +93,10 @@ class Finding:
     problem: str
 
     def __str__(self) -> str:
-        where = f"entry {self.position}" + (f" ({self.entry_id})" if self.entry_id else "") if self.position else "chain"
-        return f"{where}: {self.problem}"
+        if not self.position:
+            return f"chain: {self.problem}"
+        named = f" ({self.entry_id})" if self.entry_id else ""
+        return f"entry {self.position}{named}: {self.problem}"
 
 
 @dataclass
