@@ -86,7 +86,8 @@ def read_usage(tx: ManagedTransaction, since: date) -> list[dict]:
 def anomalies(rows: list[dict], day: date) -> list[dict]:
     """Users whose reads on ``day`` are unusual: ``UNUSUAL_TIMES`` their own usual daily
     volume (their mean over the previous ``HISTORY_DAYS`` days with reads) and their role's
-    (the median of its users' days), and at least ``UNUSUAL_FLOOR`` reads; or who hit a quota."""
+    (the median of its users' days; either alone when the other has no history yet), and at
+    least ``UNUSUAL_FLOOR`` reads; or who hit a quota."""
     own: dict[str, list[int]] = defaultdict(list)
     role_days: dict[str, list[int]] = defaultdict(list)
     for r in rows:
@@ -101,8 +102,8 @@ def anomalies(rows: list[dict], day: date) -> list[dict]:
         reasons = []
         if r["refused"]:
             reasons.append(f"refused {r['refused']} time(s) by a daily quota")
-        above = [usual for usual in (usual_own, usual_role) if usual is not None]
-        if volume >= UNUSUAL_FLOOR and all(volume >= UNUSUAL_TIMES * max(usual, 1.0) for usual in above):
+        usual = [u for u in (usual_own, usual_role) if u is not None]  # no history yet: nothing to compare
+        if volume >= UNUSUAL_FLOOR and usual and all(volume >= UNUSUAL_TIMES * max(u, 1.0) for u in usual):
             reasons.append(f"{volume} reads against a usual {_usual(usual_own)} for this user and "
                            f"{_usual(usual_role)} for the {r['role']} role")
         if reasons:

@@ -343,3 +343,21 @@ def test_the_dpo_sees_a_user_reading_unusually_much(world, driver, settings):
     assert [a["username"] for a in found] == ["mash1"]
     assert found[0]["searches"] == 25 and "usual 5 for this user" in found[0]["reasons"][0]
     assert client.get(f"{V1}/audit/anomalies", headers=auth(tokens["mash"])).status_code == 403
+
+
+def test_unusual_volume_is_measured_against_history_never_alone():
+    from datetime import date, timedelta
+
+    from aim.graph.access.usage import anomalies
+
+    day = date(2026, 11, 29)
+
+    def row(username, back, searches, refused=0, role="mash"):
+        return {"username": username, "role": role, "day": day - timedelta(days=back), "searches": searches,
+                "subjects": 0, "refused": refused}
+
+    assert anomalies([row("new", 0, 60)], day) == []  # a first day: nothing to compare yet
+    assert [a["username"] for a in anomalies([row("new", 0, 60, refused=1)], day)] == ["new"]  # a quota refusal
+    history = [row(u, b, 4) for u in ("a", "b") for b in range(1, 8)]
+    assert [a["username"] for a in anomalies(history + [row("a", 0, 30), row("b", 0, 10)], day)] == ["a"]
+    assert anomalies(history + [row("a", 0, 19)], day) == []  # under the floor
