@@ -153,10 +153,16 @@ def _alerts(folder: Path, today: date, driver) -> None:
 
 
 def _users(driver, database: str) -> None:
+    from aim.api.cli import cli_context
+    from aim.graph.access.audit import AuditEntry, record
     from aim.graph.access.users import create_user, get_user
+    from aim.settings import get_settings
 
     for username, role, organisation, name in DEMO_USERS:
         if get_user(driver, database, username) is None:
+            # Privileged demo users need no second approval (as with `aim users add`), but are audited.
+            record(driver, database, get_settings().audit_log_path, cli_context("admin", "aim demo"),
+                   AuditEntry("users.create", [], {"username": username, "role": role, "approval": "aim demo"}))
             create_user(driver, database, username, DEMO_PASSWORD, role, organisation, name)
 
 

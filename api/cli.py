@@ -72,12 +72,18 @@ def users_add(
     password: Annotated[Optional[str], typer.Option(help="Taken from AIM_NEW_USER_PASSWORD or asked when absent",
                                                     envvar="AIM_NEW_USER_PASSWORD")] = None,
 ) -> None:
-    """Create a user."""
-    from aim.graph.access.users import create_user
+    """Create a user. The command line is how the first administrator comes to be, so a
+    privileged role needs no second approval here (it does in the API), but it is audited."""
+    from aim.api.settings import get_api_settings
+    from aim.graph.access.audit import AuditEntry, record
+    from aim.graph.access.users import check_role, create_user
 
     if not password:
         password = typer.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
     with _user_admin() as (driver, database):
+        check_role(role, organisation)
+        record(driver, database, get_api_settings().audit_log_path, cli_context("admin", "aim users add"),
+               AuditEntry("users.create", [], {"username": username, "role": role, "approval": "command line"}))
         user = create_user(driver, database, username, password, role, organisation, full_name)
     typer.echo(f"created {user['username']} ({user['role']}{', ' + user['organisation'] if user['organisation'] else ''})")
 
@@ -153,25 +159,39 @@ def retention_apply(
     days: Annotated[Optional[int], typer.Option(help="Keep events this many days [AIM_RETENTION_EVENT_DAYS]")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count what would be removed (audited)")] = False,
 ) -> None:
-    """Remove what is held longer than its period (AIM_RETENTION_*_DAYS); log how many of each went."""
+    """Count what is held longer than its period (AIM_RETENTION_*_DAYS), or ask for a run: it
+    removes it once another DPO approves the request (four eyes)."""
     import json
-    import getpass
 
-    from aim.api.services import retention
-    from aim.graph.access.audit import AuditContext
+    from aim.api.deps import Backend, Caller
+    from aim.api.security import Principal
+    from aim.api.services import approvals, retention
 
     driver, settings = _backend()
-    periods = retention.Periods.of(settings, days)
-    ctx = AuditContext(username=f"cli:{getpass.getuser()}", role="dpo", organisation=None,
-                       method="CLI", endpoint="aim retention apply", purpose="retention policy")
+    ctx = cli_context("dpo", "aim retention apply", purpose="retention policy")
     try:
         if dry_run:
-            result = retention.preview(driver, settings.neo4j_database, settings, periods, ctx)
+            result = retention.preview(driver, settings.neo4j_database, settings,
+                                       retention.Periods.of(settings, days), ctx)
         else:
-            result = retention.apply(driver, settings.neo4j_database, settings, periods, ctx)
+            caller = Caller(Principal(ctx.username, "dpo", None), ctx)
+            result = approvals.request_retention(Backend(driver, settings.neo4j_database, settings), caller, days)
     finally:
         driver.close()
     typer.echo(json.dumps(result, indent=2, default=str))
+    if not dry_run:
+        typer.echo(f"requested: another DPO approves request {result['request_id']} on the dashboard (Approvals) "
+                   "or with POST /api/v1/approvals/{id}/approve; the run happens then")
+
+
+def cli_context(role: str, command: str, purpose: str | None = None):
+    """Who acts from the command line, for the audit: the operating-system user."""
+    import getpass
+
+    from aim.graph.access.audit import AuditContext
+
+    return AuditContext(username=f"cli:{getpass.getuser()}", role=role, organisation=None, method="CLI",
+                        endpoint=command, purpose=purpose)
 
 
 def register(app: typer.Typer) -> None:

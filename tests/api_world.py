@@ -12,7 +12,7 @@ from aim import cypher
 from aim.api.security import issue_token
 from aim.api.settings import ApiSettings
 from aim.canonical import Mapping, validate_row
-from aim.graph.access.users import hash_password
+from aim.graph.access.users import get_user, hash_password
 from aim.graph.ingest import write_rows
 from tests.graph_helpers import wipe
 
@@ -95,6 +95,26 @@ def api_settings(settings, **overrides) -> ApiSettings:
               "rate_limit_burst": 10_000, "login_attempts_per_minute": 10_000,
               "neo4j_uri": settings.neo4j_uri, "max_body_bytes": 200_000, "api_docs": True}
     return ApiSettings(**(values | overrides))
+
+
+def second_user(client, driver, role: str) -> str:
+    """The token of a second user of ``role`` (``{role}2``, created when missing): the other
+    person that four-eyes approvals need."""
+    username = f"{role}2"
+    if get_user(driver, client.app.state.settings.neo4j_database, username) is None:
+        driver.execute_query(cypher.load("api/users_create"), username=username, password_hash=password_hash(),
+                             role=role, organisation=None, full_name=None)
+    return issue_token(client.app.state.settings, {"username": username, "role": role, "organisation": None})[0]
+
+
+def applied_retention(client, driver, tokens: dict, body: dict | None = None) -> dict:
+    """Apply retention as the API allows it: dpo1 asks, dpo2 approves (four eyes); the run's summary."""
+    asked = client.post(f"{V1}/retention", json=(body or {}) | {"dry_run": False}, headers=auth(tokens["dpo"]))
+    assert asked.status_code == 202, asked.text
+    approved = client.post(f"{V1}/approvals/{asked.json()['request_id']}/approve",
+                           headers=auth(second_user(client, driver, "dpo")))
+    assert approved.status_code == 200, approved.text
+    return approved.json()["outcome"]
 
 
 def auth(token: str) -> dict:

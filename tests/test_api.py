@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from aim.api.app import create_app
 from aim.api.keys import token_key
 from aim.api.settings import ApiSettings
-from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, TODAY, V1, add_household,
-                             api_settings, auth, load_world, tokens_for)
+from tests.api_world import (PASSWORD, PERSON, PURPOSE, PURPOSE_TEXT, TODAY, V1, add_household, api_settings,
+                             applied_retention, auth, load_world, tokens_for)
 from tests.graph_helpers import counts, wipe
 from tests.tcp_proxy import Proxy
 
@@ -371,9 +371,7 @@ def test_retention_removes_old_events_and_unjustified_records_and_logs_it(world,
         database_=db)
     preview = client.post(f"{V1}/retention", json={"days": 3650, "dry_run": True}, headers=auth(tokens["dpo"])).json()
     assert preview["events_to_remove"] == 2
-    result = client.post(f"{V1}/retention", json={"days": 3650, "dry_run": False}, headers=auth(tokens["dpo"]))
-    assert result.status_code == 200, result.text
-    body = result.json()
+    body = applied_retention(client, driver, tokens, {"days": 3650})
     assert (body["events_removed"], body["records_removed"]) == (2, 2)  # W2 (only old events) and F1 (none)
     remaining, _, _ = driver.execute_query("MATCH (r:Record) RETURN r.source_record_id AS id ORDER BY id")
     assert [r["id"] for r in remaining] == ["S9", "W1"]

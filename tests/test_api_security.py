@@ -53,6 +53,10 @@ MATRIX = [
     ("POST", "/users", {}, {"username": "someone", "password": "long enough password", "role": "analyst"}, {"admin"}),
     ("POST", "/users/nobody/disable", {}, None, {"admin"}),
     ("POST", "/users/nobody/unlock", {}, None, {"admin"}),
+    ("POST", "/users/nobody/role", {}, {"role": "analyst"}, {"admin"}),
+    ("GET", "/approvals", {}, None, {"admin", "dpo"}),
+    ("POST", "/approvals/R-1/approve", {}, None, {"admin", "dpo"}),
+    ("POST", "/approvals/R-1/reject", {}, {"reason": "not needed"}, {"admin", "dpo"}),
     ("POST", "/auth/password", {}, {"current_password": "not the password", "new_password": "long enough password"},
      ALL),
     ("POST", "/auth/sign-out", {}, None, ALL),  # last: it ends each role's session

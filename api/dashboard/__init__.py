@@ -51,11 +51,11 @@ class DashboardHeaders:
 
 def install(app: FastAPI) -> None:
     """Mount the dashboard on the API app (call after the API's own middleware is added)."""
-    from . import alerts, network, oversight, person, review, search, sign_in, subject_access
+    from . import alerts, approvals, network, oversight, person, review, search, sign_in, subject_access
     from .pages import render
     from .session import PREFIX, PageError, SignInRequired, sign_in_url
 
-    for screen in (sign_in, search, person, network, alerts, review, oversight, subject_access):
+    for screen in (sign_in, search, person, network, alerts, review, oversight, subject_access, approvals):
         app.include_router(screen.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

@@ -39,6 +39,11 @@ NOTICES = {
     "decided": "Decision recorded. The records have been re-resolved.",
     "ended": "Watch-list entry ended.",
     "signed-out": "You have signed out.",
+    "requested": "Requested: it takes effect when another administrator (or, for retention, another DPO) "
+                 "approves it.",
+    "approved": "Approved: it has taken effect.",
+    "rejected": "Rejected: it will not take effect.",
+    "role-changed": "Role changed; the user's sessions have ended.",
 }
 TITLES = {403: "You cannot see this page", 404: "Not found", 429: "Too many requests"}
 

@@ -45,6 +45,7 @@ SCREENS = {
     "audit": ("dpo",),
     "stats": ("analyst", "mash", "dpo"),
     "users": ("admin",),
+    "approvals": ("admin", "dpo"),
 }
 HOME = {"partner": "search", "mash": "search", "dpo": "audit", "analyst": "stats", "admin": "users"}
 

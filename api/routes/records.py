@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from aim.api.deps import Backend, Caller, acting, backend
 from aim.api.schemas import RecordBatch, Retention, RetentionRequest, Stats, SubmitResult
+from aim.api.schemas_access import Approval
 from aim.api.services import records as service
-from aim.api.services import retention
+from aim.api.services import approvals, retention
 
 router = APIRouter(tags=["records"])
 
@@ -28,7 +29,12 @@ def stats(since: date | None = Query(None, alias="from"), caller: Caller = Depen
     return {"organisations": service.stats(be, caller, since)}
 
 
-@router.post("/retention", response_model=Retention, summary="Preview (dry run) or apply the retention policy")
-def apply_retention(body: RetentionRequest, caller: Caller = Depends(acting("dpo")),
+@router.post("/retention", response_model=Retention | Approval,
+             summary="Preview (dry run) or ask to apply the retention policy (another DPO approves the run)",
+             responses={202: {"model": Approval, "description": "a run: waiting for another DPO's approval"}})
+def apply_retention(body: RetentionRequest, response: Response, caller: Caller = Depends(acting("dpo")),
                     be: Backend = Depends(backend)) -> dict:
-    return retention.run(be, caller, body.days, body.dry_run)
+    if body.dry_run:
+        return retention.run(be, caller, body.days, dry_run=True)
+    response.status_code = 202
+    return approvals.request_retention(be, caller, body.days)

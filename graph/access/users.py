@@ -25,20 +25,40 @@ def hash_password(password: str) -> str:
 
 def create_user(driver: Driver, database: str, username: str, password: str, role: str,
                 organisation: str | None = None, full_name: str | None = None) -> dict:
+    check_role(role, organisation)
+    check_password_strength(password)
+    with driver.session(database=database) as session:
+        return session.execute_write(write_user, username, hash_password(password), role, organisation, full_name)
+
+
+def check_role(role: str, organisation: str | None) -> None:
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
     if role == "partner" and not organisation:
         raise UserError("a partner user needs --organisation (the agency code it submits as)")
+
+
+def check_password_strength(password: str) -> None:
     if len(password) < 12:
         raise UserError("passwords need at least 12 characters")
+
+
+def write_user(tx: ManagedTransaction, username: str, password_hash: str, role: str, organisation: str | None,
+               full_name: str | None) -> dict:
     try:
-        records, _, _ = driver.execute_query(
-            cypher.load("api/users_create"), username=username, password_hash=hash_password(password),
-            role=role, organisation=organisation, full_name=full_name, database_=database,
-        )
+        return tx.run(cypher.load("api/users_create"), username=username, password_hash=password_hash, role=role,
+                      organisation=organisation, full_name=full_name).single()["user"]
     except ConstraintError as exc:
         raise UserError(f"user '{username}' exists already") from exc
-    return records[0]["user"]
+
+
+def write_role(tx: ManagedTransaction, username: str, role: str, organisation: str | None) -> dict:
+    """A new role for the user (checked with ``check_role``); their tokens stop working."""
+    record = tx.run(cypher.load("api/users_set_role"), username=username, role=role,
+                    organisation=organisation).single()
+    if record is None:
+        raise UserError(f"no user '{username}'")
+    return record["user"]
 
 
 def get_user(driver: Driver, database: str, username: str) -> dict | None:
@@ -65,8 +85,7 @@ def set_disabled(driver: Driver, database: str, username: str, disabled: bool = 
 
 
 def set_password(driver: Driver, database: str, username: str, password: str) -> None:
-    if len(password) < 12:
-        raise UserError("passwords need at least 12 characters")
+    check_password_strength(password)
     records, _, _ = driver.execute_query(cypher.load("api/users_set_password"), username=username,
                                          password_hash=hash_password(password), database_=database)
     if not records:
