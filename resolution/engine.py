@@ -155,7 +155,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
     u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
-    si, sj, share = same_postcode_pairs(p, min(n_u // 4, 500_000), seed)
+    si, sj, share = same_postcode_pairs(p, min(n_u // 10, 200_000), seed)
     same_rand = (p.cols["pc"][ri] == p.cols["pc"][rj]) & (p.cols["pc"][ri] >= 0)
     interaction, u[CMP.FIELD_INDEX["location"]] = estimate_interaction(
         g_rand, m, u, same_rand, _compare_reusing(p, si, sj, blocks, gammas), share)
