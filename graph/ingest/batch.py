@@ -114,10 +114,24 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
             }
     return BatchParams(
         _organisations(rows, organisation),
-        list(records.values()),
-        list(addresses.values()),
-        list(events.values()),
+        [_dates_as_text(record, "last_seen") for record in records.values()],
+        [_dates_as_text(link, "first_seen", "last_seen") for link in addresses.values()],
+        [_dates_as_text(event, "date") for event in events.values()],
     )
+
+
+def _dates_as_text(entry: dict, *names: str) -> dict:
+    """Dates travel as ISO text, read back by Cypher's ``date()``: the driver's encoding of a
+    date object costs more than all of a row's other values together."""
+    for name in names:
+        entry[name] = _iso(entry[name])
+    if "details" in entry:
+        entry["details"]["date_of_birth"] = _iso(entry["details"]["date_of_birth"])
+    return entry
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _address_key(row: CanonicalRow) -> str | None:

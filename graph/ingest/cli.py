@@ -17,16 +17,20 @@ def ingest(
     source: Annotated[Optional[str], typer.Option(help="Organisation code of the sender")] = None,
     mapping: Annotated[Optional[Path], typer.Option(exists=True, help="The agency's mapping YAML")] = None,
     rejects: Annotated[Optional[Path], typer.Option(help="Where rejected rows go [FILE.rejects.csv]")] = None,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="First load of an EMPTY local database with Neo4j's offline importer (restarts the server)",
+    )] = False,
 ) -> None:
     """Validate and load one agency's export of the minimum data set."""
     from aim.canonical import Mapping, MappingError
-    from aim.graph.ingest import ingest_file
+    from aim.graph.ingest import BulkIngestError, bulk_ingest_file, ingest_file
     from aim.graph.store import get_driver
 
+    load = bulk_ingest_file if bulk else ingest_file
     try:
         loaded = Mapping.from_yaml(mapping) if mapping else None
-        report = ingest_file(file, source=source, mapping=loaded, rejects_path=rejects, driver=get_driver())
-    except MappingError as exc:
+        report = load(file, source=source, mapping=loaded, rejects_path=rejects, driver=get_driver())
+    except (MappingError, BulkIngestError) as exc:
         console.print(f"[red]error:[/red] {file}: {exc}. Nothing was loaded.")
         raise typer.Exit(1) from None
     print_report(report)
