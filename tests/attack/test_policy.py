@@ -343,6 +343,11 @@ def test_the_dpo_sees_a_user_reading_unusually_much(world, driver, settings):
     assert [a["username"] for a in found] == ["mash1"]
     assert found[0]["searches"] == 25 and "usual 5 for this user" in found[0]["reasons"][0]
     assert client.get(f"{V1}/audit/anomalies", headers=auth(tokens["mash"])).status_code == 403
+    # and on the DPO's audit screen (the dashboard's session cookie holds the API token)
+    client.cookies.set("aim_session", tokens["dpo"], path="/dashboard")
+    page = client.get("/dashboard/audit")
+    warning = page.text.split('id="usage-anomalies"')[1].split("</div>")[0]
+    assert page.status_code == 200 and "mash1" in warning and "25 searches" in warning
 
 
 def test_unusual_volume_is_measured_against_history_never_alone():
