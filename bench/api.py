@@ -163,7 +163,9 @@ def main() -> None:
     driver.close()
 
     port = free_port()
-    env = os.environ | {"AIM_RATE_LIMIT_PER_MINUTE": "10000000", "AIM_RATE_LIMIT_BURST": "100000"}
+    # A throw-away signing secret unless one is given (the API refuses to start without one).
+    env = os.environ | {"AIM_RATE_LIMIT_PER_MINUTE": "10000000", "AIM_RATE_LIMIT_BURST": "100000",
+                        "AIM_JWT_SECRET": os.environ.get("AIM_JWT_SECRET") or secrets.token_urlsafe(48)}
     server = subprocess.Popen([sys.executable, "-m", "aim.cli", "serve", "--port", str(port), "--log-level", "warning",
                                "--workers", str(args.workers)],
                               env=env)
