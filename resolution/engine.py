@@ -77,6 +77,45 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     return out
 
 
+def _session_m(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u: list[np.ndarray], em_pairs: int,
+               seed: int) -> tuple[list[np.ndarray], list[dict]]:
+    """m by Splink-style training sessions: pairs blocked on one thing (exact full names;
+    exact full date of birth), EM with u fixed estimates m for every *other* field (inside
+    such a block the non-matches behave like random pairs on the other fields)."""
+    sessions, log = [], []
+    for name, key, fixed in _training_sessions(p):
+        si, sj = _session_pairs(key, p, em_pairs, seed)
+        if si.size < 10:
+            continue
+        g = _compare_reusing(p, si, sj, blocks, gammas)
+        g[:, list(fixed)] = -1
+        m_s, _, lam_s, hist = expectation_maximisation(pattern_counts(g), u, lam=0.3, fix_m_fields=fixed)
+        sessions.append((fixed, m_s))
+        log.append({"session": name, "pairs": int(si.size), "lambda": lam_s, "iterations": len(hist)})
+    m = []
+    for k in range(len(CMP.COMPARISONS)):
+        ests = [ms[k] for fixed, ms in sessions if k not in fixed]
+        m.append(np.mean(ests, axis=0) if ests else default_m()[k])
+    return m, log
+
+
+def _prior(base: np.ndarray, lam: float, total_pairs: float) -> float:
+    """EM for λ alone over all pairs, given each candidate pair's weight without the prior
+    (``base``), on a fine histogram of the weights (0.01 bit) rather than on every pair."""
+    lo = float(base.min(initial=0.0))
+    hist = np.bincount(np.floor((base - lo) * 100).astype(np.int64))
+    centres = lo + (np.arange(hist.size) + 0.5) / 100
+    nz = hist > 0
+    hist, centres = hist[nz], centres[nz]
+    for _ in range(200):
+        post = probability(centres + np.log2(lam / (1 - lam)))
+        new = float(np.clip((hist * post).sum() / total_pairs, 1e-12, 0.5))
+        if abs(new - lam) <= 1e-4 * lam:
+            return new
+        lam = new
+    return lam
+
+
 @dataclass
 class Training:
     """What training computed, reusable by :func:`link` on the same records."""
@@ -122,25 +161,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
         m, _u_cand, lam_cand, history = expectation_maximisation(
             pattern_counts(gammas), u, lam=0.1, fix_u=False)
     else:
-        # Splink-style training sessions: pairs blocked on one thing (exact full names; exact
-        # full date of birth), EM with u fixed estimates m for every *other* field (inside
-        # such a block the non-matches behave like random pairs on the other fields).
-        sessions = []
-        for name, key, fixed in _training_sessions(p):
-            si, sj = _session_pairs(key, p, em_pairs, seed)
-            if si.size < 10:
-                continue
-            g = _compare_reusing(p, si, sj, blocks, gammas)
-            g[:, list(fixed)] = -1
-            m_s, _, lam_s, hist = expectation_maximisation(
-                pattern_counts(g), u, lam=0.3, fix_m_fields=fixed)
-            sessions.append((fixed, m_s))
-            session_log.append({"session": name, "pairs": int(si.size), "lambda": lam_s,
-                                "iterations": len(hist)})
-        m = []
-        for k in range(len(CMP.COMPARISONS)):
-            ests = [ms[k] for fixed, ms in sessions if k not in fixed]
-            m.append(np.mean(ests, axis=0) if ests else default_m()[k])
+        m, session_log = _session_m(p, blocks, gammas, u, em_pairs, seed)
         # How many candidate pairs match: a two-class mixture over the candidates (u free,
         # since blocked non-matches agree far more often than random pairs do).
         _, _, lam_cand, history = expectation_maximisation(
@@ -164,21 +185,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
     # did not generate have a negligible posterior and add nothing).
     base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
-    # Iterate on a fine histogram of the weights (0.01 bit) rather than on every pair.
-    lo = float(base.min(initial=0.0))
-    bins = np.floor((base - lo) * 100).astype(np.int64)
-    hist = np.bincount(bins)
-    centres = lo + (np.arange(hist.size) + 0.5) / 100
-    nz = hist > 0
-    hist, centres = hist[nz], centres[nz]
-    lam = lam0
-    for _ in range(200):
-        post = probability(centres + np.log2(lam / (1 - lam)))
-        new = float(np.clip((hist * post).sum() / total_pairs, 1e-12, 0.5))
-        if abs(new - lam) <= 1e-4 * lam:
-            lam = new
-            break
-        lam = new
+    lam = _prior(base, lam0, total_pairs)
     expected_matches = lam * total_pairs
     names = p.uniques["name"]
     n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}

@@ -129,21 +129,55 @@ def prepare(records) -> Prepared:
                  row_record=row_record, row_ids=cols["record_id"])
     C, U = p.cols, p.uniques
 
-    def derive(raw_codes: np.ndarray, raw_uniques: list, fn) -> tuple[np.ndarray, list[str]]:
-        """Apply ``fn`` to each distinct raw value once, then map codes with numpy."""
-        derived = [fn(v) for v in raw_uniques]
-        codes, uniques = _factorise(derived)
-        table = np.append(codes, -1).astype(np.int32)   # raw code -1 (empty) → -1
-        return table[raw_codes], uniques
-
     # Addresses are the most expensive field to standardise: with many distinct values,
     # parse them in a forked worker process while this one does the other fields.
     a_codes, a_u = _factorise(merged["address"])
     addr_job = _in_subprocess(_parse_addresses, a_u) if len(a_u) >= 50_000 else None
 
-    # Names: standardise each distinct raw value once.
-    fr_codes, fr_u = _factorise(merged["first_name"])
-    lr_codes, lr_u = _factorise(merged["last_name"])
+    _names(p, merged["first_name"], merged["last_name"])
+
+    # Dates of birth
+    d_codes, d_u = _factorise(merged["date_of_birth"])
+    dobs = [S.parse_dob(v) for v in d_u] + [S.BirthDate()]
+    C["dob_y"] = np.array([d.year for d in dobs], dtype=np.int16)[d_codes]
+    C["dob_m"] = np.array([d.month for d in dobs], dtype=np.int8)[d_codes]
+    C["dob_d"] = np.array([d.day for d in dobs], dtype=np.int8)[d_codes]
+    C["dob"], U["dob"] = _derive(d_codes, dobs[:-1], lambda d: d.text)
+
+    # Gender
+    g_codes, g_u = _factorise(merged["gender"])
+    gtab = np.array([{"M": 0, "F": 1, "X": 2}.get(S.normalise_gender(x), -1) for x in g_u] + [-1], dtype=np.int8)
+    C["gender"] = gtab[g_codes]
+
+    # Postcodes
+    pc_codes, pc_u = _factorise(merged["postcode"])
+    pcs = [S.normalise_postcode(v) for v in pc_u]
+    C["pc"], U["pc"] = _derive(pc_codes, pcs, lambda x: x.text)
+    C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
+    C["pc_sector"], U["pc_sector"] = _derive(pc_codes, pcs, lambda x: x.sector)
+    C["pc_outward"], U["pc_outward"] = _derive(pc_codes, pcs, lambda x: x.outward)
+
+    # Addresses (parsed in a second process for big inputs, see above)
+    addrs = addr_job() if addr_job else _parse_addresses(a_u)
+    C["addr"], U["addr"] = _derive(a_codes, addrs[0], str)
+    C["house"], U["house"] = _derive(a_codes, addrs[1], str)
+    C["flat"], U["flat"] = _derive(a_codes, addrs[2], str)
+    C["street_key"], U["street_key"] = _derive(a_codes, addrs[3], str)
+    return p
+
+
+def _derive(raw_codes: np.ndarray, raw_uniques: list, fn) -> tuple[np.ndarray, list[str]]:
+    """Apply ``fn`` to each distinct raw value once, then map codes with numpy."""
+    codes, uniques = _factorise([fn(v) for v in raw_uniques])
+    table = np.append(codes, -1).astype(np.int32)   # raw code -1 (empty) → -1
+    return table[raw_codes], uniques
+
+
+def _names(p: Prepared, first_raw: list[str], last_raw: list[str]) -> None:
+    """Name columns of ``p``: each distinct raw value standardised once."""
+    C, U = p.cols, p.uniques
+    fr_codes, fr_u = _factorise(first_raw)
+    lr_codes, lr_u = _factorise(last_raw)
     fr_norm = [S.normalise_name(v) for v in fr_u]
     lr_norm = [S.normalise_name(v) for v in lr_u]
     first_u = [f.split(" ", 1)[0] for f in fr_norm]
@@ -158,44 +192,15 @@ def prepare(records) -> Prepared:
     ltab = np.append(name_codes[nf + nm:], -1).astype(np.int32)
     C["first"], C["middle1"], C["last"] = ftab[fr_codes], mtab[fr_codes], ltab[lr_codes]
     U["first"] = U["middle1"] = U["last"] = U["name"]
-    C["middle"], U["middle"] = derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
-    C["given_key"], U["given_key"] = derive(fr_codes, fr_norm, S.first_two_names)
+    C["middle"], U["middle"] = _derive(fr_codes, fr_norm, lambda f: f.split(" ", 1)[1] if " " in f else "")
+    C["given_key"], U["given_key"] = _derive(fr_codes, fr_norm, S.first_two_names)
     # Surname parts (double-barrelled) as a "|"-joined string of particles-free tokens.
-    C["last_parts"], U["last_parts"] = derive(lr_codes, lr_norm, lambda x: "|".join(
+    C["last_parts"], U["last_parts"] = _derive(lr_codes, lr_norm, lambda x: "|".join(
         t for t in x.split() if t not in S.SURNAME_PARTICLES) or x.replace(" ", "|"))
     names = U["name"]
-    C["first_ph"], U["first_ph"] = derive(C["first"], names, S.phonetic_key)
-    C["last_ph"], U["last_ph"] = derive(C["last"], names, S.phonetic_key)
-    C["last_ny"], U["last_ny"] = derive(C["last"], names, S.nysiis_key)
-
-    # Dates of birth
-    d_codes, d_u = _factorise(merged["date_of_birth"])
-    dobs = [S.parse_dob(v) for v in d_u] + [S.BirthDate()]
-    C["dob_y"] = np.array([d.year for d in dobs], dtype=np.int16)[d_codes]
-    C["dob_m"] = np.array([d.month for d in dobs], dtype=np.int8)[d_codes]
-    C["dob_d"] = np.array([d.day for d in dobs], dtype=np.int8)[d_codes]
-    C["dob"], U["dob"] = derive(d_codes, dobs[:-1], lambda d: d.text)
-
-    # Gender
-    g_codes, g_u = _factorise(merged["gender"])
-    gtab = np.array([{"M": 0, "F": 1, "X": 2}.get(S.normalise_gender(x), -1) for x in g_u] + [-1], dtype=np.int8)
-    C["gender"] = gtab[g_codes]
-
-    # Postcodes
-    pc_codes, pc_u = _factorise(merged["postcode"])
-    pcs = [S.normalise_postcode(v) for v in pc_u]
-    C["pc"], U["pc"] = derive(pc_codes, pcs, lambda x: x.text)
-    C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
-    C["pc_sector"], U["pc_sector"] = derive(pc_codes, pcs, lambda x: x.sector)
-    C["pc_outward"], U["pc_outward"] = derive(pc_codes, pcs, lambda x: x.outward)
-
-    # Addresses (parsed in a second process for big inputs, see above)
-    addrs = addr_job() if addr_job else _parse_addresses(a_u)
-    C["addr"], U["addr"] = derive(a_codes, addrs[0], str)
-    C["house"], U["house"] = derive(a_codes, addrs[1], str)
-    C["flat"], U["flat"] = derive(a_codes, addrs[2], str)
-    C["street_key"], U["street_key"] = derive(a_codes, addrs[3], str)
-    return p
+    C["first_ph"], U["first_ph"] = _derive(C["first"], names, S.phonetic_key)
+    C["last_ph"], U["last_ph"] = _derive(C["last"], names, S.phonetic_key)
+    C["last_ny"], U["last_ny"] = _derive(C["last"], names, S.nysiis_key)
 
 
 def _parse_addresses(values: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:

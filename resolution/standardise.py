@@ -150,14 +150,10 @@ def first_name_key(raw: str | None) -> str:
     return tokens[0] if tokens else ""
 
 
-def given_names_key(raw: str | None) -> str:
-    """The given name and the first middle name (``"MUHAMMAD ALI"``): what the clustering
-    guard compares, so that "ALI" and "MUHAMMAD ALI" agree and "MUHAMMAD ALI" and
-    "MUHAMMAD OMAR" (twins) do not."""
-    return first_two_names(normalise_name(raw))
-
-
 def first_two_names(normalised: str) -> str:
+    """The given name and the first middle name of normalised given names (``"MUHAMMAD
+    ALI"``): what the clustering guard compares, so that "ALI" and "MUHAMMAD ALI" agree and
+    "MUHAMMAD ALI" and "MUHAMMAD OMAR" (twins) do not."""
     return " ".join(normalised.split()[:2])
 
 
