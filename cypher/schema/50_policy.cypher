@@ -8,8 +8,8 @@ FOR (p:Pseudonym) REQUIRE p.value IS UNIQUE;
 CREATE CONSTRAINT daily_usage_key IF NOT EXISTS
 FOR (u:DailyUsage) REQUIRE u.key IS UNIQUE;
 
-CREATE CONSTRAINT subject_view_key IF NOT EXISTS
-FOR (v:SubjectView) REQUIRE v.key IS UNIQUE;
-
 CREATE INDEX daily_usage_day IF NOT EXISTS
 FOR (u:DailyUsage) ON (u.day);
+
+CREATE INDEX daily_usage_username IF NOT EXISTS
+FOR (u:DailyUsage) ON (u.username);

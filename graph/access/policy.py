@@ -100,7 +100,7 @@ def partner_search(tx: ManagedTransaction, reader: Reader, criteria: dict, found
             shown.append(hit | {"address": None, "postcode": None})
     if identified_now:
         tx.run(cypher.load("access/identified_write"), keys=[_identification_key(reader, s) for s in identified_now],
-               until=datetime.now(UTC) + IDENTIFIED_FOR).consume()
+               until=datetime.now(UTC) + IDENTIFIED_FOR, prefix=_identification_key(reader, "")).consume()
     return shown[:limit]
 
 

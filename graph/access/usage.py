@@ -4,6 +4,8 @@ that shows the DPO who reads unusually much against their own history and their 
 
 The counts are written in the transaction of the read they count: a read refused by its
 quota rolls back and so is not counted (the refusal itself is, in a transaction of its own).
+One ``(:DailyUsage)`` per user and day holds them (the people viewed as keyed hashes, not
+ids); a user's days older than ``KEPT_DAYS`` are removed as that user reads.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .policy import Reader
 DAILY_SEARCHES = {"partner": 50, "mash": 500}
 DAILY_SUBJECTS = {"partner": 60, "mash": 600, "analyst": 300}
 HISTORY_DAYS = 28
+KEPT_DAYS = 2 * HISTORY_DAYS  # a user's older days are removed as they read
 UNUSUAL_TIMES = 3.0    # a day's volume this many times the usual is unusual...
 UNUSUAL_FLOOR = 20     # ...when it is at least this many reads
 
@@ -56,7 +59,7 @@ def _usage_key(reader: Reader, day: date) -> str:
 
 
 def _view_key(reader: Reader, day: date, subject_id: str) -> str:
-    return hashlib.sha256(f"{reader.username}|{day.isoformat()}|{subject_id}".encode()).hexdigest()
+    return hashlib.sha256(f"{reader.username}|{day.isoformat()}|{subject_id}".encode()).hexdigest()[:16]
 
 
 def count(tx: ManagedTransaction, reader: Reader, quotas: Quotas, *, search: bool = False,
@@ -66,7 +69,8 @@ def count(tx: ManagedTransaction, reader: Reader, quotas: Quotas, *, search: boo
     day = today()
     row = tx.run(cypher.load("access/usage_count"), usage_key=_usage_key(reader, day), username=reader.username,
                  role=reader.role, day=day, searches=1 if search else 0,
-                 views=[_view_key(reader, day, s) for s in sorted(set(subject_ids))]).single()
+                 views=[_view_key(reader, day, s) for s in sorted(set(subject_ids))],
+                 keep_since=day - timedelta(days=KEPT_DAYS)).single()
     if search and row["searches"] > quotas.searches.get(reader.role, 0):
         raise QuotaExceeded("searches", quotas.searches.get(reader.role, 0))
     if row["subjects"] > quotas.subjects.get(reader.role, 0):

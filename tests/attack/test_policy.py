@@ -366,3 +366,32 @@ def test_unusual_volume_is_measured_against_history_never_alone():
     history = [row(u, b, 4) for u in ("a", "b") for b in range(1, 8)]
     assert [a["username"] for a in anomalies(history + [row("a", 0, 30), row("b", 0, 10)], day)] == ["a"]
     assert anomalies(history + [row("a", 0, 19)], day) == []  # under the floor
+
+
+def test_reading_records_do_not_pile_up(world, driver, settings):
+    """A user's days older than the history compared are removed as that user reads; a
+    partner's run-out identifications too; the people viewed are kept as hashes, not ids."""
+    from datetime import timedelta
+
+    from aim.graph.access.usage import KEPT_DAYS, today
+
+    client, tokens = world
+    old = today() - timedelta(days=KEPT_DAYS + 1)
+    for username in ("partner1", "mash1"):
+        driver.execute_query("CREATE (:DailyUsage {key: $key, username: $username, role: 'x', day: $day, searches: 1, "
+                             "subjects: 0, refused: 0, viewed: []})", key=f"{username}|{old}", username=username,
+                             day=old)
+    driver.execute_query("CREATE (:Identification {key: 'partner1|P-GONE', until: datetime() - duration('PT1H')})")
+    _add_records(driver, settings, [_child("CSC", "C1", first="Ava", last="Khan")])
+    partner = auth(tokens["partner"]) | PURPOSE
+    assert client.get(f"{V1}/persons/{PERSON}", headers=partner).status_code == 200
+    found = client.post(SEARCH, json={"first_name": "Ava", "last_name": "Khan", "date_of_birth": "2015-01-01"},
+                        headers=partner).json()["results"]
+    assert [r["subject_id"] for r in found] == ["P-OTHER-C1"]  # a new identification
+    left, _, _ = driver.execute_query("MATCH (u:DailyUsage) WHERE u.day = $day RETURN u.username AS u", day=old)
+    assert [r["u"] for r in left] == ["mash1"]  # only the reader's own old days go
+    gone, _, _ = driver.execute_query("MATCH (i:Identification {key: 'partner1|P-GONE'}) RETURN count(i) AS n")
+    assert gone[0]["n"] == 0
+    stored, _, _ = driver.execute_query("MATCH (u:DailyUsage {username: 'partner1'}) WHERE u.day = $day "
+                                        "RETURN u.viewed AS viewed", day=today())
+    assert len(stored[0]["viewed"]) == 1 and PERSON not in str(stored[0]["viewed"])
