@@ -257,7 +257,12 @@ def compare_dob(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     lvl[np.abs(yi.astype(np.int32) - yj) <= 1] = 1
     partial = ~both & (yi == yj) & ((mi == mj) | (mi == 0) | (mj == 0)) & ((di == dj) | (di == 0) | (dj == 0))
     lvl[partial] = 2
-    ndiff = _ndigits_differ(yi, yj, 4) + _ndigits_differ(mi, mj, 2) + _ndigits_differ(di, dj, 2)
+    # Digits of YYYYMMDD that differ, where it can be at most two: year, month and day all
+    # different already make three (most random pairs), so those are not counted.
+    ndiff = np.full(i.size, 8, dtype=np.int8)
+    near = np.flatnonzero(both & ((yi == yj) | (mi == mj) | (di == dj)))
+    ndiff[near] = (_ndigits_differ(yi[near], yj[near], 4) + _ndigits_differ(mi[near], mj[near], 2)
+                   + _ndigits_differ(di[near], dj[near], 2))
     lvl[both & (np.abs(yi.astype(np.int32) - yj) == 1) & (mi == mj) & (di == dj)] = 3
     lvl[both & (ndiff == 1)] = 4
     two = np.flatnonzero(both & (ndiff == 2))

@@ -66,7 +66,7 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     blocking already compared them (most pairs of a training session)."""
     lo, hi = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
     n = np.int64(p.n)
-    cand = blocks.left.astype(np.int64) * n + blocks.right   # sorted: blocking's order
+    cand = blocks.codes(p.n)   # sorted: blocking's order
     q = lo * n + hi
     pos = np.minimum(np.searchsorted(cand, q), max(cand.size - 1, 0))
     known = (cand[pos] == q) if cand.size else np.zeros(q.size, dtype=bool)
