@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from aim.canonical import MAX_FIELD_CHARS, REQUIRED_COLUMNS
+from aim.canonical import MAX_FIELD_CHARS, REQUIRED_COLUMNS, CanonicalRow, Mapping, validate_row
 from aim.graph.identity.keys import record_key
 
 FIRST = ["Ava", "Noah", "Amira", "Oliver", "Priya", "Jack", "Fatima", "Leo", "Grace", "Mohammed"]
@@ -40,6 +40,16 @@ def canonical_rows(n: int, seed: int = 1, source: str = "WMP", events_per_record
             "event_type": rng.choice(["concern_for_welfare", "missing_person", "crime_victim"]),
         })
     return rows
+
+
+def as_canonical(rows: list[dict]) -> list[CanonicalRow]:
+    """Rows (with their ``source``) validated as ingest does; every one must be usable."""
+    out = []
+    for i, values in enumerate(rows):
+        checked = validate_row(values, i, Mapping(), source=values["source"])
+        assert checked.row is not None, checked.reject
+        out.append(checked.row)
+    return out
 
 
 def write_csv(path: Path, rows: list[dict], columns=REQUIRED_COLUMNS, delimiter: str = ",", encoding="utf-8") -> Path:

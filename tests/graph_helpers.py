@@ -1,6 +1,7 @@
 """Helpers that build or read a test graph in the real Neo4j: empty it, count what is in
-it, load rows through the normal ingest path, read who holds which record, and the event
-world of the alert tests. Fixtures live in conftest.py; data makers in factories.py."""
+it, load rows through the normal ingest path, read who holds which record, the event world
+of the alert tests, and the state the fault tests compare. Fixtures live in conftest.py;
+data makers in factories.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aim.graph.alerts.engine import Finding, detect
 from aim.graph.alerts.rules import load_rules
 from aim.graph.identity.keys import record_key
 from aim.graph.ingest import ingest_file
+from aim.graph.store.backup import restore_graph
 from tests.factories import write_csv
 
 # The alert tests' calendar: the day the rules run, and a child's and an adult's birth.
@@ -100,3 +102,62 @@ class EventWorld:
 def found(world: EventWorld, rule_id: str, today: date = TODAY) -> list[Finding]:
     """What one rule of the standard rule set finds as of ``today``."""
     return detect(today, rules=load_rules().only([rule_id]), driver=world.driver)
+
+
+def restore_base(path: Path, driver, settings) -> None:
+    """Replace the graph with a snapshot taken by ``export_graph``; the audit entries of the
+    scenario before go with it (each scenario compares the state without the audit)."""
+    restore_graph(path, replace=True, discard_audit=True, driver=driver, settings=settings)
+
+
+def state(driver, settings) -> dict:
+    """What must not differ: counts per label and relationship type (the audit trail, which
+    records every attempt, and its ABOUT links left out) and which records each live person holds, by id."""
+    db = settings.neo4j_database
+    found = {k: v for k, v in counts(driver, db).items() if not k.startswith("-") and "Audit" not in k}
+    rels, _, _ = driver.execute_query(
+        "MATCH (a)-[r]->(b) WHERE NOT a:AuditEntry AND NOT b:AuditEntry RETURN type(r) AS t, count(*) AS n",
+        database_=db)
+    found |= {f"-{r['t']}->": r["n"] for r in rels}
+    people, _, _ = driver.execute_query(
+        "MATCH (p:Person)-[:HAS_RECORD]->(r:Record) WHERE coalesce(p.status, 'active') = 'active' "
+        "RETURN p.person_id AS id, collect(r.source + '|' + r.source_record_id) AS records", database_=db)
+    kinds, _, _ = driver.execute_query(
+        "MATCH (e:ResolutionEvent) RETURN e.kind + '/' + toString(size(e.person_ids)) AS k, count(*) AS n "
+        "ORDER BY k", database_=db)
+    return {"counts": found, "persons": {r["id"]: sorted(r["records"]) for r in people},
+            "resolution_events": {r["k"]: r["n"] for r in kinds}}
+
+
+def assert_no_duplicates(driver, settings) -> None:
+    """No record, event or person twice; no record in two live persons, no event on two records."""
+    db = settings.neo4j_database
+    checks = {
+        "records": "MATCH (r:Record) WITH r.source AS s, r.source_record_id AS i, count(*) AS n WHERE n > 1 "
+                   "RETURN count(*) AS dupes",
+        "events": "MATCH (e:Event) WITH e.source AS s, e.event_id AS i, count(*) AS n WHERE n > 1 "
+                  "RETURN count(*) AS dupes",
+        "persons": "MATCH (p:Person) WITH p.person_id AS i, count(*) AS n WHERE n > 1 RETURN count(*) AS dupes",
+        "records in two live persons": "MATCH (r:Record)<-[:HAS_RECORD]-(p:Person) "
+                                       "WHERE coalesce(p.status, 'active') = 'active' WITH r, count(p) AS n "
+                                       "WHERE n > 1 RETURN count(*) AS dupes",
+        "event on two records": "MATCH (e:Event)<-[:HAS_EVENT]-(r:Record) WITH e, count(r) AS n WHERE n > 1 "
+                                "RETURN count(*) AS dupes",
+    }
+    for name, query in checks.items():
+        records, _, _ = driver.execute_query(query, database_=db)
+        assert records[0]["dupes"] == 0, f"duplicate {name}"
+
+
+def submitted_are_in_the_graph(driver, settings, rows: list[dict]) -> None:
+    """Every record and event of ``rows`` is in the graph."""
+    keys = sorted({(r["source"], r["source_record_id"]) for r in rows})
+    events = sorted({(r["source"], r["event_id"]) for r in rows if r.get("event_id")})
+    found, _, _ = driver.execute_query(
+        "UNWIND $keys AS k MATCH (r:Record {source: k[0], source_record_id: k[1]}) RETURN count(r) AS n",
+        keys=[list(k) for k in keys], database_=settings.neo4j_database)
+    assert found[0]["n"] == len(keys)
+    found, _, _ = driver.execute_query(
+        "UNWIND $keys AS k MATCH (:Record)-[:HAS_EVENT]->(e:Event {source: k[0], event_id: k[1]}) "
+        "RETURN count(e) AS n", keys=[list(k) for k in events], database_=settings.neo4j_database)
+    assert found[0]["n"] == len(events)

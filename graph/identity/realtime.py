@@ -112,7 +112,7 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
 
 # One real-time resolution at a time: a write lock on the current model's node, held to
 # commit. Without it, two records of a new person submitted at once each read the other as
-# person-less and start a person of their own (tests/test_faults.py, concurrent writers).
+# person-less and start a person of their own (tests/faults/test_api_faults.py, concurrent writers).
 _SERIALISE = "MATCH (m:ResolutionModel {model_version: $version}) SET m.realtime_at = timestamp()"
 
 

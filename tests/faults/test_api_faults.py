@@ -1,39 +1,27 @@
-"""Fault tolerance against the real Neo4j: nothing is lost or duplicated when Neo4j dies
-during an API bulk submission, when it cannot be reached, when several clients write the
-same people at once, or when ``aim resolve`` is killed mid-run.
+"""Fault tolerance of the API against the real Neo4j: nothing is lost or duplicated when
+Neo4j dies during a bulk submission, when it cannot be reached, or when several clients
+write the same people at once.
 
 The API runs in uvicorn on loopback (a real HTTP server, its own driver); clients are
-httpx. The data is a small seeds population: part of it is loaded and resolved first (so
-there is a model and persons), a snapshot of that graph is taken with ``aim db backup``,
-and each scenario restores it, then submits the rest through the API.
+httpx. Each scenario restores the snapshot of tests/faults/conftest.py, then submits the
+rest of the population through the API.
 """
 
 from __future__ import annotations
 
-import csv
-import os
 import random
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from contextlib import contextmanager
-from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 
-from aim import cypher
 from aim.api.app import create_app
 from aim.api.security import issue_token
 from aim.api.settings import ApiSettings
-from aim.canonical import Mapping, validate_row
-from aim.graph.store.backup import export_graph, restore_graph
-from aim.graph.ingest import write_rows
-from tests.graph_helpers import counts
+from tests.graph_helpers import assert_no_duplicates, restore_base, state, submitted_are_in_the_graph
 from tests.tcp_proxy import Proxy
 
 pytestmark = pytest.mark.neo4j
@@ -42,34 +30,6 @@ V1 = "/api/v1"
 SECRET = "fault-secret-" + "y" * 40
 UNAVAILABLE = "the database is unavailable; try again shortly"
 BATCH = 40
-ROW_FIELDS = ("source", "source_record_id", "first_name", "last_name", "middle_names", "date_of_birth", "gender",
-              "address", "postcode", "event_id", "event_date", "event_type")
-
-
-# ----------------------------------------------------------------------------- data
-
-
-@pytest.fixture(scope="module")
-def population(tmp_path_factory):
-    """Seeds rows split into a base (loaded + resolved up front) and rows to submit."""
-    from aim.seeds.generate import generate
-
-    directory = tmp_path_factory.mktemp("faults-seed")
-    generate(300, 11, directory, date(2026, 11, 1), 365)
-    with open(directory / "canonical.csv", newline="", encoding="utf-8") as handle:
-        rows = [{k: v for k, v in row.items() if k in ROW_FIELDS and v} for row in csv.DictReader(handle)]
-    random.Random(5).shuffle(rows)
-    cut = int(len(rows) * 0.6)
-    return rows[:cut], rows[cut:]
-
-
-def canonical(rows: list[dict]):
-    out = []
-    for i, values in enumerate(rows):
-        checked = validate_row(values, i, Mapping(), source=values["source"])
-        assert checked.row is not None, checked.reject
-        out.append(checked.row)
-    return out
 
 
 def batches_of(rows: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -81,33 +41,6 @@ def batches_of(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     for org, mine in sorted(by_org.items()):
         out += [(org, mine[i:i + BATCH]) for i in range(0, len(mine), BATCH)]
     return out
-
-
-@pytest.fixture(scope="module")
-def base_snapshot(population, tmp_path_factory, neo4j_server, driver, settings):
-    """The base rows loaded and resolved, partner users created; saved with export_graph."""
-    from aim.graph.identity import resolve
-    from aim.graph.access.users import hash_password
-    from tests.graph_helpers import wipe
-
-    base, rest = population
-    db = settings.neo4j_database
-    wipe(driver, db)
-    write_rows(canonical(base), driver=driver, settings=settings)
-    resolve(driver=driver, households=False)
-    password_hash = hash_password("fault tolerance password")
-    for org in sorted({r["source"] for r in base + rest}):
-        driver.execute_query(cypher.load("api/users_create"), username=f"p_{org}", password_hash=password_hash,
-                             role="partner", organisation=org, full_name=None, database_=db)
-    driver.execute_query(cypher.load("api/users_create"), username="mash1", password_hash=password_hash,
-                         role="mash", organisation="MASH", full_name=None, database_=db)
-    path = tmp_path_factory.mktemp("faults-snapshot") / "base.jsonl.gz"
-    export_graph(path, driver=driver, settings=settings)
-    return path
-
-
-def restore_base(path: Path, driver, settings) -> None:
-    restore_graph(path, replace=True, driver=driver, settings=settings)
 
 
 # ----------------------------------------------------------------------------- API server
@@ -169,60 +102,6 @@ def submit_until_accepted(client: httpx.Client, app_settings: ApiSettings, org: 
             failures.append(failure)
         assert time.monotonic() < deadline, f"batch for {org} never accepted: {failures[-3:] if failures else ''}"
         time.sleep(0.5)
-
-
-# ----------------------------------------------------------------------------- state
-
-
-def state(driver, settings) -> dict:
-    """What must not differ: counts per label and relationship type (the audit trail, which
-    records every attempt, and its ABOUT links left out) and which records each live person holds, by id."""
-    db = settings.neo4j_database
-    found = {k: v for k, v in counts(driver, db).items() if not k.startswith("-") and "Audit" not in k}
-    rels, _, _ = driver.execute_query(
-        "MATCH (a)-[r]->(b) WHERE NOT a:AuditEntry AND NOT b:AuditEntry RETURN type(r) AS t, count(*) AS n",
-        database_=db)
-    found |= {f"-{r['t']}->": r["n"] for r in rels}
-    people, _, _ = driver.execute_query(
-        "MATCH (p:Person)-[:HAS_RECORD]->(r:Record) WHERE coalesce(p.status, 'active') = 'active' "
-        "RETURN p.person_id AS id, collect(r.source + '|' + r.source_record_id) AS records", database_=db)
-    kinds, _, _ = driver.execute_query(
-        "MATCH (e:ResolutionEvent) RETURN e.kind + '/' + toString(size(e.person_ids)) AS k, count(*) AS n "
-        "ORDER BY k", database_=db)
-    return {"counts": found, "persons": {r["id"]: sorted(r["records"]) for r in people},
-            "resolution_events": {r["k"]: r["n"] for r in kinds}}
-
-
-def assert_no_duplicates(driver, settings) -> None:
-    db = settings.neo4j_database
-    checks = {
-        "records": "MATCH (r:Record) WITH r.source AS s, r.source_record_id AS i, count(*) AS n WHERE n > 1 "
-                   "RETURN count(*) AS dupes",
-        "events": "MATCH (e:Event) WITH e.source AS s, e.event_id AS i, count(*) AS n WHERE n > 1 "
-                  "RETURN count(*) AS dupes",
-        "persons": "MATCH (p:Person) WITH p.person_id AS i, count(*) AS n WHERE n > 1 RETURN count(*) AS dupes",
-        "records in two live persons": "MATCH (r:Record)<-[:HAS_RECORD]-(p:Person) "
-                                       "WHERE coalesce(p.status, 'active') = 'active' WITH r, count(p) AS n "
-                                       "WHERE n > 1 RETURN count(*) AS dupes",
-        "event on two records": "MATCH (e:Event)<-[:HAS_EVENT]-(r:Record) WITH e, count(r) AS n WHERE n > 1 "
-                                "RETURN count(*) AS dupes",
-    }
-    for name, query in checks.items():
-        records, _, _ = driver.execute_query(query, database_=db)
-        assert records[0]["dupes"] == 0, f"duplicate {name}"
-
-
-def submitted_are_in_the_graph(driver, settings, rows: list[dict]) -> None:
-    keys = sorted({(r["source"], r["source_record_id"]) for r in rows})
-    events = sorted({(r["source"], r["event_id"]) for r in rows if r.get("event_id")})
-    found, _, _ = driver.execute_query(
-        "UNWIND $keys AS k MATCH (r:Record {source: k[0], source_record_id: k[1]}) RETURN count(r) AS n",
-        keys=[list(k) for k in keys], database_=settings.neo4j_database)
-    assert found[0]["n"] == len(keys)
-    found, _, _ = driver.execute_query(
-        "UNWIND $keys AS k MATCH (:Record)-[:HAS_EVENT]->(e:Event {source: k[0], event_id: k[1]}) "
-        "RETURN count(e) AS n", keys=[list(k) for k in events], database_=settings.neo4j_database)
-    assert found[0]["n"] == len(events)
 
 
 def sequential(base_url: str, app_settings: ApiSettings, batches) -> None:
@@ -404,55 +283,3 @@ def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(populati
 
 def partition(found: dict) -> set[frozenset[str]]:
     return {frozenset(records) for records in found["persons"].values()}
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(600)
-def test_aim_resolve_killed_mid_run_then_rerun_completes_with_stable_person_ids(
-        population, base_snapshot, driver, settings):
-    _, rest = population
-    db = settings.neo4j_database
-    command = [sys.executable, "-m", "aim.cli", "resolve", "--no-households", "--quiet"]
-    env = os.environ | {"AIM_HOME": str(settings.home)}
-
-    def add_rest() -> None:
-        restore_base(base_snapshot, driver, settings)
-        write_rows(canonical(rest), driver=driver, settings=settings)
-
-    def keyed() -> int:
-        found, _, _ = driver.execute_query("MATCH (r:Record) WHERE r.bk_fp IS NOT NULL RETURN count(r) AS n",
-                                           database_=db)
-        return found[0]["n"]
-
-    add_rest()
-    before = state(driver, settings)
-    base_keyed = keyed()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    expected = state(driver, settings)
-    assert expected["persons"] != before["persons"]  # the run had work to do
-    # persons of the base that kept all their records keep their ids
-    kept = {pid: recs for pid, recs in before["persons"].items() if pid in expected["persons"]}
-    assert kept
-
-    add_rest()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while keyed() == base_keyed:  # kill it as soon as its first write has committed
-        assert process.poll() is None, "aim resolve ended before it could be killed"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL
-    interrupted = state(driver, settings)
-    assert interrupted["persons"] != expected["persons"], "the kill must leave the run unfinished"
-
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    after = state(driver, settings)
-    assert after["persons"] == expected["persons"]  # same clusters under the same ids
-    assert after["counts"] == expected["counts"]
-    assert_no_duplicates(driver, settings)
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0 and state(driver, settings) == after  # and a further run changes nothing
