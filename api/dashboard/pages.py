@@ -39,6 +39,7 @@ NOTICES = {
     "decided": "Decision recorded. The records have been re-resolved.",
     "ended": "Watch-list entry ended.",
     "signed-out": "You have signed out.",
+    "password-changed": "Your password has changed and your sessions have ended. Sign in with the new password.",
     "requested": "Requested: it takes effect when another administrator (or, for retention, another DPO) "
                  "approves it.",
     "approved": "Approved: it has taken effect.",

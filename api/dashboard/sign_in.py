@@ -1,4 +1,4 @@
-"""Signing in and out, and each role's home screen."""
+"""Signing in and out, changing one's password, and each role's home screen."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from aim.api.deps import backend, caller_of, client_address
-from aim.api.errors import RateLimited, Unauthorised
+from aim.api.errors import Invalid, RateLimited, Unauthorised
 from aim.api.security import decode_token
 from aim.api.services import auth
 
@@ -72,6 +72,29 @@ def sign_out(request: Request, form=Depends(form_data)) -> Response:
     else:
         auth.sign_out(backend(request), caller_of(request, s.principal))
     response = redirect(f"{PREFIX}/sign-in?notice=signed-out")
+    response.delete_cookie(COOKIE, path=COOKIE_PATH)
+    return response
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_page(request: Request) -> Response:
+    return render(request, session(request), "dashboard/password.html")
+
+
+@router.post("/password", response_class=HTMLResponse)
+def change_password(request: Request, form=Depends(form_data)) -> Response:
+    """A new password ends every session of the user, this one too: sign in again."""
+    s = session(request)
+    check_form(request, s, form)
+    new = str(form.get("new_password") or "")
+    if new != str(form.get("confirm_password") or ""):
+        return render(request, s, "dashboard/password.html", status_code=400, error="The new passwords differ.")
+    try:
+        auth.change_password(backend(request), caller_of(request, s.principal), client_address(request),
+                             str(form.get("current_password") or ""), new)
+    except Invalid as exc:
+        return render(request, s, "dashboard/password.html", status_code=400, error=exc.detail)
+    response = redirect(f"{PREFIX}/sign-in?notice=password-changed")
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
 

@@ -40,18 +40,18 @@ def check_password(be: Backend, client: str, endpoint: str, username: str, passw
     name = username[:MAX_USERNAME]
     with be.driver.session(database=be.database) as session:
         until = session.execute_read(sessions.locked_until, name)
-        if until is not None:
-            audited_transaction(be, _failed, _attempt(endpoint, name), client, "locked")
-            wait = max(1, int((until - datetime.now(UTC)).total_seconds() + 0.999))
-            raise RateLimited(f"too many failed sign-ins: this username is locked for {wait} more seconds "
-                              "(an administrator can unlock it)", retry_after=wait)
-        user = None
-        if len(username) <= MAX_USERNAME and len(password) <= MAX_PASSWORD:
-            user = users.authenticate(be.driver, be.database, username, password)
-        if user is None:
-            audited_transaction(be, _failed, _attempt(endpoint, name), client, "wrong username or password",
-                                _policy(be))
-            raise Unauthorised("wrong username or password")
+    if until is not None:
+        audited_transaction(be, _failed, _attempt(endpoint, name), client, "locked")
+        wait = max(1, int((until - datetime.now(UTC)).total_seconds() + 0.999))
+        raise RateLimited(f"too many failed sign-ins: this username is locked for {wait} more seconds "
+                          "(an administrator can unlock it)", retry_after=wait)
+    user = None
+    if len(username) <= MAX_USERNAME and len(password) <= MAX_PASSWORD:
+        user = users.authenticate(be.driver, be.database, username, password)
+    if user is None:
+        audited_transaction(be, _failed, _attempt(endpoint, name), client, "wrong username or password",
+                            _policy(be))
+        raise Unauthorised("wrong username or password")
     return user
 
 

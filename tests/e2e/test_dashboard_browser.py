@@ -316,3 +316,28 @@ def test_keyboard_and_labels(page, dashboard_world):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("table.aim-results").get_by_text("William Smith").count() >= 1
+
+
+def test_an_admin_grant_waits_for_a_second_admin_and_sign_out_ends_the_session(page, dashboard_world):
+    sign_in(page, "admin1")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Approvals").click()
+    page.get_by_label("User").select_option("newcomer1")
+    page.get_by_label("New role").select_option("mash")
+    page.get_by_role("button", name="Change role").click()
+    page.wait_for_load_state()
+    assert "another administrator" in banner(page)
+    waiting = page.locator("#pending-approvals").inner_text()
+    assert "newcomer1" in waiting and "Your request: waiting for another administrator" in waiting
+    assert page.get_by_role("button", name="Approve").count() == 0  # never one's own
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    page.goto("/dashboard/approvals")
+    assert "/sign-in" in page.url
+    sign_in(page, "admin2")
+    page.goto("/dashboard/approvals")
+    shot(page, "15-approvals")
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_load_state()
+    assert "taken effect" in banner(page)
+    assert "Approved by admin2" in page.locator("#decided-approvals").inner_text()
+    assert page.csp_errors == []

@@ -24,7 +24,8 @@ from aim.graph.access.users import hash_password
 PASSWORD = "correct horse battery staple"
 SECRET = "dashboard-test-secret-" + "x" * 40
 USERS = {"mash1": ("mash", "MASH"), "partner1": ("partner", "WMP"), "dpo1": ("dpo", None),
-         "analyst1": ("analyst", None), "admin1": ("admin", None)}
+         "analyst1": ("analyst", None), "admin1": ("admin", None),
+         "admin2": ("admin", None), "newcomer1": ("partner", "WMP")}  # a second admin approves newcomer1's grant
 
 
 @dataclass
