@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from neo4j import Driver
 
+from aim import cypher
 from aim.graph.store import write_batched
 from aim.resolution import explain
 from aim.resolution.model import Model
@@ -163,6 +164,8 @@ def assign_persons(driver: Driver, db: str, cols, labels: np.ndarray, version: s
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(rids[i])
+    with driver.session(database=db) as session:
+        session.execute_write(lambda tx: tx.run(cypher.load("resolution/clear_unfinished_persons")).consume())
     old = {record_key(r["source"], r["source_record_id"]): r["person_id"]
            for r in stream(driver, db, "resolution/read_memberships")}
     taken = {r["person_id"] for r in stream(driver, db, "resolution/read_person_ids")}

@@ -63,7 +63,10 @@ def test_aim_resolve_killed_mid_run_then_rerun_completes_with_stable_person_ids(
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     after = state(driver, settings)
-    assert after["persons"] == expected["persons"]  # same clusters under the same ids
+    # The same clusters; the base's persons under the same ids (new persons get random ids,
+    # so two separate runs name them differently).
+    assert sorted(after["persons"].values()) == sorted(expected["persons"].values())
+    assert {pid: after["persons"].get(pid) for pid in kept} == {pid: expected["persons"][pid] for pid in kept}
     assert after["counts"] == expected["counts"]
     assert_no_duplicates(driver, settings)
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
