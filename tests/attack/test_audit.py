@@ -99,7 +99,7 @@ def test_every_entry_reaches_the_copy_sign_ins_and_changes_too(audit_world, driv
     read_person(client, tokens)
     client.post(f"{V1}/users/partner1/disable", headers=auth(tokens["admin"]))
     actions, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN collect(DISTINCT a.action) AS actions")
-    assert {"person.view", "users.disable"} <= set(actions[0]["actions"])
+    assert {"auth.sign_in_failed", "auth.sign_in", "person.view", "users.disable"} <= set(actions[0]["actions"])
     whole = verify(copy)
     assert whole.exit_code == 0, whole.output
 
