@@ -120,7 +120,8 @@ def _name_tables(p: Prepared) -> dict:
     # First three letters as one integer (-1 when shorter): a short form shares them.
     prefix3 = np.array([(ord(x[0]) << 16) | (ord(x[1]) << 8) | ord(x[2]) if len(x) >= 3 else -1
                         for x in names] + [-1], dtype=np.int64)
-    t = {"initial": initial, "single": single, "n": n, "prefix3": prefix3,
+    length = np.array([len(x) for x in names] + [0], dtype=np.int32)
+    t = {"initial": initial, "single": single, "n": n, "prefix3": prefix3, "length": length,
          "nick": _code_pairs(nick, n), "variant": _code_pairs(variant, n)}
     p.extra["name_tables"] = t
     return t
@@ -152,9 +153,10 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
         # A short form drops at least two letters (one is a typo): CHRIS / CHRISTOPHER.
         # Only pairs sharing the first three letters can be one (a cheap filter first).
         short = np.zeros(ua.size, dtype=bool)
-        maybe_short = np.flatnonzero((t["prefix3"][ua] >= 0) & (t["prefix3"][ua] == t["prefix3"][ub]))
+        maybe_short = np.flatnonzero((t["prefix3"][ua] >= 0) & (t["prefix3"][ua] == t["prefix3"][ub])
+                                     & (np.abs(t["length"][ua] - t["length"][ub]) >= 2))
         short[maybe_short] = np.fromiter(
-            (len(a) <= len(b) - 2 and b.startswith(a) or len(b) <= len(a) - 2 and a.startswith(b)
+            (b.startswith(a) if len(a) < len(b) else a.startswith(b)
              for a, b in ((sa[k], sb[k]) for k in maybe_short.tolist())),
             dtype=bool, count=maybe_short.size)
         u_lvl = np.zeros(ua.size, dtype=np.int8)
