@@ -10,8 +10,8 @@ from aim.api.services.persons import subject_of
 from aim.graph import views
 from aim.graph.access import audit as audit_graph
 from aim.graph.access.audit import AuditEntry
+from aim.graph.views.subject_export import EVERYTHING
 
-EVERYTHING = 100_000
 # What an access entry tells the subject: who, when, what and why. Its other subjects (a
 # search lists many people) and its details (search criteria) are about other people.
 ACCESS_FIELDS = ("at", "username", "role", "organisation", "method", "endpoint", "action", "purpose")
