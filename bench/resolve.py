@@ -67,28 +67,31 @@ def febrl(which: str, work: Path) -> tuple[Path, Path]:
     return rec, tru
 
 
+def _generated(out: Path, generate_call: str, *args: int) -> tuple[Path, Path]:
+    """Runs ``generate_call`` (its arguments: ``args``, then ``out``) in a fresh interpreter,
+    unless ``out`` already holds its files; the canonical file and its link truth."""
+    if not (out / "canonical.csv").exists():
+        subprocess.run([sys.executable, "-c", "import sys; from datetime import date; from pathlib import Path; "
+                        + generate_call, *map(str, args), str(out)], check=True)
+    return out / "canonical.csv", out / "truth" / "link_truth.csv"
+
+
 def seeds(records: int, work: Path, seed: int = 7) -> tuple[Path, Path]:
     """``aim seed generate`` with enough people for about ``records`` rows, trimmed."""
     people = max(10, int(records / 3.2))
-    out = work / f"seeds-{people}-{seed}"
-    if not (out / "canonical.csv").exists():
-        # What `aim seed generate --people N --seed S --out DIR` runs (its default --today).
-        subprocess.run([sys.executable, "-c", "import sys; from datetime import date; from pathlib import Path; "
-                        "from aim.seeds.generate import generate; "
-                        "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), date(2026, 11, 1))",
-                        str(people), str(seed), str(out)], check=True)
-    return out / "canonical.csv", out / "truth" / "link_truth.csv"
+    # What `aim seed generate --people N --seed S --out DIR` runs (its default --today).
+    return _generated(work / f"seeds-{people}-{seed}",
+                      "from aim.seeds.generate import generate; "
+                      "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), date(2026, 11, 1))",
+                      people, seed)
 
 
 def independent(records: int, work: Path, seed: int = 11) -> tuple[Path, Path]:
     """The independent population (``aim seed independent``), about ``records`` rows."""
-    out = work / f"independent-{records}-{seed}"
-    if not (out / "canonical.csv").exists():
-        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                        "from aim.seeds.independent.generate import generate; "
-                        "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))",
-                        str(records), str(seed), str(out)], check=True)
-    return out / "canonical.csv", out / "truth" / "link_truth.csv"
+    return _generated(work / f"independent-{records}-{seed}",
+                      "from aim.seeds.independent.generate import generate; "
+                      "generate(int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]))",
+                      records, seed)
 
 
 # ---------------------------------------------------------------------------------------
