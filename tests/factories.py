@@ -9,10 +9,13 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 from hypothesis import strategies as st
 
 from aim.canonical import MAX_FIELD_CHARS, REQUIRED_COLUMNS, CanonicalRow, Mapping, validate_row
 from aim.graph.identity.keys import record_key
+from aim.resolution import comparisons
+from aim.resolution.records import prepare
 
 FIRST = ["Ava", "Noah", "Amira", "Oliver", "Priya", "Jack", "Fatima", "Leo", "Grace", "Mohammed"]
 LAST = ["Smith", "Khan", "Jones", "Patel", "Williams", "Ahmed", "Brown", "O'Neill", "Taylor", "Begum"]
@@ -177,3 +180,16 @@ def town_rows() -> list[dict]:
     # Grace later moves out: her record gives a new address, later.
     rows.append(household_row(200, "Grace", "Jones", "04/04/1970", "1 Station Road", "B4 4DD", "01/06/2024"))
     return rows
+
+
+def resolution_record(rid: str, **fields) -> dict:
+    """A record as the resolution engine reads it: every field empty unless given."""
+    return {"record_id": rid, "source": "t", "source_record_id": rid, "first_name": "", "last_name": "",
+            "date_of_birth": "", "gender": "", "address": "", "postcode": ""} | fields
+
+
+def comparison_level(field: str, a: dict, b: dict) -> int:
+    """The level the comparison of ``field`` gives records with fields ``a`` and ``b`` (-1: null)."""
+    prepared = prepare([resolution_record("a", **a), resolution_record("b", **b)])
+    gamma = comparisons.compare(prepared, np.array([0]), np.array([1]))
+    return int(gamma[0, comparisons.FIELD_INDEX[field]])

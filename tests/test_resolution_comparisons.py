@@ -6,19 +6,8 @@ import numpy as np
 
 from aim.resolution import comparisons as C
 from aim.resolution.records import prepare
-
-
-def rec(rid, **kw):
-    base = {"record_id": rid, "source": "t", "source_record_id": rid, "first_name": "", "last_name": "",
-            "date_of_birth": "", "gender": "", "address": "", "postcode": ""}
-    base.update(kw)
-    return base
-
-
-def level(field, a: dict, b: dict) -> int:
-    p = prepare([rec("a", **a), rec("b", **b)])
-    g = C.compare(p, np.array([0]), np.array([1]))
-    return int(g[0, C.FIELD_INDEX[field]])
+from tests.factories import comparison_level as level
+from tests.factories import resolution_record as rec
 
 
 def test_first_name_levels():

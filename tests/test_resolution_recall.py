@@ -16,18 +16,12 @@ from aim.resolution.clustering import dob_conflict
 from aim.resolution.errors import explain_errors
 from aim.resolution.records import prepare
 from aim.seeds.independent.generate import generate
-
-
-def rec(rid, **kw):
-    base = {"record_id": rid, "source": "t", "source_record_id": rid, "first_name": "", "last_name": "",
-            "date_of_birth": "", "gender": "", "address": "", "postcode": ""}
-    base.update(kw)
-    return base
+from tests.factories import comparison_level
+from tests.factories import resolution_record as rec
 
 
 def label(field, a: dict, b: dict) -> str:
-    p = prepare([rec("a", **a), rec("b", **b)])
-    lv = int(C.compare(p, np.array([0]), np.array([1]))[0, C.FIELD_INDEX[field]])
+    lv = comparison_level(field, a, b)
     return "null" if lv < 0 else C.COMPARISONS[C.FIELD_INDEX[field]].levels[lv]
 
 
