@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aim.api.schemas_accounts import Me, PasswordChange, Token, User, UserIn  # noqa: F401 (re-exported)
+
 Text = Field(None, max_length=1000)
 Day = date  # for fields named ``date``
 
@@ -64,25 +66,6 @@ class SubmitResult(BaseModel):
     alerts: dict | None
 
 
-class Token(BaseModel):
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"
-    expires_in: int
-
-
-class Me(BaseModel):
-    username: str
-    role: str
-    organisation: str | None
-
-
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    current_password: str = Field(..., min_length=1, max_length=200)
-    new_password: str = Field(..., min_length=12, max_length=200)
-
-
 class PersonDetails(BaseModel):
     """Who a subject is: the details of its most recent record."""
 
@@ -117,25 +100,6 @@ class SearchHit(PersonDetails):
 
 class SearchResult(BaseModel):
     results: list[SearchHit]
-
-
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    username: str = Field(..., min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(..., min_length=12, max_length=200)
-    role: Literal["partner", "mash", "analyst", "dpo", "admin"]
-    organisation: str | None = Field(None, max_length=100)
-    full_name: str | None = Field(None, max_length=200)
-
-
-class User(BaseModel):
-    username: str
-    role: str
-    organisation: str | None = None
-    full_name: str | None = None
-    disabled: bool = False
-    created_at: str | None = None
 
 
 class RetentionRequest(BaseModel):
