@@ -18,23 +18,15 @@ import json
 import os
 import random
 import secrets
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import numpy as np
+from load import Server  # bench/ is the script's folder
 
 V1 = "/api/v1"
 PURPOSE = {"X-AIM-Purpose": "benchmark"}  # a header: never in the URL
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_user(driver, database: str) -> tuple[str, str]:
@@ -162,22 +154,10 @@ def main() -> None:
     items = sample(driver, db, args.samples)
     driver.close()
 
-    port = free_port()
-    # A throw-away signing secret unless one is given (the API refuses to start without one).
-    env = os.environ | {"AIM_RATE_LIMIT_PER_MINUTE": "10000000", "AIM_RATE_LIMIT_BURST": "100000",
-                        "AIM_JWT_SECRET": os.environ.get("AIM_JWT_SECRET") or secrets.token_urlsafe(48)}
-    server = subprocess.Popen([sys.executable, "-m", "aim.cli", "serve", "--port", str(port), "--log-level", "warning",
-                               "--workers", str(args.workers)],
-                              env=env)
-    base = f"http://127.0.0.1:{port}"
+    server = Server(args.workers)
+    base = server.url
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}{V1}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        server.wait()
         token = httpx.post(f"{base}{V1}/auth/token", data={"username": username, "password": password}).json()[
             "access_token"]
         # warm up (caches, JIT-compiled query plans)
@@ -205,8 +185,7 @@ def main() -> None:
         if args.out:
             args.out.write_text(text)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ class Server:
         self.port = free_port()
         env = os.environ | {"AIM_JWT_SECRET": SECRET, "AIM_RATE_LIMIT_PER_MINUTE": "10000000",
                             "AIM_RATE_LIMIT_BURST": "1000000"}
+        (HERE / "out").mkdir(exist_ok=True)
         self.log = open(HERE / "out" / "load-server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "aim.cli", "serve", "--port", str(self.port), "--workers", str(workers),
@@ -231,7 +232,6 @@ def run_load(seed_dir: Path, seconds: float = 60, writers: int = 4, readers: int
     orgs = sorted({r["source"] for r in rows})
     ensure_users(orgs)
     toks = tokens(orgs)
-    (HERE / "out").mkdir(exist_ok=True)
     server = Server(workers)
     try:
         server.wait()
