@@ -1,14 +1,18 @@
 """The API tests' small world: William Smith (b. 5 Mar 2014) known to the police and a
 school, a neighbour and a stranger, resolved by hand into one person; one user per role;
-the API settings and tokens the tests use. Shared by tests/test_api.py and
-tests/test_api_security.py."""
+the API settings and tokens the tests use. Shared by the API tests
+(tests/test_api*.py) and the attack tests."""
 
 from __future__ import annotations
 
 import functools
 from datetime import date, timedelta
 
+import pytest
+from fastapi.testclient import TestClient
+
 from aim import cypher
+from aim.api.app import create_app
 from aim.api.security import issue_token
 from aim.api.settings import ApiSettings
 from aim.canonical import Mapping, validate_row
@@ -126,3 +130,32 @@ def tokens_for(settings: ApiSettings) -> dict[str, str]:
     return {role: issue_token(settings, {"username": f"{role}1", "role": role,
                                          "organisation": {"partner": "WMP", "mash": "MASH"}.get(role)})[0]
             for role in ROLES}
+
+
+def token_for(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    response = client.post(f"{V1}/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def world(driver, settings):
+    """The small world, loaded afresh, an app and a token per role (import it into a test module)."""
+    load_world(driver, settings.neo4j_database, settings)
+    app = create_app(api_settings(settings), driver=driver)
+    with TestClient(app) as client:
+        yield client, tokens_for(app.state.settings)
+
+
+def audit_entries(driver, database: str, **where) -> list[dict]:
+    records, _, _ = driver.execute_query(
+        "MATCH (a:AuditEntry) RETURN a {.*, at: toString(a.at)} AS a ORDER BY a.at", database_=database)
+    entries = [r["a"] for r in records]
+    return [e for e in entries if all(e.get(k) == v for k, v in where.items())]
+
+
+def submitted_record(**overrides) -> dict:
+    """One valid row for ``POST /records``: a girl new to the world, with one recent event."""
+    return {"source_record_id": "N1", "first_name": "Amira", "last_name": "Khan", "date_of_birth": "01/02/2012",
+            "gender": "F", "address": "3 Station Road", "postcode": "B3 3CC", "event_id": "NE1",
+            "event_date": (TODAY - timedelta(days=3)).strftime("%d/%m/%Y"), "event_type": "concern_for_welfare"} | overrides

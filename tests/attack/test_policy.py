@@ -17,20 +17,12 @@ from fastapi.testclient import TestClient
 
 from aim.api.app import create_app
 from tests.api_world import (PERSON, PURPOSE, PURPOSE_TEXT, SECRET, V1, add_household, api_settings, auth,
-                             load_world, tokens_for)
+                             load_world, tokens_for, world)
 
 pytestmark = pytest.mark.neo4j
 SEARCH = f"{V1}/persons/search"
 # What the API world holds about William (tests/api_world.py): none of it may reach a log.
 PERSONAL = ("William", "Smith", "Billy", "Smyth", "2014-03-05", "Mill Lane", "B1 1AA", PERSON, "W1", "S9")
-
-
-@pytest.fixture
-def world(driver, settings):
-    load_world(driver, settings.neo4j_database, settings)
-    app = create_app(api_settings(settings), driver=driver)
-    with TestClient(app) as client:
-        yield client, tokens_for(app.state.settings)
 
 
 # ----------------------------------------------------------------------------- purpose
