@@ -179,7 +179,11 @@ def test_neo4j_killed_during_bulk_submission_then_retry_matches_an_uninterrupted
     submitted_are_in_the_graph(driver, settings, rest)
     after = state(driver, settings)
     print("resolution events", expected["resolution_events"], after["resolution_events"])
-    assert after["persons"] == expected["persons"]
+    # The same persons (new ones get random ids, so two runs name them differently), and the
+    # persons both runs share keep the same records under the same ids.
+    assert partition(after) == partition(expected)
+    shared = after["persons"].keys() & expected["persons"].keys()
+    assert shared and all(after["persons"][pid] == expected["persons"][pid] for pid in shared)
     assert after["counts"] == expected["counts"]
 
 
@@ -273,8 +277,7 @@ def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(populati
     assert_no_duplicates(driver, settings)
     submitted_are_in_the_graph(driver, settings, rest)
     after = state(driver, settings)
-    # The same persons: the same partition of the records. A new person's id comes from the
-    # record that started it, so when the order of arrival differs, so may that id.
+    # The same persons: the same partition of the records (a new person's id is random).
     assert partition(after) == partition(expected)
     assert after["counts"] == expected["counts"]
     same_ids = sum(1 for pid, recs in after["persons"].items() if expected["persons"].get(pid) == recs)
