@@ -117,13 +117,8 @@ def open_person(page, purpose: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(page, dashboard_world):
-    sign_in(page, "mash1", capture="01-sign-in")
-    assert page.get_by_role("heading", name="Welcome to AIM").is_visible()
-    assert page.locator(".aim-role").inner_text() == "MASH officer"
-    shot(page, "02-welcome-search")
-
-    # Search with a nickname and a typo.
+def search_with_a_nickname_and_a_typo(page):
+    """Search with a nickname and a typo: William Smith is found, with his age and agencies."""
     page.get_by_label("First name").fill("Bill")
     page.get_by_label("Surname").fill("Smtih")
     page.get_by_label("Why are you searching?").fill("MASH triage of a referral")
@@ -135,8 +130,11 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     assert re.search(r"\b1[01]\b", row.locator("td").first.inner_text())  # age
     page.locator("#results").scroll_into_view_if_needed()
     shot(page, "03-search-results")
+    return row
 
-    # Purpose prompt, then the person view.
+
+def open_the_person_view(page, row):
+    """Through the purpose prompt to the person view, and why his records are linked."""
     row.get_by_role("link", name="William Smith").click()
     shot(page, "04-purpose-prompt")
     open_person(page)
@@ -156,7 +154,9 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     why.scroll_into_view_if_needed()
     shot(page, "05b-why-linked")
 
-    # Add to the watch list.
+
+def watch_and_expand_the_network(page):
+    """Add to the watch list, then the network: expand a household member."""
     page.get_by_text("Add to watch list", exact=True).first.click()
     page.get_by_label("Reason").fill("Missing episode and ED attendance within a month")
     page.locator("#watch-details").get_by_role("button", name="Add to watch list").click()
@@ -177,7 +177,9 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     shot(page, "06-network")
     assert page.csp_errors == [], page.csp_errors
 
-    # Alerts: filter to red, open William's multi-agency alert, acknowledge it.
+
+def act_on_the_red_alert(page):
+    """Alerts: filter to red, open the multi-agency alert, acknowledge it (a dismissal needs a reason)."""
     page.get_by_role("link", name="Alerts", exact=True).click()
     assert page.locator("#alerts-table tbody tr").count() >= 3
     shot(page, "07-alerts")
@@ -200,21 +202,9 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
     assert "Acknowledged" in page.locator("#alert-status").inner_text()
     assert "Looking at it with the school" in page.locator("#history").inner_text()
 
-    # The watch list holds William.
-    page.get_by_role("link", name="Watch list", exact=True).click()
-    assert page.locator("#watch-table tbody tr", has_text=dashboard_world.child_id).count() == 1
-    shot(page, "09-watch-list")
 
-    # Household view, from the household alert.
-    page.goto("/dashboard/alerts?rule=high_risk_household")
-    household = page.locator("#alerts-table a", has_text="Household").first
-    household.click()
-    open_person(page)  # a household needs a stated purpose too
-    if page.locator("#members").count():
-        assert page.locator("#members tbody tr").count() >= 2
-    shot(page, "10-household")
-
-    # Match review: two records side by side; a decision needs a reason.
+def review_a_match(page):
+    """Match review: two records side by side; a decision needs a reason."""
     page.get_by_role("link", name="Match review", exact=True).click()
     compare = page.locator("#compare")
     assert compare.is_visible() and "Date of birth" in compare.inner_text()
@@ -229,6 +219,34 @@ def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(pa
         assert (page.locator("input[name=a_id]").input_value(), page.locator("input[name=b_id]").input_value()) \
             != (a_before, None)
     assert page.csp_errors == [], page.csp_errors
+
+
+def test_a_mash_officer_finds_the_child_acts_on_the_alert_and_reviews_a_match(page, dashboard_world):
+    sign_in(page, "mash1", capture="01-sign-in")
+    assert page.get_by_role("heading", name="Welcome to AIM").is_visible()
+    assert page.locator(".aim-role").inner_text() == "MASH officer"
+    shot(page, "02-welcome-search")
+
+    row = search_with_a_nickname_and_a_typo(page)
+    open_the_person_view(page, row)
+    watch_and_expand_the_network(page)
+    act_on_the_red_alert(page)
+
+    # The watch list holds William.
+    page.get_by_role("link", name="Watch list", exact=True).click()
+    assert page.locator("#watch-table tbody tr", has_text=dashboard_world.child_id).count() == 1
+    shot(page, "09-watch-list")
+
+    # Household view, from the household alert.
+    page.goto("/dashboard/alerts?rule=high_risk_household")
+    household = page.locator("#alerts-table a", has_text="Household").first
+    household.click()
+    open_person(page)  # a household needs a stated purpose too
+    if page.locator("#members").count():
+        assert page.locator("#members tbody tr").count() >= 2
+    shot(page, "10-household")
+
+    review_a_match(page)
 
 
 def test_a_newcomer_finds_an_alerted_child_in_under_a_minute(page, dashboard_world):
