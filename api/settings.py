@@ -28,7 +28,6 @@ class ApiSettings(Settings):
     jwt_secret: SecretStr | None = Field(None, description="The secret the API's keys are derived from (32+ bytes)")
     demo: bool = Field(False, description="The local demo (aim demo): a generated secret stands in for AIM_JWT_SECRET")
     pseudonym_key_version: int = Field(1, ge=1, description="Raise it to give analysts new pseudonyms")
-    pseudonym_key_version: int = Field(1, ge=1, description="Raise it to give analysts new pseudonyms")
     jwt_issuer: str = "aim"
     token_minutes: int = Field(30, ge=1, le=24 * 60, description="Access token lifetime")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed browser origins (none by default)")

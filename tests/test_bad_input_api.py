@@ -9,7 +9,6 @@ reader, mappings and the rejects file: test_bad_input_files.py.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -39,7 +38,7 @@ def api(graph, settings):
         graph.execute_query(cypher.load("api/users_create"), username=f"{role}1", password_hash=password_hash,
                             role=role, organisation=orgs.get(role), full_name=None, database_=db)
     app_settings = ApiSettings(home=settings.home, jwt_secret="bad-input-" + "z" * 40, rate_limit_per_minute=10**6,
-                               rate_limit_burst=10**5, user_cache_seconds=60.0, neo4j_uri=settings.neo4j_uri,
+                               rate_limit_burst=10**5, neo4j_uri=settings.neo4j_uri,
                                api_docs=True)  # the POST routes are read from the OpenAPI document
     app = create_app(app_settings, driver=graph)
     tokens = {role: {"Authorization": "Bearer " + issue_token(app_settings, {
@@ -101,12 +100,10 @@ def test_garbage_bodies_on_every_post_endpoint_give_4xx_and_write_nothing(api, g
         assert allowed, path
         for role in allowed[:1]:
             for name, body in GARBAGE_BODIES.items():
-                started = time.monotonic()
                 response = client.post(path, content=body,
                                        headers=tokens[role] | {"Content-Type": "application/json"})
-                elapsed = time.monotonic() - started
-                if not 400 <= response.status_code < 500 or elapsed > 20 or len(response.content) > 20_000:
-                    problems.append((path, role, name, response.status_code, round(elapsed, 1), response.text[:150]))
+                if not 400 <= response.status_code < 500 or len(response.content) > 20_000:
+                    problems.append((path, role, name, response.status_code, response.text[:150]))
                 try:
                     assert "detail" in response.json()
                 except (ValueError, AssertionError):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, TooLarge
 from aim.api.services.auditing import audited_change, audited_read
@@ -66,6 +68,10 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
     except NoModel:
         return {"resolution": "pending: no resolution model yet (run `aim resolve`)", "persons": [],
                 "alerts": None}
+    except (ServiceUnavailable, SessionExpired, TransientError):
+        # The database went away mid-resolution: a 503, so that the client's retry (idempotent
+        # for the stored rows) resolves these records now rather than at the next batch run.
+        raise
     except Exception as exc:  # noqa: BLE001 - the records are stored; the batch run will resolve them
         log.exception("real-time resolution failed for %d record(s)", len(keys))
         return {"resolution": f"deferred: real-time resolution failed ({type(exc).__name__}); "
