@@ -23,8 +23,7 @@ from aim.api.errors import Forbidden, RateLimited, Unauthorised
 from aim.api.keys import token_key
 from aim.api.settings import ApiSettings
 from aim.graph.access.sessions import session_state
-
-ROLES = ("partner", "mash", "analyst", "dpo", "admin")
+from aim.graph.access.users import ROLES
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from neo4j import ManagedTransaction
 
 from aim import cypher
+from aim.graph.store import to_native
 
 GENESIS = "0" * 64
 CHAIN = "audit"
@@ -38,8 +39,7 @@ def timestamp(at) -> str:
     """The one text form of an entry's time that its hash covers (UTC, microseconds)."""
     if isinstance(at, str):
         return at
-    native = at.to_native() if hasattr(at, "to_native") else at
-    return native.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return to_native(at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(entry: dict) -> str:
