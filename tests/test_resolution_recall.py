@@ -10,66 +10,18 @@ import numpy as np
 import pytest
 
 from aim.resolution import blocking as B
-from aim.resolution import comparisons as C
 from aim.resolution import engine
 from aim.resolution.clustering import dob_conflict
 from aim.resolution.errors import explain_errors
 from aim.resolution.records import prepare
 from aim.seeds.independent.generate import generate
-from tests.factories import comparison_level
 from tests.factories import resolution_record as rec
-
-
-def label(field, a: dict, b: dict) -> str:
-    lv = comparison_level(field, a, b)
-    return "null" if lv < 0 else C.COMPARISONS[C.FIELD_INDEX[field]].levels[lv]
-
-
-@pytest.mark.parametrize("a, b, expected", [
-    ("Vieroslava", "Viero", "short form (one is the start of the other)"),
-    ("Abdullah", "Abdul", "short form (one is the start of the other)"),
-    ("Muhammad Ali", "Ali", "the other's middle name"),
-    ("Wayne George", "George", "the other's middle name"),
-    ("Yusuf", "Youssef", "nickname / variant across communities / swapped"),
-    ("Mohammed", "Muhammad", "nickname / variant across communities / swapped"),
-    ("Kit", "Christopher", "nickname / variant across communities / swapped"),
-    ("Zorabel", "Zorabell", "jaro-winkler >= 0.92"),
-    ("J", "John", "jaro-winkler >= 0.80 or initial"),
-    ("Trevor", "Aaron", "else"),
-])
-def test_given_name_levels(a, b, expected):
-    assert label("first_name", {"first_name": a}, {"first_name": b}) == expected
-
-
-def test_surname_spelling_variant():
-    assert label("last_name", {"last_name": "Chen"}, {"last_name": "Chan"}).startswith("jaro-winkler >= 0.92")
-    assert label("last_name", {"last_name": "Chen"}, {"last_name": "Patel"}) == "else"
-
-
-@pytest.mark.parametrize("a, b, expected", [
-    ("1989-03-12", "1990-03-12", "a year out, day and month agree"),
-    ("1980-03-12", "1980-03-21", "two digits transposed"),
-    ("1984-03-12", "1948-03-12", "two digits transposed"),
-    ("1980-03-12", "1980-03-13", "one digit differs"),
-    ("1980-03-12", "1982-07-25", "else"),
-])
-def test_dob_levels(a, b, expected):
-    assert label("date_of_birth", {"date_of_birth": a}, {"date_of_birth": b}) == expected
 
 
 def test_typing_errors_are_not_dob_conflicts():
     for a, b in [((1980, 3, 12), (1980, 3, 21)), ((1980, 3, 12), (1981, 3, 12)), ((1980, 3, 8), (1980, 8, 3))]:
         assert not dob_conflict(*a, *b)
     assert dob_conflict(1980, 3, 12, 2012, 3, 12)
-
-
-def test_flats_in_one_building():
-    flat = {"address": "Flat 3, 12 Oak Road", "postcode": "B1 1AA"}
-    assert label("location", flat, {"address": "3/12 Oak Rd", "postcode": "B1 1AA"}) == "same address and postcode"
-    assert label("location", flat, {"address": "12 Oak Road, Flat 3", "postcode": ""}) == \
-        "same address, postcode differs or missing"
-    assert label("location", flat, {"address": "Flat 4, 12 Oak Road", "postcode": "B1 1AA"}) == \
-        "same building, another flat"
 
 
 def test_street_rule_pairs_records_whose_postcode_is_missing_or_mistyped():
