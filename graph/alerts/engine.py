@@ -4,8 +4,21 @@
 One Alert exists per (rule, subject) (a uniqueness constraint; a new alert's ``alert_id``
 is derived from both and never changes afterwards), so a rule that keeps firing updates
 that alert (new evidence is added, score and summary refreshed) instead of raising a
-second one. When persons merge, their alerts follow the surviving person. A dismissed or referred alert is re-opened (status
-``new``) only when the rule fires on evidence it has not seen before.
+second one. When persons merge, their alerts follow the surviving person. A dismissed,
+referred, stale or closed alert is re-opened (status ``new``) only when the rule fires on
+evidence it has not seen before. The daily ``run_all`` also marks stale the open alerts
+whose window has passed without new activity and closes those stale for long enough
+(``staleness.expire``); every change the engine makes is an AlertTransition by "engine".
+
+Alert properties (all kept from before, plus those marked new; dates are Neo4j dates):
+``alert_id, rule, title, subject_type, subject_id, status, score, rag, summary,
+explanation, evidence_count, first_raised`` (the run date on which AIM raised it, never an
+evidence date), ``last_updated`` (the run date of the last new evidence), and new:
+``window_start, window_end`` (the window of the rule's last firing), ``first_evidence,
+last_evidence`` (dates of the earliest and latest evidence held), ``stale_since`` and
+``closed_on`` (set by the engine). Statuses ``stale`` and ``closed`` are new. Figures that
+depend on today (days since the last activity, the trend) are never stored: read them with
+``staleness.with_currency`` / ``staleness.subject_activity``.
 """
 
 from __future__ import annotations
@@ -26,10 +39,10 @@ from aim.settings import Settings, get_settings
 
 from . import scoring
 from .rules import Rule, RuleSet, Scope, load_rules
+from .staleness import ENGINE, OPEN, expire
 
-OPEN = ("new", "acknowledged", "watch_list")
-CLOSED = ("referred", "dismissed")
-SYSTEM = "system"
+# Statuses the engine re-opens when the rule fires on new evidence.
+REOPENABLE = ("referred", "dismissed", "stale", "closed")
 WRITE_BATCH = 500
 
 
@@ -80,6 +93,8 @@ class RunReport:
     per_rule: Counter = field(default_factory=Counter)
     rag: Counter = field(default_factory=Counter)
     carried_over: int = 0
+    stale: int = 0
+    closed: int = 0
     seconds: float = 0.0
     alert_ids: list[str] = field(default_factory=list)
 
@@ -185,14 +200,14 @@ def _plan(findings: list[Finding], existing: dict[tuple, dict], rules: RuleSet, 
         transition = None
         if state is None:
             status = "new"
-            transition = {"from": None, "to": "new", "by": SYSTEM, "reason": f"raised: {f.summary}"}
+            transition = {"from": None, "to": "new", "by": ENGINE, "reason": f"raised: {f.summary}"}
             report.created += 1
         elif not fresh:
             report.unchanged += 1
             continue
-        elif state["status"] in CLOSED:
+        elif state["status"] in REOPENABLE:
             status = "new"
-            transition = {"from": state["status"], "to": "new", "by": SYSTEM,
+            transition = {"from": state["status"], "to": "new", "by": ENGINE,
                           "reason": f"re-opened on {len(fresh)} new event(s): {f.summary}"}
             report.reopened += 1
         else:
@@ -203,6 +218,7 @@ def _plan(findings: list[Finding], existing: dict[tuple, dict], rules: RuleSet, 
         rows.append({
             "alert_id": alert_id, "rule": f.rule.id, "title": f.rule.title,
             "subject_type": f.subject_type, "subject_id": f.subject_id, "as_of": f.as_of,
+            "window_start": f.as_of - timedelta(days=f.rule.days - 1),
             "status": status, "score": f.score, "rag": f.rag, "summary": f.summary,
             "explanation": scoring.explanation(f.rule, rules, f.as_of, f.metrics, f.evidence, names,
                                                f.score, f.summary),
@@ -230,7 +246,7 @@ def carry_over_merged(tx: ManagedTransaction, person_ids: list[str]) -> int:
                    old_id=row["old_id"],
                    reason=f"person {row['old_id']} merged into {row['survivor']}").consume()
         elif row["status"] in OPEN:
-            tx.run(cypher.load("alerts/transition"), alert_id=row["alert_id"], to="dismissed", by=SYSTEM,
+            tx.run(cypher.load("alerts/transition"), alert_id=row["alert_id"], to="dismissed", by=ENGINE,
                    allowed_from=list(OPEN),
                    reason=f"person {row['old_id']} merged into {row['survivor']}; "
                           f"continued as alert {row['kept_id']}").consume()
@@ -247,6 +263,9 @@ def apply_findings(tx: ManagedTransaction, findings: list[Finding], rules: RuleS
     rows = _plan(findings, existing, rules, names, report)
     if rows:
         tx.run(cypher.load("alerts/write"), alerts=rows).consume()
+        from .cases import gather  # here: cases -> lifecycle -> engine would be an import cycle
+
+        gather(tx, rows)
 
 
 def run_all(
@@ -259,7 +278,8 @@ def run_all(
 ) -> RunReport:
     """Evaluate every rule for every subject with activity in the rule's window, as of
     ``today``, and create/update/re-open alerts accordingly (after moving alerts of
-    merged-away persons to their survivors)."""
+    merged-away persons to their survivors); then mark stale, or close, the alerts of these
+    rules that no longer have current activity."""
     started = time.perf_counter()
     settings = settings or get_settings()
     rules = (rules or load_rules()).only(rule_ids)
@@ -274,6 +294,7 @@ def run_all(
         for start in range(0, len(findings), WRITE_BATCH):
             chunk = findings[start:start + WRITE_BATCH]
             session.execute_write(apply_findings, chunk, rules, report, names)
+        report.stale, report.closed = session.execute_write(expire, today, rules, settings)
     report.seconds = time.perf_counter() - started
     return report
 
