@@ -33,10 +33,14 @@ def read(text: str, mapping: Mapping | None = None, source: str | None = "WMP") 
     return list(read_text_stream(io.StringIO(text), mapping or Mapping(), source, TODAY))
 
 
-def read_bytes(tmp_path: Path, data: bytes, name: str = "in.csv") -> list:
-    path = tmp_path / name
+def written(folder: Path, data: bytes, name: str = "in.csv") -> Path:
+    path = folder / name
     path.write_bytes(data)
-    return list(read_csv(path, Mapping(), "WMP", TODAY))
+    return path
+
+
+def read_bytes(tmp_path: Path, data: bytes, name: str = "in.csv") -> list:
+    return list(read_csv(written(tmp_path, data, name), Mapping(), "WMP", TODAY))
 
 
 # ----------------------------------------------------------------------------- CSV reader
@@ -45,10 +49,8 @@ def read_bytes(tmp_path: Path, data: bytes, name: str = "in.csv") -> list:
 @FAST
 @given(st.binary(max_size=3000))
 def test_arbitrary_bytes_never_crash_the_reader(tmp_path_factory, data):
-    path = tmp_path_factory.mktemp("b") / "x.csv"
-    path.write_bytes(data)
     try:
-        items = list(read_csv(path, Mapping(), "WMP", TODAY))
+        items = read_bytes(tmp_path_factory.mktemp("b"), data)
     except MappingError as exc:
         assert str(exc)
         return
@@ -229,8 +231,7 @@ def test_mapping_validation_raises_only_validation_errors(data):
 @FAST
 @given(st.binary(max_size=500))
 def test_any_mapping_file_is_a_mapping_or_a_mapping_error(tmp_path_factory, data):
-    path = tmp_path_factory.mktemp("m") / "m.yaml"
-    path.write_bytes(data)
+    path = written(tmp_path_factory.mktemp("m"), data, "m.yaml")
     try:
         Mapping.from_yaml(path)
     except MappingError as exc:
