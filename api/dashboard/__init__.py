@@ -51,11 +51,17 @@ class DashboardHeaders:
 
 def install(app: FastAPI) -> None:
     """Mount the dashboard on the API app (call after the API's own middleware is added)."""
-    from . import alerts, approvals, network, oversight, person, review, search, sign_in, subject_access
-    from .pages import render
+    from fastapi.exception_handlers import http_exception_handler
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    from . import (accesses, alerts, approvals, network, oversight, pending, person, review, search, sign_in,
+                   subject_access)
+    from .pages import error_page, render
     from .session import PREFIX, PageError, SignInRequired, sign_in_url
 
-    for screen in (sign_in, search, person, network, alerts, review, oversight, subject_access, approvals):
+    app.state.pending_forms = pending.PendingForms()
+    for screen in (sign_in, search, person, network, alerts, review, accesses, oversight, subject_access, approvals,
+                   pending):
         app.include_router(screen.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
@@ -65,7 +71,20 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired):
+        if exc.pending_form is not None:
+            return pending.keep_and_sign_in(request, exc.pending_form)
         return RedirectResponse(sign_in_url(exc.next_url), status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        """Under /dashboard an HTML page with a way back (an unknown address, a form's address
+        opened as a page); the API keeps its JSON."""
+        if request.url.path != PREFIX and not request.url.path.startswith(PREFIX + "/"):
+            return await http_exception_handler(request, exc)
+        response = error_page(request, None, exc.status_code)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError):

@@ -46,7 +46,13 @@ NOTICES = {
     "rejected": "Rejected: it will not take effect.",
     "role-changed": "Role changed; the user's sessions have ended.",
 }
-TITLES = {403: "You cannot see this page", 404: "Not found", 429: "Too many requests"}
+TITLES = {400: "Check what you entered", 403: "You cannot see this page", 404: "Page not found",
+          405: "This page cannot be opened that way", 429: "Too many requests"}
+# What an HTTP error (an unknown dashboard address, a form's address opened as a page) says.
+HTTP_MESSAGES = {
+    404: "There is no page at this address. Check it, or start again from the AIM home page.",
+    405: "This address answers a form. Go back to the page with the form and use its button.",
+}
 
 
 class PageRoute(APIRoute):
@@ -60,8 +66,15 @@ class PageRoute(APIRoute):
         async def page(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (PageError, SignInRequired, HTTPException, RequestValidationError):
+            except (PageError, HTTPException):
                 raise
+            except SignInRequired as exc:
+                if request.method == "POST":  # kept, so that signing in again can return to it
+                    exc.pending_form = await request.form()
+                raise
+            except RequestValidationError as exc:
+                raise PageError(400, TITLES[400], "The address or the form has a value AIM cannot read. Go back "
+                                                  "and try again.") from exc
             except DomainError as exc:
                 raise PageError(exc.status_code, TITLES.get(exc.status_code, "Something went wrong"),
                                 exc.detail) from exc
@@ -89,6 +102,14 @@ def render(request: Request, s: Session | None, template: str, status_code: int 
     if started is not None:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
+
+
+def error_page(request: Request, s: Session | None, status_code: int, message: str | None = None,
+               title: str | None = None) -> HTMLResponse:
+    """An error as a dashboard page, with a way back (never the API's JSON)."""
+    return render(request, s, "dashboard/error.html", status_code=status_code,
+                  title=title or TITLES.get(status_code, "Something went wrong"),
+                  message=message or HTTP_MESSAGES.get(status_code, "AIM could not complete this. Try again."))
 
 
 def errors_of(exc: ValidationError) -> list[dict]:

@@ -54,6 +54,7 @@ class SignInRequired(Exception):
     def __init__(self, next_url: str, message: str | None = None) -> None:
         self.next_url = next_url
         self.message = message
+        self.pending_form = None  # a POSTed form to keep for after sign-in (dashboard/pending.py)
 
 
 class PageError(Exception):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from aim.api.deps import Backend, Caller
-from aim.api.errors import Invalid
+from aim import cypher
+from aim.api.errors import Forbidden, Invalid
 from aim.api.services.auditing import audited_read
-from aim.graph.access import audit as audit_graph
+from aim.api.services.persons import subject_of
+from aim.api.services.policy import not_found, policed_read
 from aim.graph import views
+from aim.graph.access import audit as audit_graph
 from aim.graph.access.audit import AuditEntry
+
+LOOKUP_RESULTS = 20
+ACCESSES_SHOWN = 200
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -48,3 +54,56 @@ def log(be: Backend, caller: Caller, *, subject_id: str | None = None, username:
 
     total, entries = audited_read(be, caller, read)
     return {"total": total, "page": page, "page_size": page_size, "entries": entries}
+
+
+def _dpo_only(caller: Caller) -> None:
+    """Who looked at a person is the DPO's to ask (docs/governance.md), whatever the screen."""
+    if caller.principal.role != "dpo":
+        raise Forbidden("only the data protection officer looks up who accessed a person")
+
+
+def find_subjects(be: Backend, caller: Caller, *, first_name: str | None, last_name: str | None,
+                  date_of_birth: date | None) -> list[dict]:
+    """Persons by name (and date of birth) for the DPO's "who accessed" lookup: each named,
+    with date of birth and postcode. The lookup is audited with its purpose and criteria."""
+    _dpo_only(caller)
+    if not (first_name or "").strip() and not (last_name or "").strip():
+        raise Invalid("give a first name or a surname")
+    criteria = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth}
+
+    def read(tx):
+        found = views.search(tx, **criteria, limit=LOOKUP_RESULTS)
+        return found, AuditEntry("dpo.subject_lookup", [f["subject_id"] for f in found],
+                                 {"criteria": criteria, "results": len(found)})
+
+    return policed_read(be, caller, read)
+
+
+def accesses_of(be: Backend, caller: Caller, subject_id: str) -> dict:
+    """Who accessed one person, when and why: the audit entries about the person, its agency
+    records and the households it belongs to (newest first), with the person's name."""
+    _dpo_only(caller)
+    subject = subject_of(subject_id)
+
+    def read(tx):
+        view = views.person_view(tx, subject)
+        if view is None:
+            return None, AuditEntry("dpo.subject_accesses", [], {"found": False})
+        households = [dict(r) for r in tx.run(cypher.load("api/audit_subject_households"),
+                                              person_id=subject.person_id)] if subject.person_id else []
+        own = subject_ids_of(tx, subject.id)
+        total, entries = audit_graph.query(tx, subject_ids=own + [h["household_id"] for h in households],
+                                           limit=ACCESSES_SHOWN)
+        for entry in entries:
+            about = set(entry.get("subject_ids") or [])
+            entry["about"] = ("person" if subject.id in about else "record" if about & set(own) else "household")
+            entry["others"] = len(about - set(own) - {h["household_id"] for h in households})
+        found = {"subject_id": subject.id, "person": {k: view.get(k) for k in (
+            "first_name", "last_name", "date_of_birth", "postcode", "address")},
+            "households": households, "total": total, "entries": entries}
+        return found, AuditEntry("dpo.subject_accesses", [subject.id], {"entries": total})
+
+    found = policed_read(be, caller, read)
+    if found is None:
+        raise not_found(subject_id)
+    return found
