@@ -1,23 +1,35 @@
 """Real-time resolution of records as they arrive (the API calls this right after ingest).
 
-For each record, in one managed transaction:
+The records of one submission resolve together, in one managed transaction that locks
+only what they touch (no global lock: unrelated submissions resolve in parallel):
 
-1. its blocking keys are computed and stored on it (``bk_<rule>``, indexed);
-2. candidates are the records sharing a key (indexed equality lookups, at most
-   ``per_key`` per key), scored against it with the current model
-   (:func:`aim.resolution.predict.score_record`);
-3. pairs in or above the review band become ``SIMILAR`` relationships, explained as the
+1. the buckets of their blocking keys are write-locked (one ``ResolutionLock`` node per
+   hash bucket of a key value, sorted), then the records are read. Two records that could
+   link share a key, hence a bucket: they take turns, and the second sees the first
+   resolved — two records of a new person submitted at once cannot each start a person;
+2. their blocking keys are stored on them (``bk_<rule>``, indexed) and their candidates
+   are the records sharing a key (indexed equality lookups, at most ``per_key`` per key),
+   scored with the current model (:func:`aim.resolution.predict.score_record`);
+3. the persons of the neighbourhood — the records' own and those of the records they link
+   to — are write-locked in sorted order, and re-read after the lock (a merge committed
+   meanwhile is seen), so two resolutions touching one person take turns;
+4. pairs in or above the review band become ``SIMILAR`` relationships, explained as the
    batch run explains them (:func:`aim.resolution.explain.record_explanations`);
-4. the record, its current person and every person it links to are re-clustered
-   locally — the stored ``SIMILAR`` weights, human decisions and the engine's guard,
-   exactly as the batch run does — and the result gets stable ids: the record joins an
-   existing person, starts a new one, or merges two (the bigger keeps its id; the other
-   becomes a tombstone ``MERGED_INTO`` it). Every change is a ``ResolutionEvent``.
+5. each connected group of the records, with its persons, is re-clustered locally — the
+   stored ``SIMILAR`` weights, human decisions and the engine's guard, exactly as the
+   batch run does — and the result gets stable ids: a record joins an existing person,
+   starts a new one, or merges two (the bigger keeps its id; the other becomes a
+   tombstone ``MERGED_INTO`` it). Every change is a ``ResolutionEvent``.
+
+A lock wait that Neo4j finds to be a deadlock is a transient error: the managed
+transaction retries it (the driver's ``max_transaction_retry_time``).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 from neo4j import Driver, ManagedTransaction
@@ -38,6 +50,10 @@ from .models import current_model, link_weight
 from .records import blocking_props, keys_fingerprint, record_details
 
 PER_KEY = 20
+TOGETHER = 200  # records resolved in one transaction
+# Lock nodes for blocking-key values: a bounded number of nodes, few enough collisions
+# (two unrelated single records share one about once in a thousand).
+LOCK_BUCKETS = 65_536
 
 
 class NoModel(RuntimeError):
@@ -80,12 +96,40 @@ def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: s
     return hood, records, old
 
 
+def lock_persons(tx: ManagedTransaction, person_ids: set[str], record_keys: set[str]) -> dict[str, str]:
+    """Write-lock ``person_ids`` (sorted) and the persons holding ``record_keys``; returns
+    record key → person id as read after the locks. A holder that changed between the
+    caller's read and the lock (a merge committed meanwhile) is locked in another round,
+    until every holder is locked (such a round may deadlock: Neo4j detects it, the managed
+    transaction retries)."""
+    keys = [key_param(k) for k in sorted(record_keys)]
+    wanted, locked = set(person_ids), set()
+    while True:
+        rows = tx.run(cypher.load("resolution/lock_persons"), person_ids=sorted(wanted - locked), keys=keys).data()
+        locked |= wanted
+        holders = {record_key(r["source"], r["source_record_id"]): r["person_id"] for r in rows}
+        wanted = set(holders.values())
+        if wanted <= locked:
+            return holders
+
+
 def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
               version: str | None, *, by: str, reason: str | None) -> list[str]:
     """Re-cluster the records of ``person_ids`` plus the ``seeds`` (key → record row) from
     the stored SIMILAR weights and review decisions, with the engine's guard, exactly as
-    the batch run clusters; give the result stable ids and write the differences (two
-    round trips). Returns the live person ids of the records involved."""
+    the batch run clusters; give the result stable ids and write the differences. The
+    persons (those given and those holding the seeds) are write-locked first, so that a
+    concurrent real-time resolution or decision waits. Returns the live person ids of the
+    records involved."""
+    holders = lock_persons(tx, person_ids, set(seeds))
+    seeds = {k: dict(r, person_id=holders.get(k)) for k, r in seeds.items()}
+    return _recluster_locked(tx, seeds, set(person_ids) | set(holders.values()), model, version, by=by,
+                             reason=reason)
+
+
+def _recluster_locked(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
+                      version: str | None, *, by: str, reason: str | None) -> list[str]:
+    """:func:`recluster` once the persons are locked (two round trips)."""
     hood, records, old = _neighbourhood(tx, seeds, person_ids)
     keys = sorted(records)
     index = {k: i for i, k in enumerate(keys)}
@@ -110,46 +154,121 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     return sorted(set(a.ids.values()))
 
 
-# One real-time resolution at a time: a write lock on the current model's node, held to
-# commit. Without it, two records of a new person submitted at once each read the other as
-# person-less and start a person of their own (tests/faults/test_api_faults.py, concurrent writers).
-_SERIALISE = "MATCH (m:ResolutionModel {model_version: $version}) SET m.realtime_at = timestamp()"
+def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
+    """The lock buckets of blocking-key values: a stable hash (the same in every process),
+    so that two records sharing a key — the only records that can link — share a bucket."""
+    return {zlib.crc32(value.encode()) % LOCK_BUCKETS for p in props for value in p.values() if value}
 
 
-def _resolve_one(tx: ManagedTransaction, key: Key, model: Model, version: str, per_key: int) -> list[str]:
-    tx.run(_SERIALISE, version=version).consume()
-    found = tx.run(cypher.load("resolution/get_records"), keys=[list(key)]).data()
-    if not found:
+def _lock_records(tx: ManagedTransaction, keys: list[Key]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The records (key → row) and their blocking keys (key → ``bk_`` properties), read
+    after write-locking the buckets of those keys. Two resolutions whose records share a
+    key take turns here; the second reads what the first committed. A record corrected
+    meanwhile (other keys) has its new buckets locked in another round."""
+    params = [list(k) for k in keys]
+    locked: set[int] = set()
+    while True:
+        found = tx.run(cypher.load("resolution/get_records"), keys=params).data()
+        records = {record_key(r["source"], r["source_record_id"]): r for r in found}
+        props = {k: blocking_props(r) for k, r in records.items()}
+        missing = key_buckets(props.values()) - locked
+        if not missing:
+            return records, props
+        tx.run(cypher.load("resolution/lock_buckets"), buckets=sorted(missing)).consume()
+        locked |= missing
+
+
+def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[str, dict],
+                per_key: int) -> dict[str, list[dict]]:
+    """Store the records' blocking keys and return each one's candidates (one round trip)."""
+    rows = [{"source": r["source"], "source_record_id": r["source_record_id"], "keys": props[k],
+             "fp": keys_fingerprint(props[k])} for k, r in records.items()]
+    found: dict[str, list[dict]] = {k: [] for k in records}
+    for c in tx.run(cypher.load("resolution/realtime_candidates"), rows=rows, per_key=per_key).data():
+        found[record_key(c.pop("seed_source"), c.pop("seed_record_id"))].append(c)
+    return found
+
+
+def _score(model: Model, version: str, records: dict[str, dict], candidates: dict[str, list[dict]]):
+    """The pairs to write (in or above the review band), the pairs to drop (a corrected
+    record may no longer match what it matched before), and each record's linked keys."""
+    pairs: dict[tuple[str, str], dict] = {}
+    gone: dict[tuple[str, str], dict] = {}
+    linked: dict[str, set[str]] = {k: set() for k in records}
+    for k, rec in records.items():
+        cands = candidates[k]
+        scored = score_record(model, rec, cands)
+        kept = [(c, s) for c, s in zip(cands, scored) if s["match_probability"] >= model.review_threshold]
+        for (c, s), explanation in zip(kept, record_explanations(model, rec, [c for c, _ in kept])):
+            other, pr = record_key(c["source"], c["source_record_id"]), s["match_probability"]
+            pairs[ordered(k, other)] = {
+                **pair_params(*ordered(k, other)), "match_weight": round(s["match_weight"], 4), "probability": pr,
+                "explanation": explanation, "model_version": version,
+                "band": "link" if pr >= model.link_threshold else "review"}
+            if pr >= model.link_threshold:
+                linked[k].add(other)
+        for c, s in zip(cands, scored):
+            if s["match_probability"] < model.review_threshold:
+                pair = ordered(k, record_key(c["source"], c["source_record_id"]))
+                gone[pair] = pair_params(*pair)
+    return list(pairs.values()), [g for p, g in gone.items() if p not in pairs], linked
+
+
+def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[list[str], set[str]]]:
+    """The submitted records in connected groups — linked to each other or to records of
+    one person — each with the persons it touches: each group re-clusters on its own, as
+    one record after another would."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def touched(k: str) -> list[tuple[str, str]]:
+        return [("record", o) for o in {k, *linked[k]} if o in linked] + \
+            [("person", holders[o]) for o in {k, *linked[k]} if o in holders]
+
+    for k in linked:
+        for node in touched(k):
+            parent[root(node)] = root(("record", k))
+    groups: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
+    for k in sorted(linked):
+        seeds, persons = groups.setdefault(root(("record", k)), ([], set()))
+        seeds.append(k)
+        persons.update(pid for kind, pid in touched(k) if kind == "person")
+    return list(groups.values())
+
+
+def _resolve_together(tx: ManagedTransaction, keys: list[Key], model: Model, version: str,
+                      per_key: int) -> list[str]:
+    """Resolve the records of one submission in one transaction, locking only what they
+    touch: the buckets of their blocking keys, then the persons of their neighbourhood."""
+    records, props = _lock_records(tx, keys)
+    if not records:
         return []
-    rec = found[0]
-    k = record_key(*key)
-    props = blocking_props(rec)
-    cands = tx.run(cypher.load("resolution/candidates"), source=key[0], source_record_id=key[1],
-                   per_key=per_key, keys=props, fp=keys_fingerprint(props), **props).data()
-    persons = {rec["person_id"]} if rec["person_id"] else set()
-    pairs = []
-    scored = score_record(model, rec, cands)
-    kept = [(c, s) for c, s in zip(cands, scored) if s["match_probability"] >= model.review_threshold]
-    explanations = record_explanations(model, rec, [c for c, _ in kept])
-    for (c, s), explanation in zip(kept, explanations):
-        pr = s["match_probability"]
-        pairs.append({**pair_params(*ordered(k, record_key(c["source"], c["source_record_id"]))),
-                      "match_weight": round(s["match_weight"], 4), "probability": pr,
-                      "explanation": explanation, "model_version": version,
-                      "band": "link" if pr >= model.link_threshold else "review"})
-        if pr >= model.link_threshold and c["person_id"]:
-            persons.add(c["person_id"])
-    # A corrected record may no longer match what it matched before.
-    gone = [pair_params(*ordered(k, record_key(c["source"], c["source_record_id"])))
-            for c, s in zip(cands, scored) if s["match_probability"] < model.review_threshold]
+    candidates = _candidates(tx, records, props, per_key)
+    pairs, gone, linked = _score(model, version, records, candidates)
+    known = {r["person_id"] for r in records.values() if r["person_id"]}
+    known |= {c["person_id"] for k, cands in candidates.items() for c in cands
+              if c["person_id"] and record_key(c["source"], c["source_record_id"]) in linked[k]}
+    holders = lock_persons(tx, known, set(records).union(*linked.values()))
     if pairs or gone:
         tx.run(cypher.load("resolution/write_similar"), pairs=pairs, gone=gone).consume()
-    return recluster(tx, {k: rec}, persons, model, version, by="real-time", reason="record ingested")
+    affected: set[str] = set()
+    for seeds, persons in _groups(linked, holders):
+        group = {k: dict(records[k], person_id=holders.get(k)) for k in seeds}
+        affected.update(_recluster_locked(tx, group, persons, model, version, by="real-time",
+                                          reason="record ingested"))
+    return sorted(affected)
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
                     per_key: int = PER_KEY) -> list[str]:
-    """Resolve records just ingested, one transaction each; returns the affected person
+    """Resolve records just ingested, together (one transaction per ``TOGETHER`` records,
+    each locking only its neighbourhood); returns the affected person
     ids (live persons that gained, lost or merged records). ``households=True`` also
     re-derives the households at those persons' addresses (a few more queries). Raises
     :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
@@ -160,8 +279,9 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     model, version = found
     affected: list[str] = []
     with driver.session(database=settings.neo4j_database) as session:
-        for key in keys:
-            ids = session.execute_write(_resolve_one, split_key(key), model, version, per_key)
+        unique = sorted({split_key(k) for k in keys})
+        for start in range(0, len(unique), TOGETHER):
+            ids = session.execute_write(_resolve_together, unique[start:start + TOGETHER], model, version, per_key)
             affected.extend(i for i in ids if i not in affected)
     if households and affected:
         refresh_for_persons(affected, driver=driver, settings=settings)

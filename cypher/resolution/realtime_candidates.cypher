@@ -1,0 +1,34 @@
+// Real-time: store the records' blocking keys, then return each record's candidates: the
+// records sharing at least one key (indexed equality lookups, at most $per_key per key),
+// with their persons. The keys are stored first so that records submitted together find
+// each other, as they would one after another.
+CALL () {
+  UNWIND $rows AS row
+  MATCH (r:Record {source: row.source, source_record_id: row.source_record_id})
+  SET r += row.keys, r.bk_fp = row.fp
+}
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (c:Record) WHERE c.bk_dob_l = row.keys.bk_dob_l RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_dob_f = row.keys.bk_dob_f RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_names = row.keys.bk_names RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_dob_i = row.keys.bk_dob_i RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_dob_pc = row.keys.bk_dob_pc RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_pc_l = row.keys.bk_pc_l RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_pc_h = row.keys.bk_pc_h RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_ny_yob = row.keys.bk_ny_yob RETURN c LIMIT $per_key
+}
+WITH row, c WHERE NOT (c.source = row.source AND c.source_record_id = row.source_record_id)
+OPTIONAL MATCH (c)<-[:HAS_RECORD]-(p:Person)
+RETURN row.source AS seed_source, row.source_record_id AS seed_record_id,
+       c.source AS source, c.source_record_id AS source_record_id,
+       c.first_name AS first_name, c.last_name AS last_name,
+       toString(c.date_of_birth) AS date_of_birth, c.gender AS gender,
+       c.address AS address, c.postcode AS postcode, p.person_id AS person_id
