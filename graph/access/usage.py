@@ -24,7 +24,7 @@ from .policy import Reader
 
 # Per role, per user, per day (AIM_DAILY_SEARCHES / AIM_DAILY_SUBJECTS override them); a role
 # not listed has none of what is counted (the roles that search and view people are listed).
-DAILY_SEARCHES = {"partner": 50, "mash": 500}
+DAILY_SEARCHES = {"partner": 50, "mash": 500, "analyst": 200}  # an analyst's: workspace queries and exports
 DAILY_SUBJECTS = {"partner": 60, "mash": 600, "analyst": 300}
 HISTORY_DAYS = 28
 KEPT_DAYS = 2 * HISTORY_DAYS  # a user's older days are removed as they read
