@@ -80,18 +80,25 @@ def stored_explanations(model: Model, prepared: Prepared, i: np.ndarray, j: np.n
                         tf: dict[str, np.ndarray], gammas: np.ndarray | None = None) -> list[str]:
     """The compact explanation stored on a ``SIMILAR`` pair, one JSON text per pair: prior,
     then ``[level label, weight]`` per field (and the interaction term when there is one);
-    the weights add up to the match weight. The batch run and real-time resolution both
-    store this form; ``aim explain`` shows the same terms (:func:`explain_pair`)."""
+    the weights add up to the match weight. ``name_frequency`` holds the part of the name
+    fields' weights that is the name-frequency adjustment, when there is one. The batch run
+    and real-time resolution both store this form; ``aim explain`` shows the same terms
+    (:func:`explain_pair`)."""
     gammas, _, parts, inter = contributions(model, prepared, i, j, tf, gammas)
+    base = match_weights(model, prepared, i, j, gammas, None, with_parts=True)[1]
     prior = round(model.prior_weight, 3)
     levels = gammas.tolist()
     weights = np.round(parts, 3).tolist()
+    adjustments = np.round(parts - base, 3).tolist()
     extra = np.round(inter, 3).tolist()
     out = []
     for k in range(len(levels)):
         terms = {c.name: [c.levels[levels[k][f]] if levels[k][f] >= 0 else "null", weights[k][f]]
                  for f, c in enumerate(CMP.COMPARISONS)}
         item = {"prior": prior, "terms": terms}
+        frequency = {c.name: adjustments[k][f] for f, c in enumerate(CMP.COMPARISONS) if adjustments[k][f]}
+        if frequency:
+            item["name_frequency"] = frequency
         if extra[k]:
             item["interaction"] = extra[k]
         out.append(json.dumps(item, separators=(",", ":")))

@@ -20,14 +20,14 @@ from pydantic import ValidationError
 from aim.api.deps import route_of
 from aim.api.errors import DomainError
 
-from . import present
+from . import explained, present
 from .session import PREFIX, PageError, Session, SignInRequired
 
 log = logging.getLogger("aim.api.dashboard")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(day=present.day, when=present.when, label=present.label, rag=present.rag,
-                             rag_tag=present.rag_tag, name_of=present.name_of, weight_words=present.weight_words)
+                             rag_tag=present.rag_tag, name_of=present.name_of, likelihood=explained.likelihood)
 templates.env.globals.update(PREFIX=PREFIX, STATUS_NAMES=present.STATUS_NAMES, STATUS_TAG=present.STATUS_TAG,
                              GENDERS=present.GENDERS)
 NOTICES = {

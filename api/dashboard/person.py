@@ -14,7 +14,7 @@ from aim.api.deps import backend, caller_of
 from aim.api.schemas import WatchIn
 from aim.api.services import alerts, persons, records, review, watchlist
 
-from . import present
+from . import explained, present
 from .pages import errors_of, form_data, log, redirect, render, screen_router
 from .purpose import purpose_of, purpose_prompt, state_purpose
 from .session import PREFIX, PageError, check_form, session
@@ -38,7 +38,8 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
         if not subject_id.startswith("rec:"):
             history = persons.history(be, caller, subject_id)
             try:
-                links = review.why_linked(be, view["records"])
+                links = [link | {"table": explained.link_table(link)}
+                         for link in review.why_linked(be, view["records"])]
             except Exception:  # noqa: BLE001 - an explanation is extra; the view stands without it
                 log.exception("dashboard: could not explain a person's links")
         found = alerts.list_alerts(be, caller, subject_id=subject_id, limit=100)

@@ -25,11 +25,6 @@ PURPOSES = (
     "Welfare check",
 )
 CARE_KINDS = {"school": "School", "gp": "GP", "general_practice": "GP", "primary_care": "GP"}
-FIELDS = (("first_name", "First name"), ("last_name", "Last name"), ("date_of_birth", "Date of birth"),
-          ("gender", "Gender"), ("address", "Address"), ("postcode", "Postcode"))
-COMPARISON_FIELDS = {"first_name": ("first_name",), "last_name": ("last_name",),
-                     "date_of_birth": ("date_of_birth",), "gender": ("gender",),
-                     "location": ("address", "postcode")}
 GENDERS = {"M": "Male", "F": "Female", "X": "Other", "U": "Not known"}
 
 
@@ -89,40 +84,6 @@ def sort_alerts(alerts: list[dict], order: str) -> list[dict]:
     if order == "rag":
         return sorted(alerts, key=lambda a: (RAG_ORDER.get(rag(a.get("rag")), 3), -(a.get("score") or 0)))
     return sorted(alerts, key=lambda a: -(a.get("score") or 0))
-
-
-def explanation_rows(pair: dict) -> list[dict]:
-    """The review pair's field-by-field explanation next to both records' values."""
-    terms = ((pair.get("explanation") or {}).get("terms") or {})
-    a, b = pair.get("record_a") or {}, pair.get("record_b") or {}
-    rows, seen = [], set()
-    for name, fields in COMPARISON_FIELDS.items():
-        level, weight = (terms.get(name) or [None, None])[:2]
-        for i, field in enumerate(fields):
-            seen.add(field)
-            rows.append({"field": dict(FIELDS).get(field, label(field)), "a": a.get(field), "b": b.get(field),
-                         "level": level if i == 0 else None, "weight": weight if i == 0 else None,
-                         "span": len(fields) if i == 0 else 0, "same": (a.get(field) or "") == (b.get(field) or "")})
-    for name, value in terms.items():
-        if name not in COMPARISON_FIELDS:
-            level, weight = (value or [None, None])[:2]
-            rows.append({"field": label(name), "a": None, "b": None, "level": level, "weight": weight, "span": 1,
-                         "same": None})
-    return rows
-
-
-def weight_words(weight) -> str:
-    if weight is None:
-        return "not compared"
-    if weight >= 4:
-        return "strong evidence for"
-    if weight > 0:
-        return "some evidence for"
-    if weight == 0:
-        return "neutral"
-    if weight > -4:
-        return "some evidence against"
-    return "strong evidence against"
 
 
 def cytoscape(graph: dict, focus: str) -> dict:

@@ -11,7 +11,7 @@ from aim.api.errors import Invalid
 from aim.api.schemas import RecordKey, ReviewDecision
 from aim.api.services import review as service
 
-from . import present
+from .explained import explained
 from .pages import errors_of, form_data, redirect, render, screen_router
 from .purpose import SCREENS
 from .session import PREFIX, Session, check_form, session
@@ -30,8 +30,13 @@ def _review_page(request: Request, s: Session, offset: int, errors: list[dict]) 
                           offset=offset)
     pair = pairs[0] if pairs else None
     return render(request, s, "dashboard/review.html", status_code=400 if errors else 200, pair=pair,
-                  rows=present.explanation_rows(pair) if pair else [], offset=offset, waiting=len(pairs),
-                  errors=errors)
+                  table=_table(pair) if pair else None, offset=offset, waiting=len(pairs), errors=errors)
+
+
+def _table(pair: dict) -> dict:
+    return explained(pair.get("explanation"), pair.get("record_a") or {}, pair.get("record_b") or {},
+                     pair["match_weight"], pair["probability"]) | {
+        "a_name": " ".join(pair["record_key_a"]), "b_name": " ".join(pair["record_key_b"])}
 
 
 @router.post("/review/decide", response_class=HTMLResponse)

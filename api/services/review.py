@@ -63,5 +63,5 @@ def why_linked(be: Backend, records: list[dict]) -> list[dict]:
                    key=lambda e: e["match_weight"])
         out.append({"record": records[i], "other": best["other"], "probability": best["match_probability"],
                     "weight": best["match_weight"], "model_version": version,
-                    "terms": [t for t in best["terms"] if t.get("field") != "prior"]})
+                    "terms": best["terms"]})
     return out
