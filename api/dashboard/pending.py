@@ -25,7 +25,7 @@ from .session import COOKIE, COOKIE_PATH, PREFIX, secure_cookies, session, sign_
 PENDING_COOKIE = "aim_pending"
 KEEP_SECONDS = 15 * 60
 MAX_KEPT = 1000
-NOT_RESENT = {"csrf_token", "nonce"}
+NOT_RESENT = {"csrf_token", "nonce"}  # and every password field (never kept)
 router = screen_router()
 
 
@@ -75,7 +75,8 @@ def _previous_user(request: Request) -> str | None:
 def keep_and_sign_in(request: Request, form) -> Response:
     """The answer to a form sent without a live session: keep it, then the sign-in page,
     which returns to ``/dashboard/resume``."""
-    fields = [(k, v) for k, v in form.multi_items() if k not in NOT_RESENT and isinstance(v, str)]
+    fields = [(k, v) for k, v in form.multi_items()
+              if k not in NOT_RESENT and "password" not in k and isinstance(v, str)]
     token = request.app.state.pending_forms.keep(request.url.path, fields, _previous_user(request))
     response = RedirectResponse(sign_in_url(f"{PREFIX}/resume"), status_code=303)
     response.set_cookie(PENDING_COOKIE, token, max_age=KEEP_SECONDS, httponly=True, samesite="strict",

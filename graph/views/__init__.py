@@ -1,7 +1,8 @@
 """The read models the API and dashboard show: who a view is about (:mod:`.subject`),
 person search (:mod:`.person_search`), the person view, timeline and statistics
 (:mod:`.person`), households (:mod:`.household_view`), the network view
-(:mod:`.network`) and the subject access export (:mod:`.subject_export`). Everything else
+(:mod:`.network`), the subject access export (:mod:`.subject_export`) and chronologies
+(:mod:`.chronology`). Everything else
 takes a transaction, so that the API writes its audit entry in the same one."""
 
 from aim.graph import public_surface
@@ -14,4 +15,5 @@ __all__, __getattr__ = public_surface(__name__, {
     "subject_record_ids": "person", "organisations": "person", "stats": "person",
     "households": "household_view", "household": "household_view",
     "subject_access": "subject_export",
+    "person_chronology": "chronology", "household_chronology": "chronology",
 })
