@@ -1,4 +1,4 @@
-"""Presentation only: dates, labels, RAG colours, the network as Cytoscape elements. No
+"""Presentation only: dates, labels, RAG colours (the network's in network_elements). No
 queries and no decisions here; the data comes from the API's services."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ RAG_TAG = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govu
 STATUS_NAMES = {
     "new": "New", "acknowledged": "Acknowledged", "watch_list": "On watch list",
     "referred": "Referred to MASH", "dismissed": "Dismissed",
+    "stale": "Stale (no new activity)", "closed": "Closed (no new activity)",
 }
 STATUS_TAG = {
     "new": "govuk-tag--blue", "acknowledged": "govuk-tag--grey", "watch_list": "govuk-tag--purple",
     "referred": "govuk-tag--turquoise", "dismissed": "govuk-tag--grey",
+    "stale": "govuk-tag--yellow", "closed": "govuk-tag--grey",
 }
 OPEN_STATUSES = ("new", "acknowledged", "watch_list")
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -84,35 +86,3 @@ def sort_alerts(alerts: list[dict], order: str) -> list[dict]:
     if order == "rag":
         return sorted(alerts, key=lambda a: (RAG_ORDER.get(rag(a.get("rag")), 3), -(a.get("score") or 0)))
     return sorted(alerts, key=lambda a: -(a.get("score") or 0))
-
-
-def cytoscape(graph: dict, focus: str) -> dict:
-    """The API's network (nodes and edges) as Cytoscape.js elements with display labels."""
-    nodes, edges = [], []
-    for node in graph.get("nodes", []):
-        nid = str(node.get("id"))
-        kind = str(node.get("kind") or node.get("label") or nid.split(":", 1)[0]).lower()
-        props = node.get("properties") or {}
-        key = nid.split(":", 1)[1] if ":" in nid else nid
-        if kind == "person":
-            text = name_of(props) if (props.get("first_name") or props.get("last_name")) else key
-            dob = as_date(props.get("date_of_birth"))
-            if dob:
-                text += f" ({dob.year})"
-        elif kind == "address":
-            text = ", ".join(x for x in (props.get("line"), props.get("postcode")) if x) or key
-        elif kind == "household":
-            text = f"Household {key}"
-        elif kind == "organisation":
-            text = props.get("name") or key
-        elif kind == "record":
-            text = f"{props.get('source', '')} record {props.get('source_record_id', key)}"
-        else:
-            text = key
-        nodes.append({"data": {"id": nid, "kind": kind, "key": key, "label": text,
-                               "focus": kind == "person" and key == focus}})
-    for edge in graph.get("edges", []):
-        edges.append({"data": {"id": f"{edge.get('source')}>{edge.get('target')}:{edge.get('type')}",
-                               "source": str(edge.get("source")), "target": str(edge.get("target")),
-                               "type": str(edge.get("type") or ""), "label": label(str(edge.get("type") or "").lower())}})
-    return {"nodes": nodes, "edges": edges}

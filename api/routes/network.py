@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -17,5 +18,7 @@ router = APIRouter(prefix="/persons", tags=["network"])
             summary="Household members, co-residents, linked persons and addresses")
 def network(subject_id: Annotated[str, Path(min_length=1, max_length=300)],
             depth: int = Query(2, ge=1, le=3), limit: Annotated[int, Query(ge=1, le=500)] = 100,
+            since: Annotated[date | None, Query(alias="from", description="only links that held from this day")] = None,
+            until: Annotated[date | None, Query(alias="to", description="only links that held until this day")] = None,
             caller: Caller = Depends(acting("mash", "analyst", purpose=True)), be: Backend = Depends(backend)) -> dict:
-    return service.network(be, caller, subject_id, depth=depth, limit=limit)
+    return service.network(be, caller, subject_id, depth=depth, limit=limit, since=since, until=until)

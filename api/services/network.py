@@ -1,9 +1,11 @@
 """A person's network: linked persons (households, shared addresses, events) for MASH; for
 analysts by pseudonym only (the access policy): they name the person by the pseudonym they
-were shown, and a real id is unknown to them. The dashboard's fuller picture adds the
-person's households, their addresses and co-residents."""
+were shown, and a real id is unknown to them. The dashboard's exploration draws the
+same persons with their households and addresses, one edge per relationship."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from aim.api.deps import Backend, Caller
 from aim.api.keys import pseudonym_key
@@ -53,17 +55,24 @@ def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *
     return found
 
 
-def network(be: Backend, caller: Caller, subject_id: str, *, depth: int, limit: int) -> dict:
-    """Persons linked to the subject, breadth first to ``depth`` hops, at most ``limit``."""
-    return _audited_graph(be, caller, subject_id, {"depth": depth},
-                          lambda tx, person: network_view.read_network(tx, person, depth=depth, limit=limit))
+def network(be: Backend, caller: Caller, subject_id: str, *, depth: int, limit: int,
+            since: date | None = None, until: date | None = None) -> dict:
+    """Persons linked to the subject, breadth first to ``depth`` hops, at most ``limit``, by
+    links that held in the period when given."""
+    return _audited_graph(be, caller, subject_id, {"depth": depth} | _period(since, until),
+                          lambda tx, person: network_view.read_network(tx, person, depth=depth, limit=limit,
+                                                                       since=since, until=until))
 
 
-def neighbourhood(be: Backend, caller: Caller, subject_id: str, *, depth: int) -> dict:
-    """The network plus the subject's households (members, addresses) and co-residents."""
-    return _audited_graph(
-        be, caller, subject_id, {"depth": depth, "part": "network, households, addresses, co-residents"},
-        lambda tx, person: network_view.read_network(tx, person, depth=depth, limit=100),
-        lambda tx, person: network_view.read_household_members(tx, person),
-        lambda tx, person: network_view.read_co_residents(tx, person),
-    )
+def explore(be: Backend, caller: Caller, subject_id: str, *, depth: int, since: date | None = None,
+            until: date | None = None) -> dict:
+    """The dashboard's exploration from the subject: its households, addresses and linked
+    persons to ``depth`` hops, one edge per relationship, with activity and alert markers;
+    each expansion is a read of its own (purpose, quota, audit)."""
+    return _audited_graph(be, caller, subject_id, {"depth": depth, "part": "exploration"} | _period(since, until),
+                          lambda tx, person: network_view.read_exploration(tx, person, depth=depth,
+                                                                           since=since, until=until))
+
+
+def _period(since: date | None, until: date | None) -> dict:
+    return {k: v.isoformat() for k, v in (("from", since), ("to", until)) if v}

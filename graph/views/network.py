@@ -10,6 +10,8 @@ the others run one of their own.
 
 from __future__ import annotations
 
+from datetime import date
+
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
@@ -17,6 +19,8 @@ from aim.graph.identity.keys import record_key
 from aim.settings import Settings, get_settings
 
 KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")
+OPEN_ALERT_STATUSES = ("new", "acknowledged", "watch_list")
+RAG_ORDER = ("red", "amber", "green")
 
 
 class _Graph:
@@ -92,10 +96,11 @@ def read_co_residents(tx: ManagedTransaction, person_id: str, include_shared: bo
 
 
 def read_network(tx: ManagedTransaction, person_id: str, depth: int = 2, limit: int = 200,
-                 kinds: tuple[str, ...] = KINDS, include_shared: bool = False, per_person: int = 50) -> dict:
+                 kinds: tuple[str, ...] = KINDS, include_shared: bool = False, per_person: int = 50,
+                 since: date | None = None, until: date | None = None) -> dict:
     """Persons linked to the person through households, shared (non-shared-flagged)
-    addresses or events, breadth first to ``depth`` hops, at most ``limit`` persons.
-    Edges are ``HOUSEHOLD`` / ``ADDRESS`` / ``EVENT`` between persons, with ``via`` (the
+    addresses or events, breadth first to ``depth`` hops, at most ``limit`` persons; with
+    ``since``/``until``, only links that held (events that happened) in that period. Edges are ``HOUSEHOLD`` / ``ADDRESS`` / ``EVENT`` between persons, with ``via`` (the
     household id, address key or event) and ``hop``."""
     unknown = set(kinds) - set(KINDS)
     if unknown:
@@ -110,8 +115,8 @@ def read_network(tx: ManagedTransaction, person_id: str, depth: int = 2, limit: 
     for hop in range(1, max(0, int(depth)) + 1):
         if not frontier or len(seen) >= limit:
             break
-        rows = _run(tx, "network/neighbours", person_ids=frontier,
-                    include_shared=bool(include_shared), per_person=int(per_person))
+        rows = _run(tx, "network/neighbours", person_ids=frontier, include_shared=bool(include_shared),
+                    per_person=int(per_person), since=since, until=until)
         nxt = []
         for r in sorted(rows, key=lambda r: (r["from"], r["kind"], r["person"]["person_id"])):
             if r["kind"] not in kinds:
@@ -127,6 +132,64 @@ def read_network(tx: ManagedTransaction, person_id: str, depth: int = 2, limit: 
             g.edge(f"person:{a}", f"person:{b}", r["kind"], {"via": r["via"]})
         frontier = nxt
     return g.out()
+
+
+def read_exploration(tx: ManagedTransaction, person_id: str, depth: int = 1, limit: int = 100,
+                     since: date | None = None, until: date | None = None) -> dict:
+    """The persons linked to the person within ``depth`` hops (:func:`read_network`, in the
+    period), drawn with one edge per relationship: ``MEMBER_OF`` a household (``from``,
+    ``to``; the household carries its address's ``line`` and ``postcode``), ``LIVES_AT`` an
+    address where the person had no household (``from``, ``to``), and ``SHARED_EVENT``
+    between two persons (``date``, ``event_type``, ``organisation``). Persons carry
+    ``hop``, ``agencies`` (agencies with activity in the period) and ``rag`` (their worst
+    open alert); households their ``rag``."""
+    reached = read_network(tx, person_id, depth=depth, limit=limit, since=since, until=until)
+    hops = {n["id"].split(":", 1)[1]: n["properties"]["hop"] for n in reached["nodes"]}
+    if not hops:
+        return reached
+    ids = sorted(hops)
+    period = {"person_ids": ids, "since": since, "until": until}
+    g = _Graph()
+    for r in _run(tx, "network/people", open_statuses=list(OPEN_ALERT_STATUSES), **period):
+        pid = r["person"]["person_id"]
+        g.node("person", pid, r["person"] | {"hop": hops[pid], "agencies": r["agencies"],
+                                               "rag": _worst(r["rags"])})
+    shown_by_household = set()
+    for r in _run(tx, "network/memberships", open_statuses=list(OPEN_ALERT_STATUSES), **period):
+        address = r["address"] or {}
+        h = g.node("household", r["household"]["household_id"],
+                   r["household"] | {"line": address.get("line"), "postcode": address.get("postcode"),
+                                     "rag": _worst(r["rags"])})
+        g.edge(f"person:{r['person_id']}", h, "MEMBER_OF", {"from": r["from"], "to": r["to"]})
+        shown_by_household.add((r["person_id"], address.get("key")))
+    for r in _current_residences(_run(tx, "network/residences", person_ids=ids), since, until):
+        if (r["person_id"], r["address"]["key"]) not in shown_by_household:
+            a = g.node("address", r["address"]["key"], r["address"])
+            g.edge(f"person:{r['person_id']}", a, "LIVES_AT", {"from": r["from"], "to": r["to"]})
+    for r in _run(tx, "network/shared_events", **period):
+        g.edge(f"person:{r['a']}", f"person:{r['b']}", "SHARED_EVENT",
+               {"via": r["via"], "date": r["date"], "event_type": r["type"], "organisation": r["organisation"]})
+    return g.out()
+
+
+def _worst(rags: list[str]) -> str | None:
+    return next((rag for rag in RAG_ORDER if rag in rags), None)
+
+
+def _current_residences(rows: list[dict], since: date | None, until: date | None) -> list[dict]:
+    """The residences that held in the period; a person's latest address is open-ended
+    (``to`` None: agencies only see people on the dates of their events)."""
+    latest: dict[str, str] = {}
+    for r in rows:
+        if (r["to"] or "") > latest.get(r["person_id"], ""):
+            latest[r["person_id"]] = r["to"] or ""
+    kept = []
+    for r in rows:
+        to = None if r["to"] == latest.get(r["person_id"]) else r["to"]
+        if (until is None or not r["from"] or r["from"] <= until.isoformat()) and \
+                (since is None or to is None or to >= since.isoformat()):
+            kept.append(r | {"to": to})
+    return kept
 
 
 def person_records(person_id: str, limit: int = 200, *, driver: Driver, settings: Settings | None = None) -> dict:

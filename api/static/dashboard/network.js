@@ -1,6 +1,9 @@
 // The network view: Cytoscape.js over the dashboard's network.json (same origin, same
-// session cookie). Select a node to see what it is; Expand adds a person's own links;
-// Open goes to their record. Everything in the picture is also in the table below it.
+// session cookie). Expand (a button in the table or beside the selected person, or a
+// double-click) adds a person's links at the screen's depth and period; each expansion is
+// a read of its own on the server (purpose, quota, audit). The picture is a tidy tree from
+// the person, left to right: one column per step, one row per leaf, so that no two labels
+// meet; the table below holds the same nodes and every link in words.
 (function () {
   "use strict";
   var box = document.getElementById("network");
@@ -8,56 +11,111 @@
   var base = box.getAttribute("data-json-base");
   var purpose = box.getAttribute("data-purpose");
   var focus = box.getAttribute("data-focus");
+  var query = new URLSearchParams({ depth: box.getAttribute("data-depth") || "1",
+                                    from: box.getAttribute("data-from") || "",
+                                    to: box.getAttribute("data-to") || "" }).toString();
   var selection = document.getElementById("network-selection");
+  var status = document.getElementById("network-status");
   var expanded = {};
+  var COLUMN = 230, ROW = 66;  // wide enough for a node label and an edge label side by side
+  var KIND_RANK = { household: 0, address: 1, person: 2 };
 
   var cy = cytoscape({
     container: box,
     elements: data.nodes.concat(data.edges),
     wheelSensitivity: 0.3,
     style: [
-      { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 120,
-        "text-valign": "bottom", "text-margin-y": 4, "color": "#0b0c0c", "background-color": "#1d70b8",
-        "border-width": 1, "border-color": "#0b0c0c", "width": 26, "height": 26 } },
+      { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 110,
+        "text-valign": "bottom", "text-margin-y": 3, "color": "#0b0c0c", "background-color": "#1d70b8",
+        "text-background-color": "#fff", "text-background-opacity": 0.9, "text-background-padding": 1,
+        "border-width": 1, "border-color": "#0b0c0c", "width": 24, "height": 24 } },
       { selector: "node[kind = 'household']", style: { "shape": "round-rectangle", "background-color": "#00703c" } },
       { selector: "node[kind = 'address']", style: { "shape": "round-rectangle", "background-color": "#f47738" } },
-      { selector: "node[kind = 'organisation'], node[kind = 'record']", style: { "shape": "diamond", "background-color": "#505a5f" } },
-      { selector: "node[?focus]", style: { "background-color": "#d4351c", "width": 36, "height": 36, "font-weight": "bold" } },
-      { selector: "node:selected", style: { "border-width": 4, "border-color": "#fd0" } },
-      { selector: "edge", style: { "width": 2, "line-color": "#6f777b", "curve-style": "bezier", "label": "data(label)",
-        "font-size": 9, "color": "#484949", "text-rotation": "autorotate", "text-background-color": "#fff",
-        "text-background-opacity": 1 } }
+      { selector: "node[rag = 'red']", style: { "border-width": 4, "border-color": "#d4351c" } },
+      { selector: "node[rag = 'amber']", style: { "border-width": 4, "border-color": "#f47738" } },
+      { selector: "node[rag = 'green']", style: { "border-width": 4, "border-color": "#00703c" } },
+      { selector: "node[?focus]", style: { "background-color": "#d4351c", "width": 32, "height": 32, "font-weight": "bold" } },
+      { selector: "node:selected", style: { "overlay-color": "#fd0", "overlay-opacity": 0.5, "overlay-padding": 6 } },
+      { selector: "edge", style: { "width": 2, "line-color": "#6f777b", "curve-style": "straight", "label": "data(label)",
+        "font-size": 9, "color": "#484949", "text-wrap": "wrap", "text-max-width": 90,
+        "text-background-color": "#fff", "text-background-opacity": 1, "text-background-padding": 1 } },
+      { selector: "edge[type = 'SHARED_EVENT']", style: { "line-style": "dashed", "line-color": "#d4351c" } },
+      { selector: "edge.aim-cross", style: { "curve-style": "unbundled-bezier", "control-point-distances": 60,
+        "control-point-weights": 0.5 } }
     ],
-    maxZoom: 2.5,
+    maxZoom: 1.6,
     minZoom: 0.2
   });
-  // The person in the middle, then people, then households and addresses around them.
-  function rank(node) {
-    return node.data("focus") ? 2 : 1;
+
+  function rank(a, b) {
+    var ka = KIND_RANK[a.data("kind")], kb = KIND_RANK[b.data("kind")];
+    return ka !== kb ? ka - kb : String(a.data("name")).localeCompare(String(b.data("name")));
   }
-  function settle() {
-    cy.layout({ name: "concentric", animate: false, padding: 40, minNodeSpacing: 90, concentric: rank,
-                levelWidth: function () { return 1; }, avoidOverlap: true, startAngle: Math.PI / 6 }).run();
-    cy.fit(undefined, 40);
-    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
+
+  // Breadth first from the person: each node's column is its distance; its children are
+  // the nodes it reaches first. Leaves take the next free row, a parent sits midway
+  // between its first and last child, so no two nodes share a place in a column.
+  function tidy() {
+    var column = {}, children = {}, seen = {}, rows = { next: 0 }, positions = {};
+    cy.edges().removeClass("aim-cross");
+    var tree = {};
+    function spread(start) {
+      var queue = [start];
+      seen[start.id()] = true;
+      column[start.id()] = 0;
+      while (queue.length) {
+        var node = queue.shift();
+        children[node.id()] = [];
+        node.connectedEdges().forEach(function (edge) {
+          var other = edge.source().id() === node.id() ? edge.target() : edge.source();
+          if (!seen[other.id()]) { seen[other.id()] = true; tree[edge.id()] = true; children[node.id()].push(other); }
+        });
+        children[node.id()].sort(rank).forEach(function (child) {
+          column[child.id()] = column[node.id()] + 1;
+          queue.push(child);
+        });
+      }
+    }
+    function place(node) {
+      var kids = children[node.id()];
+      if (!kids.length) {
+        positions[node.id()] = { x: column[node.id()] * COLUMN, y: rows.next * ROW };
+        rows.next += 1;
+        return;
+      }
+      kids.forEach(place);
+      positions[node.id()] = { x: column[node.id()] * COLUMN,
+                               y: (positions[kids[0].id()].y + positions[kids[kids.length - 1].id()].y) / 2 };
+    }
+    var start = cy.getElementById(focus);
+    var roots = start.nonempty() ? [start] : [];
+    cy.nodes().sort(rank).forEach(function (node) { if (node !== start && !seen[node.id()]) { roots.push(node); } });
+    roots.forEach(function (root) { if (!seen[root.id()]) { spread(root); place(root); } });
+    cy.edges().forEach(function (edge) { if (!tree[edge.id()]) { edge.addClass("aim-cross"); } });
+    cy.layout({ name: "preset", positions: function (node) { return positions[node.id()]; }, fit: true,
+                padding: 30, animate: false }).run();
+    if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
   }
-  settle();
+  tidy();
 
   function personUrl(key, suffix) {
     return base + encodeURIComponent(key) + (suffix || "");
   }
 
+  function paragraph(parent, text, className) {
+    var p = document.createElement("p");
+    p.className = className || "govuk-body-s";
+    p.textContent = text;
+    parent.appendChild(p);
+    return p;
+  }
+
   function show(node) {
     var d = node.data();
     selection.innerHTML = "";
-    var p = document.createElement("p");
-    p.className = "govuk-body govuk-!-font-weight-bold";
-    p.textContent = d.label;
-    selection.appendChild(p);
-    var kind = document.createElement("p");
-    kind.className = "govuk-body-s";
-    kind.textContent = d.kind.charAt(0).toUpperCase() + d.kind.slice(1);
-    selection.appendChild(kind);
+    paragraph(selection, d.name, "govuk-body govuk-!-font-weight-bold");
+    paragraph(selection, [d.kind.charAt(0).toUpperCase() + d.kind.slice(1), d.activity, d.alert]
+      .filter(Boolean).join(" · "));
     if (d.kind === "person") {
       var open = document.createElement("a");
       open.className = "govuk-link";
@@ -82,65 +140,123 @@
     }
   }
 
+  function markExpanded(key) {
+    expanded[key] = true;
+    document.querySelectorAll("#network-list [data-expand]").forEach(function (button) {
+      if (button.getAttribute("data-expand") === key) {
+        button.disabled = true;
+        button.firstChild.textContent = "Expanded";
+      }
+    });
+    box.setAttribute("data-expanded", Object.keys(expanded).join(" "));
+  }
+
   function grow(key) {
     if (expanded[key]) { return; }
-    expanded[key] = true;
-    selection.setAttribute("aria-busy", "true");
+    markExpanded(key);
+    status.textContent = "Expanding…";
     // The purpose travels in a header, never in the URL.
-    fetch(personUrl(key, "/network.json"), { credentials: "same-origin",
+    fetch(personUrl(key, "/network.json?" + query), { credentials: "same-origin",
       headers: { "Accept": "application/json", "X-AIM-Purpose": purpose } })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
       .then(function (more) {
-        var added = cy.collection();
+        var added = 0;
         more.nodes.forEach(function (n) {
           n.data.focus = false;
-          if (cy.getElementById(n.data.id).empty()) { added = added.union(cy.add(n)); addRow(n.data); }
+          var known = cy.getElementById(n.data.id);
+          if (known.empty()) { cy.add(n); addRow(n.data); added += 1; } else { addLinks(known, n.data.links); }
         });
-        more.edges.forEach(function (e) { if (cy.getElementById(e.data.id).empty()) { added = added.union(cy.add(e)); } });
-        settle();
-        box.setAttribute("data-expanded", Object.keys(expanded).join(" "));
+        more.edges.forEach(function (e) { if (cy.getElementById(e.data.id).empty()) { cy.add(e); } });
+        tidy();
         var node = cy.getElementById("person:" + key);
-        if (node.nonempty()) { show(node); }
-        selection.removeAttribute("aria-busy");
-        announce(added.nodes().length + " new item(s) added to the network.");
+        if (node.nonempty()) { node.select(); show(node); }
+        status.textContent = added + " new item(s) added to the network.";
+        box.setAttribute("data-added", String(added));
       })
-      .catch(function (err) { expanded[key] = false; selection.removeAttribute("aria-busy"); announce("Could not expand: " + err.message); });
+      .catch(function (err) {
+        expanded[key] = false;
+        status.textContent = "Could not expand: " + err.message;
+      });
   }
 
-  function announce(text) {
-    var p = document.createElement("p");
-    p.className = "govuk-body-s";
-    p.textContent = text;
-    selection.appendChild(p);
+  function addLinks(node, links) {
+    var known = node.data("links") || [];
+    var fresh = (links || []).filter(function (link) { return known.indexOf(link) < 0; });
+    if (!fresh.length) { return; }
+    node.data("links", known.concat(fresh));
+    var list = document.querySelector("#network-list tr[data-node='" + CSS.escape(node.id()) + "'] ul");
+    if (list) { fresh.forEach(function (link) { item(list, link); }); }
+  }
+
+  function item(list, text) {
+    var li = document.createElement("li");
+    li.textContent = text;
+    list.appendChild(li);
+  }
+
+  function cell(tr) {
+    var td = document.createElement("td");
+    td.className = "govuk-table__cell";
+    tr.appendChild(td);
+    return td;
   }
 
   function addRow(d) {
-    var tbody = document.querySelector("#network-list tbody");
     var tr = document.createElement("tr");
     tr.className = "govuk-table__row";
     tr.setAttribute("data-node", d.id);
-    [d.label, d.kind.charAt(0).toUpperCase() + d.kind.slice(1)].forEach(function (text) {
-      var td = document.createElement("td"); td.className = "govuk-table__cell"; td.textContent = text; tr.appendChild(td);
-    });
-    var actions = document.createElement("td");
-    actions.className = "govuk-table__cell";
-    if (d.kind === "person") {
-      var a = document.createElement("a"); a.className = "govuk-link"; a.href = personUrl(d.key); a.textContent = "Open";
-      actions.appendChild(a);
-      var b = document.createElement("button"); b.type = "button"; b.className = "govuk-button govuk-button--secondary aim-small-button";
-      b.textContent = "Expand"; b.setAttribute("data-expand", d.key); actions.appendChild(b);
+    var who = cell(tr);
+    var name = document.createElement("strong");
+    name.textContent = d.name;
+    who.appendChild(name);
+    who.appendChild(document.createElement("br"));
+    var kind = document.createElement("span");
+    kind.className = "govuk-body-s";
+    kind.textContent = d.kind.charAt(0).toUpperCase() + d.kind.slice(1);
+    who.appendChild(kind);
+    var list = document.createElement("ul");
+    list.className = "govuk-list govuk-body-s";
+    (d.links || []).forEach(function (link) { item(list, link); });
+    cell(tr).appendChild(list);
+    cell(tr).textContent = d.activity || "";
+    var alert = cell(tr);
+    if (d.alert) {
+      var tag = document.createElement("strong");
+      tag.className = "govuk-tag " + ({ red: "govuk-tag--red", amber: "govuk-tag--orange", green: "govuk-tag--green" }[d.rag] || "");
+      tag.textContent = d.alert;
+      alert.appendChild(tag);
     }
-    tr.appendChild(actions);
-    tbody.appendChild(tr);
+    var actions = cell(tr);
+    if (d.kind === "person" || d.kind === "household") {
+      var a = document.createElement("a");
+      a.className = "govuk-link";
+      a.href = d.kind === "person" ? personUrl(d.key) : "/dashboard/households/" + encodeURIComponent(d.key);
+      a.textContent = "Open";
+      actions.appendChild(a);
+    }
+    if (d.kind === "person") {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "govuk-button govuk-button--secondary aim-small-button";
+      b.setAttribute("data-expand", d.key);
+      b.appendChild(document.createTextNode("Expand"));
+      var hidden = document.createElement("span");
+      hidden.className = "govuk-visually-hidden";
+      hidden.textContent = " " + d.name;
+      b.appendChild(hidden);
+      actions.appendChild(document.createTextNode(" "));
+      actions.appendChild(b);
+    }
+    document.querySelector("#network-list tbody").appendChild(tr);
   }
 
   cy.on("tap", "node", function (evt) { show(evt.target); });
   cy.on("dbltap", "node[kind = 'person']", function (evt) { grow(evt.target.data("key")); });
   document.getElementById("network-list").addEventListener("click", function (evt) {
-    var key = evt.target.closest("[data-expand]");
-    if (key) { grow(key.getAttribute("data-expand")); key.disabled = true; }
+    var button = evt.target.closest("[data-expand]");
+    if (button && !button.disabled) { grow(button.getAttribute("data-expand")); }
   });
   var start = cy.getElementById(focus);
-  if (start.nonempty()) { start.select(); show(start); expanded[start.data("key")] = true; }
+  if (start.nonempty()) { start.select(); show(start); markExpanded(start.data("key")); }
   box.setAttribute("data-ready", "true");
 })();
