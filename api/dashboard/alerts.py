@@ -1,4 +1,4 @@
-"""The alert screens (the list, one alert and its actions) and the watch list."""
+"""The alert screens (the list of cases, one alert and its actions) and the watch list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pydantic import ValidationError
 from aim.api.deps import backend, caller_of
 from aim.api.errors import Conflict, Invalid
 from aim.api.schemas import AlertAction, UnwatchIn
-from aim.api.services import alerts, watchlist
+from aim.api.services import alerts, cases, watchlist
+from aim.graph.store import as_date
+from aim.graph.views import age
 
 from . import present
 from .pages import errors_of, form_data, redirect, render, screen_router
@@ -22,30 +24,41 @@ router = screen_router()
 REVIEW_IN = timedelta(days=28)
 
 
+CASE_SORTS = {
+    "rag": lambda c: (present.RAG_ORDER.get(present.rag(c.get("rag")), 3), -(c.get("score") or 0)),
+    "date": lambda c: -(c["last_activity"].toordinal() if c.get("last_activity") else 0),
+    "due": lambda c: (c.get("due_date") is None, str(c.get("due_date") or "")),
+}
+
+
 def _chosen(request: Request) -> dict:
     q = request.query_params
     chosen = {"rag": q.get("rag", ""), "status": q.get("status", "open"), "rule": q.get("rule", ""),
-              "sort": q.get("sort", "score")}
+              "sort": q.get("sort", "rag"), "mine": q.get("mine", "")}
     if chosen["rag"] not in ("", "red", "amber", "green"):
         chosen["rag"] = ""
-    if chosen["status"] not in ("open", "all", *present.STATUS_NAMES):
+    if chosen["status"] not in ("open", "closed", "all", *present.STATUS_NAMES):
         chosen["status"] = "open"
+    if chosen["sort"] not in CASE_SORTS:
+        chosen["sort"] = "rag"
     return chosen
 
 
 @router.get("/alerts", response_class=HTMLResponse)
 def alert_list(request: Request) -> Response:
+    """The alert screen lists cases (one per child or household), names first."""
     s = session(request, "mash")
     chosen = _chosen(request)
-    one_status = chosen["status"] if chosen["status"] in present.STATUS_NAMES else None
-    items = alerts.list_alerts(backend(request), caller_of(request, s.principal, SCREENS["alerts"]),
-                               rag=chosen["rag"] or None, status=one_status, rule=chosen["rule"] or None, limit=1000)
-    if chosen["status"] == "open":
-        items = [a for a in items if a.get("status") in present.OPEN_STATUSES]
-    rules = sorted({(a.get("rule"), a.get("title") or a.get("rule")) for a in items if a.get("rule")})
-    if chosen["rule"] and (chosen["rule"], chosen["rule"]) not in rules:
+    found = cases.list_cases(backend(request), caller_of(request, s.principal, SCREENS["alerts"]),
+                             status=chosen["status"], rag=chosen["rag"] or None, rule=chosen["rule"] or None,
+                             owner=s.principal.username if chosen["mine"] else None, limit=1000)
+    for item in found:
+        item["age"] = age(as_date(item.get("date_of_birth")))
+        item["last_activity"] = as_date(item.get("last_activity"))
+    rules = sorted({(a["rule"], a.get("title") or a["rule"]) for c in found for a in c["alerts"] if a.get("rule")})
+    if chosen["rule"] and chosen["rule"] not in {r for r, _ in rules}:
         rules = sorted(set(rules) | {(chosen["rule"], present.label(chosen["rule"]))})
-    return render(request, s, "dashboard/alerts.html", alerts=present.sort_alerts(items, chosen["sort"]),
+    return render(request, s, "dashboard/alerts.html", cases=sorted(found, key=CASE_SORTS[chosen["sort"]]),
                   chosen=chosen, rules=rules)
 
 

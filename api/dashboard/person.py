@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from aim.api.deps import backend, caller_of
 from aim.api.schemas import WatchIn
-from aim.api.services import alerts, persons, records, review, watchlist
+from aim.api.services import alerts, cases, persons, records, review, watchlist
 
 from . import explained, present
 from .pages import errors_of, form_data, log, redirect, render, screen_router
@@ -43,7 +43,10 @@ def person(request: Request, subject_id: str, page: int = 1) -> Response:
             except Exception:  # noqa: BLE001 - an explanation is extra; the view stands without it
                 log.exception("dashboard: could not explain a person's links")
         found = alerts.list_alerts(be, caller, subject_id=subject_id, limit=100)
-    return render(request, s, "dashboard/person.html", view=view, timeline=timeline, history=history, alerts=found,
+    asked = s.role == "partner" and not subject_id.startswith("rec:")
+    requests = cases.requests_of(be, caller, subject_id) if asked else []
+    return render(request, s, "dashboard/person.html", review_requests=requests,
+                  view=view, timeline=timeline, history=history, alerts=found,
                   links=links, organisations=records.organisation_names(be),
                   purpose=purpose, care=present.care_links(view["activity"]), subject_id=subject_id,
                   review_default=(date.today() + REVIEW_IN).isoformat())

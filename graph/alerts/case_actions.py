@@ -63,6 +63,13 @@ ACTIONS = {
 }
 
 
+# action -> (the detail it needs, what to ask for)
+NEEDED = {"assign": ("owner", "an officer to assign"), "due": ("due_date", "a due date"),
+          "note": ("reason", "the note's text"), "dismiss": ("reason", "a reason for dismissing"),
+          "refer": ("destination", "where the case is referred to"),
+          "outcome": ("outcome", "the outcome of the referral")}
+
+
 @dataclass
 class CaseChange:
     """What an action asks for; ``check`` says what is missing."""
@@ -82,12 +89,8 @@ class CaseChange:
             raise CaseError(f"unknown action {self.action!r} (one of {', '.join(ACTIONS)})")
         if not (self.by or "").strip():
             raise CaseError("who acts (`by`) is required")
-        needed = {"assign": ("owner", "an officer to assign"), "due": ("due_date", "a due date"),
-                  "note": ("reason", "the note's text"), "dismiss": ("reason", "a reason for dismissing"),
-                  "refer": ("destination", "where the case is referred to"),
-                  "outcome": ("outcome", "the outcome of the referral")}
-        if self.action in needed:
-            field, what = needed[self.action]
+        if self.action in NEEDED:
+            field, what = NEEDED[self.action]
             value = getattr(self, field)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise CaseError(f"{self.action}: give {what}")
