@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     neo4j_connect_timeout: float = 5.0
     neo4j_retry_time: float = Field(15.0, description="How long managed transactions retry")
     ingest_batch_size: int = 5000
+    alert_stale_days: int = Field(
+        0, ge=0, description="Days, after an open alert's window has passed with no new activity, before "
+                             "the engine marks it stale")
+    alert_close_days: int = Field(
+        30, ge=0, description="Days a stale alert waits for new activity before the engine closes it")
 
     @property
     def production(self) -> bool:

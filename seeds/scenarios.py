@@ -20,6 +20,9 @@ from .population import Event, Person, Unit, Window, iso
 RECOGNITION_DAYS = 28
 # Agencies involved by the time a pattern is recognisable (or its last event, if fewer).
 RECOGNISABLE_AGENCIES = 3
+# The demo's scenario of each kind ends this many days before today (lo, hi), so that
+# `aim demo`, which runs the rules as of today, shows it as a current alert.
+DEMO_LAST_EVENT_DAYS_AGO = (2, 6)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Scenarios:
                     return
 
     def _record(self, unit: Unit, spec: ScenarioKind, built: Built) -> None:
+        if built.demo is not None and self.demo_pending(spec.kind):
+            self._bring_up_to_date(built)
         self.count += 1
         self.counts[spec.kind] += 1
         sid = f"S{self.count:05d}"
@@ -119,6 +124,15 @@ class Scenarios:
         unit.scenarios.append(row)
         if built.demo is not None and self.demo_pending(spec.kind):
             self.demo[spec.kind] = self._demo(row, built.demo)
+
+    def _bring_up_to_date(self, built: Built) -> None:
+        """Move the demo's scenario later, whole, so its last event falls a few days before
+        today (gaps between its events unchanged)."""
+        last = max(ev.day for _, ev in built.events)
+        shift = self.window.today - self.rng.randint(*DEMO_LAST_EVENT_DAYS_AGO) - last
+        if shift > 0:
+            for _, ev in built.events:
+                ev.day += shift
 
     def _demo(self, row: dict, p: Person) -> dict:
         today = self.window.today

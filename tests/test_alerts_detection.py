@@ -28,7 +28,7 @@ def test_exactly_n_events_from_k_organisations_within_d_days_raise_an_alert(even
     event_world.person("P1", ("CHILD_HOSP", "H1"), ("SCHOOL_OAK", "S1"), ("WMP", "W1"))
     hits = found(event_world, "multi_agency_child")
     assert [(f.subject_id, f.metrics["events"], f.metrics["organisations"]) for f in hits] == [("P1", 3, 3)]
-    assert hits[0].summary == "3 activities reported in the last 30 days by 3 agencies"
+    assert hits[0].summary == "3 activities reported from 2 Oct 2026 to 31 Oct 2026 by 3 agencies"
 
 
 def test_events_d_days_apart_fall_outside_the_window(event_world):
@@ -161,4 +161,4 @@ def test_escalation_compares_the_last_30_days_with_the_usual_rate(event_world):
     event_world.person("ONE_AGENCY", ("CITY_ED", "S1"))  # escalating, but seen by one organisation only
     hits = found(event_world, "escalation")
     assert [(f.subject_id, f.metrics["baseline"]) for f in hits] == [("QUIET", 0)]
-    assert "3 activities in the last 30 days against 0 in the previous 180" in hits[0].summary
+    assert "3 activities from 26 Oct 2026 to 28 Oct 2026 against 0 in the 180 days before" in hits[0].summary

@@ -56,7 +56,7 @@ def test_a_run_raises_one_alert_per_subject_and_rule_and_updates_it_with_new_evi
     alert = get_alert(alert_id, driver=event_world.driver)
     assert (alert["status"], alert["evidence_count"]) == ("acknowledged", 4)
     assert alert["last_updated"] == TODAY + timedelta(days=1) and alert["first_raised"] == TODAY
-    assert alert["summary"] == "4 activities reported in the last 30 days by 4 agencies"
+    assert alert["summary"] == "4 activities reported from 11 Oct 2026 to 31 Oct 2026 by 4 agencies"
     assert event_world.count("MATCH (a:Alert) RETURN count(a)") == 1
 
 
@@ -78,8 +78,8 @@ def test_dismissing_needs_a_reason_and_a_dismissed_alert_reopens_only_on_new_evi
     assert get_alert(alert_id, driver=event_world.driver)["status"] == "new"
     history = alert_history(alert_id, driver=event_world.driver)
     assert [(h["from"], h["to"], h["by"]) for h in history] == [
-        (None, "new", "system"), ("new", "acknowledged", "sam"), ("acknowledged", "dismissed", "lee"),
-        ("dismissed", "new", "system"),
+        (None, "new", "engine"), ("new", "acknowledged", "sam"), ("acknowledged", "dismissed", "lee"),
+        ("dismissed", "new", "engine"),
     ]
     assert history[2]["reason"] == "known to CSC, plan in place" and history[2]["at"] is not None
     assert "re-opened" in history[3]["reason"]
@@ -111,7 +111,7 @@ def test_watch_list_from_an_alert_surfaces_new_activity(event_world):
     assert [(len(e["activity"]), e["due"]) for e in entries] == [(1, True)]
     report = run_all(TODAY + timedelta(days=3), rules=rules, driver=event_world.driver)
     watched = get_alert(alert_id_for("watched_activity", "person", "P1"), driver=event_world.driver)
-    assert watched["summary"] == "1 new activity since the subject was put on the watch list"
+    assert watched["summary"] == "1 new activity on 3 Nov 2026 since the subject was put on the watch list"
     assert report.created == 1
     unwatch(entries[0]["watch_id"], by="sam", reason="reviewed", driver=event_world.driver)
     assert watch_list(TODAY + timedelta(days=14), driver=event_world.driver) == []

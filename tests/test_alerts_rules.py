@@ -68,8 +68,10 @@ def test_scores_map_to_red_amber_green_bands_and_plain_english():
     assert rules.rag(50) == "Amber"
     assert scoring.score(rule, {"events": 5, "organisations": 3}) == 50 + 16 + 12
     assert rules.rag(78) == "Red" and rules.rag(39.9) == "Green"
-    evidence = [{"type": "injury"}, {"type": "injury"}, {"type": "missing_person"}]
-    assert scoring.summary(rule, {"events": 3, "organisations": 2}, evidence) == \
-        "3 activities reported in the last 30 days by 2 agencies"
-    assert scoring.summary(rule, {"events": 1, "organisations": 1}, evidence[:1]) == \
-        "1 activity reported in the last 30 days by 1 agency"
+    evidence = [{"type": "injury", "date": date(2026, 10, 3)}, {"type": "injury", "date": date(2026, 10, 20)},
+                {"type": "missing_person", "date": date(2026, 10, 12)}]
+    as_of = date(2026, 11, 1)
+    assert scoring.summary(rule, {"events": 3, "organisations": 2}, evidence, as_of) == \
+        "3 activities reported from 3 Oct 2026 to 20 Oct 2026 by 2 agencies"
+    assert scoring.summary(rule, {"events": 1, "organisations": 1}, evidence[:1], as_of) == \
+        "1 activity reported on 3 Oct 2026 by 1 agency"

@@ -11,6 +11,9 @@ from aim.api.services.auditing import audited_change
 from aim.api.services.policy import policed_read
 from aim.api.services.values import plain
 from aim.graph.alerts import lifecycle
+from aim.graph.alerts.engine import default_today
+from aim.graph.alerts.rules import load_rules
+from aim.graph.alerts.staleness import with_currency
 from aim.graph.access.audit import AuditEntry
 from aim.graph.store import as_date
 
@@ -34,7 +37,8 @@ def list_alerts(be: Backend, caller: Caller, *, rag: str | None = None, status: 
                 until: date | None = None, limit: int = 100) -> list[dict]:
     def read(tx):
         found = lifecycle.read_alerts(tx, [status] if status else None, subject_id, SCANNED)
-        found = plain([a for a in found if _matches(a, rag, rule, since, until)][:limit])
+        found = [a for a in found if _matches(a, rag, rule, since, until)][:limit]
+        found = plain(with_currency(tx, found, default_today(), load_rules()))
         return found, AuditEntry("alerts.list", [a.get("subject_id") for a in found if a.get("subject_id")],
                                  {"rag": rag, "status": status, "rule": rule, "returned": len(found)})
 
@@ -49,6 +53,7 @@ def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
         if found is None:
             return None, AuditEntry("alerts.view", [], {"alert_id": alert_id, "found": False})
         history = lifecycle.read_history(tx, alert_id)
+        found = with_currency(tx, [found], default_today(), load_rules())[0]
         return plain(found | {"history": history}), AuditEntry("alerts.view", [found.get("subject_id")],
                                                                {"alert_id": alert_id})
 

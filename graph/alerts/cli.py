@@ -55,7 +55,8 @@ def run_cmd(
     console = _console()
     console.print(f"Alerts as of {report.today}: {report.findings:,} subjects meet a rule — "
                   f"{report.created:,} new, {report.updated:,} updated, {report.reopened:,} re-opened, "
-                  f"{report.unchanged:,} unchanged ({report.seconds:.1f} s)")
+                  f"{report.unchanged:,} unchanged; {report.stale:,} went stale, {report.closed:,} closed "
+                  f"({report.seconds:.1f} s)")
     for rule_id, n in sorted(report.per_rule.items()):
         console.print(f"  {rule_id:<22} {n:>7,}")
     if report.rag:
@@ -92,9 +93,19 @@ def show_cmd(alert_id: str) -> None:
     """One alert: explanation, evidence and history."""
     from aim.graph.store import get_driver
 
-    from .lifecycle import alert_history, get_alert
+    from aim.settings import get_settings
 
-    alert = get_alert(alert_id, driver=get_driver())
+    from .engine import default_today
+    from .lifecycle import alert_history, read_alert
+    from .rules import load_rules
+    from .staleness import with_currency
+
+    def read(tx):
+        found = read_alert(tx, alert_id)
+        return found and with_currency(tx, [found], default_today(), load_rules())[0]
+
+    with get_driver().session(database=get_settings().neo4j_database) as session:
+        alert = session.execute_read(read)
     if alert is None:
         _fail(f"no alert {alert_id}")
     alert["history"] = alert_history(alert_id, driver=get_driver())
@@ -197,6 +208,10 @@ def evaluate_cmd(
                                           for k, v in result["overall"].items()))
     for rule_id, figures in result["rules"].items():
         console.print(f"  {rule_id:<22} {figures}")
+    now = result["today"]
+    console.print(f"as of {result['overall']['today']}: {now['alerts']} alerts {now['rag']} {now['subjects']}; "
+                  "current scenarios alerted: " + ", ".join(
+                      f"{kind} {k['alerted']}/{k['current']}" for kind, k in sorted(now["kinds"].items())))
 
 
 def register(app: typer.Typer) -> None:

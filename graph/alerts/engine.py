@@ -114,7 +114,7 @@ def _finding(rule: Rule, rules: RuleSet, row: dict) -> Finding:
     )
     found.score = scoring.score(rule, found.metrics)
     found.rag = rules.rag(found.score)
-    found.summary = scoring.summary(rule, found.metrics, evidence)
+    found.summary = scoring.summary(rule, found.metrics, evidence, found.as_of)
     return found
 
 

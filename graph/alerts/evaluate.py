@@ -106,15 +106,6 @@ def episodes(findings: list[Finding], rules: RuleSet) -> list[Episode]:
     return out
 
 
-def backtest(today: date, since: date, *, rules: RuleSet | None = None, driver: Driver | None = None,
-             settings: Settings | None = None) -> tuple[list[Episode], float]:
-    """Every episode the rules would have raised between ``since`` and ``today``."""
-    rules = rules or load_rules()
-    started = time.perf_counter()
-    found = detect(today, rules=rules, scope="history", since=since, driver=driver, settings=settings)
-    return episodes(found, rules), time.perf_counter() - started
-
-
 def backtest(today: date, since: date, *, rules: RuleSet | None = None, driver: Driver,
              settings: Settings | None = None) -> tuple[list[Episode], float]:
     """Every episode the rules would have raised between ``since`` and ``today``."""
@@ -255,8 +246,18 @@ def _match(found: list[Episode], subjects: SubjectMap) -> Hits:
     return hits
 
 
+def _precision_of(rules: Counter, hits: Hits) -> float | None:
+    """Of every episode raised by these rules, the share about a should-alert scenario."""
+    outcomes = Counter()
+    for rule in rules:
+        outcomes.update(hits.per_rule[rule])
+    total = sum(outcomes.values())
+    return outcomes["true_positive"] / total if total else None
+
+
 def _kinds(scenarios: list[dict], hits: Hits) -> dict[str, dict]:
-    """Per scenario kind: recall (or false-alert rate for a decoy kind) and days to alert."""
+    """Per scenario kind: recall (or false-alert rate for a decoy kind), the precision of the
+    rules that met it (see ``_precision_of``) and days to alert."""
     kinds = {}
     for kind in sorted({sc["kind"] for sc in scenarios}):
         of_kind = [sc for sc in scenarios if sc["kind"] == kind]
@@ -266,6 +267,8 @@ def _kinds(scenarios: list[dict], hits: Hits) -> dict[str, dict]:
         entry = {"scenarios": len(of_kind), "should_alert": should, "alerted": len(alerted),
                  ("recall" if should else "false_alert_rate"): len(alerted) / len(of_kind) if of_kind else 0.0,
                  "rules": dict(hits.rules_by_kind[kind])}
+        if should:
+            entry["precision"] = _precision_of(hits.rules_by_kind[kind], hits)
         if delays:
             entry |= {"days_to_alert_median": median(delays), "days_to_alert_mean": round(mean(delays), 1),
                       "days_to_alert_max": max(delays)}
@@ -295,10 +298,26 @@ def _manifest_today(directory: Path) -> date:
     return date.fromisoformat(given) if given else date(2026, 11, 1)
 
 
+def _current(today: date, rules: RuleSet, truth: Truth, *, driver: Driver, settings: Settings) -> dict:
+    """What a run as of ``today`` shows (the demo's question): alerts by RAG and subject
+    type, and per scenario kind how many scenarios are current (``today`` between their
+    first event and window end) and how many of those the rules alert today."""
+    found = episodes(detect(today, rules=rules, driver=driver, settings=settings), rules)
+    hits = _match(found, map_subjects(found, truth, driver=driver, settings=settings))
+    kinds: dict[str, dict] = {}
+    for sc in truth.scenarios:
+        if date.fromisoformat(sc["first_event_date"]) <= today <= date.fromisoformat(sc["window_end"]):
+            entry = kinds.setdefault(sc["kind"], {"current": 0, "alerted": 0})
+            entry["current"] += 1
+            entry["alerted"] += sc["scenario_id"] in hits.first
+    return {"alerts": len(found), "rag": dict(Counter(e.rag for e in found)),
+            "subjects": dict(Counter(e.subject_type for e in found)), "kinds": kinds}
+
+
 def evaluate(directory: Path, today: date | None = None, *, since: date | None = None,
              rules: RuleSet | None = None, driver: Driver, settings: Settings | None = None) -> dict:
     """Recall per should-alert scenario kind, false-alert rate per decoy kind, precision,
-    and days from first concerning event to alert."""
+    and days from first concerning event to alert; and what a run as of ``today`` shows."""
     settings = settings or get_settings()
     directory = Path(directory)
     today = today or _manifest_today(directory)
@@ -311,4 +330,5 @@ def evaluate(directory: Path, today: date | None = None, *, since: date | None =
         "overall": {"today": today.isoformat(), "since": since.isoformat(), "replay_seconds": round(seconds, 1)}
         | _overall(found, truth.scenarios, hits),
         "rules": {rule: dict(c) for rule, c in sorted(hits.per_rule.items())},
+        "today": _current(today, rules or load_rules(), truth, driver=driver, settings=settings),
     }

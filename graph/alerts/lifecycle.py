@@ -21,12 +21,13 @@ from .engine import default_today
 from .rules import STATUSES
 from .watchlist import upsert_watch_entry
 
-# to -> statuses it may be reached from (by a person; the engine re-opens closed alerts)
+# to -> statuses it may be reached from (by a person; the engine re-opens closed alerts and
+# marks stale / closes alerts with no current activity, which a person may still act on)
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "acknowledged": ("new",),
-    "watch_list": ("new", "acknowledged"),
-    "referred": ("new", "acknowledged", "watch_list"),
-    "dismissed": ("new", "acknowledged", "watch_list"),
+    "acknowledged": ("new", "stale"),
+    "watch_list": ("new", "acknowledged", "stale"),
+    "referred": ("new", "acknowledged", "watch_list", "stale"),
+    "dismissed": ("new", "acknowledged", "watch_list", "stale"),
 }
 DEFAULT_REVIEW_DAYS = 28
 

@@ -22,7 +22,7 @@ from aim import cypher
 
 Scope = Literal["recent", "ids", "history"]
 KINDS = ("multi_agency", "high_risk", "household_cluster", "escalation", "watched")
-STATUSES = ("new", "acknowledged", "watch_list", "referred", "dismissed")
+STATUSES = ("new", "acknowledged", "watch_list", "referred", "dismissed", "stale", "closed")
 
 # (kind, subject type) -> body template
 TEMPLATES = {
@@ -118,6 +118,7 @@ class RuleSet:
     red: float = 70
     amber: float = 40
     child_age: int = 18
+    routine_types: tuple[str, ...] = ()  # contacts that never count (trend included)
 
     def rag(self, score: float) -> str:
         if score >= self.red:
@@ -138,7 +139,8 @@ class RuleSet:
         unknown = set(rule_ids) - {r.id for r in self.rules}
         if unknown:
             raise RuleError(f"unknown rule(s): {', '.join(sorted(unknown))}")
-        return RuleSet(tuple(r for r in self.rules if r.id in rule_ids), self.red, self.amber, self.child_age)
+        return RuleSet(tuple(r for r in self.rules if r.id in rule_ids), self.red, self.amber, self.child_age,
+                       self.routine_types)
 
 
 def _rule(raw: dict, routine: list[str]) -> Rule:
@@ -185,7 +187,8 @@ def parse_rules(data: dict) -> RuleSet:
     red, amber = float(bands.get("red", 70)), float(bands.get("amber", 40))
     if amber > red:
         raise RuleError("the amber band must start below the red band")
-    return RuleSet(rules, red=red, amber=amber, child_age=int(data.get("child_age", 18)))
+    return RuleSet(rules, red=red, amber=amber, child_age=int(data.get("child_age", 18)),
+                   routine_types=tuple(routine))
 
 
 @cache

@@ -42,9 +42,26 @@ def score(rule: Rule, metrics: dict[str, Any]) -> float:
     return float(max(0.0, min(100.0, round(value, 1))))
 
 
-def summary(rule: Rule, metrics: dict[str, Any], evidence: list[dict]) -> str:
-    """The plain-English line for the alert screen, from the rule's ``summary`` template."""
+def day(value: date) -> str:
+    """A date as people write it: 3 Nov 2026."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def _span(dates: list[date]) -> str:
+    """"on 3 Nov 2026" or "from 3 Nov 2026 to 20 Nov 2026"."""
+    if not dates:
+        return ""
+    if dates[0] == dates[-1]:
+        return f"on {day(dates[0])}"
+    return f"from {day(dates[0])} to {day(dates[-1])}"
+
+
+def summary(rule: Rule, metrics: dict[str, Any], evidence: list[dict], as_of: date) -> str:
+    """The plain-English line for the alert screen, from the rule's ``summary`` template.
+    It names its dates (``{dates}``, ``{first}``, ``{last}``: the evidence's; ``{to}``: the
+    day the rule was run), so that it stays true when read later."""
     events = int(metrics.get("events", len(evidence)))
+    dates = sorted(e["date"] for e in evidence if e.get("date"))
     organisations = int(metrics.get("organisations", 0))
     children = int(metrics.get("children", 0) or 0)
     ratio = metrics.get("ratio")
@@ -62,11 +79,15 @@ def summary(rule: Rule, metrics: dict[str, Any], evidence: list[dict]) -> str:
         "baseline_days": int(rule.params.get("baseline_days", 0)),
         "ratio_text": f"{ratio:.1f} x" if isinstance(ratio, int | float) else "above",
         "types": ", ".join(_label(t) for t, _ in Counter(e["type"] for e in evidence).most_common()),
+        "first": day(dates[0]) if dates else "",
+        "last": day(dates[-1]) if dates else "",
+        "dates": _span(dates),
+        "to": day(as_of),
     }
     try:
         return rule.summary.format(**fields)
     except (KeyError, IndexError, ValueError):
-        return f"{events} {fields['activities']} in the last {rule.days} days"
+        return f"{events} {fields['activities']} in the {rule.days} days to {fields['to']}"
 
 
 def _iso(value: Any) -> Any:
@@ -83,6 +104,8 @@ def explanation(rule: Rule, rules: RuleSet, as_of: date, metrics: dict[str, Any]
         "kind": rule.kind,
         "as_of": as_of.isoformat(),
         "window": {"from": (as_of - timedelta(days=rule.days - 1)).isoformat(), "to": as_of.isoformat()},
+        "evidence_dates": {"first": _iso(min(e["date"] for e in evidence)) if evidence else None,
+                           "last": _iso(max(e["date"] for e in evidence)) if evidence else None},
         "parameters": {k: v for k, v in rule.params.items()} | {"age": rule.age},
         "metrics": {k: _iso(v) for k, v in metrics.items()},
         "score": value,

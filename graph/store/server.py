@@ -3,7 +3,7 @@
 These machines have no Docker engine and cannot reach neo4j.com, but Maven Central
 carries the server as jars (``org.neo4j:neo4j`` + ``org.neo4j.app:neo4j-server``). The
 jars are fetched once with ``mvn dependency:copy-dependencies`` into ``$AIM_HOME/neo4j/lib``
-and reused; the server is started the way Neo4j's own launcher starts it,
+(showing each download, ``maven.py``) and reused; the server is started the way Neo4j's own launcher starts it,
 ``java -cp lib/*:plugins/* org.neo4j.server.CommunityEntryPoint``.
 """
 
@@ -25,6 +25,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from aim.settings import Settings
+
+from .maven import run_maven
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 INITIAL_PASSWORD = "neo4j"
@@ -104,18 +106,16 @@ class LocalNeo4j:
             # Maven writes beside the pom: build in a scratch copy, not in the package.
             (Path(build) / "pom.xml").write_bytes(pom.read_bytes())
             cmd = [
-                mvn, "-q", "-B", "-f", str(Path(build) / "pom.xml"), "package",
+                mvn, "-B", "-f", str(Path(build) / "pom.xml"), "package",
                 f"-Dneo4j.version={self.version}",
                 f"-Dapoc.version={self.settings.apoc_version}",
                 f"-Dgds.version={self.settings.gds_version}",
                 f"-Daim.lib={self.lib}",
                 f"-Daim.plugins={self.plugins}",
             ]
-            result = subprocess.run(cmd, capture_output=True, text=True, cwd=build)
-        if result.returncode != 0:
-            raise Neo4jServerError(
-                "Maven could not fetch Neo4j from Maven Central:\n" + (result.stdout + result.stderr)[-3000:]
-            )
+            code, output = run_maven(cmd, build)
+        if code != 0:
+            raise Neo4jServerError("Maven could not fetch Neo4j from Maven Central:\n" + output[-3000:])
         (self.lib / ".complete").write_text(self.version)
         marker.write_text(self.version)
 

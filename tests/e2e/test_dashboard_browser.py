@@ -89,7 +89,7 @@ def act_on_the_red_alert(page):
     rows = page.locator("#alerts-table tbody tr")
     assert rows.count() >= 2 and all("Red" in rows.nth(i).inner_text() for i in range(rows.count()))
     page.get_by_role("link", name="Multi-agency activity (child)").click()
-    assert re.search(r"\d activities reported in the last 30 days by \d agencies",
+    assert re.search(r"\d activities reported (from|on) \d+ \w+ \d{4}.* by \d agencies",
                      page.locator("#alert-summary-line").inner_text())
     shot(page, "08-alert")
     page.get_by_label(re.compile("^Dismiss")).check()
