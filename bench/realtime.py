@@ -1,31 +1,47 @@
-"""Benchmark: real-time resolution latency with the whole population in the graph.
+"""Benchmark: real-time resolution through the HTTP API from concurrent partner clients,
+this code against an earlier commit in the same run.
 
-    AIM_HOME=... python bench/realtime.py --records 300
+    AIM_HOME=... python bench/realtime.py --before ec39c3f --after HEAD --clients 4 --records 60 --repeat 2
 
-Needs a resolved graph (``aim seed load DIR`` then ``aim resolve``). Makes ``--records``
-new agency records — half perturbed copies of records already in the graph (another
-agency's record of a known person: typo in the given name, another address for some),
-half new people — ingests them all through the normal ingest path under source
-``BENCH``, then resolves them one at a time with :func:`aim.graph.realtime.resolve_records`
-(the call the API makes right after an ingest) and reports the latency distribution and
-what happened (joined / new / merged). ``--cleanup`` removes the BENCH records and the
-persons made only of them afterwards (a re-run of ``aim resolve`` restores the rest).
+Needs a resolved graph (``aim demo --no-serve``: the 5,000-person town, or ``aim seed load``
+then ``aim resolve``). Each ``--before`` / ``--after`` ref is checked out in a git worktree
+under bench/out and served by ``aim serve`` (one worker) from that code, in turn, on the
+same database; ``.`` serves the working tree. Per phase, ``--clients`` partner clients
+(threads, one organisation each) submit at once ``--records`` new records each — half
+another agency's record of a known person (a typo in the given name for some, another
+address for some), half someone new — one per request (``single``) or ``--batch`` per
+request (``batch``). Every submission goes through validation, ingest, real-time
+resolution and incremental alert evaluation, as a partner's does.
+
+Reported per phase: records/s (all clients, wall time), p50/p95 latency per request,
+errors (a status other than 200 or a resolution other than ``resolved``), and the load
+average before and after (other processes share the machine: compare the refs within a
+repeat, and repeat). Phases alternate between the refs; records are new each phase (ids
+unique to the run), so the graph grows by a few hundred records per phase.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import statistics
+import subprocess
 import sys
-import tempfile
+import threading
 import time
+import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
+
+# Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
+SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -35,94 +51,158 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1] + name[i] + name[i + 2:]
 
 
-def make_rows(driver, n: int, seed: int) -> list[dict]:
+def make_rows(driver, n: int, seed: int, source: str, prefix: str) -> list[dict]:
+    """``n`` new records from ``source``: even ones another agency's record of a known
+    person, odd ones someone new."""
     rng = random.Random(seed)
     total = driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"]
-    skip = rng.randrange(max(1, total - n))
     sample, _, _ = driver.execute_query(
         "MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL "
         "RETURN r.first_name AS f, r.last_name AS l, toString(r.date_of_birth) AS d, r.gender AS g, "
-        "r.address AS a, r.postcode AS p SKIP $skip LIMIT $n", skip=skip, n=n)
+        "r.address AS a, r.postcode AS p SKIP $skip LIMIT $n", skip=rng.randrange(max(1, total - n)), n=n)
     rows = []
     for k in range(n):
         base = sample[k % len(sample)]
-        if k % 2 == 0:  # another agency's record of a known person
+        if k % 2 == 0:
             first = _typo(base["f"], rng) if rng.random() < 0.3 else base["f"]
             address, postcode = (base["a"], base["p"]) if rng.random() < 0.7 else ("1 Bench Road", "B1 1BB")
             last, dob = base["l"], base["d"]
-        else:  # someone new
-            other = sample[rng.randrange(len(sample))]
-            first, last = other["f"], f"Benchmark{k}"
+        else:
+            first, last = sample[rng.randrange(len(sample))]["f"], f"Benchmark{prefix}{k}"
             dob = (date(1950, 1, 1) + timedelta(days=rng.randrange(25000))).isoformat()
             address, postcode = f"{rng.randrange(1, 300)} Bench Street", "B2 2BB"
         y, m, d = dob.split("-")
-        rows.append({
-            "source": "BENCH", "source_record_id": f"BR{k:06d}", "first_name": first, "last_name": last,
-            "date_of_birth": f"{d}/{m}/{y}", "gender": base["g"] or "U", "address": address or "",
-            "postcode": postcode or "", "event_id": f"BE{k:06d}", "event_date": "01/10/2026",
-            "event_type": "concern_for_welfare",
-        })
+        rows.append({"source_record_id": f"{prefix}R{k:05d}", "first_name": first, "last_name": last,
+                     "date_of_birth": f"{d}/{m}/{y}", "gender": base["g"] or "U", "address": address or "",
+                     "postcode": postcode or "", "event_id": f"{prefix}E{k:05d}", "event_date": "01/10/2026",
+                     "event_type": "concern_for_welfare"})
     return rows
+
+
+def code_dir(ref: str) -> Path:
+    """A directory whose ``aim`` package is the code at ``ref`` (``.``: the working tree):
+    a git worktree of the ref, and beside it ``aim/`` made of links as the install maps it."""
+    root = HERE.parent
+    if ref == ".":
+        return root
+    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=root, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    tree = HERE / "out" / f"realtime-{commit}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree / "src"), commit], cwd=root, check=True,
+                       capture_output=True)
+        package = tree / "aim"
+        package.mkdir()
+        for item in (tree / "src" / "aim").iterdir():
+            (package / item.name).symlink_to(item)
+        for name in SUBPACKAGES:
+            (package / name).symlink_to(tree / "src" / name)
+    return tree
+
+
+@contextmanager
+def serving(ref: str):
+    """``aim serve`` running the code at ``ref``."""
+    saved = dict(os.environ)
+    if ref != ".":
+        # Only the ref's code on the path: neither the current directory nor the editable install first.
+        os.environ |= {"PYTHONPATH": str(code_dir(ref)), "PYTHONSAFEPATH": "1"}
+    try:
+        server = Server(workers=1)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        server.wait()
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _client(url: str, token: str, rows: list[dict], batch: int, start: threading.Barrier, out: dict) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=120) as client:
+        start.wait()
+        for i in range(0, len(rows), batch):
+            t = time.perf_counter()
+            try:
+                response = client.post(f"{V1}/records", json={"records": rows[i:i + batch]}, headers=headers)
+                ok = response.status_code == 200 and response.json()["resolution"] == "resolved"
+                status = str(response.status_code) if response.status_code != 200 else response.json()["resolution"]
+            except httpx.HTTPError as exc:
+                ok, status = False, type(exc).__name__
+            out["latency"].append(time.perf_counter() - t)
+            if not ok:
+                out["errors"].append(status)
+
+
+def phase(url: str, toks: dict, orgs: list[str], driver, *, clients: int, records: int, batch: int,
+          seed: int) -> dict:
+    run = uuid.uuid4().hex[:6].upper()
+    work = [(orgs[n % len(orgs)], make_rows(driver, records, seed * 100 + n, orgs[n % len(orgs)], f"RT{run}{n}"))
+            for n in range(clients)]
+    out = {"latency": [], "errors": []}
+    start = threading.Barrier(clients + 1)
+    threads = [threading.Thread(target=_client, args=(url, toks[org], rows, batch, start, out)) for org, rows in work]
+    load_before = os.getloadavg()[0]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    found = driver.execute_query(
+        "UNWIND $keys AS k MATCH (:Record {source: k[0], source_record_id: k[1]})<-[:HAS_RECORD]-(p:Person) "
+        "RETURN count(*) AS n", keys=[[org, r["source_record_id"]] for org, rows in work for r in rows])
+    return {"records": clients * records, "seconds": round(wall, 1),
+            "records_per_s": round(clients * records / wall, 1), **percentiles(out["latency"]),
+            "errors": len(out["errors"]), "error_kinds": sorted(set(out["errors"])),
+            "records_with_a_person": found[0][0]["n"],
+            "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1)}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--records", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--cleanup", action="store_true")
+    ap.add_argument("--before", default=None, help="git ref of the code to compare with (a worktree)")
+    ap.add_argument("--after", default=".", help="git ref of the code measured ('.': the working tree)")
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--records", type=int, default=60, help="records per client per phase")
+    ap.add_argument("--batch", type=int, default=10, help="records per request in the batch phases")
+    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
     args = ap.parse_args()
 
     import logging
 
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
-    from aim.graph.store import get_driver
-    from aim.graph.ingest import ingest_file
-    from aim.graph.identity.realtime import resolve_records
+    from aim.graph.store import get_driver, migrate
     from aim.settings import get_settings
-    from tests.factories import write_csv
 
-    settings = get_settings()
     driver = get_driver()
-    records = driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"]
-    persons = driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]
-    rows = make_rows(driver, args.records, args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        report = ingest_file(write_csv(Path(tmp) / "bench.csv", rows), progress=False, driver=driver, settings=settings)
-    keys = [(r["source"], r["source_record_id"]) for r in rows]
-    resolve_records(keys[:5], driver=driver)  # warm up: model load, query plans, caches
-    lat = []
-    outcome = {"joined": 0, "new": 0, "several_persons": 0}
-    for key in keys[5:]:
-        t = time.perf_counter()
-        affected = resolve_records([key], driver=driver)
-        lat.append((time.perf_counter() - t) * 1000)
-        got = driver.execute_query(
-            "MATCH (r:Record {source: $s, source_record_id: $i})<-[:HAS_RECORD]-(p:Person) "
-            "RETURN p.record_count AS n", s=key[0], i=key[1])[0]
-        n = got[0]["n"] if got else 0
-        outcome["new" if n == 1 else "several_persons" if len(affected) > 1 else "joined"] += 1
-    lat.sort()
-
-    def pct(q):
-        return lat[min(len(lat) - 1, int(round(q * (len(lat) - 1))))]
-
-    result = {
-        "bench": "realtime", "records_in_graph": records, "persons_in_graph": persons,
-        "resolved": len(lat), "ingested": report.accepted, "p50_ms": round(pct(0.5), 1),
-        "p95_ms": round(pct(0.95), 1), "p99_ms": round(pct(0.99), 1), "max_ms": round(lat[-1], 1),
-        "mean_ms": round(statistics.mean(lat), 1), "outcomes": outcome,
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
-    print(json.dumps(result, indent=1))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.json, "a") as fh:
-        fh.write(json.dumps(result) + "\n")
-    if args.cleanup:
-        driver.execute_query(
-            "MATCH (r:Record {source: 'BENCH'}) OPTIONAL MATCH (r)-[:HAS_EVENT]->(e:Event) DETACH DELETE r, e")
-        driver.execute_query(
-            "MATCH (p:Person {status: 'active'}) WHERE NOT (p)-[:HAS_RECORD]->() DETACH DELETE p")
+    migrate(driver, get_settings().neo4j_database)
+    orgs = sorted(r["code"] for r in driver.execute_query("MATCH (r:Record) RETURN DISTINCT r.source AS code").records)
+    ensure_users(orgs)
+    toks = tokens(orgs)
+    graph = {"records": driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"],
+             "persons": driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]}
+    print(json.dumps({"graph": graph, "cpus": os.cpu_count()}))
+    refs = [r for r in (args.before, args.after) if r]
+    for repeat in range(args.repeat):
+        for kind, batch in (("single", 1), ("batch", args.batch)):
+            for ref in refs:
+                with serving(ref) as url:
+                    result = phase(url, toks, orgs, driver, clients=args.clients, records=args.records,
+                                   batch=batch, seed=repeat * 10 + batch)
+                result = {"bench": "realtime", "ref": ref, "kind": kind, "batch": batch, "repeat": repeat,
+                          "clients": args.clients, "graph": graph, **result,
+                          "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                print(json.dumps(result))
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                with open(args.json, "a") as fh:
+                    fh.write(json.dumps(result) + "\n")
 
 
 if __name__ == "__main__":
