@@ -18,13 +18,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 
-from aim.api.deps import route_of
+from aim.api.deps import Backend, route_of
 from aim.api.errors import DomainError, http_headers
 from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from aim.api.routes import (alerts, approvals, audit, auth, cases, health, households, jobs, network, persons,
                             records, review, subjects, usage, users, watchlist)
 from aim.api.security import TokenBucket
 from aim.api.services.jobs import Jobs
+from aim.api.services.notifications import Notifier
 from aim.api.settings import ApiSettings, get_api_settings
 
 API_PREFIX = "/api/v1"
@@ -44,9 +45,13 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
             from aim.graph.store import connect
 
             app.state.driver = connect(settings)
+        notifier = Notifier(Backend(app.state.driver, settings.neo4j_database, settings)).start() \
+            if settings.smtp_host else None
         try:
             yield
         finally:
+            if notifier:
+                notifier.stop()
             if own:
                 app.state.driver.close()
                 app.state.driver = None

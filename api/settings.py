@@ -53,6 +53,16 @@ class ApiSettings(Settings):
                                            "by role (JSON); other roles keep their defaults")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # New Red cases e-mailed to the MASH (off while smtp_host is unset); see docs/governance.md
+    smtp_host: str | None = Field(None, description="SMTP server for the MASH's new-Red-case e-mails")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = Field("aim@localhost", max_length=320)
+    smtp_to: list[str] = Field(default_factory=list, description="The MASH's shared mailbox(es) (JSON list)")
+    smtp_starttls: bool = Field(False, description="Upgrade the connection with STARTTLS")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    public_url: str = Field("http://127.0.0.1:8000", description="The dashboard's address, for links in e-mails")
+    notify_every_seconds: int = Field(60, ge=1, description="How often new Red cases are looked for")
 
     def signing_secret(self) -> str:
         """``AIM_JWT_SECRET``, checked; in the demo without it, the local generated one."""
