@@ -87,7 +87,8 @@ class SearchIn(BaseModel):
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     date_of_birth: date | None = Field(None, description="YYYY-MM-DD")
-    gender: Literal["M", "F", "X", "U"] | None = None
+    year_of_birth: int | None = Field(None, ge=1880, le=2100, description="With a name, instead of a full date")
+    gender: Literal["M", "F", "X", "U"] | None = Field(None, description="A filter: other genders are left out")
     limit: int = Field(20, ge=1, le=100)
     purpose: str | None = Field(None, max_length=300, description="Why you are looking (audited); or the "
                                                                   "X-AIM-Purpose header")
@@ -95,11 +96,15 @@ class SearchIn(BaseModel):
 
 class SearchHit(PersonDetails):
     score: float
+    match: dict[str, str] = Field(default_factory=dict, description="How each searched field matched: exact, "
+                                  "variant, initial, prefix, similar, swapped, partial, near, different, missing")
     agencies: list[str]
 
 
 class SearchResult(BaseModel):
     results: list[SearchHit]
+    more: int = Field(0, description="How many more matched than were returned (refine the search)")
+    more_at_least: bool = Field(False, description="True when `more` is only a lower bound")
 
 
 class RetentionRequest(BaseModel):

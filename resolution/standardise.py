@@ -255,6 +255,18 @@ def given_name_groups(name: str) -> frozenset[str]:
     return frozenset(nick) | spelling_groups(name)
 
 
+@lru_cache(maxsize=50_000)
+def given_name_variants(name: str) -> frozenset[str]:
+    """The given names equivalent to a normalised one, written out (for search): its English
+    nicknames and full forms, and its romanisation variants (``name-variants``)."""
+    if len(name) < 2:
+        return frozenset()
+    from name_variants import lookup
+
+    spelt = {_fold(form) for cluster in lookup(name.lower()) for form in cluster.forms}
+    return nicknames().related(name) | frozenset(f for f in spelt if f.isalpha())
+
+
 def nickname_equivalent(a: str, b: str) -> bool:
     """``nickname_equivalent("BILL", "WILLIAM")`` → True (normalised given names); also
     spelling variants across communities (``YUSUF`` / ``YOUSSEF``)."""

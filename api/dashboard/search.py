@@ -19,16 +19,47 @@ from .session import Session, check_form, session
 
 router = screen_router()
 FIELDS = ("first_name", "last_name", "dob_day", "dob_month", "dob_year", "gender", "purpose")
+LIMIT = 20
+MATCH_BANDS = ((0.9, "strong"), (0.75, "good"), (0.0, "weak"))
+NAME_MATCH = {"exact": "agrees", "variant": "is a nickname or spelling variant", "initial": "matches the initial",
+              "prefix": "starts with what you typed", "similar": "is spelt similarly",
+              "swapped": "matches the other name (swapped)", "different": "differs", "missing": "not recorded"}
+DOB_MATCH = {"exact": "date of birth agrees", "swapped": "date of birth has day and month swapped",
+             "partial": "date of birth partly agrees", "near": "born a year either side",
+             "different": "date of birth differs", "missing": "no date of birth recorded"}
 
 
-def _date_of_birth(given: dict, errors: list[dict]) -> date | None:
+def _date_of_birth(given: dict, errors: list[dict]) -> date | int | None:
+    """The full date of birth, or the year alone (as a number), or None."""
     if not any(given[k] for k in ("dob_day", "dob_month", "dob_year")):
         return None
+    if given["dob_year"].isdigit() and not (given["dob_day"] or given["dob_month"]) and len(given["dob_year"]) == 4:
+        return int(given["dob_year"])
     try:
         return date(int(given["dob_year"]), int(given["dob_month"]), int(given["dob_day"]))
     except ValueError:
-        errors.append({"field": "dob", "text": "Enter a real date of birth, for example 27 3 2015"})
+        errors.append({"field": "dob", "text": "Enter a real date of birth, for example 27 3 2015, or the year "
+                                               "alone, for example 2015"})
         return None
+
+
+def match_words(hit: dict) -> str:
+    """How well a result matches the search, in words: ``strong: name and date of birth agree``."""
+    score, match = hit.get("score") or 0.0, hit.get("match") or {}
+    band = next(words for low, words in MATCH_BANDS if score >= low)
+    names = [match.get("first_name"), match.get("last_name")]
+    parts = []
+    if names == ["exact", "exact"]:
+        parts.append("name agrees")
+    else:
+        parts += [f"{title} {NAME_MATCH[match[field]]}" for field, title in (("first_name", "first name"),
+                                                                            ("last_name", "surname"))
+                  if match.get(field) in NAME_MATCH]
+    if match.get("date_of_birth") in DOB_MATCH:
+        parts.append(DOB_MATCH[match["date_of_birth"]])
+    if len(parts) > 1 and parts[-2] == "name agrees" and parts[-1] == "date of birth agrees":
+        parts[-2:] = ["name and date of birth agree"]
+    return f"{band}: " + ", ".join(parts) if parts else band
 
 
 def _open_alerts(request: Request, s: Session, be: Backend) -> dict:
@@ -55,24 +86,31 @@ def search(request: Request, form=Depends(form_data)) -> Response:
     given = {k: str(form.get(k) or "").strip() for k in FIELDS}
     errors: list[dict] = []
     dob = _date_of_birth(given, errors)
-    if not (given["first_name"] or given["last_name"] or dob):
+    named = bool(given["first_name"] or given["last_name"])
+    if not (named or dob):
         errors.append({"field": "first_name", "text": "Enter a name or a date of birth to search by"})
+    elif isinstance(dob, int) and not named:
+        errors.append({"field": "first_name", "text": "Enter a name to search with a year of birth"})
     if not 3 <= len(given["purpose"]) <= 300:
         errors.append({"field": "purpose", "text": "Say why you are searching (this is recorded)"})
     if given["gender"] not in ("", "M", "F", "X", "U"):
         given["gender"] = ""
     if errors:
         return _page(request, s, given, errors, None, status_code=400)
+    year = dob if isinstance(dob, int) else None
     results = persons.search(backend(request), caller_of(request, s.principal, given["purpose"]),
                              first_name=given["first_name"] or None, last_name=given["last_name"] or None,
-                             date_of_birth=dob, gender=given["gender"] or None, limit=20)
+                             date_of_birth=None if year else dob, year_of_birth=year, gender=given["gender"] or None,
+                             limit=LIMIT)
     # The purpose is suggested when a result is opened (never carried in its link).
     return remember(_page(request, s, given, [], results), request, s, "", given["purpose"])
 
 
-def _page(request: Request, s: Session, given: dict, errors: list[dict], results: list[dict] | None,
+def _page(request: Request, s: Session, given: dict, errors: list[dict], found: dict | None,
           status_code: int = 200) -> Response:
     be = backend(request)
-    alerts = _open_alerts(request, s, be) if s.can("alerts") and results is None else None
+    alerts = _open_alerts(request, s, be) if s.can("alerts") and found is None else None
+    results = None if found is None else [hit | {"match_words": match_words(hit)} for hit in found["results"]]
     return render(request, s, "dashboard/search.html", status_code=status_code, given=given, errors=errors,
-                  results=results, alerts=alerts, organisations=records.organisation_names(be))
+                  results=results, more=(found or {}).get("more", 0), more_at_least=(found or {}).get("more_at_least"),
+                  alerts=alerts, organisations=records.organisation_names(be))

@@ -22,8 +22,9 @@ MASH = acting("mash")
 def search(body: SearchIn, request: Request, caller: Caller = Depends(acting("partner", "mash")),
            be: Backend = Depends(backend)) -> dict:
     caller = with_purpose(request, caller, body.purpose)
-    return {"results": service.search(be, caller, first_name=body.first_name, last_name=body.last_name,
-                                      date_of_birth=body.date_of_birth, gender=body.gender, limit=body.limit)}
+    return service.search(be, caller, first_name=body.first_name, last_name=body.last_name,
+                          date_of_birth=body.date_of_birth, year_of_birth=body.year_of_birth, gender=body.gender,
+                          limit=body.limit)
 
 
 @router.get("/{subject_id}", response_model=PersonView,

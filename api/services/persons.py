@@ -40,22 +40,31 @@ def _params(subject: views.Subject) -> dict:
 
 
 def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: str | None,
-           date_of_birth: date | None, gender: str | None, limit: int) -> list[dict]:
-    if not (first_name or "").strip() and not (last_name or "").strip() and date_of_birth is None:
+           date_of_birth: date | None, gender: str | None, limit: int, year_of_birth: int | None = None) -> dict:
+    """``{results, more, more_at_least}``: the best ``limit`` hits, shaped for the caller by
+    the access policy, and how many more there are of what the caller may see."""
+    named = bool((first_name or "").strip() or (last_name or "").strip())
+    if not named and date_of_birth is None:
         raise Invalid("give a name or a date of birth to search by")
+    if year_of_birth is not None and (date_of_birth is not None or not named):
+        raise Invalid("give a year of birth with a name, instead of a full date of birth")
     criteria = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth,
-                "gender": gender, "limit": limit}
+                "year_of_birth": year_of_birth, "gender": gender, "limit": limit}
     reader = reader_of(caller)
 
     def read(tx):
         usage.count(tx, reader, quotas_of(be), search=True)
-        found = views.search(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
+        page = views.search_page(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
+        found = page["results"]
         if reader.partner:
             subjects = [_params(views.parse_subject(f["subject_id"])) for f in found]
             found = [hit | {"age": views.age(hit["date_of_birth"])}
-                     for hit in policy.partner_search(tx, reader, criteria, found, subjects, limit)]
-        return found, AuditEntry("person.search", [f["subject_id"] for f in found],
-                                 {"criteria": criteria, "results": len(found)})
+                     for hit in policy.partner_search(tx, reader, criteria, found, subjects, len(found))]
+            page = {"more": max(0, len(found) - limit),
+                    "more_at_least": len(found) > limit and (page["more"] > 0 or page["more_at_least"])}
+        found = found[:limit]
+        return page | {"results": found}, AuditEntry("person.search", [f["subject_id"] for f in found],
+                                                      {"criteria": criteria, "results": len(found)})
 
     return policed_read(be, caller, read)
 

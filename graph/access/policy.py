@@ -31,6 +31,7 @@ from aim.graph.store import to_native
 FULL_IDENTIFICATION_SCORE = 0.9   # a search score that needs the date of birth right (or day/month swapped)
 FULLY_IDENTIFIED_RESULTS = 5
 IDENTIFIED_FOR = timedelta(hours=24)  # how long a full identification lets a partner open the person
+PARTIAL_NAME_MATCHES = frozenset({"initial", "prefix"})  # a search's name matches that only begin a name
 PARTNER_CANDIDATES = 100          # ranked hits a partner's search filters down to what it may see
 SMALL_COUNT = 5
 AGE_BANDS = ((0, 4), (5, 9), (10, 15), (16, 17), (18, 24), (25, 44), (45, 64), (65, None))
@@ -58,7 +59,16 @@ class Reader:
 
 
 def fully_identifies(first_name: str | None, last_name: str | None, date_of_birth: date | None) -> bool:
-    return bool((first_name or "").strip() and (last_name or "").strip() and date_of_birth)
+    """A first name and a surname (more than an initial each) and a full date of birth."""
+    return len((first_name or "").strip()) > 1 and len((last_name or "").strip()) > 1 and bool(date_of_birth)
+
+
+def identifies(hit: dict) -> bool:
+    """A hit that a full identification names: the date of birth right (or day/month
+    swapped) and both names matched as names, never as an initial or the start of a longer
+    name, so that "S Singh" or "Shab Singh" with a date of birth lists no one."""
+    partial = PARTIAL_NAME_MATCHES & set((hit.get("match") or {}).values())
+    return hit["score"] >= FULL_IDENTIFICATION_SCORE and not partial
 
 
 def search_breadth(reader: Reader, limit: int) -> int:
@@ -94,7 +104,7 @@ def partner_search(tx: ManagedTransaction, reader: Reader, criteria: dict, found
         details = own.get(hit["subject_id"])
         if details is not None:
             shown.append(hit | details)
-        elif (full and hit["score"] >= FULL_IDENTIFICATION_SCORE and not hit["subject_id"].startswith("rec:")
+        elif (full and identifies(hit) and not hit["subject_id"].startswith("rec:")
               and len(identified_now) < FULLY_IDENTIFIED_RESULTS):
             identified_now.append(hit["subject_id"])
             shown.append(hit | {"address": None, "postcode": None})

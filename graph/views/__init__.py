@@ -10,7 +10,7 @@ from aim.graph import public_surface
 __all__, __getattr__ = public_surface(__name__, {
     "Subject": "subject", "parse_subject": "subject", "age": "subject",
     "search": "person_search", "lucene_query": "person_search", "score_candidate": "person_search",
-    "blocking_lookups": "person_search",
+    "blocking_lookups": "person_search", "search_page": "person_search",
     "person_view": "person", "person_records": "person", "timeline": "person",
     "subject_record_ids": "person", "organisations": "person", "stats": "person",
     "households": "household_view", "household": "household_view",
