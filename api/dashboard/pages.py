@@ -32,6 +32,7 @@ templates.env.globals.update(PREFIX=PREFIX, STATUS_NAMES=present.STATUS_NAMES, S
                              GENDERS=present.GENDERS)
 NOTICES = {
     "watched": "Added to the watch list.",
+    "watch-updated": "The watch-list entry is updated.",
     "acknowledge": "Alert acknowledged.",
     "refer": "Alert referred to the MASH.",
     "dismiss": "Alert dismissed.",

@@ -24,6 +24,16 @@ def entries(be: Backend, caller: Caller, *, due_only: bool = False) -> list[dict
     return policed_read(be, caller, read)
 
 
+def active_entry(be: Backend, caller: Caller, subject_id: str) -> dict | None:
+    """The subject's active watch entry (owner, reason, review date), or None."""
+
+    def read(tx):
+        found = watchlist.active_watch_entry(tx, subject_id)
+        return plain(found), AuditEntry("watchlist.entry", [subject_id], {"found": found is not None})
+
+    return policed_read(be, caller, read)
+
+
 def add(be: Backend, caller: Caller, *, subject_type: str, subject_id: str, owner: str, reason: str,
         review_date: date) -> dict:
     audited_change(be, caller, "watchlist.add", [subject_id], {"reason": reason})

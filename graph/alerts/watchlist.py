@@ -75,3 +75,9 @@ def watch_list(today: date | None = None, *, due_only: bool = False, driver: Dri
     settings = settings or get_settings()
     with session_for(driver, settings) as session:
         return session.execute_read(read_watch_list, today or default_today(), due_only)
+
+
+def active_watch_entry(tx: ManagedTransaction, subject_id: str) -> dict | None:
+    """The subject's active watch entry, or None."""
+    row = tx.run(cypher.load("alerts/watch_active"), subject_id=subject_id).single()
+    return {k: to_native(v) for k, v in row["entry"].items()} if row else None
