@@ -111,7 +111,7 @@ def test_days_since_last_activity_and_the_trend_are_computed_against_today(event
             return session.execute_read(lambda tx: with_currency(tx, [dict(alert)], today, rules))[0]
 
     now = currency(TODAY)
-    assert (now["days_since_last_activity"], now["last_activity"]) == (3, TODAY - timedelta(days=3))
+    assert (now["days_since_last_activity"], now["last_activity_date"]) == (3, TODAY - timedelta(days=3))
     assert (now["trend"]["recent"], now["trend"]["before"], now["trend"]["direction"]) == (2, 2, "rising")
     assert now["trend"]["text"] == "↑ rising: 2 in the last 30 days against 2 in the 90 days before (0.7 per 30 days)"
     month_later = currency(TODAY + timedelta(days=30))

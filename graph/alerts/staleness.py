@@ -86,18 +86,19 @@ def subject_activity(tx: ManagedTransaction, subjects: list[tuple[str, str]], to
         last = to_native(row["last_activity"])
         activity[row["subject_type"], row["subject_id"]] = {
             "trend": Trend(row["recent"], row["before"]).as_dict(),
-            "last_activity": last,
+            "last_activity_date": last,
             "days_since_last_activity": (today - last).days if last else None,
         }
     return activity
 
 
 def with_currency(tx: ManagedTransaction, alerts: list[dict], today: date, rules: RuleSet) -> list[dict]:
-    """These alerts with ``trend``, ``last_activity`` and ``days_since_last_activity``
+    """These alerts (or cases) with ``trend``, ``last_activity_date``, ``days_since_last_activity``
     (of their subject, as of ``today``) and ``today`` itself."""
     found = subject_activity(tx, [(a["subject_type"], a["subject_id"]) for a in alerts], today,
                              rules.routine_types)
     for alert in alerts:
-        alert |= {"today": today, "trend": None, "last_activity": None, "days_since_last_activity": None}
+        alert |= {"today": today, "trend": None, "last_activity_date": None,
+                  "days_since_last_activity": None}
         alert |= found.get((alert["subject_type"], alert["subject_id"]), {})
     return alerts
