@@ -36,7 +36,8 @@ def new_red_cases(request: Request) -> int:
     return cases.new_red_count(backend(request))
 
 
-templates.env.globals.update(new_red_cases=new_red_cases)
+# A case is referred to a destination of the officer's choosing, not "to the MASH" as an alert is.
+templates.env.globals.update(new_red_cases=new_red_cases, CASE_STATUS_NAMES={"referred": "Referred"})
 NOTICES.update({
     "case-acknowledge": "Case acknowledged; its alerts are acknowledged too.",
     "case-assign": "Case assigned.",
