@@ -68,8 +68,8 @@ def demo(
     _resolve(folder, driver)
     _alerts(folder, today, driver)
     _users(driver, settings.neo4j_database)
-    _welcome(manifest, port)
     console.print(f"  [dim]demo ready in {time.perf_counter() - started:.0f} s[/dim]")
+    _welcome(manifest, port)
     if serve:
         from aim.api.cli import serve as serve_api
         from aim.api.settings import get_api_settings
