@@ -15,7 +15,8 @@ SANDEEP = SHABNAM | {"source": "CITY_ED", "source_record_id": "E30", "first_name
 YOUSSEF = {"source": "CITY_ED", "source_record_id": "E31", "first_name": "Youssef", "last_name": "Khan",
            "date_of_birth": "2001-02-03", "gender": "M", "address": "2 Oak Road", "postcode": "B7 7GG"}
 NAMESAKES = ("Amar", "Baldev", "Charan", "Daljit", "Gurpreet", "Harjit", "Inderjit", "Jaspal", "Kulwant",
-             "Lakhvir", "Manjit", "Navdeep", "Paramjit", "Rajinder", "Tarlochan", "Ujjal", "Vikram")
+             "Lakhvir", "Manjit", "Navdeep", "Paramjit", "Rajinder", "Tarlochan", "Ujjal", "Vikram", "Arjun",
+             "Balwinder", "Gurdeep")
 
 
 def rows() -> list[dict]:

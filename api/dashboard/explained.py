@@ -14,7 +14,7 @@ import calendar
 
 from aim.resolution import standardise as S
 
-from .present import day, label
+from .present import GENDERS, day, label
 
 # Upper-case the first letter only when shown as a sentence; each band's lower bound.
 LIKELIHOOD_BANDS = ((0.99, "almost certainly the same person"), (0.9, "very likely the same person"),
@@ -102,6 +102,8 @@ def same_value(field: str, a, b) -> bool | None:
 def shown(field: str, value) -> str:
     if value is None:
         return ""
+    if field == "gender":
+        return GENDERS.get(str(value), str(value))
     return date_text(value) if field == "date_of_birth" else str(value)
 
 

@@ -110,8 +110,9 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def build(driver, settings, workdir: Path, today: date | None = None) -> World:
-    """Wipe the graph and build the world (about 20 s on an idle 2-core machine)."""
+def build(driver, settings, workdir: Path, today: date | None = None, extra_rows: tuple[dict, ...] = ()) -> World:
+    """Wipe the graph and build the world (about 20 s on an idle 2-core machine); ``extra_rows``
+    (agency rows) join the background population."""
     from aim.graph.alerts.engine import run_all
     from aim.canonical import Mapping, Organisation
     from aim.graph.ingest import ingest_file
@@ -132,7 +133,7 @@ def build(driver, settings, workdir: Path, today: date | None = None) -> World:
             name=name, kind=kind, lead_name=lead, lead_phone=phone, lead_email=email))
         path = write_csv(workdir / f"{code}.csv", [r for r in story if r["source"] == code], columns=columns)
         assert ingest_file(path, mapping=mapping, progress=False, driver=driver, settings=settings).rejected == 0
-    path = write_csv(workdir / "background.csv", background_rows(), columns=columns)
+    path = write_csv(workdir / "background.csv", background_rows() + list(extra_rows), columns=columns)
     assert ingest_file(path, progress=False, driver=driver, settings=settings).rejected == 0
     model = engine.train(read_records(driver, db)[0])
     # The network's rows arrive after training: the strict model of this small world is
