@@ -2,8 +2,9 @@
 // session cookie). Expand (a button in the table or beside the selected person, or a
 // double-click) adds a person's links at the screen's depth and period; each expansion is
 // a read of its own on the server (purpose, quota, audit). The picture is a tidy tree from
-// the person, left to right: one column per step, one row per leaf, so that no two labels
-// meet; the table below holds the same nodes and every link in words.
+// the person (left to right, or top down when that draws it larger): one column per step,
+// one row per leaf, so that no two labels meet; the table below holds the same nodes and
+// every link in words.
 (function () {
   "use strict";
   var box = document.getElementById("network");
@@ -17,7 +18,9 @@
   var selection = document.getElementById("network-selection");
   var status = document.getElementById("network-status");
   var expanded = {};
-  var COLUMN = 230, ROW = 66;  // wide enough for a node label and an edge label side by side
+  // Across: a column per step, wide enough for a node label and an edge label side by side,
+  // a row per leaf. Down: a level per step, a slot per leaf, labels to the right of nodes.
+  var ACROSS = { step: 240, leaf: 66 }, DOWN = { step: 100, leaf: 200 }, LABEL = 150;
   var KIND_RANK = { household: 0, address: 1, person: 2 };
 
   var cy = cytoscape({
@@ -25,7 +28,7 @@
     elements: data.nodes.concat(data.edges),
     wheelSensitivity: 0.3,
     style: [
-      { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 110,
+      { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": 140,
         "text-valign": "bottom", "text-margin-y": 3, "color": "#0b0c0c", "background-color": "#1d70b8",
         "text-background-color": "#fff", "text-background-opacity": 0.9, "text-background-padding": 1,
         "border-width": 1, "border-color": "#0b0c0c", "width": 24, "height": 24 } },
@@ -35,7 +38,9 @@
       { selector: "node[rag = 'amber']", style: { "border-width": 4, "border-color": "#f47738" } },
       { selector: "node[rag = 'green']", style: { "border-width": 4, "border-color": "#00703c" } },
       { selector: "node[?focus]", style: { "background-color": "#d4351c", "width": 32, "height": 32, "font-weight": "bold" } },
-      { selector: "node:selected", style: { "overlay-color": "#fd0", "overlay-opacity": 0.5, "overlay-padding": 6 } },
+      { selector: "node.aim-down", style: { "text-halign": "right", "text-valign": "center", "text-margin-x": 4,
+        "text-margin-y": 0, "text-justification": "left" } },
+      { selector: "node:selected", style: { "overlay-color": "#fd0", "overlay-opacity": 0.35, "overlay-padding": 5 } },
       { selector: "edge", style: { "width": 2, "line-color": "#6f777b", "curve-style": "straight", "label": "data(label)",
         "font-size": 9, "color": "#484949", "text-wrap": "wrap", "text-max-width": 90,
         "text-background-color": "#fff", "text-background-opacity": 1, "text-background-padding": 1 } },
@@ -76,24 +81,32 @@
         });
       }
     }
-    function place(node) {
+    function place(node) {  // in steps and leaves; scaled below
       var kids = children[node.id()];
       if (!kids.length) {
-        positions[node.id()] = { x: column[node.id()] * COLUMN, y: rows.next * ROW };
+        positions[node.id()] = { step: column[node.id()], leaf: rows.next };
         rows.next += 1;
         return;
       }
       kids.forEach(place);
-      positions[node.id()] = { x: column[node.id()] * COLUMN,
-                               y: (positions[kids[0].id()].y + positions[kids[kids.length - 1].id()].y) / 2 };
+      positions[node.id()] = { step: column[node.id()],
+                               leaf: (positions[kids[0].id()].leaf + positions[kids[kids.length - 1].id()].leaf) / 2 };
     }
     var start = cy.getElementById(focus);
     var roots = start.nonempty() ? [start] : [];
     cy.nodes().sort(rank).forEach(function (node) { if (node !== start && !seen[node.id()]) { roots.push(node); } });
     roots.forEach(function (root) { if (!seen[root.id()]) { spread(root); place(root); } });
     cy.edges().forEach(function (edge) { if (!tree[edge.id()]) { edge.addClass("aim-cross"); } });
-    cy.layout({ name: "preset", positions: function (node) { return positions[node.id()]; }, fit: true,
-                padding: 30, animate: false }).run();
+    // Whichever way round lets the picture be drawn larger in the box.
+    var steps = Math.max.apply(null, Object.keys(column).map(function (id) { return column[id]; })) + 1;
+    var across = Math.min(box.clientWidth / (steps * ACROSS.step), box.clientHeight / (rows.next * ACROSS.leaf));
+    var down = Math.min(box.clientWidth / (rows.next * DOWN.leaf + LABEL), box.clientHeight / (steps * DOWN.step));
+    var way = down > across ? DOWN : ACROSS;
+    cy.nodes().toggleClass("aim-down", way === DOWN);
+    cy.layout({ name: "preset", fit: true, padding: 30, animate: false, positions: function (node) {
+      var at = positions[node.id()];
+      return way === DOWN ? { x: at.leaf * way.leaf, y: at.step * way.step } : { x: at.step * way.step, y: at.leaf * way.leaf };
+    } }).run();
     if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
   }
   tidy();
@@ -169,7 +182,7 @@
         more.edges.forEach(function (e) { if (cy.getElementById(e.data.id).empty()) { cy.add(e); } });
         tidy();
         var node = cy.getElementById("person:" + key);
-        if (node.nonempty()) { node.select(); show(node); }
+        if (node.nonempty()) { cy.nodes().unselect(); node.select(); show(node); }
         status.textContent = added + " new item(s) added to the network.";
         box.setAttribute("data-added", String(added));
       })
@@ -258,5 +271,6 @@
   });
   var start = cy.getElementById(focus);
   if (start.nonempty()) { start.select(); show(start); markExpanded(start.data("key")); }
+  box.aimNetwork = cy;  // for the browser tests' check that no two labels meet
   box.setAttribute("data-ready", "true");
 })();
