@@ -54,14 +54,14 @@ def install(app: FastAPI) -> None:
     from fastapi.exception_handlers import http_exception_handler
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
-    from . import (accesses, alerts, approvals, cases, chronology, network, oversight, pending, person, review,
-                   search, sign_in, subject_access)
+    from . import (accesses, alerts, analyst, approvals, cases, chronology, network, oversight, pending, person,
+                   review, search, sign_in, subject_access)
     from .pages import error_page, render
     from .session import PREFIX, PageError, SignInRequired, sign_in_url
 
     app.state.pending_forms = pending.PendingForms()
     for screen in (sign_in, search, person, network, chronology, alerts, cases, review, accesses, oversight,
-                   subject_access, approvals, pending):
+                   subject_access, approvals, analyst, pending):
         app.include_router(screen.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

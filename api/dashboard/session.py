@@ -44,10 +44,11 @@ SCREENS = {
     "households": ("mash",),
     "audit": ("dpo",),
     "stats": ("analyst", "mash", "dpo"),
+    "analyst": ("analyst",),
     "users": ("admin",),
     "approvals": ("admin", "dpo"),
 }
-HOME = {"partner": "search", "mash": "search", "dpo": "audit", "analyst": "stats", "admin": "users"}
+HOME = {"partner": "search", "mash": "search", "dpo": "audit", "analyst": "analyst", "admin": "users"}
 
 
 class SignInRequired(Exception):
