@@ -16,6 +16,19 @@ from .session import Session, check_form, session
 
 router = screen_router()
 FIELDS = ("first_name", "last_name", "date_of_birth", "purpose")
+# What an audited action means to the person it is about (others fall back to their code).
+ACTIONS = {
+    "person.view": "Opened the person page", "person.timeline": "Read the timeline",
+    "person.history": "Read the matching history", "person.search": "Found in a search",
+    "person.chronology": "Produced a chronology", "household.chronology": "Produced a household chronology",
+    "households.view": "Opened the household", "persons.network": "Opened the network",
+    "alerts.list": "Listed alerts", "alerts.view": "Opened an alert", "cases.list": "Listed cases",
+    "cases.view": "Opened a case", "watchlist.entry": "Read the watch-list entry",
+    "watchlist.list": "Read the watch list", "watchlist.add": "Added to the watch list",
+    "watchlist.end": "Ended the watch", "dpo.subject_lookup": "DPO: found in a who-accessed lookup",
+    "dpo.subject_accesses": "DPO: read who accessed", "dpo.subject_access_export": "DPO: subject access answer",
+    "dpo.audit_query": "DPO: searched the audit", "review.queue": "Listed in the match review",
+}
 
 
 def _purpose_error(purpose: str) -> list[dict]:
@@ -58,7 +71,7 @@ def accesses(request: Request, subject_id: str, form=Depends(form_data)) -> Resp
     if _purpose_error(purpose):
         return _lookup(request, s, {k: "" for k in FIELDS} | {"purpose": purpose}, _purpose_error(purpose), None)
     found = audit_service.accesses_of(backend(request), caller_of(request, s.principal, purpose), subject_id)
-    return render(request, s, "dashboard/audit_accesses.html", found=found, purpose=purpose)
+    return render(request, s, "dashboard/audit_accesses.html", found=found, purpose=purpose, actions=ACTIONS)
 
 
 def _lookup(request: Request, s: Session, given: dict, errors: list[dict], found: list[dict] | None) -> Response:
