@@ -15,6 +15,7 @@ from .session import (COOKIE, COOKIE_PATH, HOME, PREFIX, SIGNIN_COOKIE, PageErro
                       new_signin_nonce, safe_next, secure_cookies, session)
 
 router = screen_router()
+EXPIRED_TOKEN_KEPT = 12 * 3600  # seconds
 
 
 def _form(request: Request, status_code: int = 200, **context) -> Response:
@@ -55,8 +56,10 @@ def sign_in(request: Request, form=Depends(form_data)) -> Response:
         return again(exc.detail, exc.status_code)
     principal = decode_token(state.settings, token["access_token"])
     response = redirect(next_url or f"{PREFIX}/{HOME.get(principal.role, 'search')}")
-    response.set_cookie(COOKIE, token["access_token"], max_age=token["expires_in"], httponly=True, samesite="strict",
-                        path=COOKIE_PATH, secure=secure_cookies(request))
+    # The cookie outlives its token (refused once expired), so that a form sent after expiry
+    # is kept for the user it belongs to (pending.py).
+    response.set_cookie(COOKIE, token["access_token"], max_age=token["expires_in"] + EXPIRED_TOKEN_KEPT,
+                        httponly=True, samesite="strict", path=COOKIE_PATH, secure=secure_cookies(request))
     response.delete_cookie(SIGNIN_COOKIE, path=COOKIE_PATH)
     return response
 
