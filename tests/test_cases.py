@@ -12,7 +12,7 @@ from neo4j.exceptions import ConstraintError
 from aim.graph.alerts import case_actions, cases
 from aim.graph.alerts.case_actions import CaseChange, CaseError, CaseNotFound
 from aim.graph.alerts.engine import run_all
-from aim.graph.alerts.lifecycle import alert_history, list_alerts
+from aim.graph.alerts.lifecycle import alert_history, dismiss, list_alerts
 from aim.graph.alerts.rules import load_rules
 from tests.graph_helpers import TODAY
 
@@ -138,3 +138,12 @@ def test_a_partner_request_opens_or_joins_the_case_and_shows_only_dates_back(eve
     assert theirs == []
     case = _read(driver, cases.read_case, case_id)
     assert [(r["organisation"], r["reason"]) for r in case["requests"]] == [("WMP", "Three call-outs this month")]
+
+
+def test_acting_on_one_alert_refreshes_its_case(event_world):
+    case_id = _child_with_two_rules(event_world)
+    driver = event_world.driver
+    alert = next(a for a in list_alerts(driver=driver) if a["rule"] == "escalation")
+    dismiss(alert["alert_id"], "mash1", "seen already", driver=driver)
+    case = _read(driver, cases.read_case, case_id)
+    assert case["open_alerts"] == 1 and case["status"] == "new"

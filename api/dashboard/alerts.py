@@ -12,6 +12,7 @@ from aim.api.deps import backend, caller_of
 from aim.api.errors import Conflict, Invalid
 from aim.api.schemas import AlertAction, UnwatchIn
 from aim.api.services import alerts, cases, watchlist
+from aim.graph.alerts.cases import case_id_for
 from aim.graph.store import as_date
 from aim.graph.views import age
 
@@ -71,7 +72,8 @@ def _alert_page(request: Request, s: Session, alert_id: str, errors: list[dict])
     found = alerts.get_alert(backend(request), caller_of(request, s.principal, SCREENS["alerts"]), alert_id)
     return render(request, s, "dashboard/alert.html", status_code=400 if errors else 200, alert=found,
                   errors=errors, review_default=(date.today() + REVIEW_IN).isoformat(),
-                  explanation=found.get("explanation") or {})
+                  explanation=found.get("explanation") or {},
+                  case_id=case_id_for(found["subject_type"], found["subject_id"]))
 
 
 @router.post("/alerts/{alert_id}/action", response_class=HTMLResponse)

@@ -18,7 +18,6 @@ from aim import cypher
 from aim.graph.store import to_native
 from aim.settings import Settings, get_settings
 
-from .lifecycle import read_alert
 
 OPEN = ("new", "acknowledged", "watch_list")
 CLOSED = ("referred", "dismissed")
@@ -69,6 +68,8 @@ def read_cases(tx: ManagedTransaction, *, statuses: list[str] | None = None, rag
 def read_case(tx: ManagedTransaction, case_id: str) -> dict | None:
     """A case with each alert in full (explanation, evidence), its history, notes and partner
     requests; None when there is no such case."""
+    from .lifecycle import read_alert  # here: the lifecycle refreshes cases, a top-level import would be a cycle
+
     found = tx.run("MATCH (c:Case {case_id: $case_id}) RETURN c.subject_id AS subject_id", case_id=case_id).single()
     if found is None:
         return None

@@ -3,7 +3,8 @@
 Every change is an ``AlertTransition {from, to, by, at, reason}`` linked to the alert by
 ``HAS_TRANSITION``. Dismissing needs a reason. Moving an alert to the watch list puts its
 subject on the watch list (owner, reason, review date). Closed alerts (referred,
-dismissed) are re-opened by the engine only when the rule fires on new evidence.
+dismissed) are re-opened by the engine only when the rule fires on new evidence. The
+alert's case (``cases``) is recomputed with each change.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aim import cypher
 from aim.graph.store import to_native
 from aim.settings import Settings, get_settings
 
+from .cases import case_id_for, recompute
 from .engine import default_today
 from .rules import STATUSES
 from .watchlist import upsert_watch_entry
@@ -81,6 +83,7 @@ def transition(
                 reason=reason or "from alert", review_date=review_date or today + timedelta(days=DEFAULT_REVIEW_DAYS),
                 by=by, since=today, alert_id=alert_id,
             )
+        recompute(tx, [case_id_for(row["subject_type"], row["subject_id"])])  # its case's RAG follows
         return result
 
     with driver.session(database=settings.neo4j_database) as session:
