@@ -190,4 +190,8 @@ def _welcome(manifest: dict, port: int) -> None:
             f"An alerted child to find: [bold]{child['first_name']} {child['last_name']}[/bold], "
             f"born {child['date_of_birth']} — or open Alerts."
         )
+    for kind, shown in manifest.get("demo", {}).items():
+        if kind != "escalating_child_concern":
+            console.print(f"Also alerted today ({kind.replace('_', ' ')}): {shown['first_name']} "
+                          f"{shown['last_name']}, {shown['address']}")
     console.print(f"[bold green]Dashboard: http://127.0.0.1:{port}/[/bold green]  (Ctrl+C stops it)")

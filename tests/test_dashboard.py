@@ -132,7 +132,7 @@ def test_alert_actions_refer_watch_and_dismiss_with_a_reason_then_end_the_watch(
     alerts = {a["rule"]: a["alert_id"] for a in list_alerts(driver=driver, settings=settings)}
     client = signed_in(app, "mash1")
     page = client.get(f"{D}/alerts/{alerts['escalation']}")
-    assert page.status_code == 200 and "against 0 in the previous" in page.text
+    assert page.status_code == 200 and "against 0 in the 180 days before" in page.text
     token = csrf(page.text)
 
     def act(rule: str, **form):
