@@ -105,3 +105,18 @@ def test_the_stored_and_the_full_explanation_add_up_with_their_name_frequency_pa
     assert parts == pytest.approx(full["match_weight"], abs=0.01)
     frequency = sum(t["tf_adjustment"] for t in full["terms"])
     assert sum(stored.get("name_frequency", {}).values()) == pytest.approx(frequency, abs=0.01)
+
+
+@pytest.mark.parametrize("hit, words", [
+    ({"score": 1.0, "match": {"first_name": "exact", "last_name": "exact", "date_of_birth": "exact"}},
+     "strong: name and date of birth agree"),
+    ({"score": 0.9, "match": {"first_name": "initial", "last_name": "exact"}},
+     "strong: first name matches the initial, surname agrees"),
+    ({"score": 0.8, "match": {"first_name": "variant", "last_name": "similar", "date_of_birth": "near"}},
+     "good: first name is a nickname or spelling variant, surname is spelt similarly, born a year either side"),
+    ({"score": 0.6, "match": {"date_of_birth": "swapped"}}, "weak: date of birth has day and month swapped"),
+])
+def test_a_search_result_says_how_well_it_matches_in_words(hit, words):
+    from aim.api.dashboard.search import match_words
+
+    assert match_words(hit) == words

@@ -94,3 +94,23 @@ def test_the_match_review_lists_parts_that_add_up_in_plain_words(page, dashboard
     compare.scroll_into_view_if_needed()
     shot(page, "61-match-review-explained")
     assert page.csp_errors == [], page.csp_errors
+
+
+def test_a_year_of_birth_with_a_name_and_a_gender_narrow_the_search(page, dashboard_world):
+    sign_in(page, "mash1")
+    page.goto("/dashboard/search")
+    page.get_by_label("Surname").fill("Singh")
+    page.get_by_label("Year").fill("2009")
+    page.get_by_label("Why are you searching?").fill("MASH triage of a referral")
+    page.get_by_role("button", name="Search", exact=True).click()
+    results = page.locator("table.aim-results")
+    first = results.locator("tbody tr").first
+    assert "Shabir Singh" in first.inner_text() and "date of birth agrees" in first.inner_text()
+    assert all(re.search(r"\b(2008|2009|2010)\b", row.locator("td").nth(1).inner_text())
+               for row in results.locator("tbody tr").all())
+    page.get_by_label("First name").fill("Shab")
+    page.get_by_label("Year").fill("")
+    page.get_by_label("Gender").select_option("F")
+    page.get_by_role("button", name="Search", exact=True).click()
+    names = [row.locator("th a").inner_text() for row in results.locator("tbody tr").all()]
+    assert names == ["Shabnam Singh"], names
