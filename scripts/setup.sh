@@ -28,9 +28,12 @@ PYTHON=${PYTHON:-python3}
 extras=${AIM_EXTRAS:-dev}
 stamp=.venv/.aim-installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras//,/-}
 if [ ! -f "$stamp" ]; then
-  echo "Installing AIM and its dependencies into .venv ..."
+  echo "Installing AIM and its dependencies into .venv (each package pip fetches is listed)..."
+  started=$SECONDS
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[${extras}]"
+  # not -q: a first install fetches about a hundred packages, and silence reads as a hang
+  .venv/bin/python -m pip install -e ".[${extras}]" | { grep --line-buffered -E '^(Collecting|Successfully)' || true; }
   rm -f .venv/.aim-installed-*
   touch "$stamp"
+  echo "  install: $((SECONDS - started)) s"
 fi
