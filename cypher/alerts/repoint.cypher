@@ -7,4 +7,4 @@ DELETE c
 SET a.subject_id = $survivor, a.updated_at = datetime()
 MERGE (a)-[:CONCERNS]->(p)
 CREATE (a)-[:HAS_TRANSITION]->(:AlertTransition {alert_id: a.alert_id, from: a.status, to: a.status,
-                                                 by: 'system', at: datetime(), reason: $reason})
+                                                 by: 'engine', at: datetime(), reason: $reason})
