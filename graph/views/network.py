@@ -15,11 +15,11 @@ from datetime import date
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
+from aim.graph.alerts.cases import OPEN as OPEN_ALERT_STATUSES
 from aim.graph.identity.keys import record_key
 from aim.settings import Settings, get_settings
 
 KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")
-OPEN_ALERT_STATUSES = ("new", "acknowledged", "watch_list")
 RAG_ORDER = ("red", "amber", "green")
 
 

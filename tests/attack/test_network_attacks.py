@@ -85,3 +85,30 @@ def test_expansions_count_against_the_daily_quota(dashboard_world, driver, setti
     answers = [_expand(client, person) for person in people]
     assert [a.status_code for a in answers[:2]] == [200, 200]
     assert answers[2].status_code == 429 and "Mia" not in answers[2].text
+
+
+def test_through_the_api_partners_are_refused_and_analysts_see_pseudonyms_in_any_period(dashboard, driver):
+    from fastapi.testclient import TestClient
+
+    from tests.api_world import V1, auth, tokens_for
+
+    client = TestClient(dashboard)
+    tokens = tokens_for(dashboard.state.settings)
+    dean = _person(driver, "Dean", "Walker")
+    headers = {"X-AIM-Purpose": PURPOSE}
+    refused = client.get(f"{V1}/persons/{dean}/network", headers=auth(tokens["partner"]) | headers)
+    assert refused.status_code == 403 and "Walker" not in refused.text
+    analyst = auth(tokens["analyst"]) | headers
+    real = client.get(f"{V1}/persons/{dean}/network", params={"depth": 3}, headers=analyst)
+    assert real.status_code == 404 and real.json() == {"detail": f"no person or record '{dean}'"}
+    households = client.get(f"{V1}/households", headers=analyst).json()["households"]
+    oak = next(h for h in households if h["postcode_district"] == "B4")
+    member = client.get(f"{V1}/households/{oak['household']}", headers=analyst).json()["members"][0]["person"]
+    for period in ({}, {"from": "2020-01-01", "to": "2030-12-31"}):
+        shown = client.get(f"{V1}/persons/{member}/network", params={"depth": 3} | period, headers=analyst)
+        assert shown.status_code == 200, shown.text
+        text = shown.text
+        assert shown.json()["pseudonymised"] and len(shown.json()["nodes"]) >= 5
+        assert dean not in text and "Walker" not in text and "Kelly" not in text and "OAK" not in text.upper()
+        assert not any(len(str(v)) == 10 and str(v)[4] == "-" for e in shown.json()["edges"]
+                       for v in (e.get("properties") or {}).values())  # no day-exact dates
