@@ -1,22 +1,24 @@
 """Benchmark: real-time resolution through the HTTP API from concurrent partner clients,
-this code against an earlier commit in the same run.
+this code against an earlier commit's real-time resolution, in the same run.
 
-    AIM_HOME=... python bench/realtime.py --before ec39c3f --after HEAD --clients 4 --records 60 --repeat 2
+    AIM_HOME=... python bench/realtime.py --before ddd34f4^ --clients 4 --records 20 --repeat 2
 
 Needs a resolved graph (``aim demo --no-serve``: the 5,000-person town, or ``aim seed load``
-then ``aim resolve``). Each ``--before`` / ``--after`` ref is checked out in a git worktree
-under bench/out and served by ``aim serve`` (one worker) from that code, in turn, on the
-same database; ``.`` serves the working tree. Per phase, ``--clients`` partner clients
-(threads, one organisation each) submit at once ``--records`` new records each — half
-another agency's record of a known person (a typo in the given name for some, another
-address for some), half someone new — one per request (``single``) or ``--batch`` per
-request (``batch``). Every submission goes through validation, ingest, real-time
-resolution and incremental alert evaluation, as a partner's does.
+then ``aim resolve``). Two copies of the working tree's code are taken at the start:
+``after`` as it is, ``before`` with the real-time resolution files (``REALTIME_FILES``) as
+they were at the ``--before`` ref — the only difference between them. Each is served in
+turn by ``aim serve`` (one worker) on the same database. Per phase, ``--clients`` partner
+clients (threads, one organisation each) submit at once ``--records`` new records each —
+half another agency's record of a known person (a typo in the given name for some,
+another address for some), half someone new — one per request (``single``) or
+``--batch`` per request (``batch``), after two warm-up records each. Every submission
+goes through validation, ingest, real-time resolution and incremental alert evaluation,
+as a partner's does.
 
 Reported per phase: records/s (all clients, wall time), p50/p95 latency per request,
 errors (a status other than 200 or a resolution other than ``resolved``), and the load
-average before and after (other processes share the machine: compare the refs within a
-repeat, and repeat). Phases alternate between the refs; records are new each phase (ids
+average before and after (other processes share the machine: compare the two sides
+within a repeat, and repeat). Phases alternate between the sides; records are new each phase (ids
 unique to the run), so the graph grows by a few hundred records per phase.
 """
 
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -42,6 +45,9 @@ from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E4
 
 # Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
 SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
+# What issue 16 changed in real-time resolution (the files --before takes from its ref).
+REALTIME_FILES = ("graph/identity/realtime.py", "cypher/resolution/candidates.cypher",
+                  "cypher/resolution/get_records.cypher", "cypher/resolution/write_similar.cypher")
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -79,34 +85,32 @@ def make_rows(driver, n: int, seed: int, source: str, prefix: str) -> list[dict]
     return rows
 
 
-def code_dir(ref: str) -> Path:
-    """A directory whose ``aim`` package is the code at ``ref`` (``.``: the working tree):
-    a git worktree of the ref, and beside it ``aim/`` made of links as the install maps it."""
+def code_dir(name: str, before: str | None = None) -> Path:
+    """A copy of the working tree's ``aim`` package as the install maps it, taken now (so
+    that edits made while the benchmark runs change neither side); with ``before``, the
+    real-time resolution files as they were at that git ref. The two sides differ in
+    those files only."""
     root = HERE.parent
-    if ref == ".":
-        return root
-    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=root, check=True, capture_output=True,
-                            text=True).stdout.strip()
-    tree = HERE / "out" / f"realtime-{commit}"
-    if not tree.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree / "src"), commit], cwd=root, check=True,
-                       capture_output=True)
-        package = tree / "aim"
-        package.mkdir()
-        for item in (tree / "src" / "aim").iterdir():
-            (package / item.name).symlink_to(item)
-        for name in SUBPACKAGES:
-            (package / name).symlink_to(tree / "src" / name)
+    tree = HERE / "out" / f"realtime-{name}"
+    shutil.rmtree(tree, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(root / "aim", tree / "aim", ignore=skip)
+    for sub in SUBPACKAGES:
+        shutil.copytree(root / sub, tree / "aim" / sub, ignore=skip)
+    if before:
+        for path in REALTIME_FILES:
+            text = subprocess.run(["git", "show", f"{before}:{path}"], cwd=root, check=True, capture_output=True,
+                                  text=True).stdout
+            (tree / "aim" / path).write_text(text)
     return tree
 
 
 @contextmanager
-def serving(ref: str):
-    """``aim serve`` running the code at ``ref``."""
+def serving(code: Path):
+    """``aim serve`` running the ``aim`` package in ``code``."""
     saved = dict(os.environ)
-    if ref != ".":
-        # Only the ref's code on the path: neither the current directory nor the editable install first.
-        os.environ |= {"PYTHONPATH": str(code_dir(ref)), "PYTHONSAFEPATH": "1"}
+    # Only that code on the path: neither the current directory nor the editable install first.
+    os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
     try:
         server = Server(workers=1)
     finally:
@@ -166,10 +170,10 @@ def phase(url: str, toks: dict, orgs: list[str], driver, *, clients: int, record
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--before", default=None, help="git ref of the code to compare with (a worktree)")
-    ap.add_argument("--after", default=".", help="git ref of the code measured ('.': the working tree)")
+    ap.add_argument("--before", default=None,
+                    help="git ref whose real-time resolution files to compare with (this code otherwise)")
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--records", type=int, default=60, help="records per client per phase")
+    ap.add_argument("--records", type=int, default=20, help="records per client per phase")
     ap.add_argument("--batch", type=int, default=10, help="records per request in the batch phases")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
@@ -189,14 +193,17 @@ def main() -> None:
     graph = {"records": driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"],
              "persons": driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]}
     print(json.dumps({"graph": graph, "cpus": os.cpu_count()}))
-    refs = [r for r in (args.before, args.after) if r]
+    sides = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)} if args.before else {})
     for repeat in range(args.repeat):
         for kind, batch in (("single", 1), ("batch", args.batch)):
-            for ref in refs:
-                with serving(ref) as url:
+            for side, code in sorted(sides.items(), reverse=True):
+                with serving(code) as url:
+                    # warm-up, not measured: the model, query plans and caches of a fresh server
+                    phase(url, toks, orgs, driver, clients=args.clients, records=2, batch=1, seed=999)
                     result = phase(url, toks, orgs, driver, clients=args.clients, records=args.records,
                                    batch=batch, seed=repeat * 10 + batch)
-                result = {"bench": "realtime", "ref": ref, "kind": kind, "batch": batch, "repeat": repeat,
+                result = {"bench": "realtime", "code": side, "before": args.before, "kind": kind, "batch": batch,
+                          "repeat": repeat,
                           "clients": args.clients, "graph": graph, **result,
                           "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 print(json.dumps(result))

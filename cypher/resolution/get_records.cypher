@@ -1,4 +1,15 @@
-// Records by key, with the person that holds each (if any).
+// Real-time: records by key, with the person that holds each (if any), read after
+// write-locking the lock nodes of the given blocking-key buckets ($buckets, sorted so that
+// two resolutions never wait for each other in a cycle; [] for none). A bucket's node is
+// made on first use; the unique constraint (schema/22_resolution_locks) keeps it one node
+// even when two transactions make it at once. Setting and removing a property takes the
+// lock and leaves nothing behind.
+CALL () {
+  UNWIND $buckets AS bucket
+  MERGE (l:ResolutionLock {bucket: bucket})
+  SET l._lock = true
+  REMOVE l._lock
+}
 UNWIND $keys AS k
 MATCH (r:Record {source: k[0], source_record_id: k[1]})
 OPTIONAL MATCH (r)<-[:HAS_RECORD]-(p:Person)

@@ -13,8 +13,9 @@ only what they touch (no global lock: unrelated submissions resolve in parallel)
 3. the persons of the neighbourhood — the records' own and those of the records they link
    to — are write-locked in sorted order, and re-read after the lock (a merge committed
    meanwhile is seen), so two resolutions touching one person take turns;
-4. pairs in or above the review band become ``SIMILAR`` relationships, explained as the
-   batch run explains them (:func:`aim.resolution.explain.record_explanations`);
+4. pairs in or above the review band become ``SIMILAR`` relationships (in the same round
+   trip), explained as the batch run explains them
+   (:func:`aim.resolution.explain.record_explanations`);
 5. each connected group of the records, with its persons, is re-clustered locally — the
    stored ``SIMILAR`` weights, human decisions and the engine's guard, exactly as the
    batch run does — and the result gets stable ids: a record joins an existing person,
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from neo4j import Driver, ManagedTransaction
@@ -96,16 +97,20 @@ def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: s
     return hood, records, old
 
 
-def lock_persons(tx: ManagedTransaction, person_ids: set[str], record_keys: set[str]) -> dict[str, str]:
-    """Write-lock ``person_ids`` (sorted) and the persons holding ``record_keys``; returns
-    record key → person id as read after the locks. A holder that changed between the
-    caller's read and the lock (a merge committed meanwhile) is locked in another round,
-    until every holder is locked (such a round may deadlock: Neo4j detects it, the managed
-    transaction retries)."""
+def lock_persons(tx: ManagedTransaction, person_ids: set[str], record_keys: set[str], *,
+                 pairs: Sequence[dict] = (), gone: Sequence[dict] = ()) -> dict[str, str]:
+    """Write-lock ``person_ids`` (sorted) and the persons holding ``record_keys``, and write
+    the SIMILAR ``pairs`` (dropping ``gone``) in the same round trip; returns record key →
+    person id as read after the locks. A holder that changed between the caller's read and
+    the lock (a merge committed meanwhile) is locked in another round, until every holder
+    is locked (such a round may deadlock: Neo4j detects it, the managed transaction
+    retries)."""
     keys = [key_param(k) for k in sorted(record_keys)]
     wanted, locked = set(person_ids), set()
     while True:
-        rows = tx.run(cypher.load("resolution/lock_persons"), person_ids=sorted(wanted - locked), keys=keys).data()
+        rows = tx.run(cypher.load("resolution/lock_persons"), person_ids=sorted(wanted - locked), keys=keys,
+                      pairs=list(pairs), gone=list(gone)).data()
+        pairs = gone = ()
         locked |= wanted
         holders = {record_key(r["source"], r["source_record_id"]): r["person_id"] for r in rows}
         wanted = set(holders.values())
@@ -162,20 +167,20 @@ def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
 
 def _lock_records(tx: ManagedTransaction, keys: list[Key]) -> tuple[dict[str, dict], dict[str, dict]]:
     """The records (key → row) and their blocking keys (key → ``bk_`` properties), read
-    after write-locking the buckets of those keys. Two resolutions whose records share a
-    key take turns here; the second reads what the first committed. A record corrected
-    meanwhile (other keys) has its new buckets locked in another round."""
+    again after write-locking the buckets of those keys. Two resolutions whose records
+    share a key take turns here; the second reads what the first committed. A record
+    corrected meanwhile (other keys) has its new buckets locked in another round."""
     params = [list(k) for k in keys]
     locked: set[int] = set()
+    missing: set[int] = set()
     while True:
-        found = tx.run(cypher.load("resolution/get_records"), keys=params).data()
+        found = tx.run(cypher.load("resolution/get_records"), keys=params, buckets=sorted(missing)).data()
+        locked |= missing
         records = {record_key(r["source"], r["source_record_id"]): r for r in found}
         props = {k: blocking_props(r) for k, r in records.items()}
         missing = key_buckets(props.values()) - locked
         if not missing:
             return records, props
-        tx.run(cypher.load("resolution/lock_buckets"), buckets=sorted(missing)).consume()
-        locked |= missing
 
 
 def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[str, dict],
@@ -254,9 +259,7 @@ def _resolve_together(tx: ManagedTransaction, keys: list[Key], model: Model, ver
     known = {r["person_id"] for r in records.values() if r["person_id"]}
     known |= {c["person_id"] for k, cands in candidates.items() for c in cands
               if c["person_id"] and record_key(c["source"], c["source_record_id"]) in linked[k]}
-    holders = lock_persons(tx, known, set(records).union(*linked.values()))
-    if pairs or gone:
-        tx.run(cypher.load("resolution/write_similar"), pairs=pairs, gone=gone).consume()
+    holders = lock_persons(tx, known, set(records).union(*linked.values()), pairs=pairs, gone=gone)
     affected: set[str] = set()
     for seeds, persons in _groups(linked, holders):
         group = {k: dict(records[k], person_id=holders.get(k)) for k in seeds}
