@@ -29,7 +29,7 @@ def elements(graph: dict, focus: str) -> dict:
         markers = _markers(kind, props)
         nodes.append({"data": {
             "id": nid, "kind": kind, "key": nid.split(":", 1)[1], "name": names[nid],
-            "label": "\n".join([names[nid], *([" · ".join(markers)] if markers else [])]),
+            "label": "\n".join([_short(names[nid]), *([" · ".join(markers)] if markers else [])]),
             "focus": kind == "person" and nid == f"person:{focus}", "hop": props.get("hop"),
             "agencies": props.get("agencies"), "rag": props.get("rag"), "links": sorted(links[nid]),
             "activity": _activity(props.get("agencies")) if kind == "person" else "",
@@ -41,6 +41,11 @@ def elements(graph: dict, focus: str) -> dict:
 
 
 _KIND_ORDER = {"person": 0, "household": 1, "address": 2}
+PICTURE_LABEL = 44  # characters of a name in the picture (two lines); the table has it all
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= PICTURE_LABEL else name[:PICTURE_LABEL - 1].rstrip() + "…"
 
 
 def _name(node: dict) -> str:

@@ -18,9 +18,7 @@
   var selection = document.getElementById("network-selection");
   var status = document.getElementById("network-status");
   var expanded = {};
-  // Across: a column per step, wide enough for a node label and an edge label side by side,
-  // a row per leaf. Down: a level per step, a slot per leaf, labels to the right of nodes.
-  var ACROSS = { step: 240, leaf: 66 }, DOWN = { step: 100, leaf: 200 }, LABEL = 150;
+  var EDGE_LABEL = { width: 90, height: 24 };  // an edge label's largest box (text-max-width 90, two lines)
   var KIND_RANK = { household: 0, address: 1, person: 2 };
 
   var cy = cytoscape({
@@ -45,8 +43,8 @@
         "font-size": 9, "color": "#484949", "text-wrap": "wrap", "text-max-width": 90,
         "text-background-color": "#fff", "text-background-opacity": 1, "text-background-padding": 1 } },
       { selector: "edge[type = 'SHARED_EVENT']", style: { "line-style": "dashed", "line-color": "#d4351c" } },
-      { selector: "edge.aim-cross", style: { "curve-style": "unbundled-bezier", "control-point-distances": 60,
-        "control-point-weights": 0.5 } }
+      // A link outside the tree may cross it: dotted, its words in the table (not on the line).
+      { selector: "edge.aim-cross", style: { "label": "", "line-style": "dotted" } }
     ],
     maxZoom: 1.6,
     minZoom: 0.2
@@ -99,15 +97,33 @@
     cy.edges().forEach(function (edge) { if (!tree[edge.id()]) { edge.addClass("aim-cross"); } });
     // Whichever way round lets the picture be drawn larger in the box.
     var steps = Math.max.apply(null, Object.keys(column).map(function (id) { return column[id]; })) + 1;
-    var across = Math.min(box.clientWidth / (steps * ACROSS.step), box.clientHeight / (rows.next * ACROSS.leaf));
-    var down = Math.min(box.clientWidth / (rows.next * DOWN.leaf + LABEL), box.clientHeight / (steps * DOWN.step));
-    var way = down > across ? DOWN : ACROSS;
-    cy.nodes().toggleClass("aim-down", way === DOWN);
+    var across = spacing(false), down = spacing(true);
+    var way = scale(down, steps, rows.next) > scale(across, steps, rows.next) ? down : across;
+    cy.nodes().toggleClass("aim-down", way === down);
     cy.layout({ name: "preset", fit: true, padding: 30, animate: false, positions: function (node) {
       var at = positions[node.id()];
-      return way === DOWN ? { x: at.leaf * way.leaf, y: at.step * way.step } : { x: at.step * way.step, y: at.leaf * way.leaf };
+      return way === down ? { x: at.leaf * way.leaf, y: at.step * way.step } : { x: at.step * way.step, y: at.leaf * way.leaf };
     } }).run();
     if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(); }
+  }
+  // The distance between steps and between leaves, from the largest node-and-label box:
+  // across, labels sit under their nodes and an edge label fits between two columns; down,
+  // labels sit to the right and an edge label fits between two levels (and, fanned out,
+  // between two siblings' edges).
+  function spacing(down) {
+    var width = 0, height = 0;
+    cy.nodes().toggleClass("aim-down", down);
+    cy.nodes().forEach(function (node) {
+      var b = node.boundingBox({ includeLabels: true, includeOverlays: false });
+      width = Math.max(width, b.w);
+      height = Math.max(height, b.h);
+    });
+    return down ? { down: true, step: height + 2 * EDGE_LABEL.height, leaf: Math.max(width + 20, 2 * EDGE_LABEL.width + 20) }
+                : { down: false, step: width + EDGE_LABEL.width + 20, leaf: height + 10 };
+  }
+  function scale(way, steps, leaves) {
+    var wide = way.down ? leaves * way.leaf : steps * way.step, tall = way.down ? steps * way.step : leaves * way.leaf;
+    return Math.min(box.clientWidth / wide, box.clientHeight / tall);
   }
   tidy();
 
@@ -270,7 +286,7 @@
     if (button && !button.disabled) { grow(button.getAttribute("data-expand")); }
   });
   var start = cy.getElementById(focus);
-  if (start.nonempty()) { start.select(); show(start); markExpanded(start.data("key")); }
+  if (start.nonempty()) { show(start); markExpanded(start.data("key")); }
   box.aimNetwork = cy;  // for the browser tests' check that no two labels meet
   box.setAttribute("data-ready", "true");
 })();
