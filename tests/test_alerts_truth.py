@@ -49,9 +49,12 @@ def test_an_alert_without_new_activity_goes_stale_then_closes_each_step_by_the_e
     # the last evidence (TODAY - 1) is still inside the 30-day window on TODAY + 28
     still = run_all(TODAY + timedelta(days=28), rules=RULES, driver=event_world.driver, settings=settings)
     assert (still.stale, get_alert(alert_id, driver=event_world.driver)["status"]) == (0, "acknowledged")
+    open_in_case = "MATCH (c:Case)-[:GATHERS]->(:Alert {alert_id: $id}) RETURN c.open_alerts"
+    assert event_world.count(open_in_case, id=alert_id) == 1
     gone = run_all(TODAY + timedelta(days=29), rules=RULES, driver=event_world.driver, settings=settings)
     alert = get_alert(alert_id, driver=event_world.driver)
     assert (gone.stale, alert["status"], alert["stale_since"]) == (1, "stale", TODAY + timedelta(days=29))
+    assert event_world.count(open_in_case, id=alert_id) == 0  # its case no longer counts it as open
     waiting = run_all(TODAY + timedelta(days=29 + settings.alert_close_days - 1), rules=RULES,
                       driver=event_world.driver, settings=settings)
     assert (waiting.closed, get_alert(alert_id, driver=event_world.driver)["status"]) == (0, "stale")

@@ -7,4 +7,4 @@ CREATE (a)-[:HAS_TRANSITION]->(:AlertTransition {
   alert_id: a.alert_id, from: 'stale', to: 'closed', by: $by, at: datetime(),
   reason: 'stale since ' + toString(a.stale_since) + ' with no new activity for ' + toString($close_days)
           + ' days'})
-RETURN count(a) AS closed
+RETURN a.alert_id AS alert_id, a.subject_type AS subject_type, a.subject_id AS subject_id

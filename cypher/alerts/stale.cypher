@@ -17,4 +17,4 @@ CREATE (a)-[:HAS_TRANSITION]->(:AlertTransition {
   alert_id: a.alert_id, from: previous, to: 'stale', by: $by, at: datetime(),
   reason: 'no new activity since ' + toString(last_evidence) + '; the rule window passed on '
           + toString(window_passed)})
-RETURN count(a) AS stale
+RETURN a.alert_id AS alert_id, a.subject_type AS subject_type, a.subject_id AS subject_id

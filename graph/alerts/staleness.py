@@ -30,13 +30,16 @@ RISING, FALLING = 1.25, 0.75
 def expire(tx: ManagedTransaction, today: date, rules: RuleSet, settings: Settings) -> tuple[int, int]:
     """Mark stale the open alerts of these rules whose window passed (plus
     ``alert_stale_days``) with no new activity, and close the alerts stale for
-    ``alert_close_days``. Returns (newly stale, newly closed)."""
+    ``alert_close_days``; their cases are refreshed. Returns (newly stale, newly closed)."""
+    from .cases import gather  # here: cases -> lifecycle -> engine -> staleness would be a cycle
+
     windows = [{"rule": r.id, "days": r.days} for r in rules.rules]
     stale = tx.run(cypher.load("alerts/stale"), rules=windows, open=list(OPEN), today=today,
-                   stale_days=settings.alert_stale_days, by=ENGINE).single()["stale"]
+                   stale_days=settings.alert_stale_days, by=ENGINE).data()
     closed = tx.run(cypher.load("alerts/close_stale"), today=today, close_days=settings.alert_close_days,
-                    by=ENGINE).single()["closed"]
-    return stale, closed
+                    by=ENGINE).data()
+    gather(tx, stale + closed)
+    return len(stale), len(closed)
 
 
 @dataclass(frozen=True)
