@@ -134,3 +134,19 @@ def test_every_dashboard_error_is_an_html_page_with_a_way_back_and_the_api_keeps
     api = client.get("/api/v1/no-such-resource")
     assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
     assert api.json() == {"detail": "Not Found"}
+
+
+def test_ending_a_watch_without_a_reason_keeps_the_typed_text_on_the_watch_list(app, unwatched, driver):
+    client = signed_in(app, "mash1")
+    person = f"{D}/people/{unwatched}"
+    token = csrf(open_with_purpose(client, person, "MASH triage").text)
+    client.post(f"{person}/watch", data={"csrf_token": token, "subject_type": "person", "reason": NOTE,
+                                         "owner": "mash1", "review_date": "2030-02-14"})
+    rows, _, _ = driver.execute_query("MATCH (w:WatchEntry {subject_id: $id, active: true}) RETURN w.watch_id AS w",
+                                      id=unwatched)
+    watch_id = rows[0]["w"]
+    page = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "ok"})
+    assert page.status_code == 400 and "Say why the watch ends" in page.text
+    assert 'id="watch-table"' in page.text and 'id="ending-reason"' in page.text and 'value="ok"' in page.text
+    ended = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "Case closed"})
+    assert ended.status_code == 200 and "Watch-list entry ended" in ended.text

@@ -19,7 +19,7 @@ from aim.graph.views import age
 from . import present
 from .pages import errors_of, form_data, redirect, render, screen_router
 from .purpose import SCREENS
-from .session import PREFIX, PageError, Session, check_form, session
+from .session import PREFIX, Session, check_form, session
 
 router = screen_router()
 REVIEW_IN = timedelta(days=28)
@@ -99,20 +99,27 @@ def act(request: Request, alert_id: str, form=Depends(form_data)) -> Response:
 
 @router.get("/watch-list", response_class=HTMLResponse)
 def watch_list(request: Request) -> Response:
-    s = session(request, "mash")
+    return _watch_list(request, session(request, "mash"))
+
+
+def _watch_list(request: Request, s: Session, ending: dict | None = None) -> Response:
+    """The watch list; ``ending`` re-shows an end-watch form that was not accepted (its
+    entry, the text typed and why)."""
     due_only = request.query_params.get("due") == "1"
     entries = watchlist.entries(backend(request), caller_of(request, s.principal, SCREENS["watch"]), due_only=due_only)
-    return render(request, s, "dashboard/watch_list.html", entries=entries, due_only=due_only)
+    return render(request, s, "dashboard/watch_list.html", status_code=400 if ending else 200, entries=entries,
+                  due_only=due_only, ending=ending or {})
 
 
 @router.post("/watch-list/{watch_id}/end", response_class=HTMLResponse)
 def end_watch(request: Request, watch_id: str, form=Depends(form_data)) -> Response:
     s = session(request, "mash")
     check_form(request, s, form)
+    typed = str(form.get("reason") or "")
     try:
-        body = UnwatchIn(reason=str(form.get("reason") or ""))
-    except ValidationError as exc:
-        raise PageError(400, "Give a reason", "Say why the watch ends (at least 3 characters). Go back and try "
-                                              "again.") from exc
+        body = UnwatchIn(reason=typed.strip())
+    except ValidationError:
+        return _watch_list(request, s, {"watch_id": watch_id, "reason": typed,
+                                        "error": "Say why the watch ends (at least 3 characters)"})
     watchlist.end(backend(request), caller_of(request, s.principal), watch_id, body.reason)
     return redirect(f"{PREFIX}/watch-list?notice=ended")

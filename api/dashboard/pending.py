@@ -26,6 +26,7 @@ PENDING_COOKIE = "aim_pending"
 KEEP_SECONDS = 15 * 60
 MAX_KEPT = 1000
 NOT_RESENT = {"csrf_token", "nonce"}  # and every password field (never kept)
+TYPED = {"reason", "note", "outcome", "purpose", "purpose_other", "text"}  # shown to edit; the rest as chosen
 router = screen_router()
 
 
@@ -77,6 +78,8 @@ def keep_and_sign_in(request: Request, form) -> Response:
     which returns to ``/dashboard/resume``."""
     fields = [(k, v) for k, v in form.multi_items()
               if k not in NOT_RESENT and "password" not in k and isinstance(v, str)]
+    if not fields:  # nothing typed worth keeping (a sign-out, a password change): just sign in
+        return RedirectResponse(sign_in_url(), status_code=303)
     token = request.app.state.pending_forms.keep(request.url.path, fields, _previous_user(request))
     response = RedirectResponse(sign_in_url(f"{PREFIX}/resume"), status_code=303)
     response.set_cookie(PENDING_COOKIE, token, max_age=KEEP_SECONDS, httponly=True, samesite="strict",
@@ -94,6 +97,6 @@ def resume(request: Request) -> Response:
                               message="There is no unsent form to return to (it is kept for 15 minutes, "
                                       "for the user who was filling it in). Start again from the page you were on.")
     else:
-        response = render(request, s, "dashboard/resume.html", pending=found)
+        response = render(request, s, "dashboard/resume.html", pending=found, typed=TYPED)
     response.delete_cookie(PENDING_COOKIE, path=COOKIE_PATH)
     return response
