@@ -150,3 +150,13 @@ def test_ending_a_watch_without_a_reason_keeps_the_typed_text_on_the_watch_list(
     assert 'id="watch-table"' in page.text and 'id="ending-reason"' in page.text and 'value="ok"' in page.text
     ended = client.post(f"{D}/watch-list/{watch_id}/end", data={"csrf_token": token, "reason": "Case closed"})
     assert ended.status_code == 200 and "Watch-list entry ended" in ended.text
+
+
+def test_a_purpose_too_short_comes_back_with_what_was_typed(app, unwatched):
+    client = signed_in(app, "mash1")
+    person = f"{D}/people/{unwatched}"
+    prompt = client.get(person)
+    again = client.post(person, data={"purpose": "other", "purpose_other": "ab", "csrf_token": csrf(prompt.text)})
+    assert again.status_code == 400 and "Say why you are opening this record" in again.text
+    assert 'id="purpose_other" name="purpose_other" type="text" value="ab"' in again.text
+    assert re.search(r'id="purpose-other" name="purpose" type="radio" value="other" checked', again.text)

@@ -52,13 +52,15 @@ def remember(response: Response, request: Request, s: Session, subject_id: str, 
     return response
 
 
-def purpose_prompt(request: Request, s: Session, subject_id: str, what: str, error: str | None = None) -> Response:
+def purpose_prompt(request: Request, s: Session, subject_id: str, what: str, error: str | None = None,
+                   typed: str | None = None) -> Response:
     """Why are you opening this? A POST form to the page itself; the last purpose this user
-    stated is suggested."""
+    stated is suggested, or, after an error, what was typed (with *Another reason* chosen)."""
     stated = _stated(request)
     suggested = stated[2] if stated and stated[0] == s.principal.username else ""
     return render(request, s, "dashboard/purpose.html", status_code=400 if error else 200, subject_id=subject_id,
-                  what=what, purposes=present.PURPOSES, error=error, suggested=suggested, action=request.url.path)
+                  what=what, purposes=present.PURPOSES, error=error, suggested=suggested if typed is None else typed,
+                  other=typed is not None, action=request.url.path)
 
 
 def state_purpose(request: Request, s: Session, form, subject_id: str, what: str) -> Response:
@@ -69,5 +71,5 @@ def state_purpose(request: Request, s: Session, form, subject_id: str, what: str
         given = str(form.get("purpose_other") or "").strip()
     if not 3 <= len(given) <= 300:
         return purpose_prompt(request, s, subject_id, what,
-                              error="Say why you are opening this record (3 to 300 characters)")
+                              error="Say why you are opening this record (3 to 300 characters)", typed=given)
     return remember(redirect(request.url.path), request, s, subject_id, given)
