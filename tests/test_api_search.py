@@ -92,9 +92,12 @@ def _plan_operators(plan) -> set[str]:
                              "ny_yob": ["ny_yob:SANG:2009"], "limit": 300}),
     ("api/search_dob", {"dobs": [date(2009, 11, 21)], "limit": 300}),
     ("api/search_names", {"lucene": "last_name:(singh)", "limit": 300}),
+    ("api/subject_summaries", {"subjects": [{"id": "P-1", "person_id": "P-1", "source": None, "record_id": None},
+                                            {"id": "rec:WMP:W2", "person_id": None, "source": "WMP",
+                                             "record_id": "W2"}]}),
 ])
 def test_every_candidate_query_seeks_an_index_and_never_scans(driver, world, query, params):
     summary = driver.execute_query("EXPLAIN " + cypher.load(query), **params).summary
     operators = _plan_operators(summary.plan)
     assert not operators & {"AllNodesScan", "NodeByLabelScan"}, operators
-    assert operators & {"NodeIndexSeek", "MultiNodeIndexSeek", "ProcedureCall"}, operators
+    assert operators & {"NodeIndexSeek", "NodeUniqueIndexSeek", "MultiNodeIndexSeek", "ProcedureCall"}, operators
