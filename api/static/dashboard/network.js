@@ -35,7 +35,7 @@
       { selector: "node[rag = 'red']", style: { "border-width": 4, "border-color": "#d4351c" } },
       { selector: "node[rag = 'amber']", style: { "border-width": 4, "border-color": "#f47738" } },
       { selector: "node[rag = 'green']", style: { "border-width": 4, "border-color": "#00703c" } },
-      { selector: "node[?focus]", style: { "background-color": "#d4351c", "width": 32, "height": 32, "font-weight": "bold" } },
+      { selector: "node[?focus]", style: { "background-color": "#4c2c92", "width": 32, "height": 32, "font-weight": "bold" } },
       { selector: "node.aim-down", style: { "text-halign": "right", "text-valign": "center", "text-margin-x": 4,
         "text-margin-y": 0, "text-justification": "left" } },
       { selector: "node:selected", style: { "overlay-color": "#fd0", "overlay-opacity": 0.35, "overlay-padding": 5 } },
