@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 from neo4j.exceptions import ConstraintError
+from typer.testing import CliRunner
 
+from aim.cli import app
 from aim.graph.alerts import case_actions, cases
 from aim.graph.alerts.case_actions import CaseChange, CaseError, CaseNotFound
 from aim.graph.alerts.engine import run_all
@@ -147,3 +149,13 @@ def test_acting_on_one_alert_refreshes_its_case(event_world):
     dismiss(alert["alert_id"], "mash1", "seen already", driver=driver)
     case = _read(driver, cases.read_case, case_id)
     assert case["open_alerts"] == 1 and case["status"] == "new"
+
+
+def test_alerts_raised_before_cases_existed_are_gathered_by_aim_alerts_cases(event_world):
+    case_id = _child_with_two_rules(event_world)
+    driver = event_world.driver
+    driver.execute_query("MATCH (c:Case) DETACH DELETE c")
+    result = CliRunner().invoke(app, ["alerts", "cases"])
+    assert result.exit_code == 0 and "1 case(s)" in result.output, result.output
+    case = _read(driver, cases.read_case, case_id)
+    assert len(case["alerts"]) == 2 and case["rag"] in ("Red", "Amber")

@@ -63,6 +63,17 @@ def run_cmd(
         console.print("  " + ", ".join(f"{k} {v:,}" for k, v in sorted(report.rag.items())))
 
 
+@alerts_app.command("cases")
+def cases_cmd() -> None:
+    """Gather every alert into its subject's case (once, after upgrading from a version without
+    cases: the engine gathers the alerts it writes)."""
+    from aim.graph.store import get_driver
+
+    from .cases import gather_all
+
+    _console().print(f"{gather_all(driver=get_driver()):,} case(s) gather the alerts.")
+
+
 @alerts_app.command("list")
 def list_cmd(
     status: Annotated[Optional[list[str]], typer.Option("--status", help="new, acknowledged, watch_list, "
