@@ -109,8 +109,9 @@ def _names(q: dict, cand: dict) -> dict[str, tuple[str, float]]:
             query = key(q[field])
             kind, score = name_match(query, straight, given=given)
             swapped = name_match(query, crossed, given=not given)
-            if swapped[1] * 0.9 > score:
-                kind, score = "swapped", swapped[1] * 0.9
+            if swapped[1] * 0.9 > score:  # a partial name stays partial, swapped or not
+                kind = swapped[0] if swapped[0] in PARTIAL_NAME_MATCHES else "swapped"
+                score = swapped[1] * 0.9
             found[field] = (kind, score)
     return found
 

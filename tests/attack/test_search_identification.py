@@ -57,3 +57,8 @@ def test_the_full_identification_still_finds_the_one_person(world):
 def test_a_year_of_birth_is_no_full_identification(world):
     found = _partner_search(world, first_name="Shabnam", last_name="Singh", year_of_birth=2012)
     assert found["results"] == [] and _opens(world, person_id(SHABNAM)) == 404
+
+
+def test_names_the_wrong_way_round_with_a_prefix_identify_no_one(world):
+    found = _partner_search(world, first_name="Singh", last_name="Shabna", date_of_birth=SHABNAM["date_of_birth"])
+    assert found["results"] == [] and _opens(world, person_id(SHABNAM)) == 404
