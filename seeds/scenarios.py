@@ -189,17 +189,19 @@ def domestic_abuse(s: Scenarios, home: Home) -> Built | None:
     suspect = next(a for a in home.adults if a is not victim)
     start = s.start(125, recent=s.demo_pending("domestic_abuse"))
     evs = []
-    d = start
+    d = last_incident = start
     for i in range(rng.randint(2, 4)):
         evs.append((victim, Event(d, "WMP", "domestic_abuse_incident")))
         if rng.random() < 0.6:
             evs.append((suspect, Event(d, "WMP", "crime_suspect")))
         if i < 2:
             evs.append((victim, Event(d + rng.randint(0, 1), "CITY_ED", "injury")))
+        last_incident = d
         d += rng.randint(10, 30)
     for k in school_kids:
         for _ in range(rng.randint(1, 3)):
-            day = rng.randint(start + 3, d)
+            # attendance slips while the abuse goes on, up to a week after the last incident
+            day = rng.randint(start + 3, last_incident + 7)
             if k.age_on(day) >= 4.5:
                 evs.append((k, Event(day, _school(k, day), "attendance_concern")))
     return Built(home.hid, evs, victim if start >= today - 200 else None)

@@ -60,6 +60,15 @@ def test_a_domestic_abuse_household_with_three_children_under_six_is_a_red_house
     assert household.get("high_risk_household") == "Red"
 
 
+def test_a_child_last_seen_at_the_address_within_the_window_still_makes_it_a_household_with_a_child(event_world):
+    _make(event_world, "VICTIM", [
+        event_row("WMP", "V-W", f"V-W-{d}", _ago(d), "domestic_abuse_incident", ADULT_DOB) for d in (50, 10)])
+    _make(event_world, "SEEN", [event_row("COMM_HEALTH", "T0", "T0-1", _ago(70), "health_visit", TODDLER_DOBS[0])])
+    event_world.household("HOME", ("VICTIM", date(2020, 1, 1), None), ("SEEN", date(2021, 4, 2), _ago(70)))
+    assert set(_fired(event_world)[("household", "HOME")]) == {"repeat_domestic_abuse_household"}
+    # last seen 70 days ago: inside the 90-day rule's reach, not the 30-day one's
+
+
 def test_a_single_incident_long_ago_raises_no_household_alert(event_world):
     _make(event_world, "VICTIM", [event_row("WMP", "V-W", "V-W-1", _ago(95), "domestic_abuse_incident", ADULT_DOB)])
     _make(event_world, "CHILD", [event_row("COMM_HEALTH", "T0", "T0-1", _ago(60), "health_visit", TODDLER_DOBS[0])])

@@ -1,13 +1,15 @@
 // Rule body (kind high_risk, subject household), after a scope that binds `s` and `today`:
 // at least $n events of a flagged type ($types) concerning any member in the $days days up
-// to `today`, where on the event's date the household had a member under $child_age.
+// to `today`, where on the event's date the household had a member under $child_age, or
+// had one within the $days before it (agencies see a child at an address only on the dates
+// of their contacts, so a membership's end is when the child was last seen there).
 MATCH (s)<-[m:MEMBER_OF]-(p:Person)-[:HAS_RECORD]->(:Record)-[:HAS_EVENT]->(e:Event)
 WHERE e.date > today - duration({days: $days}) AND e.date <= today
   AND ($types IS NULL OR e.type IN $types) AND NOT e.type IN $exclude_types
   AND (m.from IS NULL OR m.from <= e.date) AND (m.to IS NULL OR m.to >= e.date)
 CALL (s, e) {
   MATCH (s)<-[c:MEMBER_OF]-(child:Person)
-  WHERE (c.from IS NULL OR c.from <= e.date) AND (c.to IS NULL OR c.to >= e.date)
+  WHERE (c.from IS NULL OR c.from <= e.date) AND (c.to IS NULL OR c.to >= e.date - duration({days: $days}))
   CALL (child) {
     OPTIONAL MATCH (child)-[:HAS_RECORD]->(x:Record)
     WHERE x.date_of_birth IS NOT NULL
