@@ -67,3 +67,16 @@ def test_a_partner_asks_the_mash_to_review_and_an_empty_reason_keeps_the_form(ap
     assert "Your request has gone to the MASH" in asked.text and "not reviewed yet" in asked.text
     mash = signed_in(app, "mash1").get(f"{D}/cases/{case_id_for('person', dashboard_world.child_id)}")
     assert "Two missing episodes" in mash.text and "WMP" in mash.text
+
+
+def test_an_alert_dismissed_without_a_reason_keeps_dismiss_chosen(app, dashboard_world, driver, settings):
+    from aim.graph.alerts.lifecycle import list_alerts
+
+    alert = next(a for a in list_alerts(driver=driver, settings=settings) if a["status"] == "new")
+    client = signed_in(app, "mash1")
+    page = client.get(f"{D}/alerts/{alert['alert_id']}")
+    assert 'value="acknowledge" checked' in page.text and 'id="alert-case"' in page.text
+    refused = client.post(f"{D}/alerts/{alert['alert_id']}/action",
+                          data={"csrf_token": csrf(page.text), "action": "dismiss", "reason": " "})
+    assert refused.status_code == 400 and "Give a reason for dismissing" in refused.text
+    assert 'value="dismiss" checked' in refused.text and 'value="acknowledge" checked' not in refused.text

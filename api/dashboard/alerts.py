@@ -68,10 +68,12 @@ def alert(request: Request, alert_id: str) -> Response:
     return _alert_page(request, session(request, "mash"), alert_id, [])
 
 
-def _alert_page(request: Request, s: Session, alert_id: str, errors: list[dict]) -> Response:
+def _alert_page(request: Request, s: Session, alert_id: str, errors: list[dict], chosen: dict | None = None
+                ) -> Response:
+    """The alert page; after a refused form, ``chosen`` (the action and text given) is shown again."""
     found = alerts.get_alert(backend(request), caller_of(request, s.principal, SCREENS["alerts"]), alert_id)
     return render(request, s, "dashboard/alert.html", status_code=400 if errors else 200, alert=found,
-                  errors=errors, review_default=(date.today() + REVIEW_IN).isoformat(),
+                  errors=errors, chosen=chosen or {}, review_default=(date.today() + REVIEW_IN).isoformat(),
                   explanation=found.get("explanation") or {},
                   case_id=case_id_for(found["subject_type"], found["subject_id"]))
 
@@ -82,18 +84,20 @@ def act(request: Request, alert_id: str, form=Depends(form_data)) -> Response:
     check_form(request, s, form)
     action = str(form.get("action") or "")
     reason = str(form.get("reason") or "").strip() or None
+    chosen = {"action": action, "reason": reason}
     if action == "dismiss" and not reason:
-        return _alert_page(request, s, alert_id, [{"field": "reason", "text": "Give a reason for dismissing the alert"}])
+        return _alert_page(request, s, alert_id, [{"field": "reason", "text": "Give a reason for dismissing the alert"}],
+                           chosen)
     try:
         body = AlertAction(action=action, reason=reason, owner=str(form.get("owner") or "").strip() or None,
                            review_date=str(form.get("review_date") or "") or None)
     except ValidationError as exc:
-        return _alert_page(request, s, alert_id, errors_of(exc))
+        return _alert_page(request, s, alert_id, errors_of(exc), chosen)
     try:
         alerts.act(backend(request), caller_of(request, s.principal), alert_id, action=body.action,
                    reason=body.reason, owner=body.owner, review_date=body.review_date)
     except (Invalid, Conflict) as exc:
-        return _alert_page(request, s, alert_id, [{"field": "action", "text": exc.detail}])
+        return _alert_page(request, s, alert_id, [{"field": "action", "text": exc.detail}], chosen)
     return redirect(f"{PREFIX}/alerts/{alert_id}?notice={action}")
 
 
