@@ -10,6 +10,9 @@ so that a caller can do more in the same one (the API writes its audit entry the
 - ``aim.graph.alerts.lifecycle``: ``transition``, ``acknowledge``, ``dismiss``, ``refer``,
   ``add_to_watch_list``, ``get_alert``, ``list_alerts``, ``alert_history``; ``read_alert``,
   ``read_alerts``, ``read_history``
+- ``aim.graph.alerts.cases``: one case per subject gathering its alerts: ``gather`` (called by
+  the engine), ``gather_all``; ``read_cases``, ``read_case``, ``new_red_count``, ``claim_new_red``
+- ``aim.graph.alerts.case_actions``: ``act`` (``CaseChange``), ``request_review``, ``requests_of``
 - ``aim.graph.alerts.watchlist``: ``watch``, ``unwatch``, ``watch_list``; ``read_watch_list``,
   ``upsert_watch_entry``
 - ``aim.graph.alerts.rules``: ``load_rules``, ``RuleSet``, ``Rule``
