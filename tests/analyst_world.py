@@ -83,6 +83,11 @@ CREATE (a)-[:EVIDENCE]->(:Event {source: 'WMP', event_id: person_id + '-E', date
 
 def load_analyst_world(driver, database: str, settings) -> None:
     load_world(driver, database, settings)
+    add_alerts(driver, database)
+
+
+def add_alerts(driver, database: str) -> None:
+    """The households, persons and alerts above, added to whatever the graph holds."""
     organisations = [{"code": code, "name": name} for code, name in ORGANISATIONS.items()]
     driver.execute_query(WRITE, organisations=organisations, households=_households(), surname=SURNAME,
                          database_=database)

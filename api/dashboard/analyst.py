@@ -76,13 +76,18 @@ def workspace(request: Request) -> Response:
     return _page(request, s, {"level": "household", "purpose": PURPOSES[0]})
 
 
-@router.post("/analyst", response_class=HTMLResponse)
-def run_query(request: Request, form=Depends(form_data)) -> Response:
+def _posted(request: Request, form) -> tuple[Session, dict, Filters, dict[str, str]]:
+    """The session, the form as typed, its filters and what is wrong with them."""
     s = session(request, *service.ROLES)
     check_form(request, s, form)
     refuse_in_url(request)
     chosen = _chosen(form)
-    filters, problems = _checked(chosen)
+    return (s, chosen, *_checked(chosen))
+
+
+@router.post("/analyst", response_class=HTMLResponse)
+def run_query(request: Request, form=Depends(form_data)) -> Response:
+    s, chosen, filters, problems = _posted(request, form)
     if problems:
         return _page(request, s, chosen, problems=problems)
     found = service.query(backend(request), caller_of(request, s.principal, _purpose(chosen)), filters)
@@ -91,11 +96,7 @@ def run_query(request: Request, form=Depends(form_data)) -> Response:
 
 @router.post("/analyst/export")
 def export(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, *service.ROLES)
-    check_form(request, s, form)
-    refuse_in_url(request)
-    chosen = _chosen(form)
-    filters, problems = _checked(chosen)
+    s, chosen, filters, problems = _posted(request, form)
     if problems:
         return _page(request, s, chosen, problems=problems)
     text = service.export(backend(request), caller_of(request, s.principal, _purpose(chosen)), filters)

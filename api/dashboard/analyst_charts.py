@@ -5,8 +5,11 @@ is its text alternative."""
 
 from __future__ import annotations
 
+import math
+
 SUPPRESSED = "fewer than 5"
-LABEL_CHARS = 30
+LABEL_CHARS = 32
+MONTH_LABEL_WIDTH = 64  # "2025-06" at the chart's font size, with a gap
 
 
 def _value_text(count: int | None) -> str:
@@ -21,7 +24,7 @@ def trend(groups: list[dict], *, width: int = 640, height: int = 260) -> dict:
     """Alerts per month as columns, months along the bottom."""
     left, top, bottom = 40, 20, 40
     plot_height = height - top - bottom
-    step = (width - left - 10) / max(len(groups), 1)
+    step = min((width - left - 10) / max(len(groups), 1), 90)  # a few months stay slim columns
     top_value = _scale(groups)
     columns = []
     for i, group in enumerate(groups):
@@ -35,12 +38,12 @@ def trend(groups: list[dict], *, width: int = 640, height: int = 260) -> dict:
                         "suppressed": group["alerts"] is None})
     return {"width": width, "height": height, "columns": columns, "axis_y": top + plot_height, "left": left,
             "label_y": height - bottom + 16, "top_value": top_value, "top": top,
-            "label_every": max(1, len(groups) // 12)}
+            "label_every": max(1, math.ceil(MONTH_LABEL_WIDTH / step))}
 
 
-def breakdown(groups: list[dict], *, width: int = 640, bar_height: int = 22) -> dict:
+def breakdown(groups: list[dict], *, width: int = 600, bar_height: int = 24) -> dict:
     """One horizontal bar per group, its name on the left."""
-    left, gap, top = 230, 8, 10
+    left, gap, top = 250, 8, 10
     plot_width = width - left - 110
     top_value = _scale(groups)
     bars = []

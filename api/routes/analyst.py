@@ -17,7 +17,8 @@ EXPORT_NAME = "aim-analyst-alerts.csv"
 
 
 def _filters(body: AnalystQuery) -> Filters:
-    return Filters(**body.model_dump(exclude={"purpose"}))
+    given = body.model_dump(exclude={"purpose"})
+    return Filters(**given | {"district": given["district"].upper() if given["district"] else None})
 
 
 @router.get("/choices", response_model=AnalystChoices, summary="What the workspace's filters offer (no personal data)")

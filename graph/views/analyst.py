@@ -28,21 +28,22 @@ DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
+def _band_name(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
 def band_names() -> tuple[str, ...]:
-    return tuple(f"{low}+" if high is None else f"{low}-{high}" for low, high in AGE_BANDS)
+    return tuple(_band_name(low, high) for low, high in AGE_BANDS)
 
 
 def size_band(size: int | None) -> str | None:
     if not size:
         return None
-    for low, high in SIZE_BANDS:
-        if high is None or size <= high:
-            return f"{low}+" if high is None else f"{low}-{high}"
-    return None
+    return next(_band_name(low, high) for low, high in SIZE_BANDS if high is None or size <= high)
 
 
 def size_band_names() -> tuple[str, ...]:
-    return tuple(f"{low}+" if high is None else f"{low}-{high}" for low, high in SIZE_BANDS)
+    return tuple(_band_name(low, high) for low, high in SIZE_BANDS)
 
 
 def district(postcode: str | None) -> str | None:
