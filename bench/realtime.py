@@ -61,7 +61,7 @@ def make_rows(driver, n: int, seed: int, source: str, prefix: str) -> list[dict]
     """``n`` new records from ``source``: even ones another agency's record of a known
     person, odd ones someone new."""
     rng = random.Random(seed)
-    total = driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"]
+    total = driver.execute_query("MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL RETURN count(r) AS n")[0][0]["n"]
     sample, _, _ = driver.execute_query(
         "MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL "
         "RETURN r.first_name AS f, r.last_name AS l, toString(r.date_of_birth) AS d, r.gender AS g, "
