@@ -8,6 +8,7 @@ import pytest
 
 from tests.api_world import PERSON, PURPOSE, V1, auth, world  # noqa: F401 (fixture)
 from tests.cases_world import OTHER_AGENCYS_PERSON, add_case
+from tests.dashboard_client import D, csrf, open_with_purpose, signed_in
 
 pytestmark = pytest.mark.neo4j
 
@@ -62,3 +63,30 @@ def test_a_partner_cannot_ask_about_a_person_it_may_not_open(world, driver):  # 
     assert records[0]["n"] == 0
     looked = client.get(f"{V1}/cases/review-requests/{OTHER_AGENCYS_PERSON}", headers=partner | PURPOSE)
     assert looked.status_code == 404
+
+
+def test_the_partners_dashboard_page_shows_its_own_request_dates_only(world, driver):  # noqa: F811
+    client, tokens = world
+    case_id = add_case(driver)
+    driver.execute_query("MATCH (c:Case {case_id: $case_id}) CREATE (c)-[:HAS_REQUEST]->(:CaseRequest "
+                         "{request_id: 'R-ED', organisation: 'CITY_ED', by: 'ed1', reason: 'ED SECRET REASON', "
+                         "at: datetime()})", case_id=case_id)
+    client.post(f"{V1}/cases/{case_id}/actions", json={"action": "note", "reason": "MASH SECRET NOTE"},
+                headers=auth(tokens["mash"]))
+    partner = signed_in(client.app, "partner1")
+    page = open_with_purpose(partner, f"{D}/people/{PERSON}", "Police welfare check")
+    asked = partner.post(f"{D}/people/{PERSON}/review-request",
+                         data={"csrf_token": csrf(page.text), "reason": "OUR OWN REASON"}, follow_redirects=True)
+    assert asked.status_code == 200 and "not reviewed yet" in asked.text
+    for secret in ("ED SECRET REASON", "CITY_ED", "MASH SECRET NOTE", "OUR OWN REASON", case_id):
+        assert secret not in asked.text
+    # a person it may not open: the same page as an id that does not exist, and nothing recorded
+    answers = []
+    for subject in (OTHER_AGENCYS_PERSON, "P-DOES-NOT-EXIST"):
+        open_with_purpose(partner, f"{D}/people/{subject}", "Police welfare check")  # its purpose, then a 404 page
+        refused = partner.post(f"{D}/people/{subject}/review-request",
+                               data={"csrf_token": csrf(page.text), "reason": "curious about them"})
+        answers.append((refused.status_code, refused.text.replace(subject, "X")))
+    assert answers[0] == answers[1] and answers[0][0] == 404
+    records, _, _ = driver.execute_query("MATCH (r:CaseRequest {organisation: 'WMP'}) RETURN count(r) AS n")
+    assert records[0]["n"] == 1
