@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
 
-from aim.api.deps import Backend, Caller, acting, backend
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from aim.api.deps import Backend, Caller, acting, backend, with_purpose
 from aim.api.schemas import AuditLog
+from aim.api.schemas_chronology import SubjectAccesses, SubjectLookup, SubjectLookupIn
 from aim.api.services import audit as service
 
 router = APIRouter(tags=["audit"])
@@ -27,3 +30,20 @@ def audit_log(
 ) -> dict:
     return service.log(be, caller, subject_id=subject_id, username=username, endpoint=endpoint, since=since,
                        until=until, page=page, page_size=page_size)
+
+
+@router.post("/audit/subjects/search", response_model=SubjectLookup,
+             summary="Who accessed a person, step 1: find them by name (and date of birth)")
+def find_subjects(body: SubjectLookupIn, request: Request, caller: Caller = Depends(acting("dpo")),
+                  be: Backend = Depends(backend)) -> dict:
+    caller = with_purpose(request, caller, body.purpose)
+    return {"subjects": service.find_subjects(be, caller, first_name=body.first_name, last_name=body.last_name,
+                                              date_of_birth=body.date_of_birth)}
+
+
+@router.get("/audit/subjects/{subject_id}/accesses", response_model=SubjectAccesses,
+            summary="Who accessed a person, step 2: every access to them, their records and households")
+def subject_accesses(subject_id: Annotated[str, Path(min_length=1, max_length=300)],
+                     caller: Caller = Depends(acting("dpo", purpose=True)),
+                     be: Backend = Depends(backend)) -> dict:
+    return service.accesses_of(be, caller, subject_id)

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from aim.api.deps import Backend, Caller, acting, backend
 from aim.api.schemas import Household, Households, PseudonymisedHousehold
+from aim.api.schemas_chronology import HouseholdChronology
+from aim.api.services import chronology
 from aim.api.services import households as service
 
 router = APIRouter(prefix="/households", tags=["households"])
@@ -26,3 +28,11 @@ def list_households(limit: int = Query(50, ge=1, le=500), offset: int = Query(0,
 def get_household(household_id: Annotated[str, Path(min_length=1, max_length=300)],
                   caller: Caller = Depends(READER), be: Backend = Depends(backend)) -> dict:
     return service.get_household(be, caller, household_id)
+
+
+@router.get("/{household_id}/chronology", response_model=HouseholdChronology,
+            summary="Every member's multi-agency contacts, oldest first, for a strategy meeting (MASH)")
+def household_chronology(household_id: Annotated[str, Path(min_length=1, max_length=300)],
+                         caller: Caller = Depends(acting("mash", purpose=True)),
+                         be: Backend = Depends(backend)) -> dict:
+    return chronology.household(be, caller, household_id, form="json")

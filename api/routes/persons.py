@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from aim.api.deps import Backend, Caller, acting, backend, with_purpose
 from aim.api.schemas import (MergeIn, MergeResult, PersonView, SearchIn, SearchResult, SplitIn, SplitResult,
                              Timeline)
+from aim.api.schemas_chronology import PersonChronology
+from aim.api.services import chronology
 from aim.api.services import persons as service
 
 router = APIRouter(prefix="/persons", tags=["persons"])
@@ -58,3 +60,10 @@ def merge(body: MergeIn, caller: Caller = Depends(MASH), be: Backend = Depends(b
 def split(body: SplitIn, subject_id: SubjectId, caller: Caller = Depends(MASH), be: Backend = Depends(backend)) -> dict:
     keys = [(k.source, k.source_record_id) for k in body.records]
     return service.split(be, caller, subject_id, keys, body.reason)
+
+
+@router.get("/{subject_id}/chronology", response_model=PersonChronology,
+            summary="Multi-agency chronology, oldest first, for a strategy meeting (MASH)")
+def person_chronology(subject_id: SubjectId, caller: Caller = Depends(acting("mash", purpose=True)),
+                      be: Backend = Depends(backend)) -> dict:
+    return chronology.person(be, caller, subject_id, form="json")

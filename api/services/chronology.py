@@ -24,7 +24,7 @@ def _check_role(caller: Caller) -> None:
 
 def person(be: Backend, caller: Caller, subject_id: str, *, form: str = "page") -> dict:
     """``{subject_id, person: {names, date of birth, address}, entries}`` for a person (or an
-    unresolved agency record); ``form`` (page or csv) is recorded in the audit entry."""
+    unresolved agency record); ``form`` (page, csv or json) is recorded in the audit entry."""
     _check_role(caller)
     subject = subject_of(subject_id)
 
