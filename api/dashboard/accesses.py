@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from aim.api.deps import backend, caller_of
 from aim.api.services import audit as audit_service
+from aim.api.services import records
 
 from .pages import form_data, parse_day, render, screen_router
-from .session import Session, check_form, session
+from .session import Session, form_session, session
 
 router = screen_router()
 FIELDS = ("first_name", "last_name", "date_of_birth", "purpose")
@@ -46,8 +47,7 @@ def lookup_form(request: Request) -> Response:
 
 @router.post("/audit/people", response_class=HTMLResponse)
 def lookup(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "dpo")
-    check_form(request, s, form)
+    s = form_session(request, form, "dpo")
     given = {k: str(form.get(k) or "").strip()[:300] for k in FIELDS}
     errors = _purpose_error(given["purpose"])
     if not (given["first_name"] or given["last_name"]):
@@ -65,8 +65,7 @@ def lookup(request: Request, form=Depends(form_data)) -> Response:
 
 @router.post("/audit/people/{subject_id}", response_class=HTMLResponse)
 def accesses(request: Request, subject_id: str, form=Depends(form_data)) -> Response:
-    s = session(request, "dpo")
-    check_form(request, s, form)
+    s = form_session(request, form, "dpo")
     purpose = str(form.get("purpose") or "").strip()
     if _purpose_error(purpose):
         return _lookup(request, s, {k: "" for k in FIELDS} | {"purpose": purpose}, _purpose_error(purpose), None)
@@ -75,5 +74,6 @@ def accesses(request: Request, subject_id: str, form=Depends(form_data)) -> Resp
 
 
 def _lookup(request: Request, s: Session, given: dict, errors: list[dict], found: list[dict] | None) -> Response:
+    names = records.organisation_names(backend(request)) if found else {}
     return render(request, s, "dashboard/audit_lookup.html", status_code=400 if errors else 200, given=given,
-                  errors=errors, found=found)
+                  errors=errors, found=found, organisations=names)

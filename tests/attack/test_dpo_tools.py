@@ -37,6 +37,7 @@ def test_the_dpo_finds_a_child_by_name_and_sees_who_viewed_him_and_why(dashboard
     assert found.status_code == 200, found.text[:500]
     results = found.text.split('id="lookup-results"')[1]
     assert "William Smith" in results and "5 Mar 2015" in results and "B1 1AA" in results
+    assert "West Midlands Police" in results  # agencies by name, not code
     assert f'/audit/people/{dashboard_world.child_id}"' in found.text
     page = dpo.post(f"{D}/audit/people/{dashboard_world.child_id}",
                     data={"purpose": "Complaint C-2026-14", "csrf_token": csrf(found.text)})
