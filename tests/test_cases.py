@@ -159,3 +159,25 @@ def test_alerts_raised_before_cases_existed_are_gathered_by_aim_alerts_cases(eve
     assert result.exit_code == 0 and "1 case(s)" in result.output, result.output
     case = _read(driver, cases.read_case, case_id)
     assert len(case["alerts"]) == 2 and case["rag"] in ("Red", "Amber")
+
+
+def test_a_case_lapses_with_its_alerts_unless_a_partner_waits(event_world):
+    case_id = _child_with_two_rules(event_world)
+    driver = event_world.driver
+
+    def lapse(status):
+        rows, _, _ = driver.execute_query(
+            "MATCH (a:Alert) SET a.status = $status RETURN a.alert_id AS alert_id, a.subject_type AS subject_type, "
+            "a.subject_id AS subject_id", status=status)
+        with driver.session() as session:
+            session.execute_write(cases.gather, [r.data() for r in rows])
+        return _read(driver, cases.read_case, case_id)
+
+    assert lapse("stale")["status"] == "stale"
+    closed = lapse("closed")
+    assert closed["status"] == "closed" and [h["to"] for h in closed["history"]] == ["stale", "closed"]
+    assert lapse("new")["history"][-1]["action"] == "reopen"  # new evidence re-opened its alerts
+    with driver.session() as session:
+        session.execute_write(case_actions.request_review, "P1", organisation="WMP", by="partner1",
+                              reason="still worried")
+    assert lapse("stale")["status"] == "new"  # a partner waits for the MASH's review

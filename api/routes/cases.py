@@ -21,7 +21,8 @@ PARTNER_READER = acting("partner", purpose=True)
 
 @router.get("", response_model=Cases, summary="Cases, worst RAG first, filtered by status, RAG, rule and owner")
 def list_cases(
-    status: Literal["open", "closed", "all", "new", "acknowledged", "watch_list", "referred", "dismissed"] = "open",
+    status: Literal["open", "closed", "all", "new", "acknowledged", "watch_list", "referred", "dismissed",
+                    "stale"] = "open",
     rag: Literal["red", "amber", "green"] | None = None,
     rule: str | None = Query(None, max_length=100),
     owner: str | None = Query(None, max_length=200),

@@ -20,7 +20,7 @@ from aim.settings import Settings, get_settings
 
 
 OPEN = ("new", "acknowledged", "watch_list")
-CLOSED = ("referred", "dismissed")
+CLOSED = ("referred", "dismissed", "stale", "closed")  # stale, closed: its alerts lapsed
 
 
 def case_id_for(subject_type: str, subject_id: str) -> str:
