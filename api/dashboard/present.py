@@ -78,11 +78,3 @@ def care_links(activity: list[dict]) -> list[dict]:
         if kind and row.get("known"):
             out.append({"kind": kind, "name": row.get("name") or row.get("organisation")})
     return out
-
-
-def sort_alerts(alerts: list[dict], order: str) -> list[dict]:
-    if order == "date":
-        return sorted(alerts, key=lambda a: (str(a.get("last_updated") or a.get("first_raised") or "")), reverse=True)
-    if order == "rag":
-        return sorted(alerts, key=lambda a: (RAG_ORDER.get(rag(a.get("rag")), 3), -(a.get("score") or 0)))
-    return sorted(alerts, key=lambda a: -(a.get("score") or 0))
