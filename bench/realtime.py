@@ -15,6 +15,10 @@ another address for some), half someone new — one per request (``single``) or
 goes through validation, ingest, real-time resolution and incremental alert evaluation,
 as a partner's does.
 
+``--direct`` measures resolution alone instead: in a child process running each copy,
+the clients are threads calling ``resolve_records`` on records ingested just before (no
+HTTP, validation, ingest or alert evaluation in the timings).
+
 Reported per phase: records/s (all clients, wall time), p50/p95 latency per request,
 errors (a status other than 200 or a resolution other than ``resolved``), and the load
 average before and after (other processes share the machine: compare the two sides
@@ -25,6 +29,7 @@ unique to the run), so the graph grows by a few hundred records per phase.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -39,7 +44,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+# Appended, so that a copy of the code on PYTHONPATH (--before, --direct) comes first.
+sys.path.append(str(HERE.parent))
 
 from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
 
@@ -123,33 +129,61 @@ def serving(code: Path):
         server.stop()
 
 
-def _client(url: str, token: str, rows: list[dict], batch: int, start: threading.Barrier, out: dict) -> None:
+def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, submit) -> None:
+    """One client: ``submit`` its rows ``batch`` at a time, timing each call; ``submit``
+    returns None when all went well, else what went wrong."""
+    start.wait()
+    for i in range(0, len(rows), batch):
+        t = time.perf_counter()
+        try:
+            failed = submit(rows[i:i + batch])
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            failed = type(exc).__name__
+        out["latency"].append(time.perf_counter() - t)
+        if failed:
+            out["errors"].append(failed)
+
+
+def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], start, out) -> None:
+    """A partner client: the rows through ``POST /records``."""
     import httpx
 
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {toks[org]}"}
     with httpx.Client(base_url=url, timeout=120) as client:
-        start.wait()
-        for i in range(0, len(rows), batch):
-            t = time.perf_counter()
-            try:
-                response = client.post(f"{V1}/records", json={"records": rows[i:i + batch]}, headers=headers)
-                ok = response.status_code == 200 and response.json()["resolution"] == "resolved"
-                status = str(response.status_code) if response.status_code != 200 else response.json()["resolution"]
-            except httpx.HTTPError as exc:
-                ok, status = False, type(exc).__name__
-            out["latency"].append(time.perf_counter() - t)
-            if not ok:
-                out["errors"].append(status)
+        def submit(chunk: list[dict]) -> str | None:
+            response = client.post(f"{V1}/records", json={"records": chunk}, headers=headers)
+            if response.status_code != 200:
+                return str(response.status_code)
+            resolution = response.json()["resolution"]
+            return None if resolution == "resolved" else resolution
+
+        _loop(rows, batch, start, out, submit)
 
 
-def phase(url: str, toks: dict, orgs: list[str], driver, *, clients: int, records: int, batch: int,
-          seed: int) -> dict:
+def direct_client(driver, batch: int, org: str, rows: list[dict], start, out) -> None:
+    """Resolution alone: ``resolve_records`` on rows ingested beforehand, in this process."""
+    from aim.graph.identity.realtime import resolve_records
+
+    def submit(chunk: list[dict]) -> None:
+        resolve_records([(org, r["source_record_id"]) for r in chunk], driver=driver)
+
+    _loop(rows, batch, start, out, submit)
+
+
+def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False) -> dict:
+    """``clients`` threads, each ``client(org, rows, start, out)`` over ``records`` new rows
+    of its own organisation, started together; ``ingest`` writes the rows first."""
     run = uuid.uuid4().hex[:6].upper()
     work = [(orgs[n % len(orgs)], make_rows(driver, records, seed * 100 + n, orgs[n % len(orgs)], f"RT{run}{n}"))
             for n in range(clients)]
+    if ingest:
+        from aim.graph.ingest import write_rows
+        from tests.factories import as_canonical
+
+        write_rows(as_canonical([dict(r, source=org) for org, rows in work for r in rows]), driver=driver)
     out = {"latency": [], "errors": []}
     start = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=_client, args=(url, toks[org], rows, batch, start, out)) for org, rows in work]
+    threads = [threading.Thread(target=client, args=(org, rows, start, out)) for org, rows in work]
     load_before = os.getloadavg()[0]
     for t in threads:
         t.start()
@@ -168,6 +202,29 @@ def phase(url: str, toks: dict, orgs: list[str], driver, *, clients: int, record
             "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1)}
 
 
+def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], toks: dict) -> dict:
+    """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
+    a child process running that code (this script with ``--direct-child``)."""
+    if not args.direct:
+        with serving(code) as url:
+            client = functools.partial(api_client, url, toks, batch)
+            # warm-up, not measured: the model, query plans and caches of a fresh server
+            phase(driver, orgs, client, clients=args.clients, records=2, seed=999)
+            return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed)
+    command = [sys.executable, __file__, "--direct-child", "--clients", str(args.clients), "--records",
+               str(args.records), "--batch", str(batch), "--seed", str(seed)]
+    env = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def direct_child(args, driver, orgs: list[str]) -> None:
+    client = functools.partial(direct_client, driver, args.batch)
+    phase(driver, orgs, client, clients=args.clients, records=2, seed=999, ingest=True)  # warm-up
+    print(json.dumps(phase(driver, orgs, client, clients=args.clients, records=args.records, seed=args.seed,
+                           ingest=True)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--before", default=None,
@@ -176,6 +233,10 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=20, help="records per client per phase")
     ap.add_argument("--batch", type=int, default=10, help="records per request in the batch phases")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--direct", action="store_true",
+                    help="resolution alone: threads calling resolve_records in process, no HTTP, ingest or alerts")
+    ap.add_argument("--direct-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
     args = ap.parse_args()
 
@@ -186,8 +247,11 @@ def main() -> None:
     from aim.settings import get_settings
 
     driver = get_driver()
-    migrate(driver, get_settings().neo4j_database)
     orgs = sorted(r["code"] for r in driver.execute_query("MATCH (r:Record) RETURN DISTINCT r.source AS code").records)
+    if args.direct_child:
+        direct_child(args, driver, orgs)
+        return
+    migrate(driver, get_settings().neo4j_database)
     ensure_users(orgs)
     toks = tokens(orgs)
     graph = {"records": driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"],
@@ -197,13 +261,9 @@ def main() -> None:
     for repeat in range(args.repeat):
         for kind, batch in (("single", 1), ("batch", args.batch)):
             for side, code in sorted(sides.items(), reverse=True):
-                with serving(code) as url:
-                    # warm-up, not measured: the model, query plans and caches of a fresh server
-                    phase(url, toks, orgs, driver, clients=args.clients, records=2, batch=1, seed=999)
-                    result = phase(url, toks, orgs, driver, clients=args.clients, records=args.records,
-                                   batch=batch, seed=repeat * 10 + batch)
-                result = {"bench": "realtime", "code": side, "before": args.before, "kind": kind, "batch": batch,
-                          "repeat": repeat,
+                result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
+                result = {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
+                          "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
                           "clients": args.clients, "graph": graph, **result,
                           "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 print(json.dumps(result))
