@@ -16,7 +16,7 @@ from aim.api.services import approvals as service
 from aim.api.services import users
 
 from .pages import form_data, redirect, render, screen_router
-from .session import PREFIX, ROLE_NAMES, Session, check_form, session
+from .session import PREFIX, ROLE_NAMES, Session, form_session, session
 
 router = screen_router()
 DECIDERS = ("admin", "dpo")
@@ -38,8 +38,7 @@ def _page(request: Request, s: Session, error: str | None) -> Response:
 
 @router.post("/approvals/{request_id}/{decision}", response_class=HTMLResponse)
 def decide(request: Request, request_id: str, decision: str, form=Depends(form_data)) -> Response:
-    s = session(request, *DECIDERS)
-    check_form(request, s, form)
+    s = form_session(request, form, *DECIDERS)
     be, caller = backend(request), caller_of(request, s.principal)
     if decision == "approve":
         service.approve(be, caller, request_id[:100])
@@ -52,8 +51,7 @@ def decide(request: Request, request_id: str, decision: str, form=Depends(form_d
 
 @router.post("/approvals/role", response_class=HTMLResponse)
 def ask_role(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "admin")
-    check_form(request, s, form)
+    s = form_session(request, form, "admin")
     try:
         body = RoleChange(role=str(form.get("role") or ""), organisation=str(form.get("organisation") or "") or None)
         changed = service.change_role(backend(request), caller_of(request, s.principal),
@@ -67,8 +65,7 @@ def ask_role(request: Request, form=Depends(form_data)) -> Response:
 
 @router.post("/approvals/retention", response_class=HTMLResponse)
 def ask_retention(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "dpo")
-    check_form(request, s, form)
+    s = form_session(request, form, "dpo")
     try:
         body = RetentionRequest(days=str(form.get("days") or "").strip() or None, dry_run=False)
     except ValidationError:

@@ -18,8 +18,8 @@ from aim.api.services import cases
 from aim.graph.alerts.case_actions import DESTINATIONS, NEEDED
 
 from .pages import NOTICES, errors_of, form_data, redirect, render, screen_router, templates
-from .purpose import SCREENS, purpose_of, purpose_prompt
-from .session import PREFIX, Session, check_form, session
+from .purpose import SCREENS, required_purpose
+from .session import PREFIX, Session, form_session, session
 
 router = screen_router()
 REVIEW_IN = timedelta(days=28)
@@ -67,8 +67,7 @@ def _case_page(request: Request, s: Session, case_id: str, errors: list[dict], c
 
 @router.post("/cases/{case_id}/action", response_class=HTMLResponse)
 def act(request: Request, case_id: str, form=Depends(form_data)) -> Response:
-    s = session(request, "mash")
-    check_form(request, s, form)
+    s = form_session(request, form, "mash")
     chosen = {k: str(form.get(k) or "").strip() for k in FIELDS}
     action = chosen["action"]
     if action in NEEDED and not chosen[NEEDED[action][0]]:
@@ -90,11 +89,8 @@ def act(request: Request, case_id: str, form=Depends(form_data)) -> Response:
 def ask_for_review(request: Request, subject_id: str, form=Depends(form_data)) -> Response:
     """A partner asks the MASH to review this person (a reason is required; the form keeps
     the text when it is refused)."""
-    s = session(request, "partner")
-    check_form(request, s, form)
-    purpose = purpose_of(request, s, subject_id)
-    if purpose is None:
-        return purpose_prompt(request, s, subject_id, "person")
+    s = form_session(request, form, "partner")
+    purpose = required_purpose(request, s, subject_id, "person")
     reason = str(form.get("reason") or "").strip()
     try:
         body = ReviewRequestIn(subject_id=subject_id, reason=reason)

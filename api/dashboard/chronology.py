@@ -17,7 +17,7 @@ from aim.api.services import chronology
 
 from . import present
 from .pages import form_data, render, screen_router
-from .purpose import purpose_of, purpose_prompt, state_purpose
+from .purpose import required_purpose, state_purpose
 from .session import session
 
 router = screen_router()
@@ -26,11 +26,11 @@ COLUMNS = (("date", "Date"), ("member", "Person"), ("agency", "Agency"), ("kind"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
 
-def _read(request: Request, subject_id: str, what: str, read: Callable, as_csv: bool) -> Response:
+def _read(request: Request, subject_id: str, what: str, read: Callable) -> Response:
+    """The page, or the CSV download when the address asks for ``chronology.csv``."""
+    as_csv = request.url.path.endswith(".csv")
     s = session(request, "mash")
-    purpose = purpose_of(request, s, subject_id)
-    if purpose is None:
-        return purpose_prompt(request, s, subject_id, what)
+    purpose = required_purpose(request, s, subject_id, what)
     found = read(backend(request), caller_of(request, s.principal, purpose), subject_id,
                  form="csv" if as_csv else "page")
     rows = [_row(entry, household=what == "household") for entry in found["entries"]]
@@ -65,23 +65,15 @@ def _cell(value) -> str:
 
 
 @router.get("/people/{subject_id}/chronology", response_class=HTMLResponse)
-def person_page(request: Request, subject_id: str) -> Response:
-    return _read(request, subject_id, "person", chronology.person, as_csv=False)
-
-
 @router.get("/people/{subject_id}/chronology.csv")
-def person_csv(request: Request, subject_id: str) -> Response:
-    return _read(request, subject_id, "person", chronology.person, as_csv=True)
+def person_chronology(request: Request, subject_id: str) -> Response:
+    return _read(request, subject_id, "person", chronology.person)
 
 
 @router.get("/households/{household_id}/chronology", response_class=HTMLResponse)
-def household_page(request: Request, household_id: str) -> Response:
-    return _read(request, household_id, "household", chronology.household, as_csv=False)
-
-
 @router.get("/households/{household_id}/chronology.csv")
-def household_csv(request: Request, household_id: str) -> Response:
-    return _read(request, household_id, "household", chronology.household, as_csv=True)
+def household_chronology(request: Request, household_id: str) -> Response:
+    return _read(request, household_id, "household", chronology.household)
 
 
 @router.post("/people/{subject_id}/chronology", response_class=HTMLResponse)

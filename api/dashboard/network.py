@@ -13,7 +13,7 @@ from aim.api.services import households, network
 
 from .network_elements import elements
 from .pages import form_data, render, screen_router
-from .purpose import purpose_of, purpose_prompt, refuse_in_url, state_purpose
+from .purpose import purpose_of, refuse_in_url, required_purpose, state_purpose
 from .session import PageError, session
 
 router = screen_router()
@@ -22,9 +22,7 @@ router = screen_router()
 @router.get("/people/{subject_id}/network", response_class=HTMLResponse)
 def network_page(request: Request, subject_id: str) -> Response:
     s = session(request, "mash")
-    purpose = purpose_of(request, s, subject_id)
-    if purpose is None:
-        return purpose_prompt(request, s, subject_id, "network")
+    purpose = required_purpose(request, s, subject_id, "network")
     depth, since, until = _view(request)
     graph = network.explore(backend(request), caller_of(request, s.principal, purpose), subject_id,
                             depth=depth, since=since, until=until)
@@ -71,9 +69,7 @@ def _view(request: Request) -> tuple[int, date | None, date | None]:
 @router.get("/households/{household_id}", response_class=HTMLResponse)
 def household(request: Request, household_id: str) -> Response:
     s = session(request, "mash")
-    purpose = purpose_of(request, s, household_id)
-    if purpose is None:
-        return purpose_prompt(request, s, household_id, "household")
+    purpose = required_purpose(request, s, household_id, "household")
     found = households.get_household(backend(request), caller_of(request, s.principal, purpose), household_id)
     return render(request, s, "dashboard/household.html", household=found, household_id=household_id,
                   purpose=purpose)

@@ -21,7 +21,7 @@ from aim.api.deps import route_of
 from aim.api.errors import DomainError
 
 from . import explained, present
-from .session import PREFIX, PageError, Session, SignInRequired
+from .session import PREFIX, PageError, PromptFirst, Session, SignInRequired
 
 log = logging.getLogger("aim.api.dashboard")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -69,6 +69,8 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except (PageError, HTTPException):
                 raise
+            except PromptFirst as exc:
+                return exc.response
             except SignInRequired as exc:
                 if request.method == "POST":  # kept, so that signing in again can return to it
                     exc.pending_form = await request.form()

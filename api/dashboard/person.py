@@ -16,8 +16,8 @@ from aim.api.services import alerts, cases, persons, records, review, watchlist
 
 from . import explained, present
 from .pages import errors_of, form_data, log, redirect, render, screen_router
-from .purpose import SCREENS, purpose_of, purpose_prompt, state_purpose
-from .session import PREFIX, Session, check_form, session
+from .purpose import SCREENS, purpose_of, required_purpose, state_purpose
+from .session import PREFIX, Session, form_session, session
 
 router = screen_router()
 REVIEW_IN = timedelta(days=28)
@@ -28,9 +28,7 @@ WATCH_ERRORS = {"reason": "Give the reason for watching (at least 3 characters)"
 @router.get("/people/{subject_id}", response_class=HTMLResponse)
 def person(request: Request, subject_id: str, page: int = 1) -> Response:
     s = session(request, "partner", "mash")
-    purpose = purpose_of(request, s, subject_id)
-    if purpose is None:
-        return purpose_prompt(request, s, subject_id, "person")
+    purpose = required_purpose(request, s, subject_id, "person")
     return _page(request, s, subject_id, purpose, page)
 
 
@@ -73,8 +71,7 @@ def watch_person(request: Request, subject_id: str, form=Depends(form_data)) -> 
     """Add to the watch list; a form that is not complete, or a subject already watched (its
     entry is shown, to update on purpose rather than replace silently), comes back with what
     was typed."""
-    s = session(request, "mash")
-    check_form(request, s, form)
+    s = form_session(request, form, "mash")
     given = {k: str(form.get(k) or "") for k in ("reason", "owner", "review_date", "update")}
     purpose = purpose_of(request, s, subject_id) or SCREENS["watch"]
     try:

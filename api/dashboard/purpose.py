@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from . import present
 from .pages import redirect, render
-from .session import COOKIE_PATH, PageError, Session, check_form, secure_cookies
+from .session import COOKIE_PATH, PageError, PromptFirst, Session, check_form, secure_cookies
 
 COOKIE = "aim_purpose"
 SCREENS = {
@@ -43,6 +43,14 @@ def purpose_of(request: Request, s: Session, subject_id: str) -> str | None:
     if stated and stated[0] == s.principal.username and stated[1] == subject_id:
         return stated[2]
     return None
+
+
+def required_purpose(request: Request, s: Session, subject_id: str, what: str) -> str:
+    """The purpose this user stated for this subject; without one, the page asks for it first."""
+    purpose = purpose_of(request, s, subject_id)
+    if purpose is None:
+        raise PromptFirst(purpose_prompt(request, s, subject_id, what))
+    return purpose
 
 
 def remember(response: Response, request: Request, s: Session, subject_id: str, purpose: str) -> Response:

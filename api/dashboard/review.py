@@ -14,7 +14,7 @@ from aim.api.services import review as service
 from .explained import explained
 from .pages import errors_of, form_data, redirect, render, screen_router
 from .purpose import SCREENS
-from .session import PREFIX, Session, check_form, session
+from .session import PREFIX, Session, form_session, session
 
 router = screen_router()
 
@@ -41,8 +41,7 @@ def _table(pair: dict) -> dict:
 
 @router.post("/review/decide", response_class=HTMLResponse)
 def decide(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "mash")
-    check_form(request, s, form)
+    s = form_session(request, form, "mash")
     offset = int(str(form.get("offset") or "0")) if str(form.get("offset") or "0").isdigit() else 0
     try:
         body = ReviewDecision(

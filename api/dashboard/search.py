@@ -15,7 +15,7 @@ from aim.api.services import persons, records
 from . import present
 from .pages import form_data, render, screen_router
 from .purpose import SCREENS, refuse_in_url, remember
-from .session import Session, check_form, session
+from .session import Session, form_session, session
 
 router = screen_router()
 FIELDS = ("first_name", "last_name", "dob_day", "dob_month", "dob_year", "gender", "purpose")
@@ -80,8 +80,7 @@ def search_form(request: Request) -> Response:
 
 @router.post("/search", response_class=HTMLResponse)
 def search(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "partner", "mash")
-    check_form(request, s, form)
+    s = form_session(request, form, "partner", "mash")
     refuse_in_url(request)
     given = {k: str(form.get(k) or "").strip() for k in FIELDS}
     errors: list[dict] = []

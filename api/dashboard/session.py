@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from aim.api.errors import Forbidden, RateLimited, Unauthorised
 from aim.api.keys import csrf_key
@@ -56,6 +57,14 @@ class SignInRequired(Exception):
         self.next_url = next_url
         self.message = message
         self.pending_form = None  # a POSTed form to keep for after sign-in (dashboard/pending.py)
+
+
+class PromptFirst(Exception):
+    """A page that must ask something before it shows anything (the purpose prompt): the
+    question is the answer."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
 
 
 class PageError(Exception):
@@ -112,6 +121,13 @@ def session(request: Request, *roles: str) -> Session:
     except RateLimited as exc:
         raise PageError(429, "Too many requests", "Wait a moment, then try again.") from exc
     return Session(principal, token, csrf_for(request, token))
+
+
+def form_session(request: Request, form, *roles: str) -> Session:
+    """The signed-in user (in ``roles``) who posted ``form`` from this site (see ``check_form``)."""
+    s = session(request, *roles)
+    check_form(request, s, form)
+    return s
 
 
 def check_form(request: Request, s: Session, form) -> None:

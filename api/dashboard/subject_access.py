@@ -12,7 +12,7 @@ from aim.api.errors import NotFound
 from aim.api.services import subjects
 
 from .pages import form_data, render, screen_router
-from .session import Session, check_form, session
+from .session import Session, form_session, session
 
 router = screen_router()
 TEMPLATE = "dashboard/subject_access.html"
@@ -26,8 +26,7 @@ def subject_access_form(request: Request) -> Response:
 
 @router.post("/subject-access", response_class=HTMLResponse)
 def subject_access(request: Request, form=Depends(form_data)) -> Response:
-    s = session(request, "dpo")
-    check_form(request, s, form)
+    s = form_session(request, form, "dpo")
     given = {k: str(form.get(k) or "").strip() for k in ("subject_id", "purpose")}
     errors = []
     if not 1 <= len(given["subject_id"]) <= 300:
