@@ -30,6 +30,15 @@ def household_id(dashboard_world, driver) -> str:
     return rows[0]["id"]
 
 
+def _printed(client, subject: str) -> tuple[str, str]:
+    """From the subject's page (opened with the purpose) by its link to the chronology page:
+    that page's text and its table's."""
+    assert 'id="chronology-link"' in open_with_purpose(client, subject, PURPOSE).text
+    page = client.get(f"{subject}/chronology")
+    assert page.status_code == 200, page.text[:500]
+    return page.text, page.text.split('id="chronology-table"')[1]
+
+
 def _audited(driver, action: str) -> list[dict]:
     rows, _, _ = driver.execute_query(
         "MATCH (a:AuditEntry {action: $action}) RETURN a.purpose AS purpose, a.subject_ids AS ids, "
@@ -39,16 +48,11 @@ def _audited(driver, action: str) -> list[dict]:
 
 def test_the_mash_prints_a_childs_chronology_in_date_order_with_each_service_lead(dashboard, dashboard_world,
                                                                                   driver):
-    mash = signed_in(dashboard, "mash1")
-    person = f"{D}/people/{dashboard_world.child_id}"
-    assert 'id="chronology-link"' in open_with_purpose(mash, person, PURPOSE).text
-    page = mash.get(f"{person}/chronology")
-    assert page.status_code == 200, page.text[:500]
-    table = page.text.split('id="chronology-table"')[1]
+    page, table = _printed(signed_in(dashboard, "mash1"), f"{D}/people/{dashboard_world.child_id}")
     assert table.index("Concern for welfare") < table.index("Missing person")  # 21 and 9 days ago: oldest first
     assert "West Midlands Police" in table and "DS Priya Patel" in table and "0121 626 0000" in table
     assert "Domestic abuse incident" not in table  # Grace's, not William's
-    assert "chronology.css" in page.text and PURPOSE in page.text
+    assert "chronology.css" in page and PURPOSE in page
     assert {(e["purpose"], e["who"]) for e in _audited(driver, "person.chronology")} >= {(PURPOSE, "mash1")}
 
 
@@ -71,10 +75,7 @@ def test_the_chronology_downloads_as_csv_and_the_download_is_audited(dashboard, 
 def test_a_household_chronology_names_each_member_and_is_audited_for_all_of_them(dashboard, household_id, driver):
     mash = signed_in(dashboard, "mash1")
     household = f"{D}/households/{household_id}"
-    assert 'id="chronology-link"' in open_with_purpose(mash, household, PURPOSE).text
-    page = mash.get(f"{household}/chronology")
-    assert page.status_code == 200, page.text[:500]
-    table = page.text.split('id="chronology-table"')[1]
+    _, table = _printed(mash, household)
     assert "Grace Smith" in table and "Domestic abuse incident" in table and "Missing person" in table
     rows = list(csv.reader(io.StringIO(mash.get(f"{household}/chronology.csv").text)))
     assert rows[0][:3] == ["Date", "Person", "Agency"]
