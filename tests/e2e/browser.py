@@ -44,6 +44,16 @@ def sign_in(page, username: str, capture: str | None = None) -> None:
     assert "/sign-in" not in page.url
 
 
+def fill_fields(page, fields: dict[str, str]) -> None:
+    """Fills form fields by id (id -> value): a select's option is chosen, any other field typed in."""
+    for field_id, value in fields.items():
+        field = page.locator(f"#{field_id}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
 def open_person(page, purpose: str | None = None) -> None:
     """On the purpose prompt: choose (or type) a purpose and open the record."""
     assert page.get_by_role("heading", name=re.compile("Why are you opening")).is_visible()

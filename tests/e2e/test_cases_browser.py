@@ -9,20 +9,15 @@ import re
 
 import pytest
 
-from tests.e2e.browser import banner, open_person, shot, sign_in
+from tests.e2e.browser import banner, fill_fields, open_person, shot, sign_in
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
 
 def act(page, action: str, **fields) -> None:
-    """Choose an action on the case page, fill its fields (label -> value), save."""
+    """Choose an action on the case page, fill its fields (id -> value), save."""
     page.locator(f"#action-{action}").check()
-    for label, value in fields.items():
-        field = page.locator(f"#{label}")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
+    fill_fields(page, fields)
     page.get_by_role("button", name="Save").click()
 
 
