@@ -128,3 +128,25 @@ def test_filters_the_workspace_cannot_run_say_which_and_why(analyst, filters, fi
     response = client.post(ALERTS, json=filters, headers=headers)
     assert response.status_code == 400
     assert field in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("postcode", "expected"), [
+    ("B12 9QT", "B12"), ("b129qt", "B12"), ("CV1 2AB", "CV1"), ("SW1A 1AA", "SW1A"), ("B12", None), ("", None),
+    (None, None), ("NOT A POSTCODE", None),
+])
+def test_a_postcode_gives_its_district_and_nothing_else(postcode, expected):
+    from aim.graph.views.analyst import district
+
+    assert district(postcode) == expected
+
+
+def test_the_export_neutralises_cells_a_spreadsheet_would_run():
+    from aim.graph.views.analyst_report import report, to_csv
+
+    rows = [{"subject_id": f"H-{i}", "subject_type": "household", "rule": "r", "title": "=cmd|' /C calc'!A0",
+             "rag": "Red", "status": "new", "first_raised": None, "district": "B12", "household_size": "3-4",
+             "age_bands": ["0-4"], "agencies": ["@SUM(1+1)"]} for i in range(5)]
+    exported = list(csv.DictReader(io.StringIO(to_csv(report(rows, b"k" * 32)))))
+    assert {r["rule"] for r in exported if r["section"] == "alert"} == {"'=cmd|' /C calc'!A0"}
+    assert {r["group"] for r in exported if r["section"] == "by_agency"} == {"'@SUM(1+1)"}
+    assert not any(r["subject"].startswith("H-") for r in exported)
