@@ -21,8 +21,8 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from aim.api.deps import Backend, route_of
 from aim.api.errors import DomainError, http_headers
 from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from aim.api.routes import (alerts, approvals, audit, auth, cases, health, households, jobs, network, persons,
-                            records, review, subjects, usage, users, watchlist)
+from aim.api.routes import (alerts, analyst, approvals, audit, auth, cases, health, households, jobs, network,
+                            persons, records, review, subjects, usage, users, watchlist)
 from aim.api.security import TokenBucket
 from aim.api.services.jobs import Jobs
 from aim.api.services.notifications import Notifier
@@ -30,7 +30,7 @@ from aim.api.settings import ApiSettings, get_api_settings
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health, auth, records, persons, network, households, alerts, cases, watchlist, review, jobs, audit,
-           usage, subjects, users, approvals)
+           usage, subjects, users, approvals, analyst)
 log = logging.getLogger("aim.api")
 
 
