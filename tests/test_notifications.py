@@ -5,11 +5,14 @@ server is down."""
 from __future__ import annotations
 
 import socket
+import time
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
 
+from aim.api.app import create_app
 from aim.api.deps import Backend
 from aim.api.services.notifications import send_new_red_cases
 from tests.api_world import api_settings, load_world
@@ -69,4 +72,18 @@ def test_a_case_is_mailed_later_when_the_server_was_down(driver, settings, smtp)
     add_case(driver)
     assert send_new_red_cases(_backend(driver, settings, _free_port())) == 0  # nothing listens there
     assert send_new_red_cases(_backend(driver, settings, port)) == 1
+    assert len(inbox.messages) == 1
+
+
+def test_the_api_looks_for_new_red_cases_in_the_background(driver, settings, smtp):
+    inbox, port = smtp
+    load_world(driver, settings.neo4j_database, settings)
+    add_case(driver)
+    app = create_app(api_settings(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_to=["mash@example.org"],
+                                  notify_every_seconds=1), driver=driver)
+    with TestClient(app):  # the app's lifespan starts the notifier and stops it at the end
+        for _ in range(600):  # wait for the e-mail (a pytest-timeout bounds the test, not a clock assertion)
+            if inbox.messages:
+                break
+            time.sleep(0.1)
     assert len(inbox.messages) == 1
