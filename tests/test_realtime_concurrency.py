@@ -10,7 +10,7 @@ clients, which submit at the same moment.
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
 
@@ -21,6 +21,7 @@ from aim.graph.ingest import write_rows
 from aim.graph.store.backup import export_graph
 from tests.factories import as_canonical, population
 from tests.graph_helpers import assert_no_duplicates, memberships, restore_base
+from tests.threads import run_together
 
 pytestmark = pytest.mark.neo4j
 
@@ -67,22 +68,12 @@ def concurrently(path, keys, driver, settings, batch: int) -> set[frozenset[str]
     """``CLIENTS`` threads resolve the keys dealt round-robin (so consecutive records, those
     of one new person, go to different clients), ``batch`` records per call."""
     restore_base(path, driver, settings)
-    start = threading.Barrier(CLIENTS)
-    errors: list[BaseException] = []
 
     def client(mine: list[tuple[str, str]]) -> None:
-        try:
-            start.wait()
-            for i in range(0, len(mine), batch):
-                resolve_records(mine[i:i + batch], driver=driver, settings=settings)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
+        for i in range(0, len(mine), batch):
+            resolve_records(mine[i:i + batch], driver=driver, settings=settings)
 
-    threads = [threading.Thread(target=client, args=(keys[n::CLIENTS],)) for n in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=600)
+    errors = run_together([partial(client, keys[n::CLIENTS]) for n in range(CLIENTS)], timeout=600)
     assert not errors, errors
     assert_no_duplicates(driver, settings)
     return partition(driver)

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from functools import partial
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from aim.api.security import issue_token
 from aim.api.settings import ApiSettings
 from tests.graph_helpers import assert_no_duplicates, restore_base, state, submitted_are_in_the_graph
 from tests.tcp_proxy import Proxy
+from tests.threads import run_together
 
 pytestmark = pytest.mark.neo4j
 
@@ -251,28 +253,18 @@ def test_concurrent_writers_on_the_same_people_end_as_a_sequential_load(populati
 
     restore_base(base_snapshot, driver, settings)
     clients = 4
-    errors: list[BaseException] = []
-    start = threading.Barrier(clients)
 
     def writer(n: int) -> None:
         # every client sends every batch (the same people, overlapping), each in its own order
         mine = batches[:]
         random.Random(n).shuffle(mine)
-        try:
-            start.wait()
-            deadline = time.monotonic() + 400
-            with httpx.Client(base_url=url, timeout=120) as client:
-                for org, records in mine:
-                    submit_until_accepted(client, app_settings, org, records, deadline)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+        deadline = time.monotonic() + 400
+        with httpx.Client(base_url=url, timeout=120) as client:
+            for org, records in mine:
+                submit_until_accepted(client, app_settings, org, records, deadline)
 
     with serve(app_settings) as url:
-        threads = [threading.Thread(target=writer, args=(n,)) for n in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=500)
+        errors = run_together([partial(writer, n) for n in range(clients)], timeout=500)
     assert not errors, errors
     assert_no_duplicates(driver, settings)
     submitted_are_in_the_graph(driver, settings, rest)
