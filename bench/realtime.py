@@ -7,7 +7,7 @@ Needs a resolved graph (``aim demo --no-serve``: the 5,000-person town, or ``aim
 then ``aim resolve``). Two copies of the working tree's code are taken at the start:
 ``after`` as it is, ``before`` with the real-time resolution files (``REALTIME_FILES``) as
 they were at the ``--before`` ref — the only difference between them. Each is served in
-turn by ``aim serve`` (one worker) on the same database. Per phase, ``--clients`` partner
+turn by ``aim serve`` (``--workers``, default one) on the same database. Per phase, ``--clients`` partner
 clients (threads, one organisation each) submit at once ``--records`` new records each —
 half another agency's record of a known person (a typo in the given name for some,
 another address for some), half someone new — one per request (``single``) or
@@ -112,13 +112,13 @@ def code_dir(name: str, before: str | None = None) -> Path:
 
 
 @contextmanager
-def serving(code: Path):
-    """``aim serve`` running the ``aim`` package in ``code``."""
+def serving(code: Path, workers: int = 1):
+    """``aim serve`` (``workers`` processes) running the ``aim`` package in ``code``."""
     saved = dict(os.environ)
     # Only that code on the path: neither the current directory nor the editable install first.
     os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
     try:
-        server = Server(workers=1)
+        server = Server(workers=workers)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -206,7 +206,7 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
     if not args.direct:
-        with serving(code) as url:
+        with serving(code, args.workers) as url:
             client = functools.partial(api_client, url, toks, batch)
             # warm-up, not measured: the model, query plans and caches of a fresh server
             phase(driver, orgs, client, clients=args.clients, records=2, seed=999)
@@ -233,6 +233,7 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=20, help="records per client per phase")
     ap.add_argument("--batch", type=int, default=10, help="records per request in the batch phases")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="aim serve worker processes")
     ap.add_argument("--direct", action="store_true",
                     help="resolution alone: threads calling resolve_records in process, no HTTP, ingest or alerts")
     ap.add_argument("--direct-child", action="store_true", help=argparse.SUPPRESS)
@@ -264,7 +265,7 @@ def main() -> None:
                 result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
                 result = {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
                           "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
-                          "clients": args.clients, "graph": graph, **result,
+                          "clients": args.clients, "workers": args.workers, "graph": graph, **result,
                           "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
                 print(json.dumps(result))
                 args.json.parent.mkdir(parents=True, exist_ok=True)
