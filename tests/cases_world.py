@@ -23,3 +23,10 @@ def add_case(driver) -> str:
     with driver.session() as session:
         session.execute_write(cases.gather, [{"alert_id": "A-CASE", "subject_type": "person", "subject_id": PERSON}])
     return cases.case_id_for("person", PERSON)
+
+
+def add_other_agencys_request(driver, case_id: str) -> None:
+    """The education service's request on the case, with a reason no partner may see."""
+    driver.execute_query("MATCH (c:Case {case_id: $case_id}) CREATE (c)-[:HAS_REQUEST]->(:CaseRequest "
+                         "{request_id: 'R-ED', organisation: 'CITY_ED', by: 'ed1', reason: 'ED SECRET REASON', "
+                         "at: datetime()})", case_id=case_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api_world import PERSON, PURPOSE, V1, auth, world  # noqa: F401 (fixture)
-from tests.cases_world import OTHER_AGENCYS_PERSON, add_case
+from tests.cases_world import OTHER_AGENCYS_PERSON, add_case, add_other_agencys_request
 from tests.dashboard_client import D, csrf, open_with_purpose, signed_in
 
 pytestmark = pytest.mark.neo4j
@@ -31,9 +31,7 @@ def test_a_partner_sees_none_of_the_case_nor_other_agencies_requests(world, driv
     client, tokens = world
     case_id = add_case(driver)
     # another agency's request and the MASH's note and outcome
-    driver.execute_query("MATCH (c:Case {case_id: $case_id}) CREATE (c)-[:HAS_REQUEST]->(:CaseRequest "
-                         "{request_id: 'R-ED', organisation: 'CITY_ED', by: 'ed1', reason: 'ED SECRET REASON', "
-                         "at: datetime()})", case_id=case_id)
+    add_other_agencys_request(driver, case_id)
     mash = auth(tokens["mash"])
     client.post(f"{V1}/cases/{case_id}/actions", json={"action": "note", "reason": "MASH SECRET NOTE"}, headers=mash)
     client.post(f"{V1}/cases/{case_id}/actions", json={"action": "refer", "destination": "children's social care"},
@@ -68,9 +66,7 @@ def test_a_partner_cannot_ask_about_a_person_it_may_not_open(world, driver):  # 
 def test_the_partners_dashboard_page_shows_its_own_request_dates_only(world, driver):  # noqa: F811
     client, tokens = world
     case_id = add_case(driver)
-    driver.execute_query("MATCH (c:Case {case_id: $case_id}) CREATE (c)-[:HAS_REQUEST]->(:CaseRequest "
-                         "{request_id: 'R-ED', organisation: 'CITY_ED', by: 'ed1', reason: 'ED SECRET REASON', "
-                         "at: datetime()})", case_id=case_id)
+    add_other_agencys_request(driver, case_id)
     client.post(f"{V1}/cases/{case_id}/actions", json={"action": "note", "reason": "MASH SECRET NOTE"},
                 headers=auth(tokens["mash"]))
     partner = signed_in(client.app, "partner1")
