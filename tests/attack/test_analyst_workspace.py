@@ -142,3 +142,32 @@ def test_queries_and_exports_count_against_the_analysts_daily_quota(driver, sett
         answers = [client.post(path, json={"level": "household"}, headers=headers).status_code
                    for path in itertools.islice(itertools.cycle((ALERTS, EXPORT)), 3)]
     assert answers == [200, 200, 429]
+
+
+def test_the_dashboard_workspace_takes_no_purpose_from_a_url_shows_nothing_identifying_and_audits_exports(
+        workspace, driver, settings):
+    from tests.dashboard_client import D, csrf, signed_in
+
+    client, _, _ = workspace
+    app = client.app
+    analyst = signed_in(app, "analyst1")
+    token = csrf(analyst.get(f"{D}/analyst").text)
+    form = {"csrf_token": token, "level": "household", "district": "cv1", "purpose": "other", "purpose_other": ""}
+    unstated = analyst.post(f"{D}/analyst", data=form)
+    assert unstated.status_code == 400 and "Say why you are running this query" in unstated.text
+    in_url = analyst.post(f"{D}/analyst", params={"purpose": PURPOSE_TEXT}, data=form | {"purpose_other": "x" * 5})
+    assert in_url.status_code == 400 and "cannot go in a web address" in in_url.text
+    entries = audit_entries(driver, settings.neo4j_database, username="analyst1")
+    assert [e for e in entries if e["action"].startswith("analyst.")] == []
+    narrowed = analyst.post(f"{D}/analyst", data=form | {"purpose_other": "Board report"})
+    assert narrowed.status_code == 200 and "Fewer than 5 alerts match" in narrowed.text
+    assert 'id="analyst-rows"' not in narrowed.text
+    _assert_nothing_identifies(narrowed.text)
+    exported = analyst.post(f"{D}/analyst/export", data=form | {"district": "B12", "purpose_other": "Board report"})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+    _assert_nothing_identifies(exported.text)
+    export, = audit_entries(driver, settings.neo4j_database, action="analyst.export")
+    assert export["purpose"] == "Board report" and len(export["subject_ids"]) == 12
+    mash = signed_in(app, "mash1")
+    assert mash.get(f"{D}/analyst").status_code == 403
+    assert mash.post(f"{D}/analyst/export", data=form | {"csrf_token": token}).status_code == 403
