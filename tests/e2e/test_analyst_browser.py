@@ -12,7 +12,7 @@ import io
 import pytest
 
 from tests.analyst_world import add_alerts, real_values
-from tests.e2e.browser import shot, sign_in
+from tests.e2e.browser import fill_fields, shot, sign_in
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
@@ -25,12 +25,7 @@ def analyst_alerts(dashboard_world, driver, settings):
 
 def _run(page, *, level: str = "household", **filters) -> None:
     page.locator(f"#level-{level}").check()
-    for name, value in filters.items():
-        field = page.locator(f"#{name}")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
+    fill_fields(page, filters)
     page.get_by_role("button", name="Run query").click()
     page.wait_for_load_state()
 
