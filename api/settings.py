@@ -38,8 +38,8 @@ class ApiSettings(Settings):
     max_records_per_request: int = Field(1000, ge=1, le=10_000)
     api_docs: bool = Field(False, description="Serve the OpenAPI document and Swagger UI (off by default)")
     retention_event_days: int = Field(7 * 365, ge=1, description="Events older than this are removed")
-    retention_closed_alert_days: int = Field(2 * 365, ge=1, description="Dismissed or referred alerts (and their "
-                                                                         "history) closed longer ago are removed")
+    retention_closed_alert_days: int = Field(2 * 365, ge=1, description="Closed alerts and cases (their history, "
+                                                                         "notes and requests) closed longer ago are removed")
     retention_watch_entry_days: int = Field(2 * 365, ge=1, description="Ended watch-list entries are removed after")
     retention_resolution_event_days: int = Field(7 * 365, ge=1, description="Resolution events are removed after")
     retention_household_days: int = Field(2 * 365, ge=1, description="Dissolved or empty households are removed after")

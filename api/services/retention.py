@@ -32,6 +32,7 @@ BATCH = 5000
 # What goes, in this order, and the period (of ``Periods``) each is measured against.
 STEPS = (
     ("closed_alerts", "closed_alerts", "api/retention_alerts"),
+    ("closed_cases", "closed_alerts", "api/retention_cases"),
     ("watch_entries", "watch_entries", "api/retention_watch"),
     ("resolution_events", "resolution_events", "api/retention_resolution"),
     ("events", "events", "api/retention_events"),

@@ -16,9 +16,20 @@ CALL () {
   RETURN count(r) AS without_events
 }
 CALL () {
-  MATCH (a:Alert) WHERE a.status IN ['dismissed', 'referred']
+  MATCH (a:Alert) WHERE a.status IN ['dismissed', 'referred', 'closed']
     AND coalesce(a.status_changed_at, datetime({date: a.last_updated})) < datetime({date: $closed_alerts})
   RETURN count(a) AS closed_alerts
+}
+CALL () {
+  // counted as if their closed alerts had gone already (they go first)
+  MATCH (c:Case) WHERE c.status IN ['dismissed', 'referred', 'closed']
+    AND coalesce(c.updated_at, c.opened_at) < datetime({date: $closed_alerts})
+    AND NOT EXISTS {
+      MATCH (c)-[:GATHERS]->(a:Alert)
+      WHERE NOT (a.status IN ['dismissed', 'referred', 'closed']
+                 AND coalesce(a.status_changed_at, datetime({date: a.last_updated})) < datetime({date: $closed_alerts}))
+    }
+  RETURN count(c) AS closed_cases
 }
 CALL () {
   MATCH (w:WatchEntry {active: false}) WHERE w.ended_at < datetime({date: $watch_entries})
@@ -39,5 +50,5 @@ CALL () {
   MATCH (a:AuditEntry) WHERE a.at < datetime({date: $audit})
   RETURN count(a) AS audit_entries
 }
-RETURN events, with_only_old_events + without_events AS records, closed_alerts, watch_entries,
+RETURN events, with_only_old_events + without_events AS records, closed_alerts, closed_cases, watch_entries,
        resolution_events, households, audit_entries

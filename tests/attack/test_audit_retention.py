@@ -30,6 +30,15 @@ CREATE (closed:Alert {{alert_id: 'A-CLOSED', rule: 'r1', subject_type: 'person',
 CREATE (closed)-[:CONCERNS]->(p), (closed)-[:EVIDENCE]->(old)
 CREATE (closed)-[:HAS_TRANSITION]->(:AlertTransition {{alert_id: 'A-CLOSED', from: 'new', to: 'dismissed',
                                                       by: 'mash1', at: datetime('{LONG_AGO}'), reason: 'no concern'}})
+CREATE (lapsed:Alert {{alert_id: 'A-LAPSED', rule: 'r3', subject_type: 'person', subject_id: $person,
+                      status: 'closed', last_updated: date('2015-05-01'), status_changed_at: datetime('{LONG_AGO}')}})
+CREATE (lapsed)-[:CONCERNS]->(p)
+CREATE (was:Case {{case_id: 'C-CLOSED', subject_type: 'household', subject_id: 'H-GONE', status: 'dismissed',
+                  opened_at: datetime('{LONG_AGO}'), updated_at: datetime('{LONG_AGO}')}})
+CREATE (was)-[:GATHERS]->(lapsed)
+CREATE (was)-[:HAS_TRANSITION]->(:CaseTransition {{case_id: 'C-CLOSED', to: 'dismissed', at: datetime('{LONG_AGO}')}})
+CREATE (was)-[:HAS_NOTE]->(:CaseNote {{case_id: 'C-CLOSED', text: 'Spoke to the school', at: datetime('{LONG_AGO}')}})
+CREATE (was)-[:HAS_REQUEST]->(:CaseRequest {{case_id: 'C-CLOSED', organisation: 'WMP', at: datetime('{LONG_AGO}')}})
 CREATE (open:Alert {{alert_id: 'A-OPEN', rule: 'r2', subject_type: 'person', subject_id: $person, status: 'new',
                     last_updated: date()}})
 CREATE (open)-[:CONCERNS]->(p), (open)-[:EVIDENCE]->(recent)
@@ -41,6 +50,8 @@ CREATE (:ResolutionEvent {{event_id: 'R-NEW', kind: 'create', person_ids: [$pers
 CREATE (:Household {{household_id: 'H-GONE', status: 'dissolved', member_count: 0, dissolved_at: datetime('{LONG_AGO}')}})
 CREATE (p)-[:MEMBER_OF {{from: date('2020-01-01')}}]->(:Household {{household_id: 'H-LIVE', status: 'active',
                                                                   member_count: 1, updated_at: datetime('{LONG_AGO}')}})
+CREATE (:Case {{case_id: 'C-OPEN', subject_type: 'person', subject_id: $person, status: 'new',
+               opened_at: datetime('{LONG_AGO}'), updated_at: datetime('{LONG_AGO}')}})-[:GATHERS]->(open)
 """
 
 
@@ -68,13 +79,17 @@ def test_retention_ages_out_derived_data_and_old_audit_and_the_chain_still_verif
     driver.execute_query(f"MATCH (a:AuditEntry) WHERE a.seq <= 2 SET a.at = datetime('{LONG_AGO}')")
     preview = client.post(f"{V1}/retention", json={"dry_run": True}, headers=auth(tokens["dpo"]))
     assert preview.status_code == 200, preview.text
-    assert preview.json()["to_remove"] == {"closed_alerts": 1, "watch_entries": 1, "resolution_events": 1,
-                                           "households": 1, "audit_entries": 2}
+    assert preview.json()["to_remove"] == {"closed_alerts": 2, "closed_cases": 1, "watch_entries": 1,
+                                           "resolution_events": 1, "households": 1, "audit_entries": 2}
     body = applied_retention(client, driver, tokens)
-    assert (body["closed_alerts_removed"], body["watch_entries_removed"], body["resolution_events_removed"],
-            body["households_removed"], body["audit_entries_removed"]) == (1, 1, 1, 1, 2)
+    assert (body["closed_alerts_removed"], body["closed_cases_removed"], body["watch_entries_removed"],
+            body["resolution_events_removed"], body["households_removed"], body["audit_entries_removed"]) \
+        == (2, 1, 1, 1, 1, 2)
     assert ids(driver, "Alert", "alert_id") == {"A-OPEN"}
     assert ids(driver, "AlertTransition", "alert_id") == set()
+    assert ids(driver, "Case", "case_id") == {"C-OPEN"}  # a case still gathering an open alert stays
+    for part in ("CaseTransition", "CaseNote", "CaseRequest"):
+        assert ids(driver, part, "case_id") == set(), part
     assert ids(driver, "WatchEntry", "watch_id") == {"W-ACTIVE"}
     assert ids(driver, "ResolutionEvent", "event_id") == {"R-NEW"}
     assert ids(driver, "Household", "household_id") == {"H-LIVE"}
@@ -107,10 +122,10 @@ def test_the_retention_log_holds_counts_only_and_the_preview_is_audited(retentio
     assert [r["who"] for r in records] == ["dpo1"]
     body = applied_retention(client, driver, tokens)
     log = open(body["log_file"], encoding="utf-8").read()
-    for held in ("WE2", "W1", "F1", PERSON, "A-CLOSED", "W-ENDED", "R-OLD", "H-GONE", "rec:", "Smith"):
+    for held in ("WE2", "W1", "F1", PERSON, "A-CLOSED", "C-CLOSED", "W-ENDED", "R-OLD", "H-GONE", "rec:", "Smith"):
         assert held not in log, held
     line = json.loads(log)
-    assert line["events_removed"] >= 1 and line["closed_alerts_removed"] == 1
+    assert line["events_removed"] >= 1 and (line["closed_alerts_removed"], line["closed_cases_removed"]) == (2, 1)
     assert all(isinstance(v, int) for k, v in line.items() if k.endswith("_removed"))
 
 
