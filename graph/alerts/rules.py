@@ -192,11 +192,14 @@ def parse_rules(data: dict) -> RuleSet:
 
 
 @cache
-def _default_text() -> str:
-    return resources.files("aim.graph.alerts").joinpath("rules.yaml").read_text(encoding="utf-8")
+def _default_rules() -> RuleSet:
+    # parsed once per process: real-time submissions evaluate the rules for every record
+    return parse_rules(yaml.safe_load(
+        resources.files("aim.graph.alerts").joinpath("rules.yaml").read_text(encoding="utf-8")))
 
 
 def load_rules(path: Path | str | None = None) -> RuleSet:
     """The rule set in ``path``, or the default ``rules.yaml`` shipped with the package."""
-    text = Path(path).read_text(encoding="utf-8") if path else _default_text()
-    return parse_rules(yaml.safe_load(text))
+    if path:
+        return parse_rules(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return _default_rules()
