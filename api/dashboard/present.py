@@ -49,11 +49,15 @@ def when(value) -> str:
     return day(value)
 
 
+# Words of event kinds that are initialisms (``ed_attendance`` is an Emergency Department visit).
+INITIALISMS = {"ed": "ED", "gp": "GP", "ae": "A&E", "csc": "CSC", "mash": "MASH", "asb": "ASB"}
+
+
 def label(value) -> str:
-    """``concern_for_welfare`` -> ``Concern for welfare``."""
+    """``concern_for_welfare`` -> ``Concern for welfare``; ``ed_attendance`` -> ``ED attendance``."""
     if not value:
         return ""
-    text = str(value).replace("_", " ").strip()
+    text = " ".join(INITIALISMS.get(word, word) for word in str(value).replace("_", " ").split())
     return text[:1].upper() + text[1:]
 
 
