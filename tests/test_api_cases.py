@@ -29,14 +29,14 @@ def test_the_mash_lists_opens_and_acts_on_a_case(world, driver, settings):  # no
     assert act(action="acknowledge").json()["to"] == "acknowledged"
     assert act(action="acknowledge").status_code == 409
     assert act(action="assign").status_code == 400  # no officer
-    assert act(action="assign", owner="mash2").status_code == 200
+    assert act(action="assign", owner="mash1").status_code == 200
     assert act(action="due", due_date="2030-01-31").status_code == 200
     assert act(action="note", reason="Called the school").status_code == 200
     assert act(action="refer", destination="the moon").status_code == 422
     assert act(action="refer", destination="children's social care", reason="threshold met").json()["to"] == "referred"
     assert act(action="outcome", outcome="Strategy meeting; plan agreed", outcome_date="2030-01-05").status_code == 200
     detail = client.get(f"{V1}/cases/{case_id}", headers=mash).json()
-    assert (detail["owner"], detail["due_date"], detail["status"]) == ("mash2", "2030-01-31", "referred")
+    assert (detail["owner"], detail["due_date"], detail["status"]) == ("mash1", "2030-01-31", "referred")
     assert detail["alerts"][0]["status"] == "referred" and detail["notes"][0]["text"] == "Called the school"
     assert [h["action"] for h in detail["history"]] == ["acknowledge", "assign", "due", "note", "refer", "outcome"]
     assert client.get(f"{V1}/cases/CASE-nothing", headers=mash).status_code == 404

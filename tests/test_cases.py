@@ -66,6 +66,14 @@ def test_actions_apply_to_the_case_and_its_alerts_and_are_recorded(event_world):
 
     assert act("acknowledge")["alerts_changed"] == 2
     assert {a["status"] for a in list_alerts(driver=driver)} == {"acknowledged"}
+    with pytest.raises(CaseError, match="not an active MASH officer"):
+        act("assign", owner="officer9")  # no such account: a typo is refused, not stored
+    driver.execute_query("CREATE (:User {username: 'partner7', role: 'partner', disabled: false}), "
+                         "(:User {username: 'officer3', role: 'mash', disabled: true}), "
+                         "(:User {username: 'officer2', role: 'mash', disabled: false})")
+    for not_an_officer in ("partner7", "officer3"):
+        with pytest.raises(CaseError, match="not an active MASH officer"):
+            act("assign", owner=not_an_officer)
     act("assign", owner="officer2")
     act("due", due_date=TODAY + timedelta(days=3))
     act("note", reason="Spoke to the school DSL")

@@ -49,7 +49,10 @@ def test_a_dismiss_without_a_reason_keeps_the_choice_and_the_text(app, dashboard
     assert no_officer.status_code == 400 and 'value="note" checked' in no_officer.text
     noted = act(action="note", reason="Spoke to the DSL at Oak Primary")
     assert "Note added." in noted.text and "Spoke to the DSL at Oak Primary" in noted.text
-    assert "Case assigned." in act(action="assign", owner="mash2").text
+    typo = act(action="assign", owner="mash11")
+    assert typo.status_code == 400 and "is not an active MASH officer" in typo.text
+    assert 'value="assign" checked' in typo.text and 'value="mash11"' in typo.text  # the typed name is kept
+    assert "Case assigned." in act(action="assign", owner="mash1").text
     assert client.get(f"{D}/cases/CASE-nothing").status_code == 404
     assert signed_in(app, "partner1").get(f"{D}/cases/{case_id}").status_code == 403
 

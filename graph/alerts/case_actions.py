@@ -124,6 +124,8 @@ def act(case_id: str, change: CaseChange, *, today: date | None = None, driver: 
     note = change.reason if change.action == "note" else None
 
     def work(tx: ManagedTransaction) -> dict:
+        if change.action == "assign" and not tx.run(cypher.load("cases/officer"), username=change.owner).single()["ok"]:
+            raise CaseError(f"assign: {change.owner!r} is not an active MASH officer's username")
         row = tx.run(cypher.load("cases/act"), case_id=case_id, action=change.action, by=change.by,
                      reason=None if note else change.reason, to=spec.to,
                      allowed_from=list(spec.allowed_from) if spec.allowed_from else None,
