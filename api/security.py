@@ -45,12 +45,13 @@ def issue_token(settings: ApiSettings, user: dict) -> tuple[str, int]:
     return jwt.encode(claims, token_key(settings), algorithm="HS256"), lifetime
 
 
-def read_claims(settings: ApiSettings, token: str) -> dict:
-    """The claims of a token signed with the token key, or ``Unauthorised``."""
+def read_claims(settings: ApiSettings, token: str, *, expired_ok: bool = False) -> dict:
+    """The claims of a token signed with the token key, or ``Unauthorised``; ``expired_ok``
+    reads an expired one too (to tell whose session ended, never to let it in)."""
     try:
         claims = jwt.decode(
             token, token_key(settings), algorithms=["HS256"], issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iat", "sub", "iss", "ver"]},
+            options={"require": ["exp", "iat", "sub", "iss", "ver"], "verify_exp": not expired_ok},
         )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorised("the access token has expired; request a new one") from exc

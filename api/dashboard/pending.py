@@ -13,11 +13,11 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import jwt
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aim.api.keys import token_key
+from aim.api.errors import Unauthorised
+from aim.api.security import read_claims
 
 from .pages import error_page, render, screen_router
 from .session import COOKIE, COOKIE_PATH, PREFIX, secure_cookies, session, sign_in_url
@@ -64,13 +64,10 @@ def _previous_user(request: Request) -> str | None:
     token = request.cookies.get(COOKIE)
     if not token:
         return None
-    settings = request.app.state.settings
     try:
-        claims = jwt.decode(token, token_key(settings), algorithms=["HS256"], issuer=settings.jwt_issuer,
-                            options={"verify_exp": False})
-    except jwt.PyJWTError:
+        return read_claims(request.app.state.settings, token, expired_ok=True)["sub"]
+    except Unauthorised:
         return None
-    return claims.get("sub") if isinstance(claims.get("sub"), str) else None
 
 
 def keep_and_sign_in(request: Request, form) -> Response:

@@ -18,7 +18,6 @@ STATUS_TAG = {
     "referred": "govuk-tag--turquoise", "dismissed": "govuk-tag--grey",
     "stale": "govuk-tag--yellow", "closed": "govuk-tag--grey",
 }
-OPEN_STATUSES = ("new", "acknowledged", "watch_list")
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 PURPOSES = (
     "Triage of a multi-agency alert",

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from aim.api.deps import Backend, backend, caller_of
 from aim.api.services import alerts as alerts_service
 from aim.api.services import persons, records
+from aim.graph.alerts.rules import OPEN_STATUSES
 
 from . import present
 from .pages import form_data, render, screen_router
@@ -64,7 +65,7 @@ def match_words(hit: dict) -> str:
 
 def _open_alerts(request: Request, s: Session, be: Backend) -> dict:
     found = alerts_service.list_alerts(be, caller_of(request, s.principal, SCREENS["alerts"]), limit=1000)
-    open_ = [a for a in found if a.get("status") in present.OPEN_STATUSES]
+    open_ = [a for a in found if a.get("status") in OPEN_STATUSES]
     return {"open": len(open_), "red": sum(present.rag(a.get("rag")) == "red" for a in open_),
             "amber": sum(present.rag(a.get("rag")) == "amber" for a in open_)}
 

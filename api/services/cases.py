@@ -8,7 +8,7 @@ from __future__ import annotations
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Conflict, Invalid, NotFound
 from aim.api.services.auditing import audited_change
-from aim.api.services.persons import subject_of
+from aim.api.services.persons import policy_subject, subject_of
 from aim.api.services.policy import not_found, policed_read, reader_of
 from aim.api.services.values import plain
 from aim.graph.access import policy
@@ -88,8 +88,7 @@ def request_review(be: Backend, caller: Caller, subject_id: str, reason: str) ->
     audited_change(be, caller, "cases.partner_request", [subject_id], {"reason": reason})
 
     def work(tx):
-        if subject.person_id is None or not policy.partner_may_read(tx, reader, {"id": subject.id,
-                                                                               **subject.params()}):
+        if subject.person_id is None or not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None
         if case_actions.request_review(tx, subject.person_id, organisation=reader.organisation,
                                        by=reader.username, reason=reason) is None:
@@ -113,8 +112,7 @@ def requests_of(be: Backend, caller: Caller, subject_id: str) -> list[dict]:
     subject = subject_of(subject_id)
 
     def read(tx):
-        if subject.person_id is None or not policy.partner_may_read(tx, reader, {"id": subject.id,
-                                                                               **subject.params()}):
+        if subject.person_id is None or not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("cases.partner_requests", [subject.id], {"found": False})
         found = case_actions.requests_of(tx, subject.person_id, reader.organisation)
         return plain(found), AuditEntry("cases.partner_requests", [subject.id], {"returned": len(found)})

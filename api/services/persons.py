@@ -35,7 +35,8 @@ def _survivor(be: Backend, subject: views.Subject) -> views.Subject | None:
     return views.parse_subject(current)
 
 
-def _params(subject: views.Subject) -> dict:
+def policy_subject(subject: views.Subject) -> dict:
+    """A subject as the access policy reads it (``{id, person_id, source, record_id}``)."""
     return {"id": subject.id, **subject.params()}
 
 
@@ -57,7 +58,7 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
         page = views.search_page(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
         found = page["results"]
         if reader.partner:
-            subjects = [_params(views.parse_subject(f["subject_id"])) for f in found]
+            subjects = [policy_subject(views.parse_subject(f["subject_id"])) for f in found]
             found = [hit | {"age": views.age(hit["date_of_birth"])}
                      for hit in policy.partner_search(tx, reader, criteria, found, subjects, len(found))]
             page = {"more": max(0, len(found) - limit),
@@ -107,7 +108,7 @@ def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: 
     def read(tx):
         if views.subject_record_ids(tx, subject) is None:
             return None, AuditEntry("person.timeline", [], {"found": False})
-        if reader.partner and not policy.partner_may_read(tx, reader, _params(subject)):
+        if reader.partner and not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
         usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
         total, events = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)

@@ -18,8 +18,8 @@ from aim import cypher
 from aim.graph.store import to_native
 from aim.settings import Settings, get_settings
 
+from .rules import OPEN_STATUSES as OPEN
 
-OPEN = ("new", "acknowledged", "watch_list")
 CLOSED = ("referred", "dismissed", "stale", "closed")  # stale, closed: its alerts lapsed
 
 

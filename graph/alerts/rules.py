@@ -23,6 +23,7 @@ from aim import cypher
 Scope = Literal["recent", "ids", "history"]
 KINDS = ("multi_agency", "high_risk", "household_cluster", "escalation", "watched")
 STATUSES = ("new", "acknowledged", "watch_list", "referred", "dismissed", "stale", "closed")
+OPEN_STATUSES = ("new", "acknowledged", "watch_list")  # someone still has to act
 
 # (kind, subject type) -> body template
 TEMPLATES = {

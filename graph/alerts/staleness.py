@@ -17,10 +17,10 @@ from aim import cypher
 from aim.graph.store import to_native
 from aim.settings import Settings
 
+from .rules import OPEN_STATUSES as OPEN
 from .rules import RuleSet
 
 ENGINE = "engine"
-OPEN = ("new", "acknowledged", "watch_list")
 RECENT_DAYS = 30
 BEFORE_DAYS = 90
 # recent activity above (below) the usual rate times this reads as rising (falling)
