@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from aim.api.deps import backend, caller_of
 from aim.api.services import chronology
+from aim.graph.ingest.rejects import safe_cell
 
 from . import present
 from .pages import form_data, render, screen_router
@@ -23,7 +24,6 @@ from .session import session
 router = screen_router()
 COLUMNS = (("date", "Date"), ("member", "Person"), ("agency", "Agency"), ("kind", "Kind of contact"),
            ("lead_name", "Service lead"), ("lead_phone", "Lead phone"), ("lead_email", "Lead email"))
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
 
 def _read(request: Request, subject_id: str, what: str, read: Callable) -> Response:
@@ -53,15 +53,10 @@ def _csv(rows: list[dict], what: str, subject_id: str, household: bool) -> Respo
     columns = [c for c in COLUMNS if household or c[0] != "member"]
     writer.writerow([text for _, text in columns])
     for row in rows:
-        writer.writerow([_cell(row["iso_date"] if key == "date" else row[key]) for key, _ in columns])
+        writer.writerow([safe_cell(row["iso_date"] if key == "date" else row[key]) for key, _ in columns])
     name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in subject_id)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="chronology-{what}-{name}.csv"', "Cache-Control": "no-store"})
-
-
-def _cell(value) -> str:
-    text = str(value or "")
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @router.get("/people/{subject_id}/chronology", response_class=HTMLResponse)

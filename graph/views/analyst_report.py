@@ -12,6 +12,7 @@ import io
 from collections import Counter
 
 from aim.graph.access.policy import month, pseudonym, small_count
+from aim.graph.ingest.rejects import safe_cell
 
 BREAKDOWNS = ("by_month", "by_rule", "by_agency", "by_area")
 UNKNOWN_AREA = "Unknown"
@@ -74,18 +75,12 @@ def to_csv(found: dict) -> str:
                  "rag": row["rag"], "status": row["status"], "month_raised": row["month"],
                  "postcode_district": row["district"], "household_size": row["household_size"],
                  "age_bands": ";".join(row["age_bands"]), "agencies": ";".join(row["agencies"])}
-        writer.writerow({k: _inert(v) for k, v in cells.items()})
+        writer.writerow({k: safe_cell(v) for k, v in cells.items()})
     writer.writerow({"section": "total", "alerts": _csv_count(found["total"])})
     for name in BREAKDOWNS:
         for group in found["aggregates"][name]:
-            writer.writerow({"section": name, "group": _inert(group["group"]), "alerts": _csv_count(group["alerts"])})
+            writer.writerow({"section": name, "group": safe_cell(group["group"]), "alerts": _csv_count(group["alerts"])})
     return out.getvalue()
-
-
-def _inert(value):
-    """Text a spreadsheet will not run as a formula (an agency's name is reference data, but
-    still text from outside)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
 def _csv_count(count: int | None) -> str:
