@@ -32,6 +32,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+import networkx as nx
 import numpy as np
 from neo4j import Driver, ManagedTransaction
 
@@ -223,28 +224,14 @@ def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[
     """The submitted records in connected groups — linked to each other or to records of
     one person — each with the persons it touches: each group re-clusters on its own, as
     one record after another would."""
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def root(node: tuple[str, str]) -> tuple[str, str]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def touched(k: str) -> list[tuple[str, str]]:
-        return [("record", o) for o in {k, *linked[k]} if o in linked] + \
-            [("person", holders[o]) for o in {k, *linked[k]} if o in holders]
-
-    for k in linked:
-        for node in touched(k):
-            parent[root(node)] = root(("record", k))
-    groups: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
-    for k in sorted(linked):
-        seeds, persons = groups.setdefault(root(("record", k)), ([], set()))
-        seeds.append(k)
-        persons.update(pid for kind, pid in touched(k) if kind == "person")
-    return list(groups.values())
+    graph = nx.Graph()
+    for k, others in linked.items():
+        graph.add_node(("record", k))
+        graph.add_edges_from((("record", k), ("record", o)) for o in others if o in linked)
+        graph.add_edges_from((("record", k), ("person", holders[o])) for o in {k, *others} if o in holders)
+    groups = [(sorted(k for kind, k in part if kind == "record"), {p for kind, p in part if kind == "person"})
+              for part in nx.connected_components(graph)]
+    return sorted(groups, key=lambda group: group[0][0])
 
 
 def _resolve_together(tx: ManagedTransaction, keys: list[Key], model: Model, version: str,
