@@ -7,8 +7,8 @@ from datetime import date
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Conflict, Invalid, NotFound
-from aim.api.services.auditing import audited_change
-from aim.api.services.policy import policed_read
+from aim.api.services.auditing import audited_change, audited_miss
+from aim.api.services.policy import policed_read, policed_read_one
 from aim.api.services.values import plain
 from aim.graph.alerts import lifecycle
 from aim.graph.alerts.engine import default_today
@@ -51,16 +51,13 @@ def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
     def read(tx):
         found = lifecycle.read_alert(tx, alert_id)
         if found is None:
-            return None, AuditEntry("alerts.view", [], {"alert_id": alert_id, "found": False})
+            return audited_miss("alerts.view", alert_id=alert_id)
         history = lifecycle.read_history(tx, alert_id)
         found = with_currency(tx, [found], default_today(), load_rules())[0]
         return plain(found | {"history": history}), AuditEntry("alerts.view", [found.get("subject_id")],
                                                                {"alert_id": alert_id})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise NotFound(f"no alert '{alert_id}'")
-    return found
+    return policed_read_one(be, caller, read, NotFound(f"no alert '{alert_id}'"))
 
 
 def act(be: Backend, caller: Caller, alert_id: str, *, action: str, reason: str | None = None,

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from aim.api.deps import Backend, Caller
 from aim import cypher
 from aim.api.errors import Forbidden, Invalid
-from aim.api.services.auditing import audited_read
+from aim.api.services.auditing import audited_miss, audited_read
 from aim.api.services.persons import subject_of
-from aim.api.services.policy import not_found, policed_read
+from aim.api.services.policy import not_found, policed_read, policed_read_one
 from aim.graph import views
 from aim.graph.access import audit as audit_graph
 from aim.graph.access.audit import AuditEntry
@@ -88,7 +88,7 @@ def accesses_of(be: Backend, caller: Caller, subject_id: str) -> dict:
     def read(tx):
         view = views.person_view(tx, subject)
         if view is None:
-            return None, AuditEntry("dpo.subject_accesses", [], {"found": False})
+            return audited_miss("dpo.subject_accesses")
         households = [dict(r) for r in tx.run(cypher.load("api/audit_subject_households"),
                                               person_id=subject.person_id)] if subject.person_id else []
         own = subject_ids_of(tx, subject.id)
@@ -103,7 +103,4 @@ def accesses_of(be: Backend, caller: Caller, subject_id: str) -> dict:
             "households": households, "total": total, "entries": entries}
         return found, AuditEntry("dpo.subject_accesses", [subject.id], {"entries": total})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise not_found(subject_id)
-    return found
+    return policed_read_one(be, caller, read, not_found(subject_id))

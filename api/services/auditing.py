@@ -22,6 +22,12 @@ def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction
     return audit.audited_read(be.driver, be.database, be.settings.audit_log_path, caller.audit, read)
 
 
+def audited_miss(action: str, subject_ids: list[str] | None = None, **detail) -> tuple[None, AuditEntry]:
+    """What a ``read`` returns when what it was asked for does not exist or may not be opened:
+    no result, and an entry that records the attempt (a miss is audited like a hit)."""
+    return None, AuditEntry(action, subject_ids or [], detail | {"found": False})
+
+
 def audited_transaction(be: Backend, work: Callable[..., T], *args) -> T:
     """``work(tx, *args)`` in a write transaction whose audit entries (``write_entry``) also go
     to the JSON-lines copy once it commits."""

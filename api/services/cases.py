@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Conflict, Invalid, NotFound
-from aim.api.services.auditing import audited_change
+from aim.api.services.auditing import audited_change, audited_miss
 from aim.api.services.persons import policy_subject, subject_of
-from aim.api.services.policy import not_found, policed_read, reader_of
+from aim.api.services.policy import not_found, policed_read, policed_read_one, reader_of
 from aim.api.services.values import plain
 from aim.graph.access import policy
 from aim.graph.access.audit import AuditEntry
@@ -47,14 +47,11 @@ def get_case(be: Backend, caller: Caller, case_id: str) -> dict:
     def read(tx):
         found = cases.read_case(tx, case_id)
         if found is None:
-            return None, AuditEntry("cases.view", [], {"case_id": case_id, "found": False})
+            return audited_miss("cases.view", case_id=case_id)
         found = with_currency(tx, [found], default_today(), load_rules())[0]  # trend, days since activity
         return plain(found), AuditEntry("cases.view", [found["subject_id"]], {"case_id": case_id})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise NotFound(f"no case '{case_id}'")
-    return found
+    return policed_read_one(be, caller, read, NotFound(f"no case '{case_id}'"))
 
 
 def act(be: Backend, caller: Caller, case_id: str, **detail) -> dict:
@@ -113,11 +110,8 @@ def requests_of(be: Backend, caller: Caller, subject_id: str) -> list[dict]:
 
     def read(tx):
         if subject.person_id is None or not policy.partner_may_read(tx, reader, policy_subject(subject)):
-            return None, AuditEntry("cases.partner_requests", [subject.id], {"found": False})
+            return audited_miss("cases.partner_requests", [subject.id])
         found = case_actions.requests_of(tx, subject.person_id, reader.organisation)
         return plain(found), AuditEntry("cases.partner_requests", [subject.id], {"returned": len(found)})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise not_found(subject_id)
-    return found
+    return policed_read_one(be, caller, read, not_found(subject_id))

@@ -7,7 +7,8 @@ from __future__ import annotations
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden
 from aim.api.services.persons import subject_of
-from aim.api.services.policy import not_found, policed_read, quotas_of, reader_of
+from aim.api.services.auditing import audited_miss
+from aim.api.services.policy import not_found, policed_read_one, quotas_of, reader_of
 from aim.graph import views
 from aim.graph.access import usage
 from aim.graph.access.audit import AuditEntry
@@ -31,17 +32,14 @@ def person(be: Backend, caller: Caller, subject_id: str, *, form: str = "page") 
     def read(tx):
         view = views.person_view(tx, subject)
         if view is None:
-            return None, AuditEntry("person.chronology", [], {"found": False})
+            return audited_miss("person.chronology")
         usage.count(tx, reader_of(caller), quotas_of(be), subject_ids=[subject.id])
         entries = views.person_chronology(tx, subject)
         found = {"subject_id": subject.id, "entries": entries, "person": {k: view.get(k) for k in (
             "first_name", "last_name", "date_of_birth", "gender", "address", "postcode")}}
         return found, AuditEntry("person.chronology", [subject.id], {"form": form, "entries": len(entries)})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise not_found(subject_id)
-    return found
+    return policed_read_one(be, caller, read, not_found(subject_id))
 
 
 def household(be: Backend, caller: Caller, household_id: str, *, form: str = "page") -> dict:
@@ -51,13 +49,10 @@ def household(be: Backend, caller: Caller, household_id: str, *, form: str = "pa
     def read(tx):
         found = views.household_chronology(tx, household_id)
         if found is None:
-            return None, AuditEntry("household.chronology", [], {"found": False})
+            return audited_miss("household.chronology")
         members = sorted({e["person_id"] for e in found["entries"]})
         usage.count(tx, reader_of(caller), quotas_of(be), subject_ids=[household_id])
         return found, AuditEntry("household.chronology", [household_id, *members],
                                  {"form": form, "entries": len(found["entries"])})
 
-    found = policed_read(be, caller, read)
-    if found is None:
-        raise not_found(household_id)
-    return found
+    return policed_read_one(be, caller, read, not_found(household_id))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from aim.api.deps import Backend, Caller
 from aim.api.errors import NotFound
 from aim.api.keys import pseudonym_key
-from aim.api.services.policy import policed_read, quotas_of, reader_of
+from aim.api.services.auditing import audited_miss
+from aim.api.services.policy import policed_read, policed_read_one, quotas_of, reader_of
 from aim.api.services.values import plain
 from aim.graph import views
 from aim.graph.access import policy, usage
@@ -44,12 +45,9 @@ def get_household(be: Backend, caller: Caller, household_id: str) -> dict:
             else household_id
         found = plain(views.household(tx, real)) if real else None
         if not found:
-            return None, AuditEntry("households.view", [], {"found": False})
+            return audited_miss("households.view")
         usage.count(tx, reader, quotas_of(be), subject_ids=[real])
         subjects = [real] + [m["person_id"] for m in found["members"]]
         return _shaped(tx, be, caller, [found])[0], AuditEntry("households.view", subjects, {"found": True})
 
-    found = policed_read(be, caller, read)
-    if not found:
-        raise NotFound(f"no household '{household_id}'")
-    return found
+    return policed_read_one(be, caller, read, NotFound(f"no household '{household_id}'"))

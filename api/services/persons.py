@@ -11,6 +11,7 @@ from datetime import date
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, Invalid
 from aim.api.services import review
+from aim.api.services.auditing import audited_miss
 from aim.api.services.policy import not_found, policed_read, quotas_of, reader_of
 from aim.graph import views
 from aim.graph.access import policy, usage
@@ -107,7 +108,7 @@ def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: 
 
     def read(tx):
         if views.subject_record_ids(tx, subject) is None:
-            return None, AuditEntry("person.timeline", [], {"found": False})
+            return audited_miss("person.timeline")
         if reader.partner and not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
         usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])

@@ -12,7 +12,7 @@ from typing import TypeVar
 from neo4j import ManagedTransaction
 
 from aim.api.deps import Backend, Caller
-from aim.api.errors import Invalid, NotFound, RateLimited
+from aim.api.errors import DomainError, Invalid, NotFound, RateLimited
 from aim.api.services.auditing import audited_read
 from aim.graph.access import usage
 from aim.graph.access.audit import AuditEntry
@@ -52,3 +52,13 @@ def policed_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction
         raise RateLimited(f"{exc} for the {caller.principal.role} role today; it resets at midnight UTC "
                           f"(the DPO can see this; the limits are {setting})",
                           retry_after=max(1, int((midnight - now).total_seconds()))) from exc
+
+
+def policed_read_one(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T | None, AuditEntry]],
+                     missing: DomainError) -> T:
+    """A ``policed_read`` of one thing; when ``read`` finds nothing (``audited_miss``), ``missing``
+    is raised once the miss is audited."""
+    found = policed_read(be, caller, read)
+    if found is None:
+        raise missing
+    return found

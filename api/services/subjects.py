@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import NotFound
-from aim.api.services.auditing import audited_read
+from aim.api.services.auditing import audited_miss, audited_read
 from aim.api.services.persons import subject_of
 from aim.graph import views
 from aim.graph.access import audit as audit_graph
@@ -25,7 +25,7 @@ def export(be: Backend, caller: Caller, subject_id: str) -> dict:
     def read(tx):
         found = views.subject_access(tx, subject)
         if found is None:
-            return None, AuditEntry("dpo.subject_access_export", [], {"found": False})
+            return audited_miss("dpo.subject_access_export")
         total, accesses = audit_graph.query(tx, subject_ids=found["subject_ids"], limit=EVERYTHING)
         found["accesses"] = [_redacted_access(entry, found["subject_ids"]) for entry in accesses]
         found["accesses_total"] = total
