@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from aim.api.schemas_accounts import Me, PasswordChange, Token, User, UserIn  # noqa: F401 (re-exported)
+from aim.api.schemas_base import Body, Open
 
 Text = Field(None, max_length=1000)
 Day = date  # for fields named ``date``
 
 
-class RecordIn(BaseModel):
+class RecordIn(Body):
     """One row of the minimum data set, in the canonical shape (as in a CSV). The source
     is always the caller's organisation; a different ``source`` rejects the row."""
-
-    model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(None, max_length=100)
     source_record_id: str | None = Field(None, max_length=200)
@@ -39,9 +38,7 @@ class RecordIn(BaseModel):
     lead_email: str | None = Field(None, max_length=320)
 
 
-class RecordBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordBatch(Body):
     records: list[RecordIn] = Field(..., min_length=1, max_length=1000)
 
 
@@ -79,10 +76,8 @@ class PersonDetails(BaseModel):
     postcode: str | None
 
 
-class SearchIn(BaseModel):
+class SearchIn(Body):
     """Person search: the criteria and the purpose travel in the body, never in the URL."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
@@ -107,25 +102,19 @@ class SearchResult(BaseModel):
     more_at_least: bool = Field(False, description="True when `more` is only a lower bound")
 
 
-class RetentionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RetentionRequest(Body):
     days: int | None = Field(None, ge=30, le=36500, description="Override the policy (days to keep events)")
     dry_run: bool = True
 
 
-class AlertAction(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AlertAction(Body):
     action: Literal["acknowledge", "refer", "dismiss", "watch"]
     reason: str | None = Field(None, max_length=2000)
     owner: str | None = Field(None, max_length=200)
     review_date: date | None = None
 
 
-class WatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WatchIn(Body):
     subject_type: Literal["person", "household"]
     subject_id: str = Field(..., min_length=1, max_length=200)
     owner: str = Field(..., min_length=1, max_length=200)
@@ -133,56 +122,40 @@ class WatchIn(BaseModel):
     review_date: date
 
 
-class UnwatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UnwatchIn(Body):
     reason: str = Field(..., min_length=3, max_length=2000)
 
 
-class RecordKey(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordKey(Body):
     source: str = Field(..., min_length=1, max_length=100)
     source_record_id: str = Field(..., min_length=1, max_length=200)
 
 
-class ReviewDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewDecision(Body):
     a: RecordKey
     b: RecordKey
     decision: Literal["match", "no_match"]
     reason: str = Field(..., min_length=3, max_length=2000)
 
 
-class MergeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MergeIn(Body):
     person_a: str = Field(..., min_length=1, max_length=200)
     person_b: str = Field(..., min_length=1, max_length=200)
     reason: str = Field(..., min_length=3, max_length=2000)
 
 
-class SplitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SplitIn(Body):
     records: list[RecordKey] = Field(..., min_length=1, max_length=1000)
     reason: str = Field(..., min_length=3, max_length=2000)
 
 
-class ResolutionJobIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResolutionJobIn(Body):
     train: bool = False
 
 
 # ----------------------------------------------------------------------------- responses
 # The fields every client relies on are declared; an answer may carry more (an alert's
 # rule-specific properties, a node's properties), which pass through as they are.
-
-
-class Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
 
 
 class Status(BaseModel):
@@ -208,9 +181,7 @@ class OrganisationActivity(Open):
     lead: Lead
 
 
-class PersonView(PersonDetails):
-    model_config = ConfigDict(extra="allow")
-
+class PersonView(PersonDetails, Open):
     activity: list[OrganisationActivity]
     records: list[dict]
 
@@ -291,12 +262,17 @@ class SplitResult(BaseModel):
     person_ids: list[str]
 
 
-class Alert(Open):
+class AlertSummary(Open):
+    """What every answer about an alert carries; a list or a case adds what it needs."""
+
     alert_id: str
     rule: str | None = None
+    status: str | None = None
+
+
+class Alert(AlertSummary):
     subject_type: str | None = None
     subject_id: str | None = None
-    status: str | None = None
 
 
 class Alerts(BaseModel):

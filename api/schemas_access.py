@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from aim.api.schemas_base import Body
 
 
-class RoleChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RoleChange(Body):
     role: Literal["partner", "mash", "analyst", "dpo", "admin"]
     organisation: str | None = Field(None, max_length=100)
 
 
-class Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Decision(Body):
     reason: str | None = Field(None, max_length=2000)
 
 

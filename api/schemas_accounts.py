@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from aim.api.schemas_base import Body
 
 
 class Token(BaseModel):
@@ -19,16 +21,12 @@ class Me(BaseModel):
     organisation: str | None
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PasswordChange(Body):
     current_password: str = Field(..., min_length=1, max_length=200)
     new_password: str = Field(..., min_length=12, max_length=200)
 
 
-class UserIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserIn(Body):
     username: str = Field(..., min_length=3, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(..., min_length=12, max_length=200)
     role: Literal["partner", "mash", "analyst", "dpo", "admin"]

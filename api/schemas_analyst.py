@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from aim.api.schemas_base import Body
 
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
-class AnalystQuery(BaseModel):
+class AnalystQuery(Body):
     """Which alerts: ``level`` household or person; every other filter optional (any)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     purpose: str | None = Field(None, min_length=3, max_length=300,
                                 description="Why you are asking (audited); or the X-AIM-Purpose header")

@@ -6,25 +6,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from aim.api.schemas import AlertSummary
+from aim.api.schemas_base import Body, Open
 
 CaseActionName = Literal["acknowledge", "assign", "due", "note", "watch", "refer", "outcome", "dismiss"]
 Destination = Literal["children's social care", "adult social care", "early help", "police", "health", "other"]
 
 
-class CaseAlert(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    alert_id: str
-    rule: str | None = None
+class CaseAlert(AlertSummary):
     title: str | None = None
     rag: str | None = None
-    status: str | None = None
 
 
-class CaseSummary(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class CaseSummary(Open):
     case_id: str
     subject_type: str
     subject_id: str
@@ -47,11 +43,9 @@ class CaseDetail(CaseSummary):
     requests: list[dict]
 
 
-class CaseAction(BaseModel):
+class CaseAction(Body):
     """One action on a case; each needs its own detail (assign: owner; due: due_date; note and
     dismiss: reason; refer: destination; outcome: outcome)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     action: CaseActionName
     reason: str | None = Field(None, max_length=2000, description="A note's text, or why (needed to dismiss)")
@@ -63,18 +57,14 @@ class CaseAction(BaseModel):
     review_date: date | None = Field(None, description="The watch-list review date (watch)")
 
 
-class CaseChange(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class CaseChange(Open):
     case_id: str
     action: str
     to: str
 
 
-class ReviewRequestIn(BaseModel):
+class ReviewRequestIn(Body):
     """A partner asks the MASH to review a person it may open."""
-
-    model_config = ConfigDict(extra="forbid")
 
     subject_id: str = Field(..., min_length=1, max_length=300)
     reason: str = Field(..., min_length=3, max_length=2000)

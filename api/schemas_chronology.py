@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from aim.api.schemas_base import Body
 
 
 class ChronologyEntry(BaseModel):
@@ -41,10 +43,8 @@ class HouseholdChronology(BaseModel):
     entries: list[ChronologyEntry]
 
 
-class SubjectLookupIn(BaseModel):
+class SubjectLookupIn(Body):
     """The DPO's lookup by name: the name and the purpose travel in the body, never in the URL."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
