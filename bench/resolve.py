@@ -131,9 +131,8 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     recall = {"link_s": round(link_s, 2), "link_cpu_s": round(link_cpu_s, 2),
               "all": round(blocking.blocking_recall(p, res.blocks, truth_rec), 5),
               "pairs": res.blocks.n_pairs}
-    for rule in res.blocks.per_rule:
-        one = blocking.block(p, cap=res.model.cap, window=res.model.window, rules=(rule,))
-        recall[rule] = round(blocking.blocking_recall(p, one, truth_rec), 4)
+    if hasattr(blocking, "recall_by_rule"):   # engines before issue 17's per-rule figures lack it
+        recall["by_rule"] = blocking.recall_by_rule(p, truth_rec, cap=res.model.cap, window=res.model.window)
     Path(blocking_json).write_text(json.dumps(recall))
 
 
@@ -245,6 +244,7 @@ def main() -> None:
         engine_worker(*a.engine_worker)
         return
 
+    from aim.resolution.blocking import recall_table
     from aim.resolution.evaluate import evaluate_files
 
     a.work.mkdir(parents=True, exist_ok=True)
@@ -286,7 +286,10 @@ def main() -> None:
             m["link_cpu_s"] = m["blocking_recall"].pop("link_cpu_s")
         results[system] = m
         print(f"  {system}: {m}", flush=True)
-    row = {"dataset": tag, "rows": n_rows, "cores": os.cpu_count(), **{s: r for s, r in results.items()}}
+        if "by_rule" in m.get("blocking_recall", {}):
+            print("\n".join(recall_table(m["blocking_recall"]["by_rule"])), flush=True)
+    row = {"dataset": tag, "rows": n_rows, "cores": os.cpu_count(),
+           "load_avg": [round(x, 1) for x in os.getloadavg()], **{s: r for s, r in results.items()}}
     if "aim" in results and "splink" in results:
         row["wall_ratio_aim_over_splink"] = round(results["aim"]["wall_s"] / results["splink"]["wall_s"], 3)
         row["f1_aim_minus_splink"] = round(results["aim"]["f1"] - results["splink"]["f1"], 4)

@@ -1,7 +1,7 @@
 """Blocking: which pairs of records are compared at all.
 
-Several rules are combined (union). Each rule gives every record one key (or none); the
-records sharing a key form a block. A block of up to ``cap`` records is compared in
+Several rules are combined (union). Each rule gives every record one key (or none; a rule
+with slots, one key per slot in one key space); the records sharing a key form a block. A block of up to ``cap`` records is compared in
 full; a larger block (a common surname, a big postcode) is sorted by a secondary field
 and only records within ``window`` places of each other are compared (sorted
 neighbourhood), so no block ever goes quadratic: a rule yields at most
@@ -20,6 +20,7 @@ import numpy as np
 
 from . import standardise as S
 from ._np import unique, unique_inverse
+from .errors import pairs_within
 from .records import Prepared
 
 
@@ -27,6 +28,14 @@ from .records import Prepared
 class BlockingRule:
     name: str
     description: str
+    # A rule with slots gives a record one key per slot, all in one key space: two records
+    # are paired when any key of one equals any key of the other (a given name written in
+    # the surname field). Each slot is stored as its own key, ``<rule>_<slot>``.
+    slots: tuple[str, ...] = ()
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        return tuple(f"{self.name}_{slot}" for slot in self.slots) or (self.name,)
 
 
 RULES: tuple[BlockingRule, ...] = (
@@ -39,14 +48,23 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("pc_h", "postcode + house number"),
     BlockingRule("ny_yob", "NYSIIS of surname + year of birth"),
     BlockingRule("street_f", "house number + street + given-name initial (postcode missing or mistyped)"),
+    BlockingRule("street_l", "house number + street + surname initial (a new given name, postcode missing or "
+                             "mistyped)"),
+    BlockingRule("dob_h", "full date of birth + house number (both names changed, or swapped with typos)"),
+    BlockingRule("dob_n", "full date of birth + metaphone of either name (one name moved to the other field)",
+                 slots=("first", "last")),
 )
+KEY_NAMES: tuple[str, ...] = tuple(name for rule in RULES for name in rule.key_names)
+# A slot's key string starts with its rule's name: the slots of one rule share a key space.
+_RULE_OF_KEY = {name: rule.name for rule in RULES for name in rule.key_names}
 
 
-def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pack two non-negative code arrays into one int64 key; -1 where either is missing."""
+def _combine(a: np.ndarray, b: np.ndarray, width: int | None = None) -> np.ndarray:
+    """Pack two non-negative code arrays into one int64 key; -1 where either is missing.
+    ``width`` (default: b's largest code + 1) must be shared by keys of one key space."""
     a = a.astype(np.int64)
     b = b.astype(np.int64)
-    out = a * (int(b.max(initial=0)) + 1) + b
+    out = a * (int(b.max(initial=0)) + 1 if width is None else width) + b
     out[(a < 0) | (b < 0)] = -1
     return out
 
@@ -56,34 +74,40 @@ def _initial_codes(codes: np.ndarray, uniques: list[str]) -> np.ndarray:
     return table[codes]  # code -1 picks the trailing -1
 
 
-def rule_keys(p: Prepared) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """For each rule: (key per record, -1 = no key; secondary sort code for big blocks)."""
+def rule_keys(p: Prepared) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+    """For each rule, per slot: (key per record, -1 = no key; secondary sort code for big
+    blocks)."""
     C, U = p.cols, p.uniques
     full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
     dob = np.where(full, C["dob"], -1)
     l1 = _initial_codes(C["last"], U["name"])
     f1 = _initial_codes(C["first"], U["name"])
-    # Order-free phonetic name pair.
+    # Given and surname phonetic codes share one table (records._names), so they compare.
     fp, lp = C["first_ph"].astype(np.int64), C["last_ph"].astype(np.int64)
     lo, hi = np.minimum(fp, lp), np.maximum(fp, lp)
     names = _combine(lo, hi)
     names[(fp < 0) | (lp < 0)] = -1
     yob = np.where(C["dob_y"] > 0, C["dob_y"].astype(np.int64), -1)
+    phonetic_width = int(max(fp.max(initial=0), lp.max(initial=0))) + 1
     return {
-        "dob_l": (_combine(dob, l1), C["first"]),
-        "dob_f": (_combine(dob, f1), C["last"]),
-        "names": (names, C["dob"]),
-        "dob_i": (_combine(dob, _combine(np.minimum(f1, l1), np.maximum(f1, l1))), C["first"]),
-        "dob_pc": (_combine(dob, C["pc"]), C["first"]),
-        "pc_l": (_combine(C["pc"], l1), C["first"]),
-        "pc_h": (_combine(C["pc"], C["house"]), C["last"]),
-        "ny_yob": (_combine(C["last_ny"], yob), C["first"]),
-        "street_f": (_combine(C["street_key"], f1), C["last"]),
+        "dob_l": [(_combine(dob, l1), C["first"])],
+        "dob_f": [(_combine(dob, f1), C["last"])],
+        "names": [(names, C["dob"])],
+        "dob_i": [(_combine(dob, _combine(np.minimum(f1, l1), np.maximum(f1, l1))), C["first"])],
+        "dob_pc": [(_combine(dob, C["pc"]), C["first"])],
+        "pc_l": [(_combine(C["pc"], l1), C["first"])],
+        "pc_h": [(_combine(C["pc"], C["house"]), C["last"])],
+        "ny_yob": [(_combine(C["last_ny"], yob), C["first"])],
+        "street_f": [(_combine(C["street_key"], f1), C["last"])],
+        "street_l": [(_combine(C["street_key"], l1), C["first"])],
+        "dob_h": [(_combine(dob, C["house"]), C["first"])],
+        "dob_n": [(_combine(dob, fp, phonetic_width), C["last"]), (_combine(dob, lp, phonetic_width), C["first"])],
     }
 
 
-def blocking_keys(record: Mapping[str, object]) -> list[str]:
-    """The blocking keys of one record, as strings (``"rule:value"``), for indexed lookups.
+def record_keys(record: Mapping[str, object]) -> dict[str, str]:
+    """The blocking keys of one record as strings (``"rule:value"``) by key name
+    (:data:`KEY_NAMES`; a key the record lacks is left out), for indexed lookups.
 
     Two records are candidates when they share at least one key. The keys match the
     batch rules in :data:`RULES` exactly (same standardisation).
@@ -92,31 +116,31 @@ def blocking_keys(record: Mapping[str, object]) -> list[str]:
     last = S.surname_key(record.get("last_name"))  # type: ignore[arg-type]
     dob = S.parse_dob(record.get("date_of_birth"))  # type: ignore[arg-type]
     pc = S.normalise_postcode(record.get("postcode")).text  # type: ignore[arg-type]
-    keys = []
-    if dob.full and last:
-        keys.append(f"dob_l:{dob.text}:{last[0]}")
-    if dob.full and first:
-        keys.append(f"dob_f:{dob.text}:{first[0]}")
-    if first and last:
-        a, b = sorted((S.phonetic_key(first), S.phonetic_key(last)))
-        keys.append(f"names:{a}|{b}")
-    if dob.full and first and last:
-        a, b = sorted((first[0], last[0]))
-        keys.append(f"dob_i:{dob.text}:{a}{b}")
-    if dob.full and pc:
-        keys.append(f"dob_pc:{dob.text}:{pc}")
-    if pc and last:
-        keys.append(f"pc_l:{pc}:{last[0]}")
     address = S.parse_address(record.get("address"))  # type: ignore[arg-type]
-    house = address.house
-    if pc and house:
-        keys.append(f"pc_h:{pc}:{house}")
-    if last and dob.year:
-        keys.append(f"ny_yob:{S.nysiis_key(last)}:{dob.year}")
-    street = S.street_key(address)
-    if street and first:
-        keys.append(f"street_f:{street}:{first[0]}")
-    return keys
+    house, street = address.house, S.street_key(address)
+    first_ph, last_ph = (S.phonetic_key(first) if first else ""), (S.phonetic_key(last) if last else "")
+    dob_text = dob.text if dob.full else ""
+    candidates = {
+        "dob_l": (dob_text, last[:1]),
+        "dob_f": (dob_text, first[:1]),
+        "names": ("|".join(sorted((first_ph, last_ph))) if first and last else "",),
+        "dob_i": (dob_text, "".join(sorted((first[:1], last[:1]))) if first and last else ""),
+        "dob_pc": (dob_text, pc),
+        "pc_l": (pc, last[:1]),
+        "pc_h": (pc, house),
+        "ny_yob": (S.nysiis_key(last) if last else "", str(dob.year) if dob.year else ""),
+        "street_f": (street, first[:1]),
+        "street_l": (street, last[:1]),
+        "dob_h": (dob_text, house),
+        "dob_n_first": (dob_text, first_ph),
+        "dob_n_last": (dob_text, last_ph),
+    }
+    return {name: ":".join((_RULE_OF_KEY[name], *parts)) for name, parts in candidates.items() if all(parts)}
+
+
+def blocking_keys(record: Mapping[str, object]) -> list[str]:
+    """The distinct blocking keys of one record (see :func:`record_keys`)."""
+    return sorted(set(record_keys(record).values()))
 
 
 def shared_key_pairs(records: Sequence[Mapping[str, object]]) -> tuple[np.ndarray, np.ndarray]:
@@ -124,7 +148,7 @@ def shared_key_pairs(records: Sequence[Mapping[str, object]]) -> tuple[np.ndarra
     a few records, as :func:`block` would pair them (its caps only bite on big blocks)."""
     holders: dict[str, list[int]] = {}
     for i, record in enumerate(records):
-        for key in blocking_keys(record):
+        for key in blocking_keys(record):  # distinct: a record is never its own candidate
             holders.setdefault(key, []).append(i)
     pairs = sorted({(a, b) for group in holders.values() for k, a in enumerate(group) for b in group[k + 1:]})
     return np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64)
@@ -177,20 +201,31 @@ class BlockingResult:
         return self._codes
 
 
+def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | None = None):
+    """(rule, pair codes ``lo·n + hi`` with lo < hi, capped blocks) of each rule. The slots of a rule are blocked together, as one list of keys."""
+    n = np.int64(p.n)
+    for name, slots in rule_keys(p).items():
+        if rules is not None and name not in rules:
+            continue
+        key = np.concatenate([k for k, _ in slots]).astype(np.int64)
+        secondary = np.concatenate([s for _, s in slots]).astype(np.int64)
+        a, b, capped = _pairs_for_key(key, secondary, cap, window)
+        a, b = a % n, b % n            # position among the stacked slots → record
+        keep = a != b                  # a record whose two slots share a key
+        codes = np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep])
+        # Records agreeing on both slots meet twice.
+        yield name, unique(codes) if len(slots) > 1 else codes, capped
+
+
 def block(p: Prepared, cap: int = 100, window: int = 30, rules: tuple[str, ...] | None = None) -> BlockingResult:
     """Candidate pairs: the union of every rule's pairs, deduplicated, with left < right."""
-    keys = rule_keys(p)
     codes = []
     per_rule, capped = {}, {}
     n = np.int64(p.n)
-    for name, (key, secondary) in keys.items():
-        if rules is not None and name not in rules:
-            continue
-        a, b, c = _pairs_for_key(key, secondary.astype(np.int64), cap, window)
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        codes.append(lo.astype(np.int64) * n + hi)
-        per_rule[name] = int(a.size)
-        capped[name] = c
+    for name, rule_codes, rule_capped in _rule_pairs(p, cap, window, rules):
+        codes.append(rule_codes)
+        per_rule[name] = int(rule_codes.size)
+        capped[name] = rule_capped
     allc = unique(np.concatenate(codes)) if codes else np.empty(0, np.int64)
     return BlockingResult(allc // n, allc % n, per_rule, capped)
 
@@ -203,3 +238,32 @@ def blocking_recall(p: Prepared, result: BlockingResult, truth_entity: np.ndarra
     true_pairs = int((sizes * (sizes - 1) // 2).sum())
     found = int((inv[result.left] == inv[result.right]).sum())
     return found / true_pairs if true_pairs else 1.0
+
+
+def recall_by_rule(p: Prepared, truth_entity: Sequence | np.ndarray, cap: int = 100, window: int = 30) -> dict:
+    """What each rule contributes, from the truth per record: of the true record pairs,
+    how many the rule makes candidates (``found``) and how many no other rule does
+    (``only``: what dropping the rule would lose), and its candidate pairs (``pairs``)."""
+    _, groups = unique_inverse(np.asarray(truth_entity))
+    a, b = pairs_within(groups)
+    n = np.int64(p.n)
+    true = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    found, pairs = {}, {}
+    for name, rule_codes, _ in _rule_pairs(p, cap, window):
+        found[name] = np.isin(true, rule_codes)
+        pairs[name] = int(rule_codes.size)
+    finders = np.sum(list(found.values()), axis=0) if found else np.zeros(true.size, int)
+    return {"true_pairs": int(true.size), "found": int((finders > 0).sum()),
+            "rules": {name: {"found": int(hit.sum()), "only": int((hit & (finders == 1)).sum()),
+                             "pairs": pairs[name]} for name, hit in found.items()}}
+
+
+def recall_table(by_rule: dict) -> list[str]:
+    """:func:`recall_by_rule` as lines of a table (for the CLI and the benchmark)."""
+    true = max(by_rule["true_pairs"], 1)
+    lines = [f"blocking recall {by_rule['found'] / true:.4f} ({by_rule['found']:,} of {by_rule['true_pairs']:,} "
+             "true record pairs are candidates); per rule:",
+             f"  {'rule':<9} {'recall':>7} {'found':>9} {'only it':>8} {'candidates':>11}"]
+    lines += [f"  {rule:<9} {r['found'] / true:>7.4f} {r['found']:>9,} {r['only']:>8,} {r['pairs']:>11,}"
+              for rule, r in by_rule["rules"].items()]
+    return lines

@@ -125,7 +125,9 @@ def evaluate(
     clusters: Annotated[Path, typer.Argument(help="CLUSTERS.csv: record_id,entity_id")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
     explain_errors: Annotated[bool, typer.Option(
-        "--explain-errors", help="List missed and wrong links by category, with examples (needs --records)")] = False,
+        "--explain-errors",
+        help="List missed and wrong links by category, with examples, and blocking recall per rule (needs --records)",
+    )] = False,
     records: Annotated[Path | None, typer.Option("--records", help="The canonical CSV that was linked")] = None,
     examples: Annotated[int, typer.Option("--examples", min=0)] = 3,
 ) -> None:
@@ -149,6 +151,10 @@ def evaluate(
             typer.echo(f"  {c['pairs']:>8,}  {category}")
             for a, b in c["examples"]:
                 typer.echo(f"            {_show(a)}  |  {_show(b)}")
+    if explain_errors:
+        from aim.resolution.blocking import recall_table
+
+        typer.echo("\n" + "\n".join(recall_table(res["errors"]["blocking"])))
 
 
 def _show(r: dict) -> str:
@@ -157,7 +163,8 @@ def _show(r: dict) -> str:
 
 
 def _explain_errors(truth: Path, clusters: Path, records: Path, examples: int) -> dict:
-    from aim.resolution.blocking import block
+    """Missed and wrong links by category, and blocking recall per rule."""
+    from aim.resolution.blocking import block, recall_by_rule
     from aim.resolution.errors import explain_errors
     from aim.resolution.evaluate import read_labels
     from aim.resolution.records import prepare, read_csv
@@ -166,8 +173,9 @@ def _explain_errors(truth: Path, clusters: Path, records: Path, examples: int) -
     true, predicted = read_labels(truth), read_labels(clusters)
     ids = p.record_ids
     blocks = block(p)
-    return explain_errors(p, [true.get(x, x) for x in ids], [predicted.get(x, x) for x in ids],
-                          (blocks.left, blocks.right), examples)
+    true_entity = [true.get(x, x) for x in ids]
+    errors = explain_errors(p, true_entity, [predicted.get(x, x) for x in ids], (blocks.left, blocks.right), examples)
+    return errors | {"blocking": recall_by_rule(p, true_entity)}
 
 
 def register(app: typer.Typer) -> None:

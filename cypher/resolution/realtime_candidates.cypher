@@ -1,5 +1,6 @@
 // Real-time: store the records' blocking keys, then return each record's candidates: the
-// records sharing at least one key (indexed equality lookups, at most $per_key per key),
+// records sharing at least one key (indexed equality lookups, at most $per_key per key;
+// one lookup per bk_ property of records.BK_PROPS — a test holds them equal),
 // with their persons. The keys are stored first so that records submitted together find
 // each other, as they would one after another.
 CALL () {
@@ -24,6 +25,20 @@ CALL (row) {
   MATCH (c:Record) WHERE c.bk_pc_h = row.keys.bk_pc_h RETURN c LIMIT $per_key
   UNION
   MATCH (c:Record) WHERE c.bk_ny_yob = row.keys.bk_ny_yob RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_street_f = row.keys.bk_street_f RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_street_l = row.keys.bk_street_l RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_dob_h = row.keys.bk_dob_h RETURN c LIMIT $per_key
+  UNION
+  // The slots of a rule share one key space: a given name found in another record's
+  // surname field (and the other way round) is a candidate too.
+  MATCH (c:Record) WHERE c.bk_dob_n_first IN [row.keys.bk_dob_n_first, row.keys.bk_dob_n_last]
+  RETURN c LIMIT $per_key
+  UNION
+  MATCH (c:Record) WHERE c.bk_dob_n_last IN [row.keys.bk_dob_n_first, row.keys.bk_dob_n_last]
+  RETURN c LIMIT $per_key
 }
 WITH row, c WHERE NOT (c.source = row.source AND c.source_record_id = row.source_record_id)
 OPTIONAL MATCH (c)<-[:HAS_RECORD]-(p:Person)

@@ -15,14 +15,14 @@ from aim.resolution import standardise as S
 from .keys import record_key
 
 FIELDS = ("first_name", "last_name", "date_of_birth", "gender", "address", "postcode")
-BK_PROPS = tuple(f"bk_{rule.name}" for rule in B.RULES)
+BK_PROPS = tuple(f"bk_{name}" for name in B.KEY_NAMES)
 FETCH_SIZE = 20_000
 
 
 def blocking_props(record: dict) -> dict[str, str | None]:
-    """The record's blocking keys as ``bk_<rule>`` properties (None = no key)."""
-    found = {k.split(":", 1)[0]: k for k in B.blocking_keys(record)}
-    return {f"bk_{rule.name}": found.get(rule.name) for rule in B.RULES}
+    """The record's blocking keys as ``bk_<key name>`` properties (None = no key)."""
+    found = B.record_keys(record)
+    return {f"bk_{name}": found.get(name) for name in B.KEY_NAMES}
 
 
 def keys_fingerprint(props: dict[str, str | None]) -> str:
