@@ -19,6 +19,7 @@ from .records import Prepared, prepare
 
 Pairs = tuple[np.ndarray, np.ndarray]
 _NONE: Pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
+_FIRST_SIMILAR = 2   # first-name level "jaro-winkler >= 0.92" and above
 
 
 def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
@@ -57,6 +58,33 @@ def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
     return has_dob, evidence
 
 
+def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
+                linked: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The given names the guard compares (code per record, names by code): given and first
+    middle name, except for a record written surname first — it is its surname.
+
+    Of a linked pair whose names are swapped (:func:`comparisons.names_swapped`), the
+    swapped record is the one fewer of whose other links agree on the given name as it
+    stands (similar or better: "MASVN CAITLIN" among three "CAITLIN MASON"; neither when
+    as many); without this its given name would be a second identity in the cluster, and
+    the guard would split it off.
+    """
+    codes, names = p.cols["given_key"].copy(), list(p.uniques["given_key"])
+    la, lb = left[linked], right[linked]
+    swapped = CMP.names_swapped(p, la, lb)
+    if not swapped.any():
+        return codes, names
+    straight = ~swapped & (gammas[linked, CMP.FIELD_INDEX["first_name"]] >= _FIRST_SIMILAR)
+    support = np.bincount(np.r_[la[straight], lb[straight]], minlength=p.n)
+    sa, sb = la[swapped], lb[swapped]
+    turned = np.unique(np.r_[sa[support[sa] < support[sb]], sb[support[sb] < support[sa]]])
+    surnames = p.cols["last"][turned]
+    values, index = np.unique(surnames, return_inverse=True)
+    codes[turned] = len(names) + index
+    names += [p.uniques["last"][c] for c in values.tolist()]
+    return codes, names
+
+
 def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                     threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
                     guard: bool = True, components: Components = connected_components) -> np.ndarray:
@@ -70,7 +98,7 @@ def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np
     labels = cluster(
         p.n, left, right, weight, threshold_weight,
         dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
-        first_names=(p.cols["given_key"], p.uniques["given_key"]) if guard else None,
+        first_names=guard_names(p, left, right, gammas, weight >= threshold_weight) if guard else None,
         cannot_link=(ua, ub), must_link=must_link, components=components,
     )
     if guard:

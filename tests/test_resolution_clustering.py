@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aim.resolution.clustering import anchored_identities, cluster, dob_conflict
+from aim.resolution.clustering import anchored_identities, cluster, dob_conflict, names_conflict
 
 NO_DOB = (np.zeros(1), np.zeros(1), np.zeros(1))
 
@@ -62,6 +62,27 @@ def test_guard_splits_twins_by_given_name():
     assert names  # AMELIA (one record) joins whichever side its strongest link allows
     _, anchors, suspect = anchored_identities(np.zeros(5, dtype=np.int64), None, (codes, vocab))
     assert suspect[0] and anchors[0] == "AMY" and anchors[2] == "ZOE"
+
+
+def test_a_nickname_and_a_typo_of_the_full_name_are_one_identity():
+    # MANDY is a nickname of AMANDA, AMANAD a typo of it: each is anchored (two records
+    # agree with it) and they plainly differ pairwise, but AMANDA joins them: one person.
+    assert names_conflict(["MANDY", "AMANAD"], ["MANDY", "AMANAD"])
+    assert not names_conflict(["MANDY", "AMANAD"], ["MANDY", "AMANDA", "AMANAD"])
+    vocab = ["MANDY", "AMANDA", "AMANAD", "AMANIA"]
+    codes = np.array([0, 1, 2, 3])
+    left, right = np.array([0, 0, 0, 1, 1, 2]), np.array([1, 2, 3, 2, 3, 3])
+    w = np.array([29.0, 19.0, 19.0, 30.0, 30.0, 30.0])
+    lab = cluster(4, left, right, w, 5.0, first_names=(codes, vocab))
+    assert len(set(lab.tolist())) == 1
+
+
+def test_twins_stay_apart_though_a_name_bridges_their_given_names():
+    # "MUHAMMAD" agrees with both "MUHAMMAD ALI" and "MUHAMMAD OMAR": their middle names
+    # clash, which no chain of names bridges (twins registered with a devotional name).
+    assert names_conflict(["MUHAMMAD ALI", "MUHAMMAD OMAR"], ["MUHAMMAD ALI", "MUHAMMAD", "MUHAMMAD OMAR"])
+    # Two given names with nothing in between stay two people.
+    assert names_conflict(["NICOLA", "LAURA"], ["NICOLA", "NICLOA", "LAURA"])
 
 
 def test_cannot_link_and_must_link():
