@@ -243,27 +243,31 @@ def blocking_recall(p: Prepared, result: BlockingResult, truth_entity: np.ndarra
 def recall_by_rule(p: Prepared, truth_entity: Sequence | np.ndarray, cap: int = 100, window: int = 30) -> dict:
     """What each rule contributes, from the truth per record: of the true record pairs,
     how many the rule makes candidates (``found``) and how many no other rule does
-    (``only``: what dropping the rule would lose), and its candidate pairs (``pairs``)."""
+    (``only``: what dropping the rule would lose); its candidate pairs (``pairs``) and
+    those no other rule makes (``only_pairs``: what dropping it would save)."""
     _, groups = unique_inverse(np.asarray(truth_entity))
     a, b = pairs_within(groups)
     n = np.int64(p.n)
     true = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
-    found, pairs = {}, {}
-    for name, rule_codes, _ in _rule_pairs(p, cap, window):
-        found[name] = np.isin(true, rule_codes)
-        pairs[name] = int(rule_codes.size)
+    codes = {name: rule_codes for name, rule_codes, _ in _rule_pairs(p, cap, window)}
+    found = {name: np.isin(true, rule_codes) for name, rule_codes in codes.items()}
     finders = np.sum(list(found.values()), axis=0) if found else np.zeros(true.size, int)
+    # A rule's pairs are distinct (one key per record and slot), so a pair made once in
+    # all is made by one rule only.
+    made, times = np.unique(np.concatenate(list(codes.values())), return_counts=True) if codes else (None, None)
+    once = made[times == 1] if codes else None
     return {"true_pairs": int(true.size), "found": int((finders > 0).sum()),
             "rules": {name: {"found": int(hit.sum()), "only": int((hit & (finders == 1)).sum()),
-                             "pairs": pairs[name]} for name, hit in found.items()}}
+                             "pairs": int(codes[name].size), "only_pairs": int(np.isin(codes[name], once).sum())}
+                      for name, hit in found.items()}}
 
 
 def recall_table(by_rule: dict) -> list[str]:
     """:func:`recall_by_rule` as lines of a table (for the CLI and the benchmark)."""
     true = max(by_rule["true_pairs"], 1)
     lines = [f"blocking recall {by_rule['found'] / true:.4f} ({by_rule['found']:,} of {by_rule['true_pairs']:,} "
-             "true record pairs are candidates); per rule:",
-             f"  {'rule':<9} {'recall':>7} {'found':>9} {'only it':>8} {'candidates':>11}"]
-    lines += [f"  {rule:<9} {r['found'] / true:>7.4f} {r['found']:>9,} {r['only']:>8,} {r['pairs']:>11,}"
-              for rule, r in by_rule["rules"].items()]
+             "true record pairs are candidates); per rule, true pairs and candidates (only it: no other rule's):",
+             f"  {'rule':<9} {'recall':>7} {'found':>9} {'only it':>8} {'candidates':>11} {'only it':>10}"]
+    lines += [f"  {rule:<9} {r['found'] / true:>7.4f} {r['found']:>9,} {r['only']:>8,} {r['pairs']:>11,} "
+              f"{r['only_pairs']:>10,}" for rule, r in by_rule["rules"].items()]
     return lines

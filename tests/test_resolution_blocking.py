@@ -108,7 +108,7 @@ def test_recall_by_rule_counts_what_each_rule_finds_and_only_it_finds():
     truth = np.array([1, 1, 2, 2, 3, 4])           # e and f are two people
     out = B.recall_by_rule(p, truth)
     assert (out["true_pairs"], out["found"]) == (2, 2)
-    assert out["rules"]["dob_h"] == {"found": 1, "only": 1, "pairs": 1}
+    assert out["rules"]["dob_h"] == {"found": 1, "only": 1, "pairs": 1, "only_pairs": 1}
     assert out["rules"]["dob_n"]["found"] == out["rules"]["dob_n"]["only"] == 1
     assert out["rules"]["dob_l"]["found"] == 0 and out["rules"]["dob_l"]["pairs"] >= 1
 

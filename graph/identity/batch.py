@@ -4,7 +4,7 @@ The engine (:mod:`aim.resolution`) decides; the graph remembers. A run goes thro
 named phases:
 
 1. :func:`read_records` streams every ``Record`` out of Neo4j (one query);
-2. :func:`store_keys` stores each record's blocking keys on it (``bk_<rule>``
+2. :func:`store_keys` stores each record's blocking keys on it (``bk_<key>``
    properties, indexed, so that real-time resolution finds candidates by equality);
 3. :func:`choose_model`: the given model, the current one, or none (then the engine
    trains one on the records, saved as a ``ResolutionModel`` node);
