@@ -166,9 +166,20 @@ def names_conflict(anchors: Collection[str], values: Collection[str], bridge_lim
     names = sorted(set(values) | set(anchors))
     if len(names) > bridge_limit or any(_middle_names_clash(a.split(" "), b.split(" ")) for a, b in differ):
         return True
-    _, group = connected_components(np.array([[names_agree(x, y) for y in names] for x in names]), directed=False)
-    at = {x: k for k, x in enumerate(names)}
-    return any(group[at[a]] != group[at[b]] for a, b in differ)
+    group = dict(zip(names, _agreeing_groups(tuple(names))))
+    return any(group[a] != group[b] for a, b in differ)
+
+
+@lru_cache(maxsize=50_000)
+def _agreeing_groups(names: tuple[str, ...]) -> tuple[int, ...]:
+    """Group number of each name: the names joined by chains of :func:`names_agree`."""
+    group = list(range(len(names)))
+    for k, x in enumerate(names):
+        for j in range(k + 1, len(names)):
+            if group[j] != group[k] and names_agree(x, names[j]):
+                old = group[j]
+                group = [group[k] if g == old else g for g in group]
+    return tuple(group)
 
 
 def names_agree(a: str, b: str) -> bool:

@@ -59,7 +59,8 @@ def explain_pair(model: Model, a: Mapping[str, object] | None = None, b: Mapping
         })
     if inter[0] != 0.0:
         terms.append({"field": "surname x location", "level": None,
-                      "label": "shared surname and address are common among different people (households)",
+                      "label": "shared surname and address are common among different people (households)"
+                      if inter[0] < 0 else "a new surname with a new address is common for one person (marriage)",
                       "weight": float(inter[0]), "m": None, "u": None, "tf_adjustment": 0.0, "values": None})
     return {"match_weight": float(w[0]), "match_probability": float(probability(w)[0]),
             "record_ids": [prepared.record_ids[i], prepared.record_ids[j]], "terms": terms}

@@ -93,3 +93,51 @@ def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.nda
                    + (1 - share) * joint(_cells(g_rand[~same_rand], m, u, a, b)))
     u_location = u_joint.sum(axis=0) / u_joint.sum()
     return np.minimum(0.0, np.log2(np.outer(u[a], u_location) / u_joint)), u_location
+
+
+def estimate_match_dependence(g_session: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
+                              interaction: np.ndarray, fixed: tuple[int, ...], strength: float = 10.0,
+                              max_iter: int = 100) -> np.ndarray:
+    """Correction for the dependence of surname and location among MATCHES: a woman who
+    marries often moves, so "surname differs AND address differs" is far more common among
+    the records of one person than m_surname × m_location says, and such a pair (same given
+    name, date of birth and sex) scored as two independent disagreements falls below the
+    link threshold.
+
+    The joint m of every (surname level, location level) cell is estimated by EM over
+    ``g_session`` (pairs blocked on ``fixed`` fields, e.g. an exact date of birth: among
+    them non-matches behave like random pairs, whose joint u is the household estimate
+    ``u·2^-interaction``), with the other fields' m and u held, shrunk towards
+    independence by ``strength`` pseudo-matches. Returns log2(m_joint / (m_a·m_b)) per cell.
+    """
+    a, b = (CMP.FIELD_INDEX[f] for f in FIELDS)
+    La, Lb = len(m[a]), len(m[b])
+    g = g_session[(g_session[:, a] >= 0) & (g_session[:, b] >= 0)]
+    if g.shape[0] == 0:
+        return np.zeros((La, Lb))
+    pats, counts = np.unique(g, axis=0, return_counts=True)
+    other = np.zeros(pats.shape[0])
+    for k in range(pats.shape[1]):
+        if k in (a, b) or k in fixed:
+            continue
+        col = pats[:, k].astype(np.int64)
+        has = col >= 0
+        other[has] += np.log2(m[k] / u[k])[col[has]]
+    cell = pats[:, a].astype(np.int64) * Lb + pats[:, b]
+    indep = np.outer(m[a], m[b])
+    u_joint = np.outer(u[a], u[b]) * np.exp2(-interaction)
+    u_joint = (u_joint / u_joint.sum()).ravel()
+    m_joint, lam = indep.ravel(), 0.3
+    for _ in range(max_iter):
+        post = probability(np.log2(lam / (1 - lam)) + other + np.log2(m_joint[cell] / u_joint[cell]))
+        matched = counts * post
+        # Shrunk cell by cell: a cell where few matches are expected stays independent.
+        expected = indep.ravel() * matched.sum()
+        new = indep.ravel() * (np.bincount(cell, weights=matched, minlength=La * Lb) + strength) / (expected + strength)
+        new /= new.sum()
+        lam = float(np.clip(matched.sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        done = np.max(np.abs(new - m_joint)) < 1e-7
+        m_joint = new
+        if done:
+            break
+    return np.log2(m_joint.reshape(La, Lb) / indep)

@@ -44,7 +44,9 @@ class Model:
     cap: int = 100
     window: int = 30
     history: list[dict] = field(default_factory=list)
-    # Dependence correction between two comparisons (see interaction.estimate_interaction):
+    # Dependence correction between two comparisons, among non-matches (households, ≤ 0:
+    # interaction.estimate_interaction) plus among matches (marriage with a move, ≥ 0 where
+    # it counts: interaction.estimate_match_dependence):
     # weight added for each (level of INTERACTION_FIELDS[0], level of [1]) cell.
     interaction: np.ndarray | None = None
 
