@@ -25,6 +25,7 @@ from .records import Prepared, prepare
 
 Progress = Callable[[str], None]
 SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
+DOB_SESSION = (CMP.FIELD_INDEX["date_of_birth"],)
 
 
 def _as_prepared(records) -> Prepared:
@@ -49,7 +50,7 @@ def _training_sessions(p: Prepared):
     f = CMP.FIELD_INDEX
     return [
         ("exact full name", names, (f["first_name"], f["last_name"])),
-        ("exact date of birth", dob, (f["date_of_birth"],)),
+        ("exact date of birth", dob, DOB_SESSION),
     ]
 
 
@@ -78,24 +79,33 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     return out
 
 
-def _session_m(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u: list[np.ndarray], em_pairs: int,
-               seed: int, location_u_same_surname: np.ndarray | None = None) -> tuple[list[np.ndarray], list[dict]]:
+def _session_samples(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, em_pairs: int,
+                     seed: int) -> list[tuple[str, tuple[int, ...], np.ndarray]]:
+    """(name, comparisons fixed by its blocking, comparison vectors of its sampled pairs)
+    of every training session with enough pairs."""
+    out = []
+    for name, key, fixed in _training_sessions(p):
+        si, sj = _session_pairs(key, p, em_pairs, seed)
+        if si.size >= 10:
+            out.append((name, fixed, _compare_reusing(p, si, sj, blocks, gammas)))
+    return out
+
+
+def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[np.ndarray],
+               location_u_same_surname: np.ndarray | None = None) -> tuple[list[np.ndarray], list[dict]]:
     """m by Splink-style training sessions: pairs blocked on one thing (exact full names;
     exact full date of birth), EM with u fixed estimates m for every *other* field (inside
     such a block the non-matches behave like random pairs on the other fields)."""
     sessions, log = [], []
-    for name, key, fixed in _training_sessions(p):
-        si, sj = _session_pairs(key, p, em_pairs, seed)
-        if si.size < 10:
-            continue
-        g = _compare_reusing(p, si, sj, blocks, gammas)
+    for name, fixed, g in samples:
+        g = g.copy()
         g[:, list(fixed)] = -1
         u_s = list(u)
         if location_u_same_surname is not None and SURNAME in fixed:
             u_s[LOCATION] = location_u_same_surname
         m_s, _, lam_s, hist = expectation_maximisation(pattern_counts(g), u_s, lam=0.3, fix_m_fields=fixed)
         sessions.append((fixed, m_s))
-        log.append({"session": name, "pairs": int(si.size), "lambda": lam_s, "iterations": len(hist)})
+        log.append({"session": name, "pairs": int(g.shape[0]), "lambda": lam_s, "iterations": len(hist)})
     m = []
     for k in range(len(CMP.COMPARISONS)):
         ests = [ms[k] for fixed, ms in sessions if k not in fixed]
@@ -104,13 +114,14 @@ def _session_m(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u: lis
 
 
 def _dependences(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, g_rand: np.ndarray,
-                 pairs_rand: tuple[np.ndarray, np.ndarray], m: list[np.ndarray], u: list[np.ndarray],
-                 em_pairs: int, seed: int, refit_sessions: bool):
+                 pairs_rand: tuple[np.ndarray, np.ndarray], samples: list, m: list[np.ndarray],
+                 u: list[np.ndarray], seed: int, refit_sessions: bool):
     """What the independence of the fields misses, and m refitted under it: surname ×
     location among non-matches (households, :func:`interaction.estimate_interaction`),
     then the training sessions again with the households' u
     (:func:`_location_u_same_surname`) and the households under the new m, and surname ×
-    location among matches (marriage with a move, :func:`_match_dependence`).
+    location among matches (marriage with a move,
+    :func:`interaction.estimate_match_dependence`).
     Returns (m, u, interaction weights, the refitted sessions' log or None)."""
     ri, rj = pairs_rand
     si, sj, share = same_postcode_pairs(p, min(ri.size // 10, 200_000), seed)
@@ -119,10 +130,13 @@ def _dependences(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, g_ra
     interaction, u[LOCATION] = estimate_interaction(g_rand, m, u, same_rand, g_same, share)
     log = None
     if refit_sessions:
-        m, log = _session_m(p, blocks, gammas, u, em_pairs, seed, _location_u_same_surname(u, interaction))
+        m, log = _session_m(samples, u, _location_u_same_surname(u, interaction))
         m = smooth_m(m)
         interaction, u[LOCATION] = estimate_interaction(g_rand, m, u, same_rand, g_same, share)
-    interaction = interaction + _match_dependence(p, blocks, gammas, m, u, interaction, em_pairs, seed)
+    by_dob = [g for _, fixed, g in samples if fixed == DOB_SESSION]
+    if by_dob:
+        # Among pairs of one date of birth: surname × location among matches (marriage).
+        interaction = interaction + estimate_match_dependence(by_dob[0], m, u, interaction, DOB_SESSION)
     return m, u, interaction, log
 
 
@@ -135,15 +149,6 @@ def _location_u_same_surname(u: list[np.ndarray], interaction: np.ndarray) -> np
     the weights should never have made."""
     cond = u[LOCATION] * np.exp2(-interaction[len(u[SURNAME]) - 1])
     return cond / cond.sum()
-
-
-def _match_dependence(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, m, u, interaction,
-                      em_pairs: int, seed: int) -> np.ndarray:
-    """The surname × location dependence among matches (marriage with a move), estimated
-    on the pairs of the exact-date-of-birth training session."""
-    _, key, fixed = _training_sessions(p)[1]
-    si, sj = _session_pairs(key, p, em_pairs, seed)
-    return estimate_match_dependence(_compare_reusing(p, si, sj, blocks, gammas), m, u, interaction, fixed)
 
 
 def _prior(base: np.ndarray, lam: float, total_pairs: float) -> float:
@@ -201,6 +206,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     timings["estimate_u"] = time.perf_counter() - t
     say("estimating m by EM")
     session_log: list[dict] = []
+    samples = _session_samples(p, blocks, gammas, em_pairs, seed)
     t = time.perf_counter()
     if method == "mixture":
         # EM on the candidate pairs as a two-class mixture (u free): it gives m and the
@@ -208,7 +214,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
         m, _u_cand, lam_cand, history = expectation_maximisation(
             pattern_counts(gammas), u, lam=0.1, fix_u=False)
     else:
-        m, session_log = _session_m(p, blocks, gammas, u, em_pairs, seed)
+        m, session_log = _session_m(samples, u)
         # How many candidate pairs match: a two-class mixture over the candidates (u free,
         # since blocked non-matches agree far more often than random pairs do).
         _, _, lam_cand, history = expectation_maximisation(
@@ -223,7 +229,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
     u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
-    m, u, interaction, refit_log = _dependences(p, blocks, gammas, g_rand, (ri, rj), m, u, em_pairs, seed,
+    m, u, interaction, refit_log = _dependences(p, blocks, gammas, g_rand, (ri, rj), samples, m, u, seed,
                                                 refit_sessions=method != "mixture")
     session_log = refit_log or session_log
     tf = tf_tables(p)
