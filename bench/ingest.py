@@ -1,85 +1,167 @@
 """Ingest throughput into Neo4j: rows per second for a first load, an idempotent re-load and
 the bulk path (``aim ingest --bulk``, Neo4j's offline importer, into the emptied database).
 
-    python bench/ingest.py --rows 100000
+    python bench/ingest.py --rows 100000 --before 798368c
 
-Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not running. The
-peer in the same run is the naive approach the batching replaces: one transaction per
-row, measured on a sample, so the figures say what UNWIND batches buy. The bulk figure
-includes the server's stop and start and the schema's indexes being built.
+Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not running. Each load
+runs ``ingest_file`` in a child process, so that its CPU seconds are its own; the Neo4j
+server's CPU seconds come from its ``/proc`` entry. With ``--before REF`` the same file is
+also loaded by the loader as it was at REF (``graph/ingest`` and ``cypher/ingest`` from
+that commit, the rest as now) against the same server, interleaved with the current one.
+The peer is the naive approach the batching replaces: one transaction per row, on a
+sample. The bulk path runs at two sizes: the difference gives its cost per row apart from
+its fixed costs (the server's stop and start, the importer's JVM, the schema's indexes).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Appended, so that a copy of the code on PYTHONPATH (--before) comes first.
+sys.path.append(str(ROOT))
 os.environ.setdefault("AIM_HOME", str(ROOT / ".aim" / "bench"))
 
-from aim.graph.store import get_driver  # noqa: E402
-from aim.graph.ingest import bulk_ingest_file, ingest_file  # noqa: E402
-from aim.graph.store import migrate  # noqa: E402
-from aim.graph.store import LocalNeo4j  # noqa: E402
-from aim.settings import get_settings  # noqa: E402
-from tests.graph_helpers import counts, wipe  # noqa: E402
-from tests.factories import canonical_rows, write_csv  # noqa: E402
+# What issue 16 changed in loading (the folders --before takes from its ref).
+INGEST_FOLDERS = ("graph/ingest", "cypher/ingest")
 
 
-def timed_load(path: Path, settings) -> tuple[float, object]:
+def ingest_code(name: str, before: str | None = None) -> Path:
+    """A copy of the ``aim`` package as the install maps it; with ``before``, the ingest
+    folders as they were at that git ref."""
+    from bench.realtime import code_dir
+
+    tree = code_dir(f"ingest-{name}")
+    for folder in INGEST_FOLDERS if before else ():
+        shutil.rmtree(tree / "aim" / folder)
+        archive = subprocess.run(["git", "archive", before, folder], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(tree / "aim")], input=archive.stdout, check=True)
+    return tree
+
+
+def load_worker(path: Path, batch_size: int) -> None:
+    """Child process: one ``ingest_file``; prints its wall and CPU seconds and counts."""
+    from aim.graph.ingest import ingest_file
+    from aim.graph.store import get_driver
+    from aim.settings import get_settings
+
+    settings = get_settings().model_copy(update={"ingest_batch_size": batch_size})
+    driver = get_driver()
+    start, cpu = time.perf_counter(), time.process_time()
+    report = ingest_file(path, source="WMP", progress=False, driver=driver, settings=settings)
+    print(json.dumps({"seconds": time.perf_counter() - start, "loader_cpu": time.process_time() - cpu,
+                      "new_records": report.new_records, "updated_records": report.updated_records,
+                      "new_events": report.new_events}))
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the Neo4j server has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_load(code: Path, path: Path, batch_size: int, server_pid: int) -> dict:
+    """One load by the loader in ``code``, with the server's CPU seconds over it."""
+    environment = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
+    before = server_cpu(server_pid)
+    result = subprocess.run([sys.executable, __file__, "--load-worker", str(path), "--batch-size", str(batch_size)],
+                            env=environment, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.splitlines()[-1]) | {"server_cpu": server_cpu(server_pid) - before}
+
+
+def describe(label: str, rows: int, run: dict) -> str:
+    cpu = run["loader_cpu"] + run["server_cpu"]
+    return (f"{label:<34} {run['seconds']:7.1f} s {rows / run['seconds']:9,.0f} rows/s   CPU s: loader "
+            f"{run['loader_cpu']:5.1f}, Neo4j {run['server_cpu']:5.1f} → {rows / cpu:7,.0f} rows per CPU-second")
+
+
+def timed_bulk(rows: int, folder: Path, driver, settings) -> float:
+    from aim.graph.ingest import bulk_ingest_file
+    from tests.factories import canonical_rows, write_csv
+    from tests.graph_helpers import wipe
+
+    path = write_csv(folder / f"bulk-{rows}.csv", canonical_rows(rows))
+    wipe(driver, settings.neo4j_database)
     start = time.perf_counter()
-    report = ingest_file(path, source="WMP", progress=False, driver=get_driver(), settings=settings)
-    return time.perf_counter() - start, report
+    bulk_ingest_file(path, source="WMP", driver=driver, settings=settings)
+    return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2_000, help="rows for the one-row-per-transaction peer")
+    parser.add_argument("--bulk-small", type=int, default=10_000, help="rows of the bulk path's second, smaller run")
+    parser.add_argument("--before", default=None, help="git ref whose loader is measured too, on the same file")
+    parser.add_argument("--no-bulk", action="store_true")
+    parser.add_argument("--load-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load_worker:
+        return load_worker(args.load_worker, args.batch_size)
+
+    from aim.graph.store import LocalNeo4j, get_driver, migrate
+    from aim.settings import get_settings
+    from tests.factories import canonical_rows, write_csv
+    from tests.graph_helpers import counts, wipe
 
     settings = get_settings()
-    LocalNeo4j(settings).start()
+    server = LocalNeo4j(settings)
+    pid = server.start().pid
     driver = get_driver()
     migrate(driver, settings.neo4j_database)
-    wipe(driver, settings.neo4j_database)
-
+    sides = {"after": ingest_code("after")} | ({"before": ingest_code("before", args.before)} if args.before else {})
+    load_start = os.getloadavg()
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         path = write_csv(Path(folder) / "rows.csv", canonical_rows(args.rows))
-        first_s, first = timed_load(path, settings)
-        after_first = counts(driver, settings.neo4j_database)
-        again_s, again = timed_load(path, settings)
-        same = counts(driver, settings.neo4j_database) == after_first
-
-        wipe(driver, settings.neo4j_database)
-        start = time.perf_counter()
-        bulk_ingest_file(path, source="WMP", driver=driver, settings=settings)
-        bulk_s = time.perf_counter() - start
-        bulk_same = counts(driver, settings.neo4j_database) == after_first
+        for name, code in sides.items():
+            wipe(driver, settings.neo4j_database)
+            first = timed_load(code, path, settings.ingest_batch_size, pid)
+            after_first = counts(driver, settings.neo4j_database)
+            again = timed_load(code, path, settings.ingest_batch_size, pid)
+            results[name] = {"first": first, "again": again, "counts": after_first,
+                             "same": counts(driver, settings.neo4j_database) == after_first}
+            print(f"[{name}] load average now {os.getloadavg()[0]:.1f}", flush=True)
 
         wipe(driver, settings.neo4j_database)
         sample = write_csv(Path(folder) / "sample.csv", canonical_rows(args.sample, seed=2))
-        one_by_one = settings.model_copy(update={"ingest_batch_size": 1})
-        naive_s, _ = timed_load(sample, one_by_one)
+        peer = timed_load(sides["after"], sample, 1, pid)
 
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows: {args.rows:,} ({first.new_records:,} records, {first.new_events:,} events), "
-          f"batch size {settings.ingest_batch_size:,}")
-    print(f"first load:        {first_s:7.1f} s  {args.rows / first_s:9,.0f} rows/s")
-    print(f"idempotent reload: {again_s:7.1f} s  {args.rows / again_s:9,.0f} rows/s  "
-          f"(counts identical: {same}; new {again.new_records}, updated {again.updated_records})")
-    print(f"bulk (empty database): {bulk_s:5.1f} s  {args.rows / bulk_s:9,.0f} rows/s  "
-          f"(counts identical to the first load: {bulk_same})")
-    print(f"peer, one transaction per row ({args.sample:,} rows): {args.sample / naive_s:,.0f} rows/s "
-          f"→ batching is {args.rows / first_s / (args.sample / naive_s):.1f}x faster")
-    print(f"load average (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"peak memory of the loader: {peak_mib:,.0f} MiB")
+        if not args.no_bulk:
+            bulk_s = timed_bulk(args.rows, Path(folder), driver, settings)
+            bulk_same = counts(driver, settings.neo4j_database) == results["after"]["counts"]
+            small_s = timed_bulk(args.bulk_small, Path(folder), driver, settings)
+        wipe(driver, settings.neo4j_database)
+
+    after = results["after"]
+    print(f"rows: {args.rows:,} ({after['first']['new_records']:,} records, {after['first']['new_events']:,} events), "
+          f"batch size {settings.ingest_batch_size:,}; Neo4j heap {settings.neo4j_heap}, "
+          f"page cache {settings.neo4j_pagecache}")
+    for name, result in results.items():
+        print(describe(f"[{name}] first load", args.rows, result["first"]))
+        print(describe(f"[{name}] idempotent re-load", args.rows, result["again"]))
+        print(f"{'':34} counts identical after the re-load: {result['same']}; "
+              f"re-load new {result['again']['new_records']}, updated {result['again']['updated_records']}")
+    if "before" in results:
+        print(f"first load and counts identical to before: {results['before']['counts'] == after['counts']}")
+    print(describe(f"peer, one transaction per row ({args.sample:,} rows)", args.sample, peer))
+    print(f"batched first load / peer: {args.rows / after['first']['seconds'] / (args.sample / peer['seconds']):.0f}x")
+    if not args.no_bulk:
+        per_row = (bulk_s - small_s) / (args.rows - args.bulk_small)
+        print(f"bulk (empty database): {bulk_s:.1f} s {args.rows / bulk_s:,.0f} rows/s (counts identical to the "
+              f"first load: {bulk_same}); {args.bulk_small:,} rows: {small_s:.1f} s → "
+              f"{per_row * 1e6:.0f} µs a row ({1 / per_row:,.0f} rows/s) + {bulk_s - per_row * args.rows:.1f} s fixed")
+    print(f"load average (1, 5, 15 min) at the start: {' '.join(f'{x:.1f}' for x in load_start)}; "
+          f"at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

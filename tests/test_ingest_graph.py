@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from aim.canonical import Mapping, Organisation
 from aim.graph.ingest import batch as ingest_module
-from aim.graph.ingest import ingest_file
+from aim.graph.ingest import ingest_file, write_rows
 from aim.graph.store import get_driver
-from tests.factories import canonical_rows, write_csv
+from tests.factories import as_canonical, canonical_rows, write_csv
 from tests.graph_helpers import counts, wipe
+from tests.threads import run_together
 
 pytestmark = pytest.mark.neo4j
 
@@ -111,6 +113,33 @@ def test_a_failing_batch_leaves_nothing_half_written(graph, settings, tmp_path, 
     monkeypatch.setattr(ingest_module, "_write_batch", real)
     ingest_file(path, source="WMP", progress=False, driver=graph, settings=small)
     assert counts(graph, settings.neo4j_database)[":Event"] == 30
+
+
+def test_two_writers_creating_the_same_records_at_once_leave_one_of_each(graph, settings, monkeypatch):
+    first, *rows = as_canonical(canonical_rows(42)[1:])
+    write_rows([first], driver=graph, settings=settings)  # the organisation exists, as in a second file
+    both_read = threading.Barrier(2, timeout=30)
+    real = ingest_module.split_batch
+    first_splits = []
+
+    def read_then_wait(tx, batch):
+        split = real(tx, batch)
+        if len(first_splits) < 2:  # the retry after the constraint failure does not wait
+            first_splits.append(split)
+            both_read.wait()  # both found nothing, so both CREATE the same records
+        return split
+
+    monkeypatch.setattr(ingest_module, "split_batch", read_then_wait)
+    reports = []
+    errors = run_together([lambda: reports.append(write_rows(rows, driver=graph, settings=settings))] * 2, 60)
+    assert errors == []
+    assert [len(fresh.records) for fresh, _ in first_splits] == [20, 20]
+    assert sorted(report.new_records for report in reports) == [0, 20]
+    assert sorted(report.new_events for report in reports) == [0, 40]
+    assert counts(graph, settings.neo4j_database) == {
+        ":Address": 21, ":Event": 41, ":Organisation": 1, ":Record": 21,
+        "-HAS_EVENT->": 41, "-HELD_BY->": 21, "-LIVES_AT->": 21,
+    }
 
 
 @pytest.mark.slow

@@ -2,8 +2,10 @@
 managed transaction.
 
 Each batch is one transaction, so a failure mid-file (Neo4j stopped, say) leaves no
-half-written batch; every write is a ``MERGE`` on a natural key, so re-running the same
-file finishes the job and loading it twice changes nothing.
+half-written batch. A read at the start of the batch finds which of its records (and of
+their events and addresses) exist: the new ones are ``CREATE``d in one pass (a first load
+takes no per-row ``MERGE`` locks), the others go through ``MERGE`` upserts on their natural
+keys, so re-running the same file finishes the job and loading it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import ConstraintError
 
 from aim import cypher
 from aim.canonical import CanonicalRow, Organisation
@@ -87,9 +90,9 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
             }
         address_key = _address_key(row)
         if address_key:
-            link = addresses.setdefault(
-                (*key, address_key),
-                {
+            link = addresses.get((*key, address_key))
+            if link is None:  # built once per link: the postcode's parsing is not free
+                link = addresses[(*key, address_key)] = {
                     "source": row.source,
                     "source_record_id": row.source_record_id,
                     "key": address_key,
@@ -99,9 +102,8 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
                     "outward": normalise_postcode(row.postcode_norm).outward,
                     "first_seen": row.event_date,
                     "last_seen": row.event_date,
-                },
-            )
-            if row.event_date:
+                }
+            elif row.event_date:
                 link["first_seen"] = min(filter(None, (link["first_seen"], row.event_date)))
                 link["last_seen"] = max(filter(None, (link["last_seen"], row.event_date)))
         if row.event_id:
@@ -140,16 +142,80 @@ def _address_key(row: CanonicalRow) -> str | None:
     return f"{row.address_norm}|{row.postcode_norm}"
 
 
+@dataclass
+class FreshRecords:
+    """The part of a batch that the graph does not hold: records to create with their links
+    and events, and the addresses they introduce (one entry a key)."""
+
+    records: list[dict]
+    addresses: list[dict]
+
+
+def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecords, BatchParams]:
+    """What of ``batch`` is new (created outright) and what must be merged with the graph.
+
+    Two reads: the records, then the events and addresses of the new ones only, so that a
+    re-load (every record known) reads each record once before its upserts.
+    """
+    known = tx.run(cypher.load("ingest/known_records"),
+                   records=[[r["source"], r["source_record_id"]] for r in batch.records]).single()["known"]
+    known_records = {tuple(key) for key in known}
+    fresh: dict[tuple[str, str], dict] = {}
+    merged = BatchParams(batch.organisations, [], [], [])
+    for record in batch.records:
+        key = (record["source"], record["source_record_id"])
+        if key in known_records:
+            merged.records.append(record)
+        else:
+            fresh[key] = record | {"addresses": [], "events": []}
+    links = [link for link in batch.addresses if (link["source"], link["source_record_id"]) in fresh]
+    events = [event for event in batch.events if (event["source"], event["source_record_id"]) in fresh]
+    merged.addresses = [link for link in batch.addresses if (link["source"], link["source_record_id"]) not in fresh]
+    merged.events = [event for event in batch.events if (event["source"], event["source_record_id"]) not in fresh]
+    if not fresh:
+        return FreshRecords([], []), merged
+    found = tx.run(cypher.load("ingest/known_events_and_addresses"),
+                   events=[[e["source"], e["event_id"]] for e in events],
+                   addresses=list({link["key"] for link in links})).single()
+    known_events = {tuple(key) for key in found["events"]}
+    known_addresses = set(found["addresses"])
+    new_addresses: dict[str, dict] = {}
+    for link in links:
+        if link["key"] not in known_addresses:
+            new_addresses.setdefault(link["key"], link)  # the first row of a key, as MERGE's ON CREATE
+        fresh[(link["source"], link["source_record_id"])]["addresses"].append(
+            {name: link[name] for name in ("key", "first_seen", "last_seen")})
+    for event in events:
+        if (event["source"], event["event_id"]) in known_events:
+            merged.events.append(event)  # an event that exists moves to its new record by upsert_events
+        else:
+            fresh[(event["source"], event["source_record_id"])]["events"].append(
+                {name: event[name] for name in ("event_id", "date", "type")})
+    return FreshRecords(list(fresh.values()), list(new_addresses.values())), merged
+
+
 def _write_batch(tx: ManagedTransaction, batch: BatchParams) -> BatchCounts:
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
+    fresh, merged = split_batch(tx, batch)
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
-    records = tx.run(cypher.load("ingest/upsert_records"), records=batch.records, batch=uuid.uuid4().hex)
-    updated = records.single()["updated"]
-    new_records = records.consume().counters.nodes_created
-    tx.run(cypher.load("ingest/upsert_addresses"), addresses=batch.addresses).consume()
-    new_events = tx.run(cypher.load("ingest/upsert_events"), events=batch.events).consume().counters.nodes_created
-    return BatchCounts(new_records=new_records, updated_records=updated, new_events=new_events)
+    token = uuid.uuid4().hex
+    counts = BatchCounts(new_records=len(fresh.records), updated_records=0,
+                         new_events=sum(len(record["events"]) for record in fresh.records))
+    if fresh.addresses:
+        tx.run(cypher.load("ingest/create_addresses"), addresses=fresh.addresses).consume()
+    if fresh.records:
+        tx.run(cypher.load("ingest/create_records"), records=fresh.records, batch=token).consume()
+    if merged.records:
+        records = tx.run(cypher.load("ingest/upsert_records"), records=merged.records, batch=token)
+        counts.updated_records = records.single()["updated"]
+        counts.new_records += records.consume().counters.nodes_created
+    if merged.addresses:
+        tx.run(cypher.load("ingest/upsert_addresses"), addresses=merged.addresses).consume()
+    if merged.events:
+        events = tx.run(cypher.load("ingest/upsert_events"), events=merged.events)
+        counts.new_events += events.consume().counters.nodes_created
+    return counts
 
 
 def write_rows(
@@ -159,7 +225,16 @@ def write_rows(
     driver: Driver,
     settings: Settings | None = None,
 ) -> BatchCounts:
-    """Write one batch of valid rows in a single managed (retried, atomic) transaction."""
+    """Write one batch of valid rows in a single managed (retried, atomic) transaction.
+
+    A record, event or address created by another writer between this batch's existence
+    read and its commit fails a uniqueness constraint; the batch is then written once more,
+    and its second read sees it.
+    """
     settings = settings or get_settings()
+    plan = plan_batch(rows, organisation)
     with driver.session(database=settings.neo4j_database) as session:
-        return session.execute_write(_write_batch, plan_batch(rows, organisation))
+        try:
+            return session.execute_write(_write_batch, plan)
+        except ConstraintError:
+            return session.execute_write(_write_batch, plan)
