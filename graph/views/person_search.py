@@ -181,13 +181,19 @@ def _ranked(tx: ManagedTransaction, q: dict, min_score: float, confident: float)
     yet resolved)."""
     best: dict[str, tuple[float, dict]] = {}
     capped = False
+    # A person's records mostly repeat the same details, and the candidate queries overlap:
+    # each distinct set of details is scored once.
+    scores: dict[tuple, tuple[float, dict[str, str]] | None] = {}
 
     def rank(rows) -> None:
         nonlocal capped
         rows = list(rows)
         capped = capped or len(rows) >= CANDIDATES
         for cand in rows:
-            scored = score_candidate(q, cand)
+            details = (cand["first_name"], cand["last_name"], cand["date_of_birth"], cand["gender"])
+            if details not in scores:
+                scores[details] = score_candidate(q, cand)
+            scored = scores[details]
             subject = cand["person_id"] or subject_id(cand["source"], cand["source_record_id"])
             if scored and scored[0] > best.get(subject, (-1.0,))[0]:
                 best[subject] = scored
