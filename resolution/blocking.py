@@ -48,7 +48,7 @@ RULES: tuple[BlockingRule, ...] = (
     BlockingRule("pc_h", "postcode + house number"),
     BlockingRule("ny_yob", "NYSIIS of surname + year of birth"),
     BlockingRule("street_f", "house number + street + given-name initial (postcode missing or mistyped)"),
-    BlockingRule("street_l", "house number + street + surname initial (a new given name, postcode missing or "
+    BlockingRule("street_l", "house number + street + metaphone of surname (a new given name, postcode missing or "
                              "mistyped)"),
     BlockingRule("dob_h", "full date of birth + house number (both names changed, or swapped with typos)"),
     BlockingRule("dob_n", "full date of birth + metaphone of either name (one name moved to the other field)",
@@ -99,7 +99,7 @@ def rule_keys(p: Prepared) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
         "pc_h": [(_combine(C["pc"], C["house"]), C["last"])],
         "ny_yob": [(_combine(C["last_ny"], yob), C["first"])],
         "street_f": [(_combine(C["street_key"], f1), C["last"])],
-        "street_l": [(_combine(C["street_key"], l1), C["first"])],
+        "street_l": [(_combine(C["street_key"], lp), C["first"])],
         "dob_h": [(_combine(dob, C["house"]), C["first"])],
         "dob_n": [(_combine(dob, fp, phonetic_width), C["last"]), (_combine(dob, lp, phonetic_width), C["first"])],
     }
@@ -130,7 +130,7 @@ def record_keys(record: Mapping[str, object]) -> dict[str, str]:
         "pc_h": (pc, house),
         "ny_yob": (S.nysiis_key(last) if last else "", str(dob.year) if dob.year else ""),
         "street_f": (street, first[:1]),
-        "street_l": (street, last[:1]),
+        "street_l": (street, last_ph),
         "dob_h": (dob_text, house),
         "dob_n_first": (dob_text, first_ph),
         "dob_n_last": (dob_text, last_ph),

@@ -32,7 +32,7 @@ CASES: dict[tuple[str, ...], tuple[dict, dict]] = {
     ("street_f",): (person("John", "Smith", "1980-03-12", "12 High St", "B1 1AA"),
                     person("Jack", "Brown", "1990-07-01", "12 High Street", "M1 1AA")),
     ("street_l",): (person("John", "Smith", "1980-03-12", "12 High St", "B1 1AA"),
-                    person("Paul", "Stone", "1990-07-01", "12 High Street", "M1 1AA")),
+                    person("Paul", "Smyth", "1990-07-01", "12 High Street", "M1 1AA")),
     ("dob_h",): (person("John", "Smith", "1980-03-12", "12 High St", "B1 1AA"),
                  person("Peter", "Brown", "1980-03-12", "12 Low Rd", "M1 1AA")),
     ("dob_n_first", "dob_n_last"): (person("George", "Rees", "1976-06-29", "1 Oak Rd", "B1 1AA"),

@@ -80,6 +80,15 @@ def test_dob_h_pairs_both_names_changed_at_one_house_number():
     assert list(zip(res.left.tolist(), res.right.tolist())) == [(0, 1)]
 
 
+def test_street_l_pairs_a_new_given_name_at_one_house_whose_postcode_is_missing():
+    a = rec("a", first_name="Bridget", last_name="Sullivan", address="131 Kim Mills", postcode="DY19 3ZW")
+    b = rec("b", first_name="Brid", last_name="Sullivan", address="131 Kim Mills Flat 11", postcode="")
+    other = rec("c", first_name="Brid", last_name="Stone", address="131 Kim Mills", postcode="")  # another surname
+    res = B.block(prepare([a, b, other]), rules=("street_l",))
+    assert list(zip(res.left.tolist(), res.right.tolist())) == [(0, 1)]
+    assert B.record_keys(a)["street_l"] == B.record_keys(b)["street_l"] == "street_l:131 KIM:SLFN"
+
+
 def test_dob_n_finds_a_name_moved_to_the_other_field_in_either_direction():
     moved = [rec("a", first_name="Nicolle", last_name="Heath", date_of_birth="1951-01-17"),
              rec("b", first_name="Gus", last_name="Nicole", date_of_birth="1951-01-17"),      # surname ← given
