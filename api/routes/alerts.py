@@ -42,5 +42,4 @@ def get_alert(alert_id: AlertId, caller: Caller = Depends(READER), be: Backend =
              summary="Acknowledge, refer to MASH, dismiss or watch an alert")
 def act_on_alert(body: AlertAction, alert_id: AlertId, caller: Caller = Depends(MASH),
                  be: Backend = Depends(backend)) -> dict:
-    return service.act(be, caller, alert_id, action=body.action, reason=body.reason, owner=body.owner,
-                       review_date=body.review_date)
+    return service.act(be, caller, alert_id, **body.model_dump())

@@ -4,9 +4,9 @@ and every access to it, with third parties redacted; as JSON or as a printable p
 from __future__ import annotations
 
 from aim.api.deps import Backend, Caller
-from aim.api.errors import NotFound
 from aim.api.services.auditing import audited_miss, audited_read
 from aim.api.services.persons import subject_of
+from aim.api.services.policy import not_found
 from aim.graph import views
 from aim.graph.access import audit as audit_graph
 from aim.graph.access.audit import AuditEntry
@@ -34,7 +34,7 @@ def export(be: Backend, caller: Caller, subject_id: str) -> dict:
 
     found = audited_read(be, caller, read)
     if found is None:
-        raise NotFound(f"no person or record '{subject_id}'")
+        raise not_found(subject_id)
     return found
 
 
