@@ -202,7 +202,8 @@ class BlockingResult:
 
 
 def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | None = None):
-    """(rule, pair codes ``lo·n + hi`` with lo < hi, capped blocks) of each rule. The slots of a rule are blocked together, as one list of keys."""
+    """(rule, pair codes ``lo·n + hi`` with lo < hi, capped blocks) of each rule. The slots
+    of a rule are blocked together, as one list of keys."""
     n = np.int64(p.n)
     for name, slots in rule_keys(p).items():
         if rules is not None and name not in rules:

@@ -139,7 +139,8 @@ def test_evaluate_explain_errors_prints_blocking_recall_per_rule(tmp_path):
                                                for r, e in zip(rows, "AABC")], columns=("record_id", "entity_id"))
     clusters = write_csv(tmp_path / "clusters.csv", [{"record_id": r["record_id"], "entity_id": r["record_id"]}
                                                      for r in rows], columns=("record_id", "entity_id"))
-    out = CliRunner().invoke(app, ["evaluate", str(truth), str(clusters), "--explain-errors", "--records", str(records)])
+    out = CliRunner().invoke(app, ["evaluate", str(truth), str(clusters), "--explain-errors",
+                                   "--records", str(records)])
     assert out.exit_code == 0, out.output
     lines = {line.split()[0]: line.split()[1:] for line in out.output.splitlines() if line.startswith("  ")}
     assert "blocking recall 1.0000 (1 of 1 true record pairs are candidates)" in out.output
