@@ -250,17 +250,22 @@ def recall_by_rule(p: Prepared, truth_entity: Sequence | np.ndarray, cap: int = 
     a, b = pairs_within(groups)
     n = np.int64(p.n)
     true = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
-    codes = {name: rule_codes for name, rule_codes, _ in _rule_pairs(p, cap, window)}
-    found = {name: np.isin(true, rule_codes) for name, rule_codes in codes.items()}
-    finders = np.sum(list(found.values()), axis=0) if found else np.zeros(true.size, int)
+    names, codes = zip(*((name, rule_codes) for name, rule_codes, _ in _rule_pairs(p, cap, window)))
+    made = np.concatenate(codes)
+    rule = np.repeat(np.arange(len(names)), [c.size for c in codes])
     # A rule's pairs are distinct (one key per record and slot), so a pair made once in
     # all is made by one rule only.
-    made, times = np.unique(np.concatenate(list(codes.values())), return_counts=True) if codes else (None, None)
-    once = made[times == 1] if codes else None
-    return {"true_pairs": int(true.size), "found": int((finders > 0).sum()),
-            "rules": {name: {"found": int(hit.sum()), "only": int((hit & (finders == 1)).sum()),
-                             "pairs": int(codes[name].size), "only_pairs": int(np.isin(codes[name], once).sum())}
-                      for name, hit in found.items()}}
+    distinct, at, times = np.unique(made, return_inverse=True, return_counts=True)
+    once = times[at] == 1
+    is_true = np.isin(made, true)
+
+    def per_rule(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(rule[mask], minlength=len(names))
+
+    found, only, only_pairs = per_rule(is_true), per_rule(is_true & once), per_rule(once)
+    return {"true_pairs": int(true.size), "found": int(np.isin(true, distinct).sum()),
+            "rules": {name: {"found": int(found[k]), "only": int(only[k]), "pairs": int(codes[k].size),
+                             "only_pairs": int(only_pairs[k])} for k, name in enumerate(names)}}
 
 
 def recall_table(by_rule: dict) -> list[str]:
