@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import time
@@ -43,10 +44,10 @@ CLEAN = "MATCH (e:Event) WHERE e.event_id STARTS WITH 'BENCH-' DETACH DELETE e"
 
 def counts(driver, database):
     rows, _, _ = driver.execute_query(
-        "CALL { MATCH (r:Record) RETURN count(r) AS records } "
-        "CALL { MATCH (e:Event) RETURN count(e) AS events } "
-        "CALL { MATCH (p:Person) RETURN count(p) AS persons } "
-        "CALL { MATCH (h:Household) RETURN count(h) AS households } "
+        "CALL () { MATCH (r:Record) RETURN count(r) AS records } "
+        "CALL () { MATCH (e:Event) RETURN count(e) AS events } "
+        "CALL () { MATCH (p:Person) RETURN count(p) AS persons } "
+        "CALL () { MATCH (h:Household) RETURN count(h) AS households } "
         "RETURN records, events, persons, households", database_=database)
     return rows[0].data()
 
@@ -63,8 +64,8 @@ def main() -> None:
     settings = get_settings()
     driver = get_driver()
     db = settings.neo4j_database
-    out: dict = {"today": args.today, "graph": counts(driver, db)}
-    print("graph:", out["graph"])
+    out: dict = {"today": args.today, "graph": counts(driver, db), "load_average_before": os.getloadavg()}
+    print("graph:", out["graph"], "load average:", out["load_average_before"])
 
     if not args.skip_full:
         first = run_all(today, driver=driver)
@@ -107,7 +108,9 @@ def main() -> None:
         "max": round(timings[-1], 1),
         "mean": round(statistics.mean(timings), 1),
     }
-    print("incremental evaluate_subjects after one new event (ms):", out["incremental_ms"])
+    out["load_average_after"] = os.getloadavg()
+    print("incremental evaluate_subjects after one new event (ms):", out["incremental_ms"],
+          "load average:", out["load_average_after"])
 
     if args.evaluate:
         from aim.graph.alerts.evaluate import evaluate
