@@ -20,7 +20,9 @@ the clients are threads calling ``resolve_records`` on records ingested just bef
 HTTP, validation, ingest or alert evaluation in the timings).
 
 Reported per phase: records/s (all clients, wall time), p50/p95 latency per request,
-errors (a status other than 200 or a resolution other than ``resolved``), and the load
+errors (a status other than 200 or a resolution other than ``resolved``), CPU milliseconds
+per record of the API server (its process and workers; through the API only) and of
+Neo4j (which also serves the benchmark's own reads, a few per phase), and the load
 average before and after (other processes share the machine: compare the two sides
 within a repeat, and repeat). Phases alternate between the sides; records are new each phase (ids
 unique to the run), so the graph grows by a few hundred records per phase.
@@ -47,13 +49,17 @@ HERE = Path(__file__).resolve().parent
 # Appended, so that a copy of the code on PYTHONPATH (--before, --direct) comes first.
 sys.path.append(str(HERE.parent))
 
+from bench.ingest import server_cpu  # noqa: E402
 from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
 
 # Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
 SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
-# What issue 16 changed in real-time resolution (the files --before takes from its ref).
-REALTIME_FILES = ("graph/identity/realtime.py", "cypher/resolution/candidates.cypher",
-                  "cypher/resolution/get_records.cypher", "cypher/resolution/write_similar.cypher")
+# What issue 16 changed in real-time resolution and the submission path (the files
+# --before takes from its ref; one absent at the ref is absent from that side).
+REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api/services/records.py",
+                  "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
+                  "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
+                  "cypher/resolution/write_similar.cypher")
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -105,9 +111,11 @@ def code_dir(name: str, before: str | None = None) -> Path:
         shutil.copytree(root / sub, tree / "aim" / sub, ignore=skip)
     if before:
         for path in REALTIME_FILES:
-            text = subprocess.run(["git", "show", f"{before}:{path}"], cwd=root, check=True, capture_output=True,
-                                  text=True).stdout
-            (tree / "aim" / path).write_text(text)
+            shown = subprocess.run(["git", "show", f"{before}:{path}"], cwd=root, capture_output=True, text=True)
+            if shown.returncode == 0:
+                (tree / "aim" / path).write_text(shown.stdout)
+            else:
+                (tree / "aim" / path).unlink(missing_ok=True)
     return tree
 
 
@@ -124,9 +132,15 @@ def serving(code: Path, workers: int = 1):
         os.environ.update(saved)
     try:
         server.wait()
-        yield server.url
+        yield server.url, server.process.pid
     finally:
         server.stop()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its live children (``aim serve``'s workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return server_cpu(pid) + sum(tree_cpu(int(child)) for child in children)
 
 
 def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, submit) -> None:
@@ -170,9 +184,15 @@ def direct_client(driver, batch: int, org: str, rows: list[dict], start, out) ->
     _loop(rows, batch, start, out, submit)
 
 
-def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False) -> dict:
+def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False,
+          api_pid: int | None = None) -> dict:
     """``clients`` threads, each ``client(org, rows, start, out)`` over ``records`` new rows
-    of its own organisation, started together; ``ingest`` writes the rows first."""
+    of its own organisation, started together; ``ingest`` writes the rows first. The CPU
+    seconds of Neo4j and (``api_pid``) of the API server are taken around the phase."""
+    from aim.graph.store import LocalNeo4j
+    from aim.settings import get_settings
+
+    neo4j_pid = LocalNeo4j(get_settings()).status().pid
     run = uuid.uuid4().hex[:6].upper()
     work = [(orgs[n % len(orgs)], make_rows(driver, records, seed * 100 + n, orgs[n % len(orgs)], f"RT{run}{n}"))
             for n in range(clients)]
@@ -185,6 +205,7 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
     start = threading.Barrier(clients + 1)
     threads = [threading.Thread(target=client, args=(org, rows, start, out)) for org, rows in work]
     load_before = os.getloadavg()[0]
+    cpu_before = (server_cpu(neo4j_pid), tree_cpu(api_pid) if api_pid else 0.0)
     for t in threads:
         t.start()
     start.wait()
@@ -192,6 +213,8 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
+    neo4j_cpu, api_cpu = (server_cpu(neo4j_pid) - cpu_before[0],
+                          tree_cpu(api_pid) - cpu_before[1] if api_pid else None)
     found = driver.execute_query(
         "UNWIND $keys AS k MATCH (:Record {source: k[0], source_record_id: k[1]})<-[:HAS_RECORD]-(p:Person) "
         "RETURN count(*) AS n", keys=[[org, r["source_record_id"]] for org, rows in work for r in rows])
@@ -199,6 +222,8 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
             "records_per_s": round(clients * records / wall, 1), **percentiles(out["latency"]),
             "errors": len(out["errors"]), "error_kinds": sorted(set(out["errors"])),
             "records_with_a_person": found[0][0]["n"],
+            "api_cpu_ms_per_record": round(api_cpu * 1000 / (clients * records), 1) if api_pid else None,
+            "neo4j_cpu_ms_per_record": round(neo4j_cpu * 1000 / (clients * records), 1),
             "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1)}
 
 
@@ -206,11 +231,11 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
     if not args.direct:
-        with serving(code, args.workers) as url:
+        with serving(code, args.workers) as (url, pid):
             client = functools.partial(api_client, url, toks, batch)
             # warm-up, not measured: the model, query plans and caches of a fresh server
             phase(driver, orgs, client, clients=args.clients, records=2, seed=999)
-            return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed)
+            return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed, api_pid=pid)
     command = [sys.executable, __file__, "--direct-child", "--clients", str(args.clients), "--records",
                str(args.records), "--batch", str(batch), "--seed", str(seed)]
     env = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}

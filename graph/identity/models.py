@@ -9,7 +9,7 @@ import hashlib
 import json
 
 import numpy as np
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
 from aim.resolution.model import Model
@@ -37,17 +37,24 @@ def save_model(driver: Driver, database: str, model: Model, trained_on: int) -> 
     return version
 
 
-def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
-    """The current model and its version, or None before the first ``aim resolve``. The
-    version is looked up every time (one small read); the JSON only for a new version."""
-    rows, _, _ = driver.execute_query(cypher.load("resolution/current_model_version"), database_=database)
-    if not rows:
+def read_current_model(tx: ManagedTransaction) -> tuple[Model, str] | None:
+    """The current model and its version as ``tx`` sees it, or None before the first
+    ``aim resolve``. The version is looked up every time (one small read); the JSON only
+    for a new version."""
+    row = tx.run(cypher.load("resolution/current_model_version")).single()
+    if row is None:
         return None
-    version = rows[0]["model_version"]
+    version = row["model_version"]
     if version not in _PARSED:
-        rows, _, _ = driver.execute_query(cypher.load("resolution/current_model"), database_=database)
-        if not rows:
+        row = tx.run(cypher.load("resolution/current_model")).single()
+        if row is None:
             return None
-        version = rows[0]["model_version"]
-        _PARSED[version] = Model.from_dict(json.loads(rows[0]["json"]))
+        version = row["model_version"]
+        _PARSED[version] = Model.from_dict(json.loads(row["json"]))
     return _PARSED[version], version
+
+
+def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
+    """:func:`read_current_model` in a read transaction of its own."""
+    with driver.session(database=database) as session:
+        return session.execute_read(read_current_model)

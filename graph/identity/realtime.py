@@ -48,7 +48,7 @@ from .changes import apply_in_tx
 from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
-from .models import current_model, link_weight
+from .models import link_weight, read_current_model
 from .records import blocking_props, keys_fingerprint, record_details
 
 PER_KEY = 20
@@ -234,10 +234,14 @@ def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[
     return sorted(groups, key=lambda group: group[0][0])
 
 
-def _resolve_together(tx: ManagedTransaction, keys: list[Key], model: Model, version: str,
-                      per_key: int) -> list[str]:
+def _resolve_together(tx: ManagedTransaction, keys: list[Key], per_key: int) -> list[str]:
     """Resolve the records of one submission in one transaction, locking only what they
-    touch: the buckets of their blocking keys, then the persons of their neighbourhood."""
+    touch: the buckets of their blocking keys, then the persons of their neighbourhood.
+    The model is read in the same transaction (no transaction of its own per submission)."""
+    found = read_current_model(tx)
+    if found is None:
+        raise NoModel("no resolution model in the graph: run `aim resolve` once")
+    model, version = found
     records, props = _lock_records(tx, keys)
     if not records:
         return []
@@ -263,15 +267,11 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     re-derives the households at those persons' addresses (a few more queries). Raises
     :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
     settings = settings or get_settings()
-    found = current_model(driver, settings.neo4j_database)
-    if found is None:
-        raise NoModel("no resolution model in the graph: run `aim resolve` once")
-    model, version = found
     affected: list[str] = []
     with driver.session(database=settings.neo4j_database) as session:
         unique = sorted({split_key(k) for k in keys})
         for start in range(0, len(unique), TOGETHER):
-            ids = session.execute_write(_resolve_together, unique[start:start + TOGETHER], model, version, per_key)
+            ids = session.execute_write(_resolve_together, unique[start:start + TOGETHER], per_key)
             affected.extend(i for i in ids if i not in affected)
     if households and affected:
         refresh_for_persons(affected, driver=driver, settings=settings)
