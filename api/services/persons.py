@@ -55,6 +55,7 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
     reader = reader_of(caller)
 
     def read(tx):
+        usage.count(tx, reader, quotas_of(be), search=True)
         page = views.search_page(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
         found = page["results"]
         if reader.partner:
@@ -64,9 +65,6 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
             page = {"more": max(0, len(found) - limit),
                     "more_at_least": len(found) > limit and (page["more"] > 0 or page["more_at_least"])}
         found = found[:limit]
-        # Counted last: the count write-locks the user's day, which would otherwise queue the
-        # user's concurrent searches behind this one for the whole search.
-        usage.count(tx, reader, quotas_of(be), search=True)
         return page | {"results": found}, AuditEntry("person.search", [f["subject_id"] for f in found],
                                                       {"criteria": criteria, "results": len(found)})
 
@@ -113,8 +111,8 @@ def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: 
             return audited_miss("person.timeline")
         if reader.partner and not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
+        usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
         total, events = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)
-        usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])  # last: it locks the user's day
         return (total, events), AuditEntry("person.timeline", [subject.id],
                                            window | {"page": page, "returned": len(events)})
 

@@ -106,7 +106,7 @@ class Rule:
             "max_age": max_age,
             "child_age": child_age,
             "subject_ids": subject_ids,
-            # the scope: subjects with an event in the rule's (recent) window, or since `since`
+            # the scope: subjects with at least `scope_min` events in the rule's (recent) window, or since `since`
             "scope_since": since or (today - timedelta(days=self.days - 1)),
             "scope_min": self.min_events,
         }
