@@ -2,15 +2,19 @@
 the bulk path (``aim ingest --bulk``, Neo4j's offline importer, into the emptied database).
 
     python bench/ingest.py --rows 100000 --before 798368c
+    python bench/ingest.py --file POPULATION.csv --before 798368c --no-bulk
 
 Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not running. Each load
 runs ``ingest_file`` in a child process, so that its CPU seconds are its own; the Neo4j
 server's CPU seconds come from its ``/proc`` entry. With ``--before REF`` the same file is
 also loaded by the loader as it was at REF (``graph/ingest`` and ``cypher/ingest`` from
-that commit, the rest as now) against the same server, interleaved with the current one.
-The peer is the naive approach the batching replaces: one transaction per row, on a
-sample. The bulk path runs at two sizes: the difference gives its cost per row apart from
-its fixed costs (the server's stop and start, the importer's JVM, the schema's indexes).
+that commit, the rest as now) against the same server, right after the current one.
+``--file`` loads another population (a canonical CSV with its source column, such as
+``aim seed generate``'s or ``aim seed independent``'s ``canonical.csv``) instead of the
+generated rows, whose addresses are not shared. The peer is the naive approach the
+batching replaces: one transaction per row, on a sample. The bulk path runs at two sizes
+(the file and its first ``--bulk-small`` rows): the difference gives its cost per row apart
+from its fixed costs (the server's stop and start, the importer's JVM, the schema's indexes).
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def load_worker(path: Path, batch_size: int) -> None:
     settings = get_settings().model_copy(update={"ingest_batch_size": batch_size})
     driver = get_driver()
     start, cpu = time.perf_counter(), time.process_time()
-    report = ingest_file(path, source="WMP", progress=False, driver=driver, settings=settings)
+    report = ingest_file(path, progress=False, driver=driver, settings=settings)
     print(json.dumps({"seconds": time.perf_counter() - start, "loader_cpu": time.process_time() - cpu,
                       "new_records": report.new_records, "updated_records": report.updated_records,
                       "new_events": report.new_events}))
@@ -83,24 +87,52 @@ def describe(label: str, rows: int, run: dict) -> str:
             f"{run['loader_cpu']:5.1f}, Neo4j {run['server_cpu']:5.1f} → {rows / cpu:7,.0f} rows per CPU-second")
 
 
-def timed_bulk(rows: int, folder: Path, driver, settings) -> float:
+def first_rows(path: Path, rows: int, out: Path) -> Path:
+    """The header and the first ``rows`` lines of ``path`` (the canonical files hold no line breaks in values)."""
+    with open(path, encoding="utf-8") as source, open(out, "w", encoding="utf-8") as target:
+        target.writelines(line for _, line in zip(range(rows + 1), source))
+    return out
+
+
+def timed_bulk(path: Path, driver, settings) -> float:
     from aim.graph.ingest import bulk_ingest_file
-    from tests.factories import canonical_rows, write_csv
     from tests.graph_helpers import wipe
 
-    path = write_csv(folder / f"bulk-{rows}.csv", canonical_rows(rows))
     wipe(driver, settings.neo4j_database)
     start = time.perf_counter()
-    bulk_ingest_file(path, source="WMP", driver=driver, settings=settings)
+    bulk_ingest_file(path, driver=driver, settings=settings)
     return time.perf_counter() - start
+
+
+def measure_sides(sides: dict[str, Path], path: Path, repeat: int, driver, settings, pid: int) -> list[tuple]:
+    """A first load into the emptied graph and a re-load, by each loader, ``repeat`` times.
+
+    The order alternates: the first load after a wipe pays for the server's clean-up of the
+    deleted graph (and the first run for its JIT), so a fixed order would favour one side.
+    """
+    from tests.graph_helpers import counts, wipe
+
+    runs = []
+    for round_ in range(repeat):
+        for name in (list(sides) if round_ % 2 == 0 else list(sides)[::-1]):
+            wipe(driver, settings.neo4j_database)
+            first = timed_load(sides[name], path, settings.ingest_batch_size, pid)
+            after_first = counts(driver, settings.neo4j_database)
+            again = timed_load(sides[name], path, settings.ingest_batch_size, pid)
+            runs.append((name, {"first": first, "again": again, "counts": after_first,
+                                "same": counts(driver, settings.neo4j_database) == after_first}))
+            print(f"[{name}] load average now {os.getloadavg()[0]:.1f}", flush=True)
+    return runs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--file", type=Path, help="a canonical CSV to load instead of --rows generated rows")
     parser.add_argument("--sample", type=int, default=2_000, help="rows for the one-row-per-transaction peer")
     parser.add_argument("--bulk-small", type=int, default=10_000, help="rows of the bulk path's second, smaller run")
     parser.add_argument("--before", default=None, help="git ref whose loader is measured too, on the same file")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of first load and re-load per loader")
     parser.add_argument("--no-bulk", action="store_true")
     parser.add_argument("--load-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
@@ -120,39 +152,36 @@ def main() -> None:
     migrate(driver, settings.neo4j_database)
     sides = {"after": ingest_code("after")} | ({"before": ingest_code("before", args.before)} if args.before else {})
     load_start = os.getloadavg()
-    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
-        path = write_csv(Path(folder) / "rows.csv", canonical_rows(args.rows))
-        for name, code in sides.items():
-            wipe(driver, settings.neo4j_database)
-            first = timed_load(code, path, settings.ingest_batch_size, pid)
-            after_first = counts(driver, settings.neo4j_database)
-            again = timed_load(code, path, settings.ingest_batch_size, pid)
-            results[name] = {"first": first, "again": again, "counts": after_first,
-                             "same": counts(driver, settings.neo4j_database) == after_first}
-            print(f"[{name}] load average now {os.getloadavg()[0]:.1f}", flush=True)
+        path = args.file or write_csv(Path(folder) / "rows.csv", canonical_rows(args.rows))
+        if args.file:
+            with open(path, "rb") as handle:
+                args.rows = sum(1 for _ in handle) - 1
+        runs = measure_sides(sides, path, args.repeat, driver, settings, pid)
 
         wipe(driver, settings.neo4j_database)
         sample = write_csv(Path(folder) / "sample.csv", canonical_rows(args.sample, seed=2))
         peer = timed_load(sides["after"], sample, 1, pid)
 
         if not args.no_bulk:
-            bulk_s = timed_bulk(args.rows, Path(folder), driver, settings)
-            bulk_same = counts(driver, settings.neo4j_database) == results["after"]["counts"]
-            small_s = timed_bulk(args.bulk_small, Path(folder), driver, settings)
+            bulk_s = timed_bulk(path, driver, settings)
+            bulk_same = counts(driver, settings.neo4j_database) == runs[0][1]["counts"]
+            small_s = timed_bulk(first_rows(path, args.bulk_small, Path(folder) / "small.csv"), driver, settings)
         wipe(driver, settings.neo4j_database)
 
-    after = results["after"]
-    print(f"rows: {args.rows:,} ({after['first']['new_records']:,} records, {after['first']['new_events']:,} events), "
+    after = next(result for name, result in runs if name == "after")
+    first = after["first"]
+    print(f"{args.file or 'generated rows'}: {args.rows:,} rows ({first['new_records']:,} records, "
+          f"{first['new_events']:,} events), "
           f"batch size {settings.ingest_batch_size:,}; Neo4j heap {settings.neo4j_heap}, "
           f"page cache {settings.neo4j_pagecache}")
-    for name, result in results.items():
+    for name, result in runs:
         print(describe(f"[{name}] first load", args.rows, result["first"]))
         print(describe(f"[{name}] idempotent re-load", args.rows, result["again"]))
         print(f"{'':34} counts identical after the re-load: {result['same']}; "
               f"re-load new {result['again']['new_records']}, updated {result['again']['updated_records']}")
-    if "before" in results:
-        print(f"first load and counts identical to before: {results['before']['counts'] == after['counts']}")
+    if args.before:
+        print(f"counts identical, every run of both loaders: {len({str(r['counts']) for _, r in runs}) == 1}")
     print(describe(f"peer, one transaction per row ({args.sample:,} rows)", args.sample, peer))
     print(f"batched first load / peer: {args.rows / after['first']['seconds'] / (args.sample / peer['seconds']):.0f}x")
     if not args.no_bulk:
