@@ -24,7 +24,8 @@ errors (a status other than 200 or a resolution other than ``resolved``), CPU mi
 per record of the API server (its process and workers; through the API only) and of
 Neo4j (which also serves the benchmark's own reads, a few per phase), and the load
 average before and after (other processes share the machine: compare the two sides
-within a repeat, and repeat). Phases alternate between the sides; records are new each phase (ids
+within a repeat, and repeat). Phases alternate between the sides, and which runs first
+alternates between repeats; records are new each phase (ids
 unique to the run), so the graph grows by a few hundred records per phase.
 """
 
@@ -286,7 +287,8 @@ def main() -> None:
     sides = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)} if args.before else {})
     for repeat in range(args.repeat):
         for kind, batch in (("single", 1), ("batch", args.batch)):
-            for side, code in sorted(sides.items(), reverse=True):
+            # The side that runs first alternates: Neo4j's JIT and caches warm up through a run.
+            for side, code in sorted(sides.items(), reverse=(repeat % 2 == 0)):
                 result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
                 result = {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
                           "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
