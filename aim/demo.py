@@ -104,6 +104,26 @@ def _mark(folder: Path, step: str) -> None:
     (folder / f".{step}-done").write_text(date.today().isoformat())
 
 
+def _graph_step_done(driver, folder: Path, step: str) -> bool:
+    """Whether a step that writes the graph ran on this graph for this town: the mark is in
+    the graph, so a graph emptied since (``aim db reset``, a test run) is built again."""
+    from aim import cypher
+    from aim.settings import get_settings
+
+    with driver.session(database=get_settings().neo4j_database) as session:
+        return session.execute_read(
+            lambda tx: tx.run(cypher.load("demo/step_done"), town=folder.name, step=step).single()["done"])
+
+
+def _mark_graph_step(driver, folder: Path, step: str) -> None:
+    from aim import cypher
+    from aim.settings import get_settings
+
+    with driver.session(database=get_settings().neo4j_database) as session:
+        session.execute_write(
+            lambda tx: tx.run(cypher.load("demo/mark_step"), town=folder.name, step=step).consume())
+
+
 def _generate(folder: Path, people: int, seed: int, today: date) -> dict:
     from aim.seeds.generate import generate
 
@@ -121,7 +141,7 @@ def _load(folder: Path, driver, settings, discard_audit: bool) -> None:
     from aim.graph.store import AUDIT_LABELS, clear_graph
     from aim.seeds.load import load
 
-    if _step_done(folder, "load"):
+    if _graph_step_done(driver, folder, "load"):
         return
     # A different town may be loaded from an earlier day: start from an empty graph, but
     # for the users and, unless discarded explicitly, the audit trail.
@@ -134,25 +154,25 @@ def _load(folder: Path, driver, settings, discard_audit: bool) -> None:
         reports = load(folder, progress=True, driver=driver)
     rows = sum(r.accepted for r in reports.values())
     console.print(f"[green]✓[/green] loaded {rows:,} agency rows from {len(reports)} partner organisations")
-    _mark(folder, "load")
+    _mark_graph_step(driver, folder, "load")
 
 
 def _resolve(folder: Path, driver) -> None:
     from aim.graph.identity import resolve
 
-    if _step_done(folder, "resolve"):
+    if _graph_step_done(driver, folder, "resolve"):
         return
     with console.status("Resolving records into persons and households..."), phase("resolve"):
         report = resolve(driver=driver, train=True)
     console.print(f"[green]✓[/green] {report.records:,} records resolved into {report.persons:,} persons "
                   f"({report.backend} clustering)")
-    _mark(folder, "resolve")
+    _mark_graph_step(driver, folder, "resolve")
 
 
 def _alerts(folder: Path, today: date, driver) -> None:
     from aim.graph.alerts.engine import run_all
 
-    if _step_done(folder, "alerts"):
+    if _graph_step_done(driver, folder, "alerts"):
         return
     # As of today, as the daily run would: every alert raised is current, raised today, and
     # states the dates of its evidence (the demo's scenarios end in the last few days).
@@ -160,7 +180,7 @@ def _alerts(folder: Path, today: date, driver) -> None:
         report = run_all(today, driver=driver)
     ratings = ", ".join(f"{count} {rag}" for rag, count in sorted(report.rag.items()))
     console.print(f"[green]✓[/green] alerts raised as of {today.isoformat()}: {ratings or 'none'}")
-    _mark(folder, "alerts")
+    _mark_graph_step(driver, folder, "alerts")
 
 
 def _users(driver, database: str) -> None:
