@@ -2,7 +2,7 @@
 // address links and new events in one pass: no MERGE, so no per-row lock or second seek.
 // The properties are those upsert_records, upsert_addresses and upsert_events give a new
 // record; dates arrive as ISO text. A record created meanwhile by another writer fails the
-// uniqueness constraint, and the batch is then written again (write_rows).
+// uniqueness constraint, and the batch is then written again by the upserts (write_rows).
 UNWIND $records AS row
 MATCH (o:Organisation {code: row.source})
 CREATE (r:Record {source: row.source, source_record_id: row.source_record_id})-[:HELD_BY]->(o)

@@ -194,9 +194,9 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecord
     return FreshRecords(list(fresh.values()), list(new_addresses.values())), merged
 
 
-def _write_batch(tx: ManagedTransaction, batch: BatchParams) -> BatchCounts:
+def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True) -> BatchCounts:
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    fresh, merged = split_batch(tx, batch)
+    fresh, merged = split_batch(tx, batch) if create_new else (FreshRecords([], []), batch)
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
@@ -228,8 +228,8 @@ def write_rows(
     """Write one batch of valid rows in a single managed (retried, atomic) transaction.
 
     A record, event or address created by another writer between this batch's existence
-    read and its commit fails a uniqueness constraint; the batch is then written once more,
-    and its second read sees it.
+    read and its commit fails a uniqueness constraint; the batch is then written again with
+    the MERGE upserts only, which wait for such a writer instead of failing.
     """
     settings = settings or get_settings()
     plan = plan_batch(rows, organisation)
@@ -237,4 +237,4 @@ def write_rows(
         try:
             return session.execute_write(_write_batch, plan)
         except ConstraintError:
-            return session.execute_write(_write_batch, plan)
+            return session.execute_write(_write_batch, plan, False)
