@@ -120,3 +120,9 @@ def test_a_search_result_says_how_well_it_matches_in_words(hit, words):
     from aim.api.dashboard.search import match_words
 
     assert match_words(hit) == words
+
+
+def test_a_positive_surname_and_address_correction_is_named_as_marriage_not_households():
+    married = dict(STORED, interaction=5.8)
+    texts = [p["text"] for p in E.explained(married, A, B, 1.057 - STORED["interaction"] + 5.8, 0.9)["parts"]]
+    assert texts[-1] == E.MARRIAGE

@@ -54,6 +54,7 @@ FIELDS = {"first_name": (("first_name", "First name"),), "last_name": (("last_na
 PRIOR = "Starting weight: how often two records that look alike enough to compare are the same person"
 NAME_FREQUENCY = "Name frequency: a common name counts for less, a rare one for more"
 HOUSEHOLD = "Shared surname and address: families share both, so together they count for less"
+MARRIAGE = "New surname with a new address: common for one person who married and moved, so together they count for more"
 # How a field's value is compared, so that one written differently is still the same value.
 SAME_FORM = {"first_name": S.normalise_name, "last_name": S.surname_key, "gender": S.normalise_gender,
              "date_of_birth": lambda v: S.parse_dob(v).text, "address": S.normalise_address,
@@ -159,8 +160,8 @@ def explained(explanation: dict | None, a: dict, b: dict, match_weight: float, p
                          "same": same_value(field, a.get(field), b.get(field)), "span": len(fields) if k == 0 else 0,
                          "level": level_words(level) if k == 0 else None, "compared": level not in (None, "null")})
     parts = [{"text": PRIOR, "weight": prior}, {"text": NAME_FREQUENCY, "weight": frequency}]
-    if household:
-        parts.append({"text": HOUSEHOLD, "weight": household})
+    if household:  # the surname x address correction: negative for households, positive for marriage
+        parts.append({"text": HOUSEHOLD if household < 0 else MARRIAGE, "weight": household})
     rounded = rounded_parts(weights + [p["weight"] for p in parts], match_weight)
     for row in rows:
         if row["span"]:
