@@ -99,9 +99,9 @@ def test_a_failing_batch_leaves_nothing_half_written(graph, settings, tmp_path, 
     calls = {"n": 0}
     real = ingest_module._write_batch
 
-    def fail_on_second_batch(tx, batch):
+    def fail_on_second_batch(tx, batch, *how):
         calls["n"] += 1
-        result = real(tx, batch)
+        result = real(tx, batch, *how)
         if calls["n"] == 2:
             raise RuntimeError("simulated failure after the batch's writes, before commit")
         return result

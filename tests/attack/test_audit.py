@@ -159,8 +159,9 @@ def test_the_demo_keeps_the_audit_when_it_loads_a_new_town_unless_discarded(audi
     demo._load(town, driver, settings.model_copy(update={"audit_log": copy}), discard_audit=False)
     assert audit_count(driver) == 2
     assert verify(copy).exit_code == 0
-    (town / ".load-done").unlink()
-    demo._load(town, driver, settings.model_copy(update={"audit_log": copy}), discard_audit=True)
+    another_town = tmp_path / "another-town"
+    generate(40, 4, another_town, date.today())
+    demo._load(another_town, driver, settings.model_copy(update={"audit_log": copy}), discard_audit=True)
     assert [entry_at(driver, 1)["action"], audit_count(driver)] == ["audit.discarded", 1]
     assert verify(copy).exit_code == 0
 
