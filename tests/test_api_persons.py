@@ -270,6 +270,8 @@ def test_alerts_filters_actions_and_watch_list_through_the_alerts_module(world, 
     entries = client.get(f"{V1}/watchlist", headers=headers).json()["entries"]
     assert [e["subject_id"] for e in entries] == [PERSON]
     assert client.get(f"{V1}/alerts", params={"status": "watch_list"}, headers=headers).json()["alerts"]
+    for lapsed in ("stale", "closed"):  # the engine's own statuses can be asked for too
+        assert client.get(f"{V1}/alerts", params={"status": lapsed}, headers=headers).json()["alerts"] == []
     actions = [e["action"] for e in audit_entries(driver, settings.neo4j_database, username="mash1")]
     assert {"alerts.list", "alerts.view", "alerts.acknowledge", "alerts.watch", "watchlist.list"} <= set(actions)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from aim.api.deps import Backend, Caller, acting, backend
 from aim.api.schemas import AlertAction, AlertChange, AlertDetail, Alerts
 from aim.api.services import alerts as service
+from aim.graph.alerts.rules import STATUSES
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 AlertId = Annotated[str, Path(min_length=1, max_length=300)]
@@ -20,7 +21,7 @@ READER = acting("mash", purpose=True)
 @router.get("", response_model=Alerts, summary="Alerts, filtered by RAG, status, rule and date")
 def list_alerts(
     rag: Literal["red", "amber", "green"] | None = None,
-    status: Literal["new", "acknowledged", "watch_list", "referred", "dismissed"] | None = None,
+    status: Literal[STATUSES] | None = None,
     rule: str | None = Query(None, max_length=100),
     subject_id: str | None = Query(None, max_length=300),
     since: date | None = Query(None, alias="from"),
