@@ -44,6 +44,19 @@ def same_postcode_pairs(p: Prepared, k: int, seed: int) -> tuple[np.ndarray, np.
     return np.minimum(i, j), np.maximum(i, j), total / (p.n * (p.n - 1) / 2)
 
 
+def _weight_of_others(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], skip: tuple[int, ...]) -> np.ndarray:
+    """Per pair, the match weight log2(m/u) summed over the comparisons not in ``skip`` (a
+    null level adds nothing)."""
+    weight = np.zeros(g.shape[0])
+    for k in range(g.shape[1]):
+        if k in skip:
+            continue
+        col = g[:, k].astype(np.int64)
+        has = col >= 0
+        weight[has] += np.log2(m[k] / u[k])[col[has]]
+    return weight
+
+
 def _cells(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], a: int, b: int) -> np.ndarray:
     """Non-match-weighted counts of each (level of a, level of b) cell: each pair counts as
     a non-match with the probability its OTHER fields give (even odds, then the likelihood
@@ -52,14 +65,7 @@ def _cells(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], a: int, b: i
     La, Lb = len(m[a]), len(m[b])
     ga, gb = g[:, a].astype(np.int64), g[:, b].astype(np.int64)
     ok = (ga >= 0) & (gb >= 0)
-    lr = np.zeros(g.shape[0])
-    for k in range(g.shape[1]):
-        if k in (a, b):
-            continue
-        col = g[:, k].astype(np.int64)
-        has = col >= 0
-        lr[has] += np.log2(m[k] / u[k])[col[has]]
-    non_match = 1.0 - probability(lr)
+    non_match = 1.0 - probability(_weight_of_others(g, m, u, (a, b)))
     return np.bincount(ga[ok] * Lb + gb[ok], weights=non_match[ok], minlength=La * Lb).reshape(La, Lb)
 
 
@@ -116,13 +122,7 @@ def estimate_match_dependence(g_session: np.ndarray, m: list[np.ndarray], u: lis
     if g.shape[0] == 0:
         return np.zeros((La, Lb))
     pats, counts = np.unique(g, axis=0, return_counts=True)
-    other = np.zeros(pats.shape[0])
-    for k in range(pats.shape[1]):
-        if k in (a, b) or k in fixed:
-            continue
-        col = pats[:, k].astype(np.int64)
-        has = col >= 0
-        other[has] += np.log2(m[k] / u[k])[col[has]]
+    other = _weight_of_others(pats, m, u, (a, b, *fixed))
     cell = pats[:, a].astype(np.int64) * Lb + pats[:, b]
     indep = np.outer(m[a], m[b])
     u_joint = np.outer(u[a], u[b]) * np.exp2(-interaction)

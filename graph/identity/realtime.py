@@ -37,6 +37,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
+from aim.graph.store.db import execute_write
 from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import record_explanations
 from aim.resolution.guard import cluster_records
@@ -271,7 +272,7 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     with driver.session(database=settings.neo4j_database) as session:
         unique = sorted({split_key(k) for k in keys})
         for start in range(0, len(unique), TOGETHER):
-            ids = session.execute_write(_resolve_together, unique[start:start + TOGETHER], per_key)
+            ids = execute_write(session, _resolve_together, unique[start:start + TOGETHER], per_key)
             affected.extend(i for i in ids if i not in affected)
     if households and affected:
         refresh_for_persons(affected, driver=driver, settings=settings)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from neo4j import Driver, ManagedTransaction
-from neo4j.exceptions import ConstraintError, Neo4jError, ResultFailedError
+from neo4j.exceptions import ConstraintError
 
 from aim import cypher
 from aim.canonical import CanonicalRow, Organisation
 from aim.resolution.standardise import normalise_postcode
+from aim.graph.store.db import execute_write
 from aim.settings import Settings, get_settings
 
 RECORD_DETAILS = (
@@ -233,25 +234,8 @@ def write_rows(
     """
     settings = settings or get_settings()
     plan = plan_batch(rows, organisation)
-    create_new = True
     with driver.session(database=settings.neo4j_database) as session:
-        for _attempt in range(MASKED_TRANSIENT_RETRIES):
-            try:
-                return session.execute_write(_write_batch, plan, create_new)
-            except ConstraintError:
-                create_new = False
-            except ResultFailedError as failed:
-                if not _masks_transient_error(failed):
-                    raise
-        return session.execute_write(_write_batch, plan, create_new)
-
-
-# The driver (neo4j 6.4) retries a transient error (a deadlock) raised inside a transaction
-# function, but when a statement fails as it starts (an eager plan deadlocks at RUN), rolling
-# back re-raises that statement's failure as a ResultFailedError, which it does not retry.
-MASKED_TRANSIENT_RETRIES = 5
-
-
-def _masks_transient_error(failed: ResultFailedError) -> bool:
-    cause = failed.__cause__
-    return isinstance(cause, Neo4jError) and cause.is_retryable()
+        try:
+            return execute_write(session, _write_batch, plan)
+        except ConstraintError:
+            return execute_write(session, _write_batch, plan, False)

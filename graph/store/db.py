@@ -9,18 +9,24 @@ start-up, the demo) make one, with :func:`get_driver` or :func:`connect`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, NotificationDisabledClassification
+from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, Session
+from neo4j.exceptions import Neo4jError, ResultFailedError
 
 from aim import cypher
 from aim.settings import Settings, get_settings
 
+T = TypeVar("T")
 BATCH = 10_000
+# The driver (neo4j 6.4) retries a transient error (a deadlock) raised inside a transaction
+# function, but when a statement fails as it starts (an eager plan deadlocks at RUN), rolling
+# back re-raises that failure as a ResultFailedError, which it does not retry.
+MASKED_TRANSIENT_RETRIES = 5
 
 
 def connect(settings: Settings) -> Driver:
@@ -74,10 +80,22 @@ def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield chunk
 
 
+def execute_write(session: Session, work: Callable[..., T], *args: Any) -> T:
+    """``session.execute_write(work, *args)``, also retrying the transient failures that the
+    driver hands back as a ResultFailedError (see MASKED_TRANSIENT_RETRIES)."""
+    for _ in range(MASKED_TRANSIENT_RETRIES - 1):
+        try:
+            return session.execute_write(work, *args)
+        except ResultFailedError as failed:
+            if not (isinstance(failed.__cause__, Neo4jError) and failed.__cause__.is_retryable()):
+                raise
+    return session.execute_write(work, *args)
+
+
 def write_batched(driver: Driver, database: str, query: str, name: str, rows: list, size: int = BATCH) -> None:
     """UNWIND ``rows`` (parameter ``name``) of the query file ``query`` in managed
     transactions of ``size`` rows."""
     text = cypher.load(query)
     with driver.session(database=database) as session:
         for chunk in batches(rows, size):
-            session.execute_write(lambda tx, c=chunk: tx.run(text, {name: c}).consume())
+            execute_write(session, lambda tx, c=chunk: tx.run(text, {name: c}).consume())
