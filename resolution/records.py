@@ -100,16 +100,11 @@ def collapse(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int]]:
     return row_record, first_row
 
 
-def prepare(records) -> Prepared:
-    """Collapse rows to records and standardise every field (cached per distinct value)."""
-    cols = records if isinstance(records, dict) and "record_id" in records and isinstance(
-        records["record_id"], list) else to_columns(records)
-    for name in CANONICAL:
-        if name not in cols:
-            cols[name] = [""] * len(cols["record_id"])
+def collapsed_fields(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int], dict[str, list[str]]]:
+    """:func:`collapse`, and the collapsed value of each field per record: the first
+    non-empty value over the record's rows (also the Spark backend's collapse, per
+    partition of whole records)."""
     row_record, first_row = collapse(cols)
-    n = len(first_row)
-    # Collapsed value of each field: first non-empty over the record's rows.
     merged: dict[str, list[str]] = {}
     multi = len(first_row) < len(row_record)
     rr = row_record.tolist() if multi else []
@@ -124,7 +119,18 @@ def prepare(records) -> Prepared:
                         vals[k] = col[r]
                         empty.discard(k)
         merged[name] = vals
+    return row_record, first_row, merged
 
+
+def prepare(records) -> Prepared:
+    """Collapse rows to records and standardise every field (cached per distinct value)."""
+    cols = records if isinstance(records, dict) and "record_id" in records and isinstance(
+        records["record_id"], list) else to_columns(records)
+    for name in CANONICAL:
+        if name not in cols:
+            cols[name] = [""] * len(cols["record_id"])
+    row_record, first_row, merged = collapsed_fields(cols)
+    n = len(first_row)
     p = Prepared(n=n, record_ids=[cols["record_id"][r] for r in first_row],
                  row_record=row_record, row_ids=cols["record_id"])
     C, U = p.cols, p.uniques
