@@ -11,9 +11,7 @@ from aim.api.services.auditing import audited_change, audited_miss
 from aim.api.services.policy import policed_read, policed_read_one
 from aim.api.services.values import plain
 from aim.graph.alerts import lifecycle
-from aim.graph.alerts.engine import default_today
-from aim.graph.alerts.rules import load_rules
-from aim.graph.alerts.staleness import with_currency
+from aim.graph.alerts.engine import as_of_today
 from aim.graph.access.audit import AuditEntry
 from aim.graph.store import as_date
 
@@ -38,7 +36,7 @@ def list_alerts(be: Backend, caller: Caller, *, rag: str | None = None, status: 
     def read(tx):
         found = lifecycle.read_alerts(tx, [status] if status else None, subject_id, SCANNED)
         found = [a for a in found if _matches(a, rag, rule, since, until)][:limit]
-        found = plain(with_currency(tx, found, default_today(), load_rules()))
+        found = plain(as_of_today(tx, found))
         return found, AuditEntry("alerts.list", [a.get("subject_id") for a in found if a.get("subject_id")],
                                  {"rag": rag, "status": status, "rule": rule, "returned": len(found)})
 
@@ -53,7 +51,7 @@ def get_alert(be: Backend, caller: Caller, alert_id: str) -> dict:
         if found is None:
             return audited_miss("alerts.view", alert_id=alert_id)
         history = lifecycle.read_history(tx, alert_id)
-        found = with_currency(tx, [found], default_today(), load_rules())[0]
+        found = as_of_today(tx, [found])[0]
         return plain(found | {"history": history}), AuditEntry("alerts.view", [found.get("subject_id")],
                                                                {"alert_id": alert_id})
 

@@ -15,9 +15,7 @@ from aim.graph.access import policy
 from aim.graph.access.audit import AuditEntry
 from aim.graph.alerts import case_actions, cases
 from aim.graph.alerts.case_actions import CaseChange, CaseError, CaseNotFound
-from aim.graph.alerts.engine import default_today
-from aim.graph.alerts.rules import load_rules
-from aim.graph.alerts.staleness import with_currency
+from aim.graph.alerts.engine import as_of_today
 
 STATUS_FILTERS = {"open": list(cases.OPEN), "closed": list(cases.CLOSED), "all": None}
 
@@ -48,7 +46,7 @@ def get_case(be: Backend, caller: Caller, case_id: str) -> dict:
         found = cases.read_case(tx, case_id)
         if found is None:
             return audited_miss("cases.view", case_id=case_id)
-        found = with_currency(tx, [found], default_today(), load_rules())[0]  # trend, days since activity
+        found = as_of_today(tx, [found])[0]  # trend, days since activity
         return plain(found), AuditEntry("cases.view", [found["subject_id"]], {"case_id": case_id})
 
     return policed_read_one(be, caller, read, NotFound(f"no case '{case_id}'"))

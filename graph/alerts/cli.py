@@ -106,14 +106,12 @@ def show_cmd(alert_id: str) -> None:
 
     from aim.settings import get_settings
 
-    from .engine import default_today
+    from .engine import as_of_today
     from .lifecycle import alert_history, read_alert
-    from .rules import load_rules
-    from .staleness import with_currency
 
     def read(tx):
         found = read_alert(tx, alert_id)
-        return found and with_currency(tx, [found], default_today(), load_rules())[0]
+        return found and as_of_today(tx, [found])[0]
 
     with get_driver().session(database=get_settings().neo4j_database) as session:
         alert = session.execute_read(read)

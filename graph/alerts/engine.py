@@ -39,7 +39,7 @@ from aim.settings import Settings, get_settings
 
 from . import scoring
 from .rules import Rule, RuleSet, Scope, load_rules
-from .staleness import ENGINE, OPEN, expire
+from .staleness import ENGINE, OPEN, expire, with_currency
 
 # Statuses the engine re-opens when the rule fires on new evidence.
 REOPENABLE = ("referred", "dismissed", "stale", "closed")
@@ -50,6 +50,12 @@ def default_today() -> date:
     """``AIM_TODAY`` (YYYY-MM-DD) when set, else the calendar date."""
     given = os.environ.get("AIM_TODAY")
     return date.fromisoformat(given) if given else date.today()
+
+
+def as_of_today(tx: ManagedTransaction, alerts: list[dict]) -> list[dict]:
+    """These alerts (or cases) with their currency as every reader sees it: today's, under the
+    rules in force (``staleness.with_currency``)."""
+    return with_currency(tx, alerts, default_today(), load_rules())
 
 
 def alert_id_for(rule_id: str, subject_type: str, subject_id: str) -> str:
