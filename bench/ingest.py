@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +62,8 @@ def load_worker(path: Path, batch_size: int) -> None:
     driver = get_driver()
     start, cpu = time.perf_counter(), time.process_time()
     report = ingest_file(path, progress=False, driver=driver, settings=settings)
-    print(json.dumps({"seconds": time.perf_counter() - start, "loader_cpu": time.process_time() - cpu,
-                      "new_records": report.new_records, "updated_records": report.updated_records,
-                      "new_events": report.new_events}))
+    print(json.dumps({"seconds": time.perf_counter() - start, "loader_cpu": time.process_time() - cpu}
+                     | asdict(report.written)))
 
 
 def server_cpu(pid: int) -> float:

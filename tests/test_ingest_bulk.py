@@ -62,7 +62,7 @@ def test_bulk_load_builds_the_graph_the_batched_load_builds(graph, settings, tmp
 
     assert _graph(graph, settings.neo4j_database) == expected
     assert (bulk.rows_read, bulk.accepted, bulk.rejected) == (batched.rows_read, batched.accepted, 1)
-    assert (bulk.new_records, bulk.new_events) == (batched.new_records, batched.new_events)
+    assert (bulk.written.new_records, bulk.written.new_events) == (batched.written.new_records, batched.written.new_events)
     assert bulk.rejects_path.read_text() == batched_rejects
     constraints, _, _ = graph.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
     assert "record_natural_key" in constraints[0]["names"]

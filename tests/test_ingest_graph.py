@@ -12,7 +12,7 @@ import pytest
 
 from aim.canonical import Mapping, Organisation
 from aim.graph.ingest import batch as ingest_module
-from aim.graph.ingest import ingest_file, write_rows
+from aim.graph.ingest import BatchCounts, ingest_file, write_rows
 from aim.graph.store import get_driver
 from tests.factories import as_canonical, canonical_rows, write_csv
 from tests.graph_helpers import counts, wipe
@@ -31,8 +31,8 @@ def test_loading_a_file_twice_changes_nothing(graph, settings, tmp_path):
     after_first = counts(graph, settings.neo4j_database)
     second = _load(path, settings)
     assert counts(graph, settings.neo4j_database) == after_first
-    assert (first.new_records, first.new_events) == (200, 400)
-    assert (second.new_records, second.updated_records, second.new_events) == (0, 0, 0)
+    assert first.written == BatchCounts(new_records=200, new_events=400)
+    assert second.written == BatchCounts()
     assert after_first[":Record"] == 200 and after_first[":Event"] == 400
     assert after_first["-HAS_EVENT->"] == 400 and after_first["-HELD_BY->"] == 200
 
@@ -61,7 +61,7 @@ def test_a_corrected_row_updates_the_record(graph, settings, tmp_path):
     _load(write_csv(tmp_path / "a.csv", rows), settings)
     rows[0]["first_name"] = "Corrected"
     report = _load(write_csv(tmp_path / "b.csv", rows), settings)
-    assert (report.new_records, report.updated_records) == (0, 1)
+    assert (report.written.new_records, report.written.updated_records) == (0, 1)
     found, _, _ = graph.execute_query(
         "MATCH (r:Record {source: 'WMP', source_record_id: $id}) RETURN r.first_name AS name",
         id=rows[0]["source_record_id"],

@@ -32,9 +32,15 @@ RECORD_DETAILS = (
 
 @dataclass
 class BatchCounts:
-    new_records: int
-    updated_records: int
-    new_events: int
+    """What a write changed: records created and updated, events created."""
+
+    new_records: int = 0
+    updated_records: int = 0
+    new_events: int = 0
+
+    def __add__(self, other: BatchCounts) -> BatchCounts:
+        return BatchCounts(self.new_records + other.new_records, self.updated_records + other.updated_records,
+                           self.new_events + other.new_events)
 
 
 @dataclass

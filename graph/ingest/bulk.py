@@ -23,7 +23,7 @@ from aim.canonical import Mapping, read_csv
 from aim.graph.store import LocalNeo4j, migrate
 from aim.settings import Settings, get_settings
 
-from .batch import BatchParams, plan_batch
+from .batch import BatchCounts, BatchParams, plan_batch
 from .load import IngestReport, finish_rejects, fresh_rejects_path, triage
 
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
@@ -70,8 +70,8 @@ def bulk_ingest_file(
             server.start()
     _forget_old_bookmarks(driver, settings.neo4j_database)
     migrate(driver, settings.neo4j_database)
-    report.accepted, report.batches = len(rows), 1
-    report.new_records, report.new_events = len(plan.records), len(plan.events)
+    report.batches = 1
+    report.written = BatchCounts(new_records=len(plan.records), new_events=len(plan.events))
     return finish_rejects(report, rejects_path)
 
 

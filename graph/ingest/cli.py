@@ -42,9 +42,9 @@ def print_report(report) -> None:
         ("rows read", report.rows_read),
         ("accepted", report.accepted),
         ("rejected", report.rejected),
-        ("new records", report.new_records),
-        ("updated records", report.updated_records),
-        ("new events", report.new_events),
+        ("new records", report.written.new_records),
+        ("updated records", report.written.updated_records),
+        ("new events", report.written.new_events),
     ):
         table.add_row(label, f"{value:,}")
     console.print(table)

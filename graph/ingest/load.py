@@ -23,23 +23,24 @@ from .rejects import write_rejects
 
 @dataclass
 class IngestReport:
+    """What one load read, accepted, rejected (with the rows and why) and wrote."""
+
     source: str | None = None
     rows_read: int = 0
-    accepted: int = 0
     rejected: int = 0
-    new_records: int = 0
-    updated_records: int = 0
-    new_events: int = 0
+    written: BatchCounts = field(default_factory=BatchCounts)
     batches: int = 0
     warnings: Counter = field(default_factory=Counter)
     warning_examples: list[RowWarning] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     rejects_path: Path | None = None
 
-    def absorb(self, other: BatchCounts) -> None:
-        self.new_records += other.new_records
-        self.updated_records += other.updated_records
-        self.new_events += other.new_events
+    @property
+    def accepted(self) -> int:
+        return self.rows_read - self.rejected
+
+    def absorb(self, counts: BatchCounts) -> None:
+        self.written += counts
         self.batches += 1
 
 
@@ -66,7 +67,7 @@ def ingest_validated(
             if pending is not None:
                 _finish(pending, report, on_batch)
             write = partial(write_rows, good, organisation, driver=driver, settings=settings) if good else None
-            pending = writer.submit(_counted, write, len(good), len(chunk))
+            pending = writer.submit(_counted, write, len(chunk))
         if pending is not None:
             _finish(pending, report, on_batch)
     return report
@@ -89,15 +90,14 @@ def triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
     return good
 
 
-def _counted(write, accepted: int, rows: int) -> tuple[BatchCounts | None, int, int]:
-    return (write() if write else None), accepted, rows
+def _counted(write, rows: int) -> tuple[BatchCounts | None, int]:
+    return (write() if write else None), rows
 
 
 def _finish(pending: Future, report: IngestReport, on_batch) -> None:
-    counts, accepted, rows = pending.result()
+    counts, rows = pending.result()
     if counts is not None:
         report.absorb(counts)
-    report.accepted += accepted
     if on_batch:
         on_batch(rows)
 
