@@ -27,7 +27,8 @@ class Comparison:
 
 
 COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("first_name", ("else", "jaro-winkler >= 0.80 or initial", "jaro-winkler >= 0.92",
+    Comparison("first_name", ("else", "in the other record's surname field",
+                              "jaro-winkler >= 0.80 or initial", "jaro-winkler >= 0.92",
                               "short form (one is the start of the other)", "the other's middle name",
                               "nickname / variant across communities / swapped", "exact"), tf=True),
     Comparison("last_name", ("else", "jaro-winkler >= 0.80",
@@ -40,6 +41,11 @@ COMPARISONS: tuple[Comparison, ...] = (
                             "same address, postcode differs or missing", "same address and postcode")),
 )
 FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
+
+
+def level(field: str, label: str) -> int:
+    """The number of a comparison's level, by its label (levels are numbered by position)."""
+    return COMPARISONS[FIELD_INDEX[field]].levels.index(label)
 
 
 def _unique_pairs(a: np.ndarray, b: np.ndarray):
@@ -160,19 +166,23 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
              for a, b in ((sa[k], sb[k]) for k in maybe_short.tolist())),
             dtype=bool, count=maybe_short.size)
         u_lvl = np.zeros(ua.size, dtype=np.int8)
-        u_lvl[(jw >= 0.80) | init] = 1
-        u_lvl[jw >= 0.92] = 2
-        u_lvl[short] = 3
-        u_lvl[_in_pairs(ua, ub, t["nick"], t["n"])] = 5
+        u_lvl[(jw >= 0.80) | init] = 2
+        u_lvl[jw >= 0.92] = 3
+        u_lvl[short] = 4
+        u_lvl[_in_pairs(ua, ub, t["nick"], t["n"])] = 6
         lvl[d_idx] = u_lvl[inv]
         # Called by the other's (first) middle name: "MUHAMMAD ALI" / "ALI", "WAYNE GEORGE" /
         # "GEORGE", "MUHAMMAD ALI" / "MD ALI".
         mi, mj = p.cols["middle1"][i[d_idx]], p.cols["middle1"][j[d_idx]]
         fd_i, fd_j = fi[d_idx], fj[d_idx]
         middle = (mi >= 0) & ((mi == fd_j) | (mi == mj)) | (mj >= 0) & (mj == fd_i)
-        lvl[d_idx[middle & (lvl[d_idx] < 4)]] = 4
-    lvl[swapped] = 5
-    lvl[(fi == fj) & (fi >= 0)] = 6
+        lvl[d_idx[middle & (lvl[d_idx] < 5)]] = 5
+        # Nothing alike as written: is the given name in the other record's surname field
+        # (one name moved, the other replaced or mistyped beyond a swap)?
+        other = d_idx[lvl[d_idx] == 0]
+        lvl[other[name_in_other_field(p, i[other], j[other])]] = 1
+    lvl[swapped] = 6
+    lvl[(fi == fj) & (fi >= 0)] = 7
     lvl[(fi < 0) | (fj < 0)] = -1
     return lvl
 
@@ -219,6 +229,20 @@ def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 
     if cand.size:
         b = _jw(p, li[cand], fj[cand], "name")
         out[cand[b >= threshold]] = True
+    return out
+
+
+def name_in_other_field(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 0.92) -> np.ndarray:
+    """One record's given name written as the other's surname, either way round (the
+    Jaro-Winkler of the name levels, ≥ ``threshold``): "LUCY CLARKE" / "BKOWS LUCY"."""
+    fi, fj, li, lj = (p.cols["first"][i], p.cols["first"][j], p.cols["last"][i], p.cols["last"][j])
+    out = np.zeros(i.size, dtype=bool)
+    ini = _name_tables(p)["initial"]
+    for given, surname in ((fi, lj), (fj, li)):
+        # Cheap filter first: the initials must agree.
+        cand = np.flatnonzero(~out & (given >= 0) & (surname >= 0) & (ini[given] == ini[surname]))
+        if cand.size:
+            out[cand[_jw(p, given[cand], surname[cand], "name") >= threshold]] = True
     return out
 
 

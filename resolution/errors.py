@@ -19,7 +19,7 @@ from .records import Prepared
 
 F = CMP.FIELD_INDEX
 # Levels used by the categories (see comparisons.COMPARISONS for the labels).
-_FIRST_SIMILAR = 2     # first name level at or above: similar / variant / exact
+_FIRST_SIMILAR = CMP.level("first_name", "jaro-winkler >= 0.92")  # and above: similar / variant / exact
 _LAST_SIMILAR = 2
 _LOC_SAME_POSTCODE = 3
 

@@ -19,7 +19,8 @@ from .records import Prepared, prepare
 
 Pairs = tuple[np.ndarray, np.ndarray]
 _NONE: Pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
-_FIRST_SIMILAR = 2   # first-name level "jaro-winkler >= 0.92" and above
+_FIRST_SIMILAR = CMP.level("first_name", "jaro-winkler >= 0.92")   # and the levels above it
+_IN_OTHER_FIELD = CMP.level("first_name", "in the other record's surname field")
 
 
 def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
@@ -54,7 +55,7 @@ def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
     C = p.cols
     has_dob = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
     f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
-    evidence = (gammas[:, f] >= 2) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
+    evidence = (gammas[:, f] >= _FIRST_SIMILAR) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
     return has_dob, evidence
 
 
@@ -67,17 +68,23 @@ def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.nda
     swapped record is the one fewer of whose other links agree on the given name as it
     stands (similar or better: "MASVN CAITLIN" among three "CAITLIN MASON"; neither when
     as many); without this its given name would be a second identity in the cluster, and
-    the guard would split it off.
+    the guard would split it off. The same for a pair where only one name is in the other
+    field (the first-name level "in the other record's surname field"). When as many links
+    support each side ("LUKE HINDESS" twice, "HINDESS LUKE" twice) nothing says which is
+    written the wrong way round: neither record's given name counts as evidence.
     """
     codes, names = p.cols["given_key"].copy(), list(p.uniques["given_key"])
     la, lb = left[linked], right[linked]
-    swapped = CMP.names_swapped(p, la, lb)
+    first = gammas[linked, CMP.FIELD_INDEX["first_name"]]
+    swapped = CMP.names_swapped(p, la, lb) | (first == _IN_OTHER_FIELD)
     if not swapped.any():
         return codes, names
-    straight = ~swapped & (gammas[linked, CMP.FIELD_INDEX["first_name"]] >= _FIRST_SIMILAR)
+    straight = ~swapped & (first >= _FIRST_SIMILAR)
     support = np.bincount(np.r_[la[straight], lb[straight]], minlength=p.n)
     sa, sb = la[swapped], lb[swapped]
     turned = np.unique(np.r_[sa[support[sa] < support[sb]], sb[support[sb] < support[sa]]])
+    tied = support[sa] == support[sb]
+    codes[np.setdiff1d(np.r_[sa[tied], sb[tied]], turned)] = -1
     surnames = p.cols["last"][turned]
     values, index = np.unique(surnames, return_inverse=True)
     codes[turned] = len(names) + index

@@ -24,7 +24,8 @@ import numpy as np
 
 from .comparisons import COMPARISONS
 
-FORMAT = "aim-resolution-model/2"   # 2: the levels of issue 17 (old models cannot be scored)
+FORMAT = "aim-resolution-model/3"   # 2: the levels of issue 17; 3: a name in the other field
+                                    # (a model of an earlier format cannot be scored)
 INTERACTION_FIELDS = ("last_name", "location")
 
 

@@ -25,6 +25,7 @@ LEVELS = {
     "else": "different",
     "null": MISSING,
     "exact": "the same",
+    "in the other record's surname field": "written as the other record's surname",
     "jaro-winkler >= 0.80 or initial": "spelt alike, or one is an initial",
     "jaro-winkler >= 0.80": "spelt alike",
     "jaro-winkler >= 0.92": "spelt almost the same",
