@@ -156,18 +156,24 @@ def names_conflict(anchors: Collection[str], values: Collection[str], bridge_lim
     of one, a typo of the other). A chain of names that merely do not differ would also
     join "JESSICA" to "DEBRA" through "DEBRA JESSICA", but it joined more twins and
     siblings than people called by their middle name (independent 300k: precision
-    0.9900 → 0.9889). Middle names that clash are never bridged ("MUHAMMAD" would join twins
-    "MUHAMMAD ALI" and "MUHAMMAD OMAR"); nor is anything among more than ``bridge_limit``
-    names (the chains are checked pairwise)."""
+    0.9900 → 0.9889). Middle names that clash are bridged only by names that have a middle
+    name too ("MUHAMMAD" would join twins "MUHAMMAD ALI" and "MUHAMMAD OMAR"; "ALEXA ROSE"
+    joins typos "ALEXA OSE" and "ALEXA RXOSE"); nothing among more than ``bridge_limit``
+    names is bridged (the chains are checked pairwise)."""
     anchors = sorted(set(anchors))
     differ = [(a, b) for k, a in enumerate(anchors) for b in anchors[k + 1:] if names_differ(a, b)]
     if not differ:
         return False
     names = sorted(set(values) | set(anchors))
-    if len(names) > bridge_limit or any(_middle_names_clash(a.split(" "), b.split(" ")) for a, b in differ):
+    if len(names) > bridge_limit:
         return True
     group = dict(zip(names, _agreeing_groups(tuple(names))))
-    return any(group[a] != group[b] for a, b in differ)
+    # Clashing middle names are bridged only through names that carry a middle name too
+    # ("ALEXA OSE" and "ALEXA RXOSE" through "ALEXA ROSE": typos of one middle name).
+    with_middle = tuple(x for x in names if " " in x)
+    middle_group = dict(zip(with_middle, _agreeing_groups(with_middle)))
+    return any(middle_group[a] != middle_group[b] if _middle_names_clash(a.split(" "), b.split(" "))
+               else group[a] != group[b] for a, b in differ)
 
 
 @lru_cache(maxsize=50_000)
@@ -316,7 +322,7 @@ def cluster(
     dob_anchor, name_anchor, sus = anchored_identities(labels, dob, first_names, min_support)
     suspect |= sus
     if not suspect.any():
-        return _canonical(labels)
+        return canonical(labels)
 
     # Greedy re-clustering of suspect components: strongest edges first, refusing merges
     # that would bring a cannot-link pair or two conflicting anchors into one cluster.
@@ -331,7 +337,7 @@ def cluster(
     offset = labels.max() + 1
     for x in sus_nodes.tolist():
         out[x] = offset + dsu.find(x)
-    return _canonical(out)
+    return canonical(out)
 
 
 def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, evidence: np.ndarray,
@@ -366,7 +372,14 @@ def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, 
     return labels
 
 
-def _canonical(labels: np.ndarray) -> np.ndarray:
+def merge_clusters(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Labels with the clusters of records a[k] and b[k] joined, relabelled canonically."""
+    n = labels.size
+    joined = components(n, np.r_[np.arange(n), a], np.r_[labels, b])
+    return canonical(joined)
+
+
+def canonical(labels: np.ndarray) -> np.ndarray:
     """Relabel each cluster by its smallest member index (deterministic ids)."""
     labels = np.asarray(labels)
     n = labels.size

@@ -16,7 +16,7 @@ from . import blocking as B
 from . import comparisons as CMP
 from .clustering import Components
 from .clustering import components as connected_components
-from .guard import cluster_guarded
+from .guard import clusters_and_lifted
 from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs
 from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
                     smooth_m)
@@ -265,8 +265,8 @@ class LinkResult:
     left: np.ndarray               # scored candidate pairs (record indices)
     right: np.ndarray
     gammas: np.ndarray
-    weight: np.ndarray
-    probability: np.ndarray
+    weight: np.ndarray             # match weight per pair; the link threshold's for a pair the
+    probability: np.ndarray        # clusters' evidence linked (guard.clusters_and_lifted)
     model: Model
     blocks: B.BlockingResult
     timings: dict[str, float]
@@ -334,9 +334,15 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
     say("clustering")
-    thr = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
-    labels = cluster_guarded(p, blocks.left, blocks.right, gammas, w, thr, must_link=_index_pairs(p, must_link),
-                             cannot_link=_index_pairs(p, cannot_link), guard=guard, components=components)
+    thr, review = (float(np.log2(x / (1 - x))) for x in (model.link_threshold, model.review_threshold))
+    labels, lifted = clusters_and_lifted(p, blocks.left, blocks.right, gammas, w, thr, review_weight=review,
+                                         must_link=_index_pairs(p, must_link),
+                                         cannot_link=_index_pairs(p, cannot_link), guard=guard, components=components)
+    # A pair linked by its clusters' evidence (a surname change with a move) is stored as a
+    # link, so that the real-time path, which re-clusters from the stored weights, keeps it
+    # (rounded up to 0.001 bit: the graph stores weights rounded).
+    w[lifted] = np.maximum(w[lifted], np.ceil(thr * 1000) / 1000)
+    prob[lifted] = probability(w[lifted])
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]
     entity_ids = ent[p.row_record].tolist()

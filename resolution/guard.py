@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from . import comparisons as CMP
-from .clustering import Components, attach_without_dob, cluster, dob_conflict
+from .cluster_evidence import detach_undecided, surname_change_links
+from .clustering import Components, attach_without_dob, cluster, dob_conflict, merge_clusters
 from .clustering import components as connected_components
 from .records import Prepared, prepare
 
@@ -94,24 +95,40 @@ def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.nda
 
 def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                     threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
-                    guard: bool = True, components: Components = connected_components) -> np.ndarray:
+                    guard: bool = True, components: Components = connected_components,
+                    review_weight: float = 0.0) -> np.ndarray:
     """Cluster label per record of ``p`` from its scored pairs (record indices, comparison
     vectors, match weights) and human decisions (record-index pairs)."""
+    return clusters_and_lifted(p, left, right, gammas, weight, threshold_weight, must_link=must_link,
+                               cannot_link=cannot_link, guard=guard, components=components,
+                               review_weight=review_weight)[0]
+
+
+def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
+                        threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
+                        guard: bool = True, components: Components = connected_components,
+                        review_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cluster_guarded`, and the indices of the pairs in the review band (weight at
+    least ``review_weight``) that the clusters' evidence linked
+    (:func:`cluster_evidence.surname_change_links`)."""
     ua, ub = (np.asarray(x, dtype=np.int64) for x in cannot_link)
-    if guard:
-        # Pairs that are certainly two people: never one person by a direct link.
-        ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
-        ua, ub = np.r_[ua, ta], np.r_[ub, tb]
-    labels = cluster(
-        p.n, left, right, weight, threshold_weight,
-        dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]) if guard else None,
-        first_names=guard_names(p, left, right, gammas, weight >= threshold_weight) if guard else None,
-        cannot_link=(ua, ub), must_link=must_link, components=components,
-    )
-    if guard:
-        has_dob, evidence = _without_dob_evidence(p, gammas)
-        labels = attach_without_dob(labels, left, right, evidence, has_dob)
-    return labels
+    lifted = np.empty(0, dtype=np.int64)
+    if not guard:
+        return cluster(p.n, left, right, weight, threshold_weight, cannot_link=(ua, ub), must_link=must_link,
+                       components=components), lifted
+    # Pairs that are certainly two people: never one person by a direct link.
+    ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
+    ua, ub = np.r_[ua, ta], np.r_[ub, tb]
+    names = guard_names(p, left, right, gammas, weight >= threshold_weight)
+    labels = cluster(p.n, left, right, weight, threshold_weight, dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]),
+                     first_names=names, cannot_link=(ua, ub), must_link=must_link, components=components)
+    lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, review_weight, names,
+                                  cannot_link=(ua, ub))
+    if lifted.size:
+        labels = merge_clusters(labels, left[lifted], right[lifted])
+    has_dob, evidence = _without_dob_evidence(p, gammas)
+    labels = detach_undecided(labels, left, right, weight, threshold_weight, has_dob)
+    return attach_without_dob(labels, left, right, evidence, has_dob), lifted
 
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
@@ -126,5 +143,6 @@ def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, r
         raise ValueError("cluster_records needs one row per record")
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
     gammas = CMP.compare(p, left, right)
+    # Every pair with a finite weight is in or above the review band (stored SIMILAR).
     return cluster_guarded(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
-                           must_link=must_link, cannot_link=cannot_link)
+                           must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min)
