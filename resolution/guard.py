@@ -14,7 +14,7 @@ import numpy as np
 
 from . import comparisons as CMP
 from .cluster_evidence import detach_undecided, surname_change_links
-from .clustering import Components, attach_without_dob, cluster, dob_conflict, merge_clusters
+from .clustering import Components, attach_without_dob, cluster, merge_clusters
 from .clustering import components as connected_components
 from .records import Prepared, prepare
 
@@ -41,7 +41,11 @@ def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: n
     dob_else = np.flatnonzero((gammas[:, d] == 0) & (gammas[:, f] == len(CMP.COMPARISONS[f].levels) - 1)
                                & (gammas[:, l] == len(CMP.COMPARISONS[l].levels) - 1))
     a, b = left[dob_else], right[dob_else]
-    conflict = dob_conflict(C["dob_y"][a], C["dob_m"][a], C["dob_d"][a], C["dob_y"][b], C["dob_m"][b], C["dob_d"][b])
+    # Level "else" with both dates full is a confident conflict (clustering.dob_conflict):
+    # every typo that dob_conflict excuses has a DOB level of its own. Testing the dates
+    # again cost seconds at a million records (two million such pairs of common names).
+    full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
+    conflict = full[a] & full[b]
     linked = weight[dob_else] >= link_weight
     tolerant = np.zeros(p.n, dtype=bool)
     tolerant[a[conflict & linked]] = tolerant[b[conflict & linked]] = True
@@ -111,7 +115,7 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     """:func:`cluster_guarded`, and the indices of the pairs in the review band (weight at
     least ``review_weight``) that the clusters' evidence linked
     (:func:`cluster_evidence.surname_change_links`)."""
-    ua, ub = (np.asarray(x, dtype=np.int64) for x in cannot_link)
+    ua, ub = human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)
     lifted = np.empty(0, dtype=np.int64)
     if not guard:
         return cluster(p.n, left, right, weight, threshold_weight, cannot_link=(ua, ub), must_link=must_link,
@@ -122,8 +126,9 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     names = guard_names(p, left, right, gammas, weight >= threshold_weight)
     labels = cluster(p.n, left, right, weight, threshold_weight, dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]),
                      first_names=names, cannot_link=(ua, ub), must_link=must_link, components=components)
+    # (the guard's own cannot-link pairs are contradictions surname_change_links sees itself)
     lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, review_weight, names,
-                                  cannot_link=(ua, ub))
+                                  cannot_link=human)
     if lifted.size:
         labels = merge_clusters(labels, left[lifted], right[lifted])
     has_dob, evidence = _without_dob_evidence(p, gammas)
