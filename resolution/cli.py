@@ -24,6 +24,10 @@ def link(
     save_model: Annotated[Path | None, typer.Option("--save-model", help="Save the model trained on the input")] = None,
     no_guard: Annotated[bool, typer.Option("--no-guard", help="Disable the over-merge guard (DOB conflicts, twins)")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    engine_name: Annotated[str, typer.Option(
+        "--engine", help="local: in this process; spark: as Spark jobs (RECORDS and --out may be Parquet or any "
+                         "URL Spark reads; --out is a directory of part files). See docs/scale.md")] = "local",
+    master: Annotated[str, typer.Option("--master", help="Spark master URL (--engine spark)")] = "local[2]",
 ) -> None:
     """Resolve RECORDS.csv into entities (every input row gets an entity_id)."""
     import csv
@@ -34,6 +38,11 @@ def link(
 
     console, say = _progress()
     say = (lambda m: None) if quiet else say
+    if engine_name == "spark":
+        _link_on_spark(records, out, model, master, not no_guard, say, console, quiet, pairs or save_model)
+        return
+    if engine_name != "local":
+        raise typer.BadParameter(f"--engine must be local or spark, not {engine_name!r}")
     say(f"reading {records}")
     cols = read_csv(records)
     m = Model.load(model) if model else None
@@ -56,6 +65,26 @@ def link(
         console.log(f"{len(cols['record_id']):,} rows, {res.prepared.n:,} records → {n_ent:,} entities; "
                     f"{res.blocks.n_pairs:,} candidate pairs; {len(res.review_queue()):,} for review; "
                     f"{res.timings['total']:.1f}s")
+
+
+def _link_on_spark(records: Path, out: Path, model: Path | None, master: str, guard: bool, say, console,
+                   quiet: bool, unsupported) -> None:
+    """``aim link --engine spark``: the engine's link() as Spark jobs with a trained model."""
+    from aim.resolution.model import Model
+
+    if model is None:
+        raise typer.BadParameter("--engine spark needs --model MODEL.json for now (train it with `aim train`): "
+                                 "training on Spark is not built yet")
+    if unsupported:
+        raise typer.BadParameter("--pairs and --save-model are not available with --engine spark yet")
+    try:
+        from aim.resolution.backends.spark import link_files
+    except ImportError as e:
+        raise typer.BadParameter(f"--engine spark needs the spark extra: pip install 'aim[spark]' ({e})") from e
+    counts = link_files(str(records), str(out), Model.load(model), master=master, guard=guard, progress=say)
+    if not quiet:
+        console.log(f"{counts['rows']:,} rows, {counts['records']:,} records → {counts['entities']:,} entities; "
+                    f"{counts['candidate_pairs']:,} candidate pairs; written to {out}")
 
 
 def train(

@@ -25,7 +25,8 @@ PYTHON=${PYTHON:-python3}
   exit 1
 }
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-extras=${AIM_EXTRAS:-dev}
+# spark: the Spark backend and its tests (pyspark, about 400 MB, fetched once).
+extras=${AIM_EXTRAS:-dev,spark}
 stamp=.venv/.aim-installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras//,/-}
 if [ ! -f "$stamp" ]; then
   echo "Installing AIM and its dependencies into .venv (each package pip fetches is listed)..."

@@ -1,0 +1,129 @@
+"""What the Spark backend runs on each partition, as pandas functions (Arrow batches in,
+Arrow batches out): every one of them calls the in-process engine's own code on the
+records and pairs of its partition, so a rule changed in the engine changes both backends.
+
+* :func:`collapse_and_key` — the rows of whole agency records → one record each
+  (:func:`records.collapsed_fields`), its standardised names and date of birth (the
+  blocks' sort order) and its blocking keys (:func:`blocking.record_keys`, the keys the
+  real-time path indexes).
+* :func:`score_pairs` — candidate pairs → comparison vectors (:func:`comparisons.compare`)
+  and match weights (:func:`predict.match_weights`), with the flags that decide which
+  records the guard must see together.
+* :func:`guard_components` — whole components → entity per record
+  (:func:`guard.cluster_guarded`).
+
+Each builds a small :class:`records.Prepared` of the records it holds, ordered by their
+position in the input, so that index order (the engine's tie-breaks) is the input order
+as in the in-process run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import comparisons as CMP
+from ..blocking import KEY_NAMES, record_keys
+from ..guard import _without_dob_evidence, cluster_guarded
+from ..model import Model
+from ..predict import match_weights
+from ..records import FIELDS, Prepared, collapsed_fields, prepare
+
+ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
+# The standardised values whose first appearance orders the engine's codes (blocks' sort).
+SORT_NAMES = ("first", "middle1", "last", "dob")
+RECORD_COLUMNS = ("record_idx", "record_id") + FIELDS
+GAMMAS = tuple(f"g_{c.name}" for c in CMP.COMPARISONS)
+
+
+def _prepared(pdf: pd.DataFrame, prefix: str = "") -> Prepared:
+    """The records of ``pdf`` (one per row, in row order) as the engine prepares them."""
+    cols = {"record_id": pdf[prefix + "record_idx"].astype(str).tolist()}
+    cols |= {f: pdf[prefix + f].fillna("").astype(str).tolist() for f in FIELDS}
+    return prepare(cols)
+
+
+def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
+    """Rows of whole agency records (a group of the collapse key's buckets) → per row its
+    record (``record_idx``: the input position of the record's first row); on the first
+    row of each record also its collapsed fields, standardised sort values and keys."""
+    pdf = pdf.sort_values("row_idx", kind="stable")
+    cols = {c: pdf[c].fillna("").astype(str).tolist() for c in ROW_COLUMNS[1:]}
+    row_record, first_row, merged = collapsed_fields(cols)
+    row_idx = pdf["row_idx"].to_numpy()
+    first_idx = row_idx[np.asarray(first_row, dtype=np.int64)]
+    out = pd.DataFrame({"row_idx": row_idx, "record_id": cols["record_id"],
+                        "record_idx": first_idx[row_record]})
+    recs = pd.DataFrame({"record_idx": first_idx, "rep_id": [cols["record_id"][r] for r in first_row]}
+                        | {f: merged[f] for f in FIELDS})
+    p = _prepared(recs)
+    for name in SORT_NAMES:
+        recs["std_" + name] = [p.text(name, k) for k in range(p.n)]
+    keys = [record_keys({f: merged[f][k] for f in FIELDS}) for k in range(p.n)]
+    for name in KEY_NAMES:
+        recs["key_" + name] = [k.get(name) for k in keys]
+    return out.merge(recs, on="record_idx", how="left").assign(
+        is_first=lambda d: d["row_idx"] == d["record_idx"])
+
+
+def score_pairs(model: Model, link_weight: float):
+    """A ``mapInPandas`` function: candidate pairs with both records' fields → comparison
+    levels, match weight, and ``edge``: the pair joins its records' group for the guard
+    (a link, or evidence for a record without a date of birth, which
+    ``clustering.attach_without_dob`` may attach across components)."""
+
+    def run(batches):
+        for pdf in batches:
+            n = len(pdf)
+            both = pd.concat([pdf[[f"l_{c}" for c in RECORD_COLUMNS]].set_axis(RECORD_COLUMNS, axis=1),
+                              pdf[[f"r_{c}" for c in RECORD_COLUMNS]].set_axis(RECORD_COLUMNS, axis=1)])
+            # Left side first, then right: records repeat (prepare keeps one per record id),
+            # so position k of the batch is record k (left) and n + k (right) before collapse.
+            p = prepare({"record_id": both["record_idx"].astype(str).tolist(),
+                         "source": [""] * 2 * n, "source_record_id": [""] * 2 * n}
+                        | {f: both[f].fillna("").astype(str).tolist() for f in FIELDS})
+            i, j = p.row_record[:n], p.row_record[n:]
+            gammas = CMP.compare(p, i, j)
+            tf_rows = _name_frequencies(p, pdf, n)
+            w = match_weights(model, p, i, j, gammas, tf_rows)
+            has_dob, evidence = _without_dob_evidence(p, gammas)
+            out = pd.DataFrame({"lo": pdf["l_record_idx"].to_numpy(), "hi": pdf["r_record_idx"].to_numpy()})
+            for k, name in enumerate(GAMMAS):
+                out[name] = gammas[:, k]
+            out["weight"] = w
+            out["edge"] = (w >= link_weight) | (evidence & ~(has_dob[i] & has_dob[j]))
+            yield out
+
+    return run
+
+
+def _name_frequencies(p: Prepared, pdf: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
+    """Name frequency per name code of ``p``, from the frequencies carried on the pairs
+    (left and right records: rows ``k`` and ``n + k`` of ``p``'s input)."""
+    out = {}
+    for field, col in (("first_name", "first"), ("last_name", "last")):
+        table = np.zeros(len(p.uniques["name"]), dtype=float)
+        for side, rows in (("l", p.row_record[:n]), ("r", p.row_record[n:])):
+            codes = p.cols[col][rows]
+            ok = codes >= 0
+            table[codes[ok]] = pdf[f"{side}_tf_{col}"].to_numpy()[ok]
+        out[field] = table
+    return out
+
+
+def guard_components(link_weight: float, guard: bool):
+    """A ``cogroup().applyInPandas`` function: the records of whole components (and every
+    candidate pair inside them) → ``(record_idx, entity_idx)``, the entity's first record."""
+
+    def run(recs: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+        recs = recs.sort_values("record_idx", kind="stable").reset_index(drop=True)
+        p = _prepared(recs)
+        idx = recs["record_idx"].to_numpy()
+        left = np.searchsorted(idx, pairs["lo"].to_numpy())
+        right = np.searchsorted(idx, pairs["hi"].to_numpy())
+        gammas = pairs[list(GAMMAS)].to_numpy(dtype=np.int8)
+        labels = cluster_guarded(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float), link_weight,
+                                 guard=guard)
+        return pd.DataFrame({"record_idx": idx, "entity_idx": idx[labels]})
+
+    return run

@@ -1,0 +1,261 @@
+"""The Spark backend: :func:`aim.resolution.engine.link` as Spark jobs, same answers.
+
+Nothing of the engine's logic lives here — only how the work is spread:
+
+1. rows → records: bucketed by agency record so that every row of one lands in one
+   group, collapsed there by the engine (:func:`partitions.collapse_and_key`), which also
+   gives each record its blocking keys (:func:`blocking.record_keys`);
+2. blocking as joins on those keys, with the engine's cap on common values: a block of at
+   most ``cap`` records is paired in full, a bigger one sorted as the engine sorts it (by
+   the code order of the rule's secondary field, i.e. its first appearance in the input)
+   and paired within ``window`` places;
+3. comparisons and weights in pandas UDFs on Arrow batches (:func:`partitions.score_pairs`);
+4. connected components of the links by GraphX, Spark's own library (GraphFrames' jar is
+   not on the Maven Central mirror this project can reach);
+5. the over-merge guard per group of whole components (:func:`partitions.guard_components`).
+
+The driver only ever collects counts. ``cap``, ``window`` and the thresholds come from
+the model, as in process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from ..blocking import KEY_NAMES, RULES, rule_keys
+from ..model import Model
+from ..records import FIELDS, prepare
+from . import partitions as P
+
+Progress = Callable[[str], None]
+ROWS_PER_GROUP = 50_000     # records per pandas call of the collapse and the guard
+DRIVER_MEMORY = "2g"        # the driver holds no records: counts and the model only
+
+
+def session(master: str = "local[2]", app: str = "aim-link"):
+    """A SparkSession for AIM (or the one ``spark-submit`` already started)."""
+    if master.startswith("local"):
+        # Local mode: bind to the loopback address (no "hostname resolves to a loopback"
+        # warning) and run the UDFs in this virtualenv's interpreter.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master(master).appName(app)
+             .config("spark.driver.memory", DRIVER_MEMORY)
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.debug.maxToStringFields", "200")   # our wide rows: no "truncated plan" warning
+             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def read_rows(spark, path: str):
+    """Canonical rows from CSV or Parquet (local path or any URL Spark reads), every field
+    a string ("" when missing), with ``row_idx``: increasing in input order."""
+    from pyspark.sql import functions as F
+
+    reader = spark.read.parquet if path.rstrip("/").endswith(".parquet") else \
+        (lambda p: spark.read.option("header", True).option("inferSchema", False).csv(p))
+    df = reader(path)
+    if "record_id" not in df.columns:
+        raise ValueError(f"{path}: no record_id column")
+    cols = [(F.coalesce(F.col(c).cast("string"), F.lit("")) if c in df.columns else F.lit("")).alias(c)
+            for c in P.ROW_COLUMNS[1:]]
+    return df.select(*cols).withColumn("row_idx", F.monotonically_increasing_id())
+
+
+def _stage(df, work: str, name: str):
+    """``df`` written to ``work`` (Parquet) and read back: the next steps start from the
+    files, not from a plan that repeats every join before them (Spark's planner slows
+    down steeply as a plan grows), and a failed task recomputes from there."""
+    df.write.mode("overwrite").parquet(f"{work}/{name}")
+    return df.sparkSession.read.parquet(f"{work}/{name}")
+
+
+def _schema(names_types: list[tuple[str, str]]) -> str:
+    return ", ".join(f"`{n}` {t}" for n, t in names_types)
+
+
+def collapse(rows, groups: int):
+    """Per row its record (``record_idx``); first rows also carry the record's fields."""
+    from pyspark.sql import functions as F
+
+    agency = F.col("source_record_id") != ""
+    bucket = F.pmod(F.when(agency, F.hash("source", "source_record_id")).otherwise(F.hash("record_id")),
+                    F.lit(groups))
+    schema = _schema([("row_idx", "long"), ("record_id", "string"), ("record_idx", "long"),
+                      ("rep_id", "string")] + [(f, "string") for f in FIELDS]
+                     + [("std_" + s, "string") for s in P.SORT_NAMES]
+                     + [("key_" + k, "string") for k in KEY_NAMES] + [("is_first", "boolean")])
+    return rows.withColumn("bucket", bucket).groupBy("bucket").applyInPandas(P.collapse_and_key, schema)
+
+
+def _sort_fields() -> dict[str, str]:
+    """Each key's secondary sort field (a column of ``Prepared.cols``), read from the
+    engine's own :func:`blocking.rule_keys` so a rule changed there changes it here."""
+    p = prepare([{"record_id": "1"}, {"record_id": "2"}])
+    column_of = {id(array): name for name, array in p.cols.items()}
+    keys = rule_keys(p)
+    return {key: column_of[id(secondary)]
+            for rule in RULES for key, (_, secondary) in zip(rule.key_names, keys[rule.name])}
+
+
+def with_frequencies_and_order(recs):
+    """Records with the engine's name frequencies (``predict.tf_tables``: share of the
+    records with a given / surname) and the code order of their names and date of birth
+    (``records._factorise``: first appearance; a name's table lists given names first,
+    then middle names, then surnames)."""
+    from pyspark.sql import functions as F
+
+    out = recs
+    for col in ("first", "last"):
+        named = recs.filter(F.col("std_" + col) != "")
+        total = named.count()
+        freq = named.groupBy(F.col("std_" + col).alias("_v")).agg((F.count("*") / F.lit(max(total, 1))).alias(
+            "tf_" + col))
+        out = out.join(freq, out["std_" + col] == freq["_v"], "left").drop("_v").fillna(0.0, ["tf_" + col])
+    names = None
+    for rank, col in enumerate(("first", "middle1", "last")):
+        part = recs.select(F.col("std_" + col).alias("_v"), F.struct(F.lit(rank).alias("c"),
+                                                                      F.col("record_idx").alias("i")).alias("o"))
+        names = part if names is None else names.unionByName(part)
+    name_order = names.filter(F.col("_v") != "").groupBy("_v").agg(F.min("o").alias("o"))
+    dob_order = recs.filter(F.col("std_dob") != "").groupBy(F.col("std_dob").alias("_v")).agg(
+        F.struct(F.lit(0).alias("c"), F.min("record_idx").alias("i")).alias("o"))
+    for col, order in (("first", name_order), ("last", name_order), ("dob", dob_order)):
+        o = order.withColumnRenamed("o", "ord_" + col)
+        out = out.join(o, out["std_" + col] == o["_v"], "left").drop("_v")
+    return out
+
+
+def candidate_pairs(recs, cap: int, window: int):
+    """``(lo, hi)`` record pairs: the union of every key's blocks, as ``blocking.block``."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    slot_of = {key: slot for rule in RULES for slot, key in enumerate(rule.key_names)}
+    keyed = None
+    for key, field in _sort_fields().items():
+        part = recs.select(F.col("key_" + key).alias("key"), F.lit(slot_of[key]).alias("slot"), "record_idx",
+                           F.col("ord_" + field).alias("sec")).filter(F.col("key").isNotNull())
+        keyed = part if keyed is None else keyed.unionByName(part)
+    block = Window.partitionBy("key")
+    keyed = keyed.withColumn("size", F.count("*").over(block)).filter("size > 1").withColumn(
+        "pos", F.row_number().over(block.orderBy("sec", "slot", "record_idx")) - 1).drop("sec", "slot")
+    small = keyed.filter(F.col("size") <= cap)
+    full = small.alias("a").join(small.alias("b"), "key").filter(F.col("a.pos") < F.col("b.pos")).select(
+        F.col("a.record_idx").alias("x"), F.col("b.record_idx").alias("y"))
+    big = keyed.filter(F.col("size") > cap)
+    near = big.filter(F.col("pos") < F.col("size") - 1).select(
+        "key", F.col("record_idx").alias("x"),
+        F.explode(F.sequence(F.col("pos") + 1, F.least(F.col("pos") + window - 1, F.col("size") - 1))).alias("pos"))
+    windowed = near.join(big.select("key", "pos", F.col("record_idx").alias("y")), ["key", "pos"]).select("x", "y")
+    return full.unionByName(windowed).filter(F.col("x") != F.col("y")).select(
+        F.least("x", "y").alias("lo"), F.greatest("x", "y").alias("hi")).distinct()
+
+
+def score(pairs, recs, model: Model, link_weight: float):
+    """Comparison levels, weight and guard-group edge of every candidate pair."""
+    from pyspark.sql import functions as F
+
+    side_cols = list(P.RECORD_COLUMNS[:1]) + list(FIELDS) + ["tf_first", "tf_last"]
+    left = recs.select(*[F.col(c).alias("l_" + c) for c in side_cols], F.col("rep_id").alias("l_record_id"))
+    right = recs.select(*[F.col(c).alias("r_" + c) for c in side_cols], F.col("rep_id").alias("r_record_id"))
+    both = pairs.join(left, pairs["lo"] == left["l_record_idx"]).join(right, pairs["hi"] == right["r_record_idx"])
+    schema = _schema([("lo", "long"), ("hi", "long")] + [(g, "tinyint") for g in P.GAMMAS]
+                     + [("weight", "double"), ("edge", "boolean")])
+    light = replace(model, tf={}, history=[])   # the UDF scores with the data's frequencies, as link() does
+    return both.drop("lo", "hi").mapInPandas(P.score_pairs(light, link_weight), schema)
+
+
+def components(spark, edges, work_dir: str):
+    """``(record_idx, component)`` of every record in an edge: GraphX's connected
+    components (the smallest record_idx of each), through an edge-list file."""
+    from pyspark.sql import functions as F
+
+    edge_dir, comp_dir = f"{work_dir}/edges", f"{work_dir}/components"
+    # GraphX partitions the graph as the file is split: a few parts per core, not one
+    # per shuffle partition (every Pregel superstep runs a task per graph partition).
+    parts = max(1, spark.sparkContext.defaultParallelism * 2)
+    edges.select(F.concat_ws(" ", "lo", "hi")).coalesce(parts).write.mode("overwrite").text(edge_dir)
+    jvm, sc = spark.sparkContext._jvm, spark.sparkContext
+    level = jvm.org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()
+    graph = jvm.org.apache.spark.graphx.GraphLoader.edgeListFile(sc._jsc.sc(), edge_dir, False, -1, level, level)
+    graph.ops().connectedComponents().vertices().saveAsTextFile(comp_dir)
+    text = spark.read.text(comp_dir)
+    pair = F.regexp_extract("value", r"\((\d+),(\d+)\)", 1), F.regexp_extract("value", r"\((\d+),(\d+)\)", 2)
+    return text.select(pair[0].cast("long").alias("record_idx"), pair[1].cast("long").alias("component"))
+
+
+def guarded_entities(recs, scored, comps, link_weight: float, guard: bool, groups: int):
+    """``(record_idx, entity_idx)`` of every record: a record in no edge is its own entity;
+    the others are clustered by the engine per group of whole components."""
+    from pyspark.sql import functions as F
+
+    member = recs.select("record_idx", *FIELDS).join(comps, "record_idx")
+    bucket = F.pmod(F.hash("component"), F.lit(groups)).alias("bucket")
+    lo = comps.select(F.col("record_idx").alias("lo"), F.col("component").alias("c_lo"))
+    hi = comps.select(F.col("record_idx").alias("hi"), F.col("component").alias("c_hi"))
+    inside = scored.join(lo, "lo").join(hi, "hi").filter(F.col("c_lo") == F.col("c_hi")).withColumn(
+        "component", F.col("c_lo"))
+    guarded = member.select("*", bucket).groupBy("bucket").cogroup(
+        inside.select("*", bucket).groupBy("bucket")).applyInPandas(
+        P.guard_components(link_weight, guard), "record_idx long, entity_idx long")
+    alone = recs.join(comps, "record_idx", "left_anti").select("record_idx", F.col("record_idx").alias("entity_idx"))
+    return guarded.unionByName(alone)
+
+
+def link_files(records: str, out: str, model: Model, *, master: str = "local[2]", guard: bool = True,
+               work_dir: str | None = None, progress: Progress | None = None) -> dict:
+    """Resolve the rows of ``records`` into entities on Spark and write ``record_id,
+    entity_id`` for every row, in input order, to ``out`` (Parquet when it ends in
+    ``.parquet``, else CSV; a directory of part files, as Spark writes). Returns counts."""
+    from pyspark.sql import functions as F
+
+    say = progress or (lambda s: None)
+    spark = session(master)
+    own_work = work_dir is None
+    work = work_dir or tempfile.mkdtemp(prefix="aim-spark-")
+    link_weight = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
+    try:
+        rows = read_rows(spark, records)
+        n_rows = rows.count()
+        groups = max(1, n_rows // ROWS_PER_GROUP)
+        # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
+        # small input; a few per core, more as the input grows (adaptive execution merges).
+        cores = spark.sparkContext.defaultParallelism
+        spark.conf.set("spark.sql.shuffle.partitions", str(max(2 * cores, n_rows // 20_000)))
+        say(f"{n_rows:,} rows; collapsing and keying records")
+        keyed = _stage(collapse(rows, groups), work, "rows")
+        recs = _stage(with_frequencies_and_order(keyed.filter("is_first")), work, "records")
+        n_records = recs.count()
+        say(f"{n_records:,} records; blocking")
+        pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
+        say(f"{pairs.count():,} candidate pairs; comparing and scoring")
+        scored = _stage(score(pairs, recs, model, link_weight), work, "scored")
+        n_pairs = scored.count()
+        say("connected components")
+        comps = _stage(components(spark, scored.filter("edge"), work), work, "component_of")
+        say("over-merge guard per component")
+        entities = guarded_entities(recs, scored, comps, link_weight, guard, groups)
+        named = entities.join(recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
+        result = keyed.select("row_idx", "record_id", "record_idx").join(
+            named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
+        writer = result.orderBy("row_idx").select("record_id", "entity_id").write.mode("overwrite")
+        (writer.parquet(out) if out.rstrip("/").endswith(".parquet") else writer.option("header", True).csv(out))
+        n_entities = entities.select("entity_idx").distinct().count()
+        return {"rows": n_rows, "records": n_records, "candidate_pairs": n_pairs, "entities": n_entities}
+    finally:
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)
