@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from . import standardise as S
 from ._np import unique, unique_inverse
@@ -37,7 +37,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                                  "one digit differs", "two digits transposed", "day/month swapped", "exact")),
     Comparison("gender", ("else", "exact")),
     Comparison("location", ("else", "same outward code", "near postcode or similar address",
-                            "same postcode", "same postcode, similar address", "same building, another flat",
+                            "same postcode", "same postcode, similar address",
+                            "same street, house number a typo apart", "same building, another flat",
                             "same address, postcode differs or missing", "same address and postcode")),
 )
 FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
@@ -307,6 +308,20 @@ def compare_gender(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return lvl
 
 
+def _house_typo_table(p: Prepared) -> np.ndarray:
+    """(house code, house code) → one edit or two adjacent characters swapped apart
+    (cached on the Prepared; the last row and column stand for a missing number)."""
+    t = p.extra.get("house_typo")
+    if t is None:
+        houses = p.uniques["house"]
+        t = np.zeros((len(houses) + 1, len(houses) + 1), dtype=bool)
+        if houses:
+            dist = process.cdist(houses, houses, scorer=OSA.distance, score_cutoff=1, dtype=np.uint8, workers=-1)
+            t[:-1, :-1] = dist <= 1
+        p.extra["house_typo"] = t
+    return t
+
+
 def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Address and postcode as ONE comparison: they describe the same place, so scoring
     them as independent fields would count co-residence twice (households share both)."""
@@ -330,28 +345,35 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     near_addr = np.zeros(i.size, dtype=bool)
     sim_addr = np.zeros(i.size, dtype=bool)
     other_flat = np.zeros(i.size, dtype=bool)
+    house_typo = np.zeros(i.size, dtype=bool)
     hi_all, hj_all = C["house"][i], C["house"][j]
     house_clash_all = (hi_all >= 0) & (hj_all >= 0) & (hi_all != hj_all)
-    # Different house numbers can never reach a level that needs the text similarity,
-    # so those (most random pairs) skip the fuzzy comparison altogether.
-    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj) & ~house_clash_all)
+    typo_all = house_clash_all & _house_typo_table(p)[hi_all, hj_all]
+    # Different house numbers (other than by a typo) can never reach a level that needs the
+    # text similarity, so those (most random pairs) skip the fuzzy comparison altogether.
+    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj) & (~house_clash_all | typo_all))
     if m.size:
         ts = pair_similarity(ai[m], aj[m], p.uniques["addr"], fuzz.token_set_ratio) / 100.0
         hi, hj = hi_all[m], hj_all[m]
         fi, fj = C["flat"][i[m]], C["flat"][j[m]]
         house_same = (hi == hj) & (hi >= 0)
         flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
-        sim_addr[m] = ts >= 0.70
+        typo = typo_all[m]
+        sim_addr[m] = (ts >= 0.70) & ~typo
         near_addr[m] = house_same & (ts >= 0.85) & ~flat_clash
         # Same house number and street but another flat: neighbours, not one home.
         other_flat[m] = house_same & (ts >= 0.85) & flat_clash
+        # The street agrees and the house numbers are one keystroke apart (36 / 63, 1340 /
+        # 1304, 12 / 2): a typo of one home, or next-door neighbours — the model tells which.
+        house_typo[m] = typo & (ts >= 0.85) & ~flat_clash
     same_addr = near_addr | ((ai == aj) & (ai >= 0))
     lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
     lvl[pc_same] = 3
     lvl[pc_same & sim_addr] = 4
-    lvl[other_flat] = 5
-    lvl[same_addr & ~pc_same] = 6
-    lvl[same_addr & pc_same] = 7
+    lvl[house_typo] = 5
+    lvl[other_flat] = 6
+    lvl[same_addr & ~pc_same] = 7
+    lvl[same_addr & pc_same] = 8
     lvl[((ai < 0) & (ci < 0)) | ((aj < 0) & (cj < 0))] = -1
     return lvl
 

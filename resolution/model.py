@@ -24,8 +24,8 @@ import numpy as np
 
 from .comparisons import COMPARISONS
 
-FORMAT = "aim-resolution-model/3"   # 2: the levels of issue 17; 3: a name in the other field
-                                    # (a model of an earlier format cannot be scored)
+FORMAT = "aim-resolution-model/4"   # 2: the levels of issue 17; 3: a name in the other field;
+                                    # 4: a house number a typo apart (earlier formats cannot be scored)
 INTERACTION_FIELDS = ("last_name", "location")
 
 

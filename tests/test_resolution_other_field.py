@@ -1,7 +1,8 @@
-"""Names corrupted as FEBRL corrupts them: the first-name level "in the other record's surname
-field" (one name moved, the other replaced or mistyped beyond a swap), the same level in the
-real-time scoring, and the guard keeping with their person the records written the other way
-round and those with a typo in the middle name."""
+"""Names and addresses corrupted as FEBRL corrupts them: the first-name level "in the other
+record's surname field" (one name moved, the other replaced or mistyped beyond a swap), the
+location level "same street, house number a typo apart", the same levels in the real-time
+scoring, and the guard keeping with their person the records written the other way round and
+those with a typo in the middle name."""
 
 from __future__ import annotations
 
@@ -46,15 +47,42 @@ def test_other_levels_are_unchanged_by_the_other_field():
                              {"first_name": "James", "last_name": "James"}) == "exact"
 
 
+@pytest.mark.parametrize("a, b", [
+    ("36 Burdon Place, Hillendale", "63 Burdon P Lace, Hillendale"),    # two digits swapped
+    ("1340 Bute Park, Berwick", "1304 Bute Park, Berwick"),
+    ("12 High Street, Selly Oak", "2 High Street, Selly Oak"),          # one digit dropped
+])
+def test_a_house_number_a_typo_apart_on_the_same_street(a, b):
+    level = comparison_level("location", {"address": a, "postcode": "B29 6QG"}, {"address": b, "postcode": ""})
+    assert CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels[level] == "same street, house number a typo apart"
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    # Another number altogether: as before, only the postcode counts.
+    ("36 Burdon Place", "58 Burdon Place", "same postcode"),
+    # One keystroke apart but another street: not one home.
+    ("36 Burdon Place", "63 Mill Lane", "same postcode"),
+    # The same building, another flat, stays its own level.
+    ("Flat 2, 14 Oak Road", "Flat 3, 14 Oak Road", "same building, another flat"),
+])
+def test_other_house_numbers_keep_their_levels(a, b, expected):
+    level = comparison_level("location", {"address": a, "postcode": "B29 6QG"}, {"address": b, "postcode": "B29 6QG"})
+    assert CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels[level] == expected
+
+
 def test_realtime_scoring_gives_the_batch_level():
     """score_record (the graph's real-time path) compares with the same code as link()."""
     k = len(CMP.COMPARISONS)
     model = Model(m=default_m(), u=[np.full(len(c.levels), 1 / len(c.levels)) for c in CMP.COMPARISONS],
                   lam=0.01)
     assert len(model.m) == k
-    new = rec("n", first_name="Neumann", last_name="Amner", date_of_birth="1936-11-30")
-    known = rec("k", first_name="Amber", last_name="Neumann", date_of_birth="1988-11-19")
-    assert score_record(model, new, [known])[0]["levels"]["first_name"] == IN_OTHER_FIELD
+    new = rec("n", first_name="Neumann", last_name="Amner", date_of_birth="1936-11-30",
+              address="1340 Bute Park, Berwick")
+    known = rec("k", first_name="Amber", last_name="Neumann", date_of_birth="1988-11-19",
+                address="1304 Bute Park, Berwick")
+    levels = score_record(model, new, [known])[0]["levels"]
+    assert levels["first_name"] == IN_OTHER_FIELD
+    assert levels["location"] == "same street, house number a typo apart"
 
 
 def _one_person(records: list[dict]) -> bool:

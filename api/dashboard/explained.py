@@ -45,6 +45,7 @@ LEVELS = {
     "near postcode or similar address": "nearby postcode or a similar address",
     "same postcode": "same postcode, different address",
     "same postcode, similar address": "same postcode, similar address",
+    "same street, house number a typo apart": "same street, house numbers one keystroke apart",
     "same building, another flat": "same building, another flat",
     "same address, postcode differs or missing": "same address, postcode differs or is missing",
     "same address and postcode": "same address and postcode",
