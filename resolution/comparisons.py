@@ -360,12 +360,18 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
         typo = typo_all[m]
         sim_addr[m] = (ts >= 0.70) & ~typo
-        near_addr[m] = house_same & (ts >= 0.85) & ~flat_clash
+        # One street: the words agree (any order, one address a subset of the other), or,
+        # for the same house number, the letters do (typos inside words: "OSBURNDRIVE").
+        street = ts >= 0.85
+        by_letters = np.flatnonzero(~street & (house_same | typo))
+        street[by_letters] = pair_similarity(ai[m[by_letters]], aj[m[by_letters]], p.uniques["addr"],
+                                             fuzz.ratio) >= 85
+        near_addr[m] = house_same & street & ~flat_clash
         # Same house number and street but another flat: neighbours, not one home.
-        other_flat[m] = house_same & (ts >= 0.85) & flat_clash
+        other_flat[m] = house_same & street & flat_clash
         # The street agrees and the house numbers are one keystroke apart (36 / 63, 1340 /
         # 1304, 12 / 2): a typo of one home, or next-door neighbours — the model tells which.
-        house_typo[m] = typo & (ts >= 0.85) & ~flat_clash
+        house_typo[m] = typo & street & ~flat_clash
     same_addr = near_addr | ((ai == aj) & (ai >= 0))
     lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
     lvl[pc_same] = 3

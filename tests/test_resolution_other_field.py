@@ -70,6 +70,18 @@ def test_other_house_numbers_keep_their_levels(a, b, expected):
     assert CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels[level] == expected
 
 
+@pytest.mark.parametrize("a, b, expected", [
+    # Typos inside the words of one address: the letters agree where the words do not.
+    ("282 Osburn Drive, White Patch", "282 Osburndrive White Patch", "same address and postcode"),
+    ("28 Dinnison Circuit, Bray Park", "28 Dinnisonc Ircuit Bray Park", "same address and postcode"),
+    # The same number in another street is still not the same address.
+    ("12 Church Road", "12 Church Lane", "same postcode, similar address"),
+])
+def test_typos_inside_the_words_of_one_address(a, b, expected):
+    level = comparison_level("location", {"address": a, "postcode": "2090"}, {"address": b, "postcode": "2090"})
+    assert CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels[level] == expected
+
+
 def test_realtime_scoring_gives_the_batch_level():
     """score_record (the graph's real-time path) compares with the same code as link()."""
     k = len(CMP.COMPARISONS)
