@@ -152,7 +152,9 @@ def run_measured(cmd: list[str], log: Path) -> dict:
 # Splink worker
 # ---------------------------------------------------------------------------------------
 
-def splink_worker(records: str, out: str, threshold: float, uk: bool) -> None:
+def splink_worker(records: str, out: str, threshold: float, uk: bool, db_api=None) -> None:
+    """Splink with the comparable model, on DuckDB or on the database ``db_api()`` returns
+    (bench/spark.py: Splink's Spark backend)."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -201,7 +203,7 @@ def splink_worker(records: str, out: str, threshold: float, uk: bool) -> None:
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    db = DuckDBAPI()
+    db = db_api() if db_api else DuckDBAPI()
     sdf = db.register(recs)
     linker = Linker(sdf, settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -37,19 +38,23 @@ from . import partitions as P
 Progress = Callable[[str], None]
 ROWS_PER_GROUP = 50_000     # records per pandas call of the collapse and the guard
 DRIVER_MEMORY = "2g"        # the driver holds no records: counts and the model only
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 
-def session(master: str = "local[2]", app: str = "aim-link"):
-    """A SparkSession for AIM (or the one ``spark-submit`` already started)."""
-    if master.startswith("local"):
+def session(master: str | None = "local[2]", app: str = "aim-link"):
+    """A SparkSession for AIM; with ``master`` None, the one ``spark-submit`` (or a
+    Databricks / EMR job) configured."""
+    if master and master.startswith("local"):
         # Local mode: bind to the loopback address (no "hostname resolves to a loopback"
         # warning) and run the UDFs in this virtualenv's interpreter.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master(master).appName(app)
+    builder = SparkSession.builder.master(master) if master else SparkSession.builder
+    spark = (builder.appName(app)
              .config("spark.driver.memory", DRIVER_MEMORY)
+             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
              .config("spark.ui.enabled", "false")
              .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.debug.maxToStringFields", "200")   # our wide rows: no "truncated plan" warning
@@ -216,7 +221,7 @@ def guarded_entities(recs, scored, comps, link_weight: float, guard: bool, group
     return guarded.unionByName(alone)
 
 
-def link_files(records: str, out: str, model: Model, *, master: str = "local[2]", guard: bool = True,
+def link_files(records: str, out: str, model: Model, *, master: str | None = "local[2]", guard: bool = True,
                work_dir: str | None = None, progress: Progress | None = None) -> dict:
     """Resolve the rows of ``records`` into entities on Spark and write ``record_id,
     entity_id`` for every row, in input order, to ``out`` (Parquet when it ends in
@@ -231,10 +236,10 @@ def link_files(records: str, out: str, model: Model, *, master: str = "local[2]"
     try:
         rows = read_rows(spark, records)
         n_rows = rows.count()
-        groups = max(1, n_rows // ROWS_PER_GROUP)
         # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
         # small input; a few per core, more as the input grows (adaptive execution merges).
         cores = spark.sparkContext.defaultParallelism
+        groups = max(2 * cores, n_rows // ROWS_PER_GROUP)
         spark.conf.set("spark.sql.shuffle.partitions", str(max(2 * cores, n_rows // 20_000)))
         say(f"{n_rows:,} rows; collapsing and keying records")
         keyed = _stage(collapse(rows, groups), work, "rows")
@@ -248,7 +253,7 @@ def link_files(records: str, out: str, model: Model, *, master: str = "local[2]"
         say("connected components")
         comps = _stage(components(spark, scored.filter("edge"), work), work, "component_of")
         say("over-merge guard per component")
-        entities = guarded_entities(recs, scored, comps, link_weight, guard, groups)
+        entities = _stage(guarded_entities(recs, scored, comps, link_weight, guard, groups), work, "entities")
         named = entities.join(recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
         result = keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
@@ -259,3 +264,24 @@ def link_files(records: str, out: str, model: Model, *, master: str = "local[2]"
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The entry point ``spark-submit`` runs (docs/scale.md): the master, executors and
+    their memory come from spark-submit or the platform, not from AIM."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="aim-spark-link", description=link_files.__doc__)
+    ap.add_argument("records", help="canonical rows: CSV or Parquet, a path or a URL Spark reads")
+    ap.add_argument("out", help="record_id,entity_id per row (Parquet if it ends in .parquet, else CSV)")
+    ap.add_argument("--model", required=True, help="MODEL.json (aim train), a path the driver reads")
+    ap.add_argument("--work-dir", help="shared storage for intermediate files (default: a local temp dir)")
+    ap.add_argument("--no-guard", action="store_true")
+    a = ap.parse_args(argv)
+    counts = link_files(a.records, a.out, Model.load(a.model), master=None, guard=not a.no_guard,
+                        work_dir=a.work_dir, progress=lambda m: print(m, flush=True))
+    print(counts, flush=True)
+
+
+if __name__ == "__main__":
+    main()
