@@ -4,16 +4,19 @@ matching, after :func:`clustering.cluster` has formed the clusters).
 **Surname change with a move** (marriage). A woman who takes her partner's surname and
 moves leaves two groups of records: her birth surname at the old address and the new
 surname at the new one. Pairwise only the given name, the date of birth and the sex
-agree, which two namesakes share as often at a million records, so such a pair stays in
-the review band. Two clusters joined by such a pair are one person when the clusters,
-taken whole, say so:
+agree, which two namesakes share about as often at a million records, so such a pair
+stays below the link threshold (often below the review band: the prior falls as the
+population grows). Two clusters joined by such a candidate pair are one person when the
+clusters, taken whole, say so:
 
-* the pair: the same given name and date of birth, both records female and adult, the
-  surnames different (women take the partner's surname far more often than men, so for
-  men the same pattern is mostly two namesakes);
+* the pair: given names alike (Jaro-Winkler ≥ 0.92 or better), the same full date of
+  birth, both records female and adult, the surnames different (women take the
+  partner's surname far more often than men, so for men the same pattern is mostly two
+  namesakes);
 * each of the two clusters has no other such partner (otherwise which one is she?);
 * no record of one cluster contradicts a record of the other (a recorded sex, a
-  confidently different date of birth, a plainly different given or middle name);
+  confidently different date of birth, a plainly different given or middle name, a
+  human cannot-link);
 * exactly one of the two clusters shows the marriage: one of its records shares its
   surname and address with an adult of the other sex in another cluster (the partner
   whose surname she took). When both show it they are two married women; when neither
@@ -34,7 +37,7 @@ from .records import Prepared
 F = CMP.FIELD_INDEX
 FEMALE = 1          # records.prepare's code for "F"
 ADULT_AGE = 18
-_FIRST_EXACT = CMP.level("first_name", "exact")
+_FIRST_SIMILAR = CMP.level("first_name", "jaro-winkler >= 0.92")
 _DOB_EXACT = CMP.level("date_of_birth", "exact")
 _SEX_AGREES = CMP.level("gender", "exact")
 _SURNAME_EXACT = CMP.level("last_name", "exact")
@@ -95,20 +98,20 @@ def _contradicted(p: Prepared, labels: np.ndarray, a: np.ndarray, b: np.ndarray,
 
 
 def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndarray,
-                         gammas: np.ndarray, weight: np.ndarray, threshold_weight: float, review_weight: float,
+                         gammas: np.ndarray, weight: np.ndarray, threshold_weight: float,
                          names: tuple[np.ndarray, list[str]], *, cannot_link: tuple[np.ndarray, np.ndarray],
                          today: date | None = None) -> np.ndarray:
-    """Indices of the candidate pairs (the strongest of each cluster pair) that join two
-    clusters of one woman before and after a surname change with a move (module
-    docstring). ``labels`` are the clusters so far (label = a record index), ``names``
-    the guard's given names (code per record, names by code); no cluster pair holding a
-    ``cannot_link`` pair is joined."""
+    """Indices of the candidate pairs below the link threshold (the strongest of each
+    cluster pair) that join two clusters of one woman before and after a surname change
+    with a move (module docstring). ``labels`` are the clusters so far (label = a record
+    index), ``names`` the guard's given names (code per record, names by code); no cluster
+    pair holding a ``cannot_link`` pair is joined."""
     grown, sex = adult(p, today), p.cols["gender"]
-    idx = np.flatnonzero((weight >= review_weight) & (weight < threshold_weight))
-    a, b, g = left[idx], right[idx], gammas[idx]
-    idx = idx[(labels[a] != labels[b]) & (g[:, F["first_name"]] == _FIRST_EXACT) & (g[:, F["last_name"]] == 0)
-              & (g[:, F["date_of_birth"]] == _DOB_EXACT) & (g[:, F["gender"]] == _SEX_AGREES)
-              & (sex[a] == FEMALE) & grown[a] & grown[b]]
+    # whole columns of comparison levels first: the records of the few pairs left
+    idx = np.flatnonzero((gammas[:, F["date_of_birth"]] == _DOB_EXACT) & (gammas[:, F["last_name"]] == 0)
+                         & (gammas[:, F["first_name"]] >= _FIRST_SIMILAR) & (gammas[:, F["gender"]] == _SEX_AGREES))
+    a, b = left[idx], right[idx]
+    idx = idx[(weight[idx] < threshold_weight) & (labels[a] != labels[b]) & (sex[a] == FEMALE) & grown[a] & grown[b]]
     if idx.size == 0:
         return idx
     n = np.int64(labels.size)
