@@ -32,9 +32,12 @@ def population(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def in_process(population, tmp_path_factory):
-    """The in-process engine's model and entity per row."""
+    """The in-process engine's model and entity per row. The model's blocking cap is
+    small, so that both kinds of block are joined here: blocks paired in full, and blocks
+    over the cap sorted and paired within the window (the engine's sort order matters)."""
     cols = read_csv(population)
     model = engine.train(cols)
+    model.cap, model.window = 5, 3
     path = tmp_path_factory.mktemp("model") / "model.json"
     model.save(path)
     result = engine.link(cols, model)
