@@ -44,6 +44,18 @@ _SURNAME_EXACT = CMP.level("last_name", "exact")
 _SAME_ADDRESS = CMP.level("location", "same address, postcode differs or missing")
 
 
+def surname_change_candidates(gammas: np.ndarray) -> np.ndarray:
+    """Per pair, by its comparison levels alone: it may be a surname change with a move
+    (given names alike, the same full date of birth and sex, the surnames different)."""
+    return ((gammas[:, F["date_of_birth"]] == _DOB_EXACT) & (gammas[:, F["last_name"]] == 0)
+            & (gammas[:, F["first_name"]] >= _FIRST_SIMILAR) & (gammas[:, F["gender"]] == _SEX_AGREES))
+
+
+def shared_home(gammas: np.ndarray) -> np.ndarray:
+    """Per pair: the same surname and address (a partner's, when the sexes differ)."""
+    return (gammas[:, F["location"]] >= _SAME_ADDRESS) & (gammas[:, F["last_name"]] == _SURNAME_EXACT)
+
+
 def adult(p: Prepared, today: date | None = None) -> np.ndarray:
     """Per record: a date of birth at least ``ADULT_AGE`` years ago (by year)."""
     year = p.cols["dob_y"]
@@ -56,7 +68,7 @@ def _partnered(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndar
     other recorded sex in another cluster."""
     sex = p.cols["gender"]
     # whole columns for the comparison levels first: the records of the few pairs left
-    home = np.flatnonzero((gammas[:, F["location"]] >= _SAME_ADDRESS) & (gammas[:, F["last_name"]] == _SURNAME_EXACT))
+    home = np.flatnonzero(shared_home(gammas))
     a, b = left[home], right[home]
     pair = (labels[a] != labels[b]) & (sex[a] >= 0) & (sex[b] >= 0) & (sex[a] != sex[b]) & grown[a] & grown[b]
     out = np.zeros(labels.size, dtype=bool)
@@ -108,8 +120,7 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
     pair holding a ``cannot_link`` pair is joined."""
     grown, sex = adult(p, today), p.cols["gender"]
     # whole columns of comparison levels first: the records of the few pairs left
-    idx = np.flatnonzero((gammas[:, F["date_of_birth"]] == _DOB_EXACT) & (gammas[:, F["last_name"]] == 0)
-                         & (gammas[:, F["first_name"]] >= _FIRST_SIMILAR) & (gammas[:, F["gender"]] == _SEX_AGREES))
+    idx = np.flatnonzero(surname_change_candidates(gammas))
     a, b = left[idx], right[idx]
     idx = idx[(weight[idx] < threshold_weight) & (labels[a] != labels[b]) & (sex[a] == FEMALE) & grown[a] & grown[b]]
     if idx.size == 0:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from . import comparisons as CMP
-from .cluster_evidence import detach_undecided, surname_change_links
+from .cluster_evidence import detach_undecided, shared_home, surname_change_candidates, surname_change_links
 from .clustering import Components, attach_without_dob, cluster, merge_clusters
 from .clustering import components as connected_components
 from .records import Prepared, prepare
@@ -131,6 +131,18 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     has_dob, evidence = _without_dob_evidence(p, gammas)
     labels = detach_undecided(labels, left, right, weight, threshold_weight, has_dob)
     return attach_without_dob(labels, left, right, evidence, has_dob), lifted
+
+
+def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
+                   threshold_weight: float) -> np.ndarray:
+    """Per candidate pair: :func:`clusters_and_lifted` may read it across components —
+    a link, evidence for a record without a date of birth, a possible surname change or a
+    partner's shared home. A backend that clusters part of the records at a time (Spark:
+    one group of components per call) must give it whole groups joined by these pairs,
+    so a rule added here keeps both backends' answers equal."""
+    has_dob, evidence = _without_dob_evidence(p, gammas)
+    return ((weight >= threshold_weight) | (evidence & ~(has_dob[left] & has_dob[right]))
+            | surname_change_candidates(gammas) | shared_home(gammas))
 
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,

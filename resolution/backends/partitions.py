@@ -9,8 +9,8 @@ records and pairs of its partition, so a rule changed in the engine changes both
 * :func:`score_pairs` — candidate pairs → comparison vectors (:func:`comparisons.compare`)
   and match weights (:func:`predict.match_weights`), with the flags that decide which
   records the guard must see together.
-* :func:`guard_components` — whole components → entity per record
-  (:func:`guard.cluster_guarded`).
+* :func:`guard_components` — whole groups of components → entity per record
+  (:func:`guard.clusters_and_lifted`, as ``engine.link`` clusters).
 
 Each builds a small :class:`records.Prepared` of the records it holds, ordered by their
 position in the input, so that index order (the engine's tie-breaks) is the input order
@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import comparisons as CMP
 from ..blocking import KEY_NAMES, record_keys
-from ..guard import _without_dob_evidence, cluster_guarded
+from ..guard import clusters_and_lifted, reaching_pairs
 from ..model import Model
 from ..predict import match_weights
 from ..records import FIELDS, Prepared, collapsed_fields, prepare
@@ -69,8 +69,7 @@ def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
 def score_pairs(model: Model, link_weight: float):
     """A ``mapInPandas`` function: candidate pairs with both records' fields → comparison
     levels, match weight, and ``edge``: the pair joins its records' group for the guard
-    (a link, or evidence for a record without a date of birth, which
-    ``clustering.attach_without_dob`` may attach across components)."""
+    (:func:`guard.reaching_pairs`: clustering may read it across components)."""
 
     def run(batches):
         for pdf in batches:
@@ -86,12 +85,11 @@ def score_pairs(model: Model, link_weight: float):
             gammas = CMP.compare(p, i, j)
             tf_rows = _name_frequencies(p, pdf, n)
             w = match_weights(model, p, i, j, gammas, tf_rows)
-            has_dob, evidence = _without_dob_evidence(p, gammas)
             out = pd.DataFrame({"lo": pdf["l_record_idx"].to_numpy(), "hi": pdf["r_record_idx"].to_numpy()})
             for k, name in enumerate(GAMMAS):
                 out[name] = gammas[:, k]
             out["weight"] = w
-            out["edge"] = (w >= link_weight) | (evidence & ~(has_dob[i] & has_dob[j]))
+            out["edge"] = reaching_pairs(p, i, j, gammas, w, link_weight)
             yield out
 
     return run
@@ -122,8 +120,8 @@ def guard_components(link_weight: float, guard: bool):
         left = np.searchsorted(idx, pairs["lo"].to_numpy())
         right = np.searchsorted(idx, pairs["hi"].to_numpy())
         gammas = pairs[list(GAMMAS)].to_numpy(dtype=np.int8)
-        labels = cluster_guarded(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float), link_weight,
-                                 guard=guard)
+        labels, _ = clusters_and_lifted(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float), link_weight,
+                                        guard=guard)
         return pd.DataFrame({"record_idx": idx, "entity_idx": idx[labels]})
 
     return run

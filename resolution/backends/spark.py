@@ -125,10 +125,9 @@ def with_frequencies_and_order(recs):
 
     out = recs
     for col in ("first", "last"):
-        named = recs.filter(F.col("std_" + col) != "")
-        total = named.count()
-        freq = named.groupBy(F.col("std_" + col).alias("_v")).agg((F.count("*") / F.lit(max(total, 1))).alias(
-            "tf_" + col))
+        counts = recs.filter(F.col("std_" + col) != "").groupBy(F.col("std_" + col).alias("_v")).count()
+        total = counts.agg(F.sum("count").alias("_total"))
+        freq = counts.crossJoin(F.broadcast(total)).select("_v", (F.col("count") / F.col("_total")).alias("tf_" + col))
         out = out.join(freq, out["std_" + col] == freq["_v"], "left").drop("_v").fillna(0.0, ["tf_" + col])
     names = None
     for rank, col in enumerate(("first", "middle1", "last")):
@@ -247,9 +246,9 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
         n_records = recs.count()
         say(f"{n_records:,} records; blocking")
         pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
-        say(f"{pairs.count():,} candidate pairs; comparing and scoring")
+        n_pairs = pairs.count()
+        say(f"{n_pairs:,} candidate pairs; comparing and scoring")
         scored = _stage(score(pairs, recs, model, link_weight), work, "scored")
-        n_pairs = scored.count()
         say("connected components")
         comps = _stage(components(spark, scored.filter("edge"), work), work, "component_of")
         say("over-merge guard per component")
