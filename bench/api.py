@@ -4,8 +4,13 @@ Starts ``aim serve`` (uvicorn, one worker) against the configured Neo4j (``AIM_H
 signs in as a MASH user made for the benchmark, samples real subjects and names from the
 graph, then fires requests on a fixed schedule (open loop: a request is sent at its
 scheduled time whether or not earlier ones have answered, and its latency counts from that
-time, so queueing is not hidden). Per endpoint: p50/p95/p99 at ``--rate`` (default 50/s);
-then a mixed search/view/timeline sweep of increasing rates until p95 exceeds 200 ms.
+time, so queueing is not hidden). Per endpoint: p50/p95/p99 at ``--rate`` (default 50/s),
+the CPU milliseconds per request of the API server and of Neo4j (steadier than latency on a
+shared machine) and the load average; then a mixed search/view/timeline sweep of increasing
+rates until p95 exceeds 200 ms.
+
+Run it with another checkout's interpreter (its editable install) to measure that code
+against the same server: ``/tmp/before/.venv/bin/python bench/api.py ...``.
 
     AIM_HOME=.aim/h-api python bench/api.py --duration 30 --rate 50 --out bench-api.json
 """
@@ -23,6 +28,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import psutil
 from load import Server  # bench/ is the script's folder
 
 V1 = "/api/v1"
@@ -40,6 +46,11 @@ def ensure_user(driver, database: str) -> tuple[str, str]:
         create_user(driver, database, username, password, "mash", "MASH", "API benchmark")
     except UserError:
         set_password(driver, database, username, password)
+    # The day's count starts empty, as a real user's does: the people viewed today are one
+    # list on the user's day (at most the role's 600 for a real user), which runs with the
+    # quotas lifted would otherwise grow from run to run, each view rewriting it.
+    driver.execute_query("MATCH (u:DailyUsage {username: $username}) DELETE u", username=username,
+                         database_=database)
     return username, password
 
 
@@ -119,6 +130,26 @@ async def open_loop(base: str, token: str, kinds: list[str], items: list[dict], 
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live children (``aim
+    serve``'s workers)."""
+    process = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+
+def measured(base: str, token: str, kinds: list[str], items: list[dict], rate: float, duration: float,
+             pids: tuple[int, int]) -> dict:
+    """An open-loop run, with the API server's (``pids[0]``) and Neo4j's (``pids[1]``) CPU
+    milliseconds per request and the load average at its end."""
+    before = [cpu_seconds(pid) for pid in pids]
+    result = asyncio.run(open_loop(base, token, kinds, items, rate, duration))
+    api, neo4j = (round((cpu_seconds(pid) - spent) * 1000 / result["all"]["requests"], 1)
+                  for pid, spent in zip(pids, before))
+    result["all"] |= {"api_cpu_ms_per_request": api, "neo4j_cpu_ms_per_request": neo4j,
+                      "load_average": [round(x, 1) for x in os.getloadavg()]}
+    return result
+
+
 def drain(base: str, timeout: float = 120.0) -> None:
     """Wait until the server has worked off any backlog (three quick answers in a row)."""
     deadline, quick = time.monotonic() + timeout, 0
@@ -145,7 +176,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from aim.api.settings import get_api_settings
-    from aim.graph.store import connect
+    from aim.graph.store import LocalNeo4j, connect
 
     settings = get_api_settings()
     driver = connect(settings)
@@ -156,6 +187,7 @@ def main() -> None:
     username, password = ensure_user(driver, db)
     items = sample(driver, db, args.samples)
     driver.close()
+    neo4j_pid = LocalNeo4j(settings).status().pid
 
     os.environ.update(QUOTAS)  # the server inherits them
     server = Server(args.workers)
@@ -172,11 +204,13 @@ def main() -> None:
         result["load_average_before"] = os.getloadavg()
         for kind in [k for k in args.only.split(",") if k]:
             drain(base)
-            result["endpoints"][kind] = asyncio.run(open_loop(base, token, [kind], items, args.rate, args.duration))[kind]
+            run = measured(base, token, [kind], items, args.rate, args.duration, (server.process.pid, neo4j_pid))
+            result["endpoints"][kind] = run[kind] | {k: v for k, v in run["all"].items() if k not in run[kind]}
             print(kind, result["endpoints"][kind], flush=True)
         for rate in [float(r) for r in args.sweep.split(",") if r]:
             drain(base)
-            mixed = asyncio.run(open_loop(base, token, ["search", "view", "timeline"], items, rate, args.sweep_duration))
+            mixed = measured(base, token, ["search", "view", "timeline"], items, rate, args.sweep_duration,
+                             (server.process.pid, neo4j_pid))
             result["sweep"].append({"rate": rate, **mixed["all"]})
             print("sweep", rate, mixed["all"], flush=True)
             if mixed["all"]["p95_ms"] > 200:

@@ -48,7 +48,6 @@ def _policed_report(be: Backend, caller: Caller, filters: Filters, action: str, 
     key = pseudonym_key(be.settings)
 
     def read(tx):
-        usage.count(tx, reader_of(caller), quotas_of(be), search=True)
         rows = analyst.alert_rows(tx, filters)
         found = analyst_report.report(rows, key)
         shown = rows[:row_limit] if found["rows"] else []
@@ -56,6 +55,7 @@ def _policed_report(be: Backend, caller: Caller, filters: Filters, action: str, 
         subjects = {r["subject_id"] for r in shown}
         policy.remember_pseudonyms(tx, key, subjects)
         return found, AuditEntry(action, sorted(subjects), {"filters": filters.as_detail(), "alerts": len(rows),
-                                                           "rows_shown": len(shown)})
+                                                           "rows_shown": len(shown)},
+                                 usage.Count(reader_of(caller), quotas_of(be), search=True))
 
     return policed_read(be, caller, read)

@@ -33,11 +33,11 @@ def person(be: Backend, caller: Caller, subject_id: str, *, form: str = "page") 
         view = views.person_view(tx, subject)
         if view is None:
             return audited_miss("person.chronology")
-        usage.count(tx, reader_of(caller), quotas_of(be), subject_ids=[subject.id])
         entries = views.person_chronology(tx, subject)
         found = {"subject_id": subject.id, "entries": entries, "person": {k: view.get(k) for k in (
             "first_name", "last_name", "date_of_birth", "gender", "address", "postcode")}}
-        return found, AuditEntry("person.chronology", [subject.id], {"form": form, "entries": len(entries)})
+        return found, AuditEntry("person.chronology", [subject.id], {"form": form, "entries": len(entries)},
+                                 usage.Count(reader_of(caller), quotas_of(be), subject_ids=[subject.id]))
 
     return policed_read_one(be, caller, read, not_found(subject_id))
 
@@ -51,8 +51,8 @@ def household(be: Backend, caller: Caller, household_id: str, *, form: str = "pa
         if found is None:
             return audited_miss("household.chronology")
         members = sorted({e["person_id"] for e in found["entries"]})
-        usage.count(tx, reader_of(caller), quotas_of(be), subject_ids=[household_id])
         return found, AuditEntry("household.chronology", [household_id, *members],
-                                 {"form": form, "entries": len(found["entries"])})
+                                 {"form": form, "entries": len(found["entries"])},
+                                 usage.Count(reader_of(caller), quotas_of(be), subject_ids=[household_id]))
 
     return policed_read_one(be, caller, read, not_found(household_id))

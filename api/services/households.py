@@ -46,8 +46,8 @@ def get_household(be: Backend, caller: Caller, household_id: str) -> dict:
         found = plain(views.household(tx, real)) if real else None
         if not found:
             return audited_miss("households.view")
-        usage.count(tx, reader, quotas_of(be), subject_ids=[real])
         subjects = [real] + [m["person_id"] for m in found["members"]]
-        return _shaped(tx, be, caller, [found])[0], AuditEntry("households.view", subjects, {"found": True})
+        return _shaped(tx, be, caller, [found])[0], AuditEntry(
+            "households.view", subjects, {"found": True}, usage.Count(reader, quotas_of(be), subject_ids=[real]))
 
     return policed_read_one(be, caller, read, NotFound(f"no household '{household_id}'"))

@@ -40,14 +40,13 @@ def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *
         subjects = [n["id"].split(":", 1)[1] for n in nodes.values()
                     if str(n.get("label")).lower() in ("person", "household")]
         graph = plain({"nodes": list(nodes.values()), "edges": list(edges.values())})
-        if nodes:
-            usage.count(tx, reader, quotas_of(be), subject_ids=[person_id])
         if nodes and reader.analyst:
             key = pseudonym_key(be.settings)
             policy.remember_pseudonyms(tx, key, policy.graph_subjects(graph))
             graph = policy.pseudonymise_graph(graph, key)
         return graph, AuditEntry("persons.network", [person_id, *subjects] if nodes else [],
-                                 detail | {"nodes": len(nodes)})
+                                 detail | {"nodes": len(nodes)},
+                                 usage.Count(reader, quotas_of(be), subject_ids=[person_id]) if nodes else None)
 
     found = policed_read(be, caller, read)
     if not found["nodes"]:

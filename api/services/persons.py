@@ -55,7 +55,6 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
     reader = reader_of(caller)
 
     def read(tx):
-        usage.count(tx, reader, quotas_of(be), search=True)
         page = views.search_page(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
         found = page["results"]
         if reader.partner:
@@ -66,7 +65,8 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
                     "more_at_least": len(found) > limit and (page["more"] > 0 or page["more_at_least"])}
         found = found[:limit]
         return page | {"results": found}, AuditEntry("person.search", [f["subject_id"] for f in found],
-                                                      {"criteria": criteria, "results": len(found)})
+                                                      {"criteria": criteria, "results": len(found)},
+                                                      usage.Count(reader, quotas_of(be), search=True))
 
     return policed_read(be, caller, read)
 
@@ -81,9 +81,8 @@ def _read_view(be: Backend, caller: Caller, subject: views.Subject) -> dict | No
             if found is None:  # audited, then answered as an unknown id
                 return None, AuditEntry("person.view", [subject.id], {"found": True, "withheld": True})
             found["age"] = views.age(found["date_of_birth"])
-        if found is not None:
-            usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
-        return found, AuditEntry("person.view", [subject.id] if found else [], {"found": found is not None})
+        counted = usage.Count(reader, quotas_of(be), subject_ids=[subject.id]) if found is not None else None
+        return found, AuditEntry("person.view", [subject.id] if found else [], {"found": found is not None}, counted)
 
     return policed_read(be, caller, read)
 
@@ -111,10 +110,10 @@ def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: 
             return audited_miss("person.timeline")
         if reader.partner and not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
-        usage.count(tx, reader, quotas_of(be), subject_ids=[subject.id])
         total, events = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)
         return (total, events), AuditEntry("person.timeline", [subject.id],
-                                           window | {"page": page, "returned": len(events)})
+                                           window | {"page": page, "returned": len(events)},
+                                           usage.Count(reader, quotas_of(be), subject_ids=[subject.id]))
 
     return policed_read(be, caller, read)
 

@@ -38,7 +38,8 @@ def not_found(subject_id: str) -> NotFound:
 def policed_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
     """A read of personal data: refused without a stated purpose (whichever way it came: the
     API's header or body, a dashboard form); ``read`` counts against the reader's quotas
-    (``usage.count``) in its own transaction; going over a quota is a 429 that says why."""
+    (a ``usage.Count`` on its audit entry) in its own transaction; going over a quota is a
+    429 that says why."""
     if not caller.audit.purpose:
         raise Invalid("state the purpose of this access")
     try:

@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 from weakref import WeakKeyDictionary
@@ -25,7 +25,8 @@ from neo4j import Driver, ManagedTransaction
 from aim import cypher
 
 from . import audit_copy
-from .audit_chain import CHAIN, Verdict, chained, check, read_head
+from .audit_chain import CHAIN, GENESIS, HASHING, Verdict, check, content_hash, read_head
+from .usage import Count
 
 T = TypeVar("T")
 # The entries each open transaction has written, for the copy once it commits (audited_write);
@@ -50,17 +51,25 @@ class AuditEntry:
     action: str
     subject_ids: list[str] = field(default_factory=list)
     detail: dict | None = None
+    counted: Count | None = None  # what the read counts against its reader's daily quotas
 
 
 def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) -> dict:
-    """Write ``entry`` at the end of the chain; returns it as written (for the copy)."""
-    written = chained(tx, {
-        "entry_id": str(uuid.uuid4()), "username": ctx.username, "role": ctx.role,
+    """Write ``entry`` at the end of the chain, and its read's count (``entry.counted``) in
+    the same statement; returns it as written (for the copy). QuotaExceeded when the count
+    goes over a daily limit (the transaction then rolls back, entry included)."""
+    content = {
+        "entry_id": str(uuid.uuid4()), "at": datetime.now(UTC), "username": ctx.username, "role": ctx.role,
         "organisation": ctx.organisation, "purpose": ctx.purpose, "method": ctx.method,
         "endpoint": ctx.endpoint, "action": entry.action, "subject_ids": sorted(set(entry.subject_ids)),
         "detail": json.dumps(entry.detail, default=str, sort_keys=True) if entry.detail else None,
-    })
-    tx.run(cypher.load("api/audit_write"), chain=CHAIN, **written).consume()
+        "hashing": HASHING,
+    }
+    row = tx.run(cypher.load("api/audit_write"), chain=CHAIN, genesis=GENESIS, content_hash=content_hash(content),
+                 usage=entry.counted.params() if entry.counted else None, **content).single()
+    if entry.counted:
+        entry.counted.check(row["searches"], row["subjects"])
+    written = content | {"seq": row["seq"], "previous_hash": row["previous_hash"], "hash": row["hash"]}
     _pending.setdefault(tx, []).append(written)
     return written
 

@@ -1,11 +1,17 @@
 """The audit trail's integrity: a hash chain.
 
 Every entry has a position (``seq``) and holds the hash of the entry before it
-(``previous_hash``) and its own (``hash``, SHA-256 over its fields and ``previous_hash``).
-One ``(:AuditChain)`` head node holds the last position and hash; taking the next position
-locks it (``SET`` on the head), so appends are serialised at the cost of one more statement
-in the writing transaction. A changed entry no longer matches its hash, a deleted one leaves
-a gap in the positions (or, at the end, a head that points past the last entry).
+(``previous_hash``) and its own (``hash``). One ``(:AuditChain)`` head node holds the last
+position and hash; taking the next position locks it (``SET`` on the head) until the
+transaction ends, so appends are serialised. A changed entry no longer matches its hash, a
+deleted one leaves a gap in the positions (or, at the end, a head that points past the last
+entry).
+
+An entry's hash is SHA-256 over ``content_hash:seq:previous_hash``, ``content_hash`` being
+SHA-256 over its other fields: the writer hashes the content, the database the position
+(``apoc.util.sha256`` in ``api/audit_write``), so that taking the position and writing the
+entry are one statement and the head is locked for that statement and the commit only.
+Entries written before (no ``hashing`` field) hash all their fields at once.
 
 When retention removes the oldest entries, the last removed position and hash are kept as
 the chain's *anchor*, signed with a key the database does not hold, so that the remaining
@@ -19,7 +25,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 from neo4j import ManagedTransaction
 
@@ -30,6 +36,9 @@ GENESIS = "0" * 64
 CHAIN = "audit"
 HASHED = ("seq", "entry_id", "at", "username", "role", "organisation", "purpose", "method", "endpoint",
           "action", "subject_ids", "detail", "previous_hash")
+# An entry's content: what its writer hashes before the database gives it a position.
+CONTENT = tuple(name for name in HASHED if name not in ("seq", "previous_hash")) + ("hashing",)
+HASHING = 2  # the ``hashing`` of entries whose position is hashed apart from their content
 # Entries that start a new branch of the chain after the graph's audit was replaced (a
 # restore, or the demo discarding it): the JSON-lines copy keeps the branch left behind.
 BRANCH_ACTIONS = ("audit.discarded", "db.restored")
@@ -42,26 +51,27 @@ def timestamp(at) -> str:
     return to_native(at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(entry: dict) -> str:
-    fields = {name: entry.get(name) for name in HASHED}
-    fields["at"] = timestamp(fields["at"])
+def _sha256(fields: dict) -> str:
+    fields = fields | {"at": timestamp(fields["at"])}
     text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def chained(tx: ManagedTransaction, entry: dict) -> dict:
-    """``entry`` (its fields but ``seq``, ``previous_hash`` and ``hash``) placed at the end of
-    the chain; the head is locked until the transaction ends."""
-    head = tx.run(cypher.load("api/audit_chain_advance"), chain=CHAIN, genesis=GENESIS).single()
-    placed = {**entry, "at": entry.get("at") or datetime.now(UTC), "seq": head["seq"],
-              "previous_hash": head["previous_hash"]}
-    placed["hash"] = entry_hash(placed)
-    return placed
+def content_hash(entry: dict) -> str:
+    return _sha256({name: entry.get(name) for name in CONTENT})
+
+
+def entry_hash(entry: dict) -> str:
+    if entry.get("hashing") == HASHING:
+        return hashlib.sha256(f"{content_hash(entry)}:{entry['seq']}:{entry['previous_hash']}".encode()).hexdigest()
+    return _sha256({name: entry.get(name) for name in HASHED})
 
 
 def as_line(entry: dict) -> dict:
     """An entry as the JSON-lines copy holds it: the hashed fields and the hash, nothing more."""
-    return {**{name: entry.get(name) for name in HASHED}, "at": timestamp(entry["at"]), "hash": entry["hash"]}
+    hashing = {"hashing": entry["hashing"]} if entry.get("hashing") else {}
+    return {**{name: entry.get(name) for name in HASHED}, **hashing, "at": timestamp(entry["at"]),
+            "hash": entry["hash"]}
 
 
 # ----------------------------------------------------------------------------- anchor

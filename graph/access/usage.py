@@ -2,8 +2,10 @@
 in the graph (so the count survives restarts and is shared by every worker), and the check
 that shows the DPO who reads unusually much against their own history and their role's.
 
-The counts are written in the transaction of the read they count: a read refused by its
-quota rolls back and so is not counted (the refusal itself is, in a transaction of its own).
+The counts are written in the transaction of the read they count, by the statement that
+writes its audit entry (a :class:`Count` on the ``AuditEntry``: one round trip, and the
+user's day is locked for that statement and the commit only): a read refused by its quota
+rolls back and so is not counted (the refusal itself is, in a transaction of its own).
 One ``(:DailyUsage)`` per user and day holds them (the people viewed as keyed hashes, not
 ids); a user's days older than ``KEPT_DAYS`` are removed as that user reads.
 """
@@ -62,19 +64,31 @@ def _view_key(reader: Reader, day: date, subject_id: str) -> str:
     return hashlib.sha256(f"{reader.username}|{day.isoformat()}|{subject_id}".encode()).hexdigest()[:16]
 
 
-def count(tx: ManagedTransaction, reader: Reader, quotas: Quotas, *, search: bool = False,
-          subject_ids: list[str] = ()) -> None:
-    """Count a search and/or the subjects a read shows; QuotaExceeded when this read goes
-    over the reader's daily limit (the transaction then rolls back, counts included)."""
-    day = today()
-    row = tx.run(cypher.load("access/usage_count"), usage_key=_usage_key(reader, day), username=reader.username,
-                 role=reader.role, day=day, searches=1 if search else 0,
-                 views=[_view_key(reader, day, s) for s in sorted(set(subject_ids))],
-                 keep_since=day - timedelta(days=KEPT_DAYS)).single()
-    if search and row["searches"] > quotas.searches.get(reader.role, 0):
-        raise QuotaExceeded("searches", quotas.searches.get(reader.role, 0))
-    if row["subjects"] > quotas.subjects.get(reader.role, 0):
-        raise QuotaExceeded("distinct people viewed", quotas.subjects.get(reader.role, 0))
+@dataclass(frozen=True)
+class Count:
+    """What a read counts against its reader's daily quotas: a search and/or the subjects it
+    shows. The audit entry's statement writes it (``api/audit_write``, ``$usage``)."""
+
+    reader: Reader
+    quotas: Quotas
+    search: bool = False
+    subject_ids: tuple[str, ...] | list[str] = ()
+
+    def params(self) -> dict:
+        day = today()
+        return {"key": _usage_key(self.reader, day), "username": self.reader.username, "role": self.reader.role,
+                "day": day, "searches": 1 if self.search else 0,
+                "views": [_view_key(self.reader, day, s) for s in sorted(set(self.subject_ids))],
+                "keep_since": day - timedelta(days=KEPT_DAYS)}
+
+    def check(self, searches: int, subjects: int) -> None:
+        """QuotaExceeded when this read took the reader over a daily limit (the transaction
+        then rolls back, counts and audit entry included)."""
+        role = self.reader.role
+        if self.search and searches > self.quotas.searches.get(role, 0):
+            raise QuotaExceeded("searches", self.quotas.searches.get(role, 0))
+        if subjects > self.quotas.subjects.get(role, 0):
+            raise QuotaExceeded("distinct people viewed", self.quotas.subjects.get(role, 0))
 
 
 def refused(tx: ManagedTransaction, reader: Reader) -> None:

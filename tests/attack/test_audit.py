@@ -115,6 +115,33 @@ def test_the_copy_holds_only_what_the_audit_holds(audit_world, driver):
     assert "Smith" not in copy.read_text() and "2014-03-05" not in copy.read_text()
 
 
+def test_entries_hashed_whole_before_the_position_was_hashed_apart_still_verify(audit_world, driver):
+    """An installation's older entries (no ``hashing``: one SHA-256 over every field) and the
+    entries written after them (content, then position, hashed apart) verify as one chain,
+    and a change to an older one is still found."""
+    from aim.graph.access import audit_copy
+
+    client, tokens, copy = audit_world
+    previous, older = "0" * 64, []
+    for seq in (1, 2):
+        entry = {"seq": seq, "entry_id": f"older-{seq}", "at": f"2026-01-0{seq}T09:00:00.000000Z",
+                 "username": "mash1", "role": "mash", "organisation": "MASH", "purpose": "strategy meeting",
+                 "method": "GET", "endpoint": "/persons/{subject_id}", "action": "person.view",
+                 "subject_ids": ["P-1"], "detail": None, "previous_hash": previous}
+        entry["hash"] = previous = entry_hash(entry)
+        driver.execute_query("CREATE (a:AuditEntry) SET a = $entry, a.at = datetime($entry.at)", entry=entry)
+        older.append(entry)
+    driver.execute_query("CREATE (:AuditChain {name: 'audit', seq: 2, head: $hash})", hash=previous)
+    audit_copy.append(copy, older)
+    read_person(client, tokens, 2)
+    assert [entry_at(driver, seq).get("hashing") for seq in (1, 2, 3, 4)] == [None, None, 2, 2]
+    whole = verify(copy)
+    assert whole.exit_code == 0 and "4 chained entries" in whole.output, whole.output
+    driver.execute_query("MATCH (a:AuditEntry {seq: 1}) SET a.purpose = 'routine check'")
+    found = verify()
+    assert found.exit_code == 1 and "entry 1 (older-1)" in found.output and "changed" in found.output
+
+
 # ----------------------------------------------------------------------------- restore and demo
 
 
