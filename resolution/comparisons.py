@@ -236,14 +236,19 @@ def names_swapped(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 
 def name_in_other_field(p: Prepared, i: np.ndarray, j: np.ndarray, threshold: float = 0.92) -> np.ndarray:
     """One record's given name written as the other's surname, either way round (the
     Jaro-Winkler of the name levels, ≥ ``threshold``): "LUCY CLARKE" / "BKOWS LUCY"."""
-    fi, fj, li, lj = (p.cols["first"][i], p.cols["first"][j], p.cols["last"][i], p.cols["last"][j])
     out = np.zeros(i.size, dtype=bool)
+    li, lj = p.cols["last"][i], p.cols["last"][j]
+    # A name moved to the other field leaves the surnames as written different.
+    idx = np.flatnonzero((li != lj) & (li >= 0) & (lj >= 0))
+    fi, fj, li, lj = p.cols["first"][i[idx]], p.cols["first"][j[idx]], li[idx], lj[idx]
     ini = _name_tables(p)["initial"]
+    found = np.zeros(idx.size, dtype=bool)
     for given, surname in ((fi, lj), (fj, li)):
         # Cheap filter first: the initials must agree.
-        cand = np.flatnonzero(~out & (given >= 0) & (surname >= 0) & (ini[given] == ini[surname]))
+        cand = np.flatnonzero(~found & (given >= 0) & (ini[given] == ini[surname]))
         if cand.size:
-            out[cand[_jw(p, given[cand], surname[cand], "name") >= threshold]] = True
+            found[cand[_jw(p, given[cand], surname[cand], "name") >= threshold]] = True
+    out[idx[found]] = True
     return out
 
 
@@ -322,6 +327,19 @@ def _house_typo_table(p: Prepared) -> np.ndarray:
     return t
 
 
+def _street_words(p: Prepared) -> np.ndarray:
+    """Code of the street's first word per record (``"14A HIGH"`` → ``HIGH``; -1 for none;
+    cached on the Prepared)."""
+    w = p.extra.get("street_words")
+    if w is None:
+        words = [key.split(" ", 1)[1] if " " in key else "" for key in p.uniques["street_key"]]
+        codes, index = np.unique(np.array(words + [""], dtype=object).astype(str), return_inverse=True)
+        by_key = np.where(codes[index] == "", -1, index).astype(np.int32)
+        w = by_key[p.cols["street_key"]]   # a missing key (-1) takes the last entry: ""
+        p.extra["street_words"] = w
+    return w
+
+
 def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Address and postcode as ONE comparison: they describe the same place, so scoring
     them as independent fields would count co-residence twice (households share both)."""
@@ -348,7 +366,12 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     house_typo = np.zeros(i.size, dtype=bool)
     hi_all, hj_all = C["house"][i], C["house"][j]
     house_clash_all = (hi_all >= 0) & (hj_all >= 0) & (hi_all != hj_all)
-    typo_all = house_clash_all & _house_typo_table(p)[hi_all, hj_all]
+    # House numbers a typo apart, looked for only where the street's first word agrees.
+    words = _street_words(p)
+    wi = words[i]
+    maybe_typo = np.flatnonzero(house_clash_all & (wi == words[j]) & (wi >= 0))
+    typo_all = np.zeros(i.size, dtype=bool)
+    typo_all[maybe_typo] = _house_typo_table(p)[hi_all[maybe_typo], hj_all[maybe_typo]]
     # Different house numbers (other than by a typo) can never reach a level that needs the
     # text similarity, so those (most random pairs) skip the fuzzy comparison altogether.
     m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj) & (~house_clash_all | typo_all))
@@ -363,7 +386,7 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         # One street: the words agree (any order, one address a subset of the other), or,
         # for the same house number, the letters do (typos inside words: "OSBURNDRIVE").
         street = ts >= 0.85
-        by_letters = np.flatnonzero(~street & (house_same | typo))
+        by_letters = np.flatnonzero(~street & (ts >= 0.60) & (house_same | typo))
         street[by_letters] = pair_similarity(ai[m[by_letters]], aj[m[by_letters]], p.uniques["addr"],
                                              fuzz.ratio) >= 85
         near_addr[m] = house_same & street & ~flat_clash
