@@ -39,6 +39,9 @@ Progress = Callable[[str], None]
 ROWS_PER_GROUP = 50_000     # records per pandas call of the collapse and the guard
 DRIVER_MEMORY = "2g"        # the driver holds no records: counts and the model only
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+# CSV as Python's csv module and the in-process engine read and write it (RFC 4180: a
+# quote inside a field is doubled, not backslash-escaped as Spark's default).
+CSV = {"header": True, "quote": '"', "escape": '"'}
 
 
 def session(master: str | None = "local[2]", app: str = "aim-link"):
@@ -71,7 +74,7 @@ def read_rows(spark, path: str):
     from pyspark.sql import functions as F
 
     reader = spark.read.parquet if path.rstrip("/").endswith(".parquet") else \
-        (lambda p: spark.read.option("header", True).option("inferSchema", False).csv(p))
+        (lambda p: spark.read.options(**CSV).option("inferSchema", False).csv(p))
     df = reader(path)
     if "record_id" not in df.columns:
         raise ValueError(f"{path}: no record_id column")
@@ -257,7 +260,7 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
         result = keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
         writer = result.orderBy("row_idx").select("record_id", "entity_id").write.mode("overwrite")
-        (writer.parquet(out) if out.rstrip("/").endswith(".parquet") else writer.option("header", True).csv(out))
+        (writer.parquet(out) if out.rstrip("/").endswith(".parquet") else writer.options(**CSV).csv(out))
         n_entities = entities.select("entity_idx").distinct().count()
         return {"rows": n_rows, "records": n_records, "candidate_pairs": n_pairs, "entities": n_entities}
     finally:
