@@ -99,19 +99,22 @@ def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.nda
 
 def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                     threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
-                    guard: bool = True, components: Components = connected_components) -> np.ndarray:
+                    guard: bool = True, components: Components = connected_components,
+                    review_weight: float = 0.0) -> np.ndarray:
     """Cluster label per record of ``p`` from its scored pairs (record indices, comparison
     vectors, match weights) and human decisions (record-index pairs)."""
     return clusters_and_lifted(p, left, right, gammas, weight, threshold_weight, must_link=must_link,
-                               cannot_link=cannot_link, guard=guard, components=components)[0]
+                               cannot_link=cannot_link, guard=guard, components=components,
+                               review_weight=review_weight)[0]
 
 
 def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                         threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
-                        guard: bool = True, components: Components = connected_components
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`cluster_guarded`, and the indices of the pairs below the link threshold that
-    the clusters' evidence linked (:func:`cluster_evidence.surname_change_links`)."""
+                        guard: bool = True, components: Components = connected_components,
+                        review_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cluster_guarded`, and the indices of the pairs in the review band (weight at
+    least ``review_weight``) that the clusters' evidence linked
+    (:func:`cluster_evidence.surname_change_links`)."""
     ua, ub = human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)
     lifted = np.empty(0, dtype=np.int64)
     if not guard:
@@ -121,10 +124,11 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
     ua, ub = np.r_[ua, ta], np.r_[ub, tb]
     names = guard_names(p, left, right, gammas, weight >= threshold_weight)
-    labels = cluster(p.n, left, right, weight, threshold_weight, dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]),
-                     first_names=names, cannot_link=(ua, ub), must_link=must_link, components=components)
+    labels = cluster(p.n, left, right, weight, threshold_weight,
+                     dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]), first_names=names,
+                     cannot_link=(ua, ub), must_link=must_link, components=components)
     # (the guard's own cannot-link pairs are contradictions surname_change_links sees itself)
-    lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, names,
+    lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, review_weight, names,
                                   cannot_link=human)
     if lifted.size:
         labels = merge_clusters(labels, left[lifted], right[lifted])
@@ -157,5 +161,6 @@ def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, r
         raise ValueError("cluster_records needs one row per record")
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
     gammas = CMP.compare(p, left, right)
+    # Every pair with a finite weight is in or above the review band (stored SIMILAR).
     return cluster_guarded(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
-                           must_link=must_link, cannot_link=cannot_link)
+                           must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min)
