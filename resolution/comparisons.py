@@ -11,12 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
 
 from . import standardise as S
-from ._np import unique, unique_inverse
+from ._np import unique
+from .location import compare_location
+from .pairs import pair_predicate, pair_similarity, unique_pairs
 from .records import Prepared
+
+__all__ = ["COMPARISONS", "FIELD_INDEX", "Comparison", "compare", "compare_chunked", "compare_location",
+           "level", "name_in_other_field", "names_swapped", "pair_predicate", "pair_similarity"]
 
 
 @dataclass(frozen=True)
@@ -47,38 +52,6 @@ FIELD_INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
 def level(field: str, label: str) -> int:
     """The number of a comparison's level, by its label (levels are numbered by position)."""
     return COMPARISONS[FIELD_INDEX[field]].levels.index(label)
-
-
-def _unique_pairs(a: np.ndarray, b: np.ndarray):
-    """Distinct unordered (a, b) code pairs and the inverse map back to the inputs."""
-    lo = np.minimum(a, b).astype(np.int64)
-    hi = np.maximum(a, b).astype(np.int64)
-    base = np.int64(int(hi.max(initial=0)) + 1)
-    keys, inv = unique_inverse(lo * base + hi)
-    return keys // base, keys % base, inv
-
-
-def pair_similarity(a: np.ndarray, b: np.ndarray, uniques: list[str], scorer, workers: int = -1) -> np.ndarray:
-    """``scorer(uniques[a[k]], uniques[b[k]])`` for every k, each distinct pair scored once."""
-    if a.size == 0:
-        return np.empty(0, dtype=np.float32)
-    ua, ub, inv = _unique_pairs(a, b)
-    sa = [uniques[x] for x in ua.tolist()]
-    sb = [uniques[x] for x in ub.tolist()]
-    if workers == -1 and len(sa) < 10_000:
-        workers = 1  # starting a thread pool costs ~10 ms: too much for one new record
-    sims = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
-    return sims[inv]
-
-
-def pair_predicate(a: np.ndarray, b: np.ndarray, uniques: list[str], fn) -> np.ndarray:
-    """Boolean ``fn(str_a, str_b)`` for every pair, evaluated once per distinct pair (Python)."""
-    if a.size == 0:
-        return np.empty(0, dtype=bool)
-    ua, ub, inv = _unique_pairs(a, b)
-    res = np.fromiter((fn(uniques[x], uniques[y]) for x, y in zip(ua.tolist(), ub.tolist())),
-                      dtype=bool, count=ua.size)
-    return res[inv]
 
 
 def _jw(p: Prepared, ci: np.ndarray, cj: np.ndarray, table: str) -> np.ndarray:
@@ -151,7 +124,7 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
     lvl = np.zeros(i.size, dtype=np.int8)
     d_idx = np.flatnonzero((fi >= 0) & (fj >= 0) & (fi != fj))
     if d_idx.size:
-        ua, ub, inv = _unique_pairs(fi[d_idx], fj[d_idx])
+        ua, ub, inv = unique_pairs(fi[d_idx], fj[d_idx])
         names = p.uniques["name"]
         sa, sb = [names[x] for x in ua.tolist()], [names[x] for x in ub.tolist()]
         jw = process.cpdist(sa, sb, scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32)
@@ -310,100 +283,6 @@ def compare_gender(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     gi, gj = p.cols["gender"][i], p.cols["gender"][j]
     lvl = (gi == gj).astype(np.int8)
     lvl[(gi < 0) | (gj < 0)] = -1
-    return lvl
-
-
-def _house_typo_table(p: Prepared) -> np.ndarray:
-    """(house code, house code) → one edit or two adjacent characters swapped apart
-    (cached on the Prepared; the last row and column stand for a missing number)."""
-    t = p.extra.get("house_typo")
-    if t is None:
-        houses = p.uniques["house"]
-        t = np.zeros((len(houses) + 1, len(houses) + 1), dtype=bool)
-        if houses:
-            dist = process.cdist(houses, houses, scorer=OSA.distance, score_cutoff=1, dtype=np.uint8, workers=-1)
-            t[:-1, :-1] = dist <= 1
-        p.extra["house_typo"] = t
-    return t
-
-
-def _street_words(p: Prepared) -> np.ndarray:
-    """Code of the street's first word per record (``"14A HIGH"`` → ``HIGH``; -1 for none;
-    cached on the Prepared)."""
-    w = p.extra.get("street_words")
-    if w is None:
-        words = [key.split(" ", 1)[1] if " " in key else "" for key in p.uniques["street_key"]]
-        codes, index = np.unique(np.array(words + [""], dtype=object).astype(str), return_inverse=True)
-        by_key = np.where(codes[index] == "", -1, index).astype(np.int32)
-        w = by_key[p.cols["street_key"]]   # a missing key (-1) takes the last entry: ""
-        p.extra["street_words"] = w
-    return w
-
-
-def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Address and postcode as ONE comparison: they describe the same place, so scoring
-    them as independent fields would count co-residence twice (households share both)."""
-    C = p.cols
-    ci, cj = C["pc"][i], C["pc"][j]
-    vi, vj = C["pc_valid"][i], C["pc_valid"][j]
-    ai, aj = C["addr"][i], C["addr"][j]
-    lvl = np.zeros(i.size, dtype=np.int8)
-    uk = vi & vj
-    pc_near = np.zeros(i.size, dtype=bool)
-    pc_near |= uk & (C["pc_sector"][i] == C["pc_sector"][j])
-    # Not both UK (FEBRL's Australian codes): plain strings, one edit apart is "near".
-    other = np.flatnonzero(~uk & (ci >= 0) & (cj >= 0) & (ci != cj))
-    if other.size:
-        dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], Levenshtein.distance)
-        pc_near[other[dist <= 1]] = True
-    pc_same = (ci == cj) & (ci >= 0)
-    lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1
-    lvl[pc_near] = 2
-    # Address similarity (distinct address pairs only).
-    near_addr = np.zeros(i.size, dtype=bool)
-    sim_addr = np.zeros(i.size, dtype=bool)
-    other_flat = np.zeros(i.size, dtype=bool)
-    house_typo = np.zeros(i.size, dtype=bool)
-    hi_all, hj_all = C["house"][i], C["house"][j]
-    house_clash_all = (hi_all >= 0) & (hj_all >= 0) & (hi_all != hj_all)
-    # House numbers a typo apart, looked for only where the street's first word agrees.
-    words = _street_words(p)
-    wi = words[i]
-    maybe_typo = np.flatnonzero(house_clash_all & (wi == words[j]) & (wi >= 0))
-    typo_all = np.zeros(i.size, dtype=bool)
-    typo_all[maybe_typo] = _house_typo_table(p)[hi_all[maybe_typo], hj_all[maybe_typo]]
-    # Different house numbers (other than by a typo) can never reach a level that needs the
-    # text similarity, so those (most random pairs) skip the fuzzy comparison altogether.
-    m = np.flatnonzero((ai >= 0) & (aj >= 0) & (ai != aj) & (~house_clash_all | typo_all))
-    if m.size:
-        ts = pair_similarity(ai[m], aj[m], p.uniques["addr"], fuzz.token_set_ratio) / 100.0
-        hi, hj = hi_all[m], hj_all[m]
-        fi, fj = C["flat"][i[m]], C["flat"][j[m]]
-        house_same = (hi == hj) & (hi >= 0)
-        flat_clash = (fi >= 0) & (fj >= 0) & (fi != fj)
-        typo = typo_all[m]
-        sim_addr[m] = (ts >= 0.70) & ~typo
-        # One street: the words agree (any order, one address a subset of the other), or,
-        # for the same house number, the letters do (typos inside words: "OSBURNDRIVE").
-        street = ts >= 0.85
-        by_letters = np.flatnonzero(~street & (ts >= 0.60) & (house_same | typo))
-        street[by_letters] = pair_similarity(ai[m[by_letters]], aj[m[by_letters]], p.uniques["addr"],
-                                             fuzz.ratio) >= 85
-        near_addr[m] = house_same & street & ~flat_clash
-        # Same house number and street but another flat: neighbours, not one home.
-        other_flat[m] = house_same & street & flat_clash
-        # The street agrees and the house numbers are one keystroke apart (36 / 63, 1340 /
-        # 1304, 12 / 2): a typo of one home, or next-door neighbours — the model tells which.
-        house_typo[m] = typo & street & ~flat_clash
-    same_addr = near_addr | ((ai == aj) & (ai >= 0))
-    lvl[sim_addr] = np.maximum(lvl[sim_addr], 2)
-    lvl[pc_same] = 3
-    lvl[pc_same & sim_addr] = 4
-    lvl[house_typo] = 5
-    lvl[other_flat] = 6
-    lvl[same_addr & ~pc_same] = 7
-    lvl[same_addr & pc_same] = 8
-    lvl[((ai < 0) & (ci < 0)) | ((aj < 0) & (cj < 0))] = -1
     return lvl
 
 
