@@ -6,9 +6,11 @@ the bulk path (``aim ingest --bulk``, Neo4j's offline importer, into the emptied
 
 Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not running. Each load
 runs ``ingest_file`` in a child process, so that its CPU seconds are its own; the Neo4j
-server's CPU seconds come from its ``/proc`` entry. With ``--before REF`` the same file is
-also loaded by the loader as it was at REF (``graph/ingest`` and ``cypher/ingest`` from
-that commit, the rest as now) against the same server, right after the current one.
+server's CPU seconds come from its ``/proc`` entry, with those of its garbage collector's and
+JIT compilers' threads apart (the JIT's are the server's warm-up: compare warm rounds). With
+``--before REF`` the same file is also loaded by the loader as it was at REF (``graph/ingest``
+and ``cypher/ingest`` from that commit, the rest as now) against the same server, right
+after the current one.
 ``--file`` loads another population (a canonical CSV with its source column, such as
 ``aim seed generate``'s or ``aim seed independent``'s ``canonical.csv``) instead of the
 generated rows, whose addresses are not shared. The peer is the naive approach the
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
@@ -66,10 +69,30 @@ def load_worker(path: Path, batch_size: int) -> None:
                      | asdict(report.written)))
 
 
-def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the Neo4j server has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+# The JVM's own threads, by the start of their names, apart from the work asked of the
+# server (Bolt workers, page cache, index population).
+THREAD_GROUPS = {"GC Thread": "gc", "G1 ": "gc", "C1 Compiler": "jit", "C2 Compiler": "jit", "Sweeper": "jit"}
+
+
+def _cpu_seconds(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int) -> Counter:
+    """CPU seconds (user + system) the Neo4j server has used so far (``total``, ended threads
+    included), and those of its garbage collector's (``gc``) and JIT compilers' (``jit``, the
+    server's warm-up) threads."""
+    spent = Counter(total=_cpu_seconds(Path(f"/proc/{pid}/stat")))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name, seconds = (task / "comm").read_text(), _cpu_seconds(task / "stat")
+        except OSError:  # the thread ended meanwhile
+            continue
+        group = next((g for prefix, g in THREAD_GROUPS.items() if name.startswith(prefix)), None)
+        if group:
+            spent[group] += seconds
+    return spent
 
 
 def timed_load(code: Path, path: Path, batch_size: int, server_pid: int) -> dict:
@@ -78,13 +101,16 @@ def timed_load(code: Path, path: Path, batch_size: int, server_pid: int) -> dict
     before = server_cpu(server_pid)
     result = subprocess.run([sys.executable, __file__, "--load-worker", str(path), "--batch-size", str(batch_size)],
                             env=environment, check=True, capture_output=True, text=True)
-    return json.loads(result.stdout.splitlines()[-1]) | {"server_cpu": server_cpu(server_pid) - before}
+    spent = server_cpu(server_pid) - before
+    return json.loads(result.stdout.splitlines()[-1]) | {"server_cpu": spent["total"], "server_gc": spent["gc"],
+                                                          "server_jit": spent["jit"]}
 
 
 def describe(label: str, rows: int, run: dict) -> str:
     cpu = run["loader_cpu"] + run["server_cpu"]
     return (f"{label:<34} {run['seconds']:7.1f} s {rows / run['seconds']:9,.0f} rows/s   CPU s: loader "
-            f"{run['loader_cpu']:5.1f}, Neo4j {run['server_cpu']:5.1f} → {rows / cpu:7,.0f} rows per CPU-second")
+            f"{run['loader_cpu']:5.1f}, Neo4j {run['server_cpu']:5.1f} (GC {run['server_gc']:4.1f}, "
+            f"JIT {run['server_jit']:4.1f}) → {rows / cpu:7,.0f} rows per CPU-second")
 
 
 def first_rows(path: Path, rows: int, out: Path) -> Path:

@@ -36,6 +36,10 @@ JVM_FLAGS = [
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+UnlockExperimentalVMOptions",
     "-XX:+TrustFinalNonStaticFields",
+    # A young generation of at least half the heap: under load G1 shrank it to ~170 MB, and
+    # each of its many collections copied the open write transaction's state again (GC
+    # threads 7.8–8.2 → 2.0–2.4 CPU s per 100,000 ingested rows, docs/benchmarks.md's Ingest).
+    "-XX:G1NewSizePercent=50",
     "-XX:+DisableExplicitGC",
     "-Djdk.nio.maxCachedBufferSize=1024",
     "-Dio.netty.tryReflectionSetAccessible=true",
