@@ -334,8 +334,9 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
     say("clustering")
-    thr, review = (float(np.log2(x / (1 - x))) for x in (model.link_threshold, model.review_threshold))
-    labels, lifted = clusters_and_lifted(p, blocks.left, blocks.right, gammas, w, thr, review_weight=review,
+    thr = model.link_weight
+    labels, lifted = clusters_and_lifted(p, blocks.left, blocks.right, gammas, w, thr,
+                                         review_weight=model.review_weight,
                                          must_link=_index_pairs(p, must_link), cannot_link=_index_pairs(p, cannot_link),
                                          guard=guard, components=components)
     # A pair linked by its clusters' evidence (a surname change with a move) is stored as a

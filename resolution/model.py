@@ -56,6 +56,16 @@ class Model:
     def prior_weight(self) -> float:
         return float(np.log2(self.lam / (1 - self.lam)))
 
+    @property
+    def link_weight(self) -> float:
+        """The match weight at the link threshold (pairs at or above it are linked)."""
+        return float(np.log2(self.link_threshold / (1 - self.link_threshold)))
+
+    @property
+    def review_weight(self) -> float:
+        """The match weight at the review threshold ([review, link) goes to clerical review)."""
+        return float(np.log2(self.review_threshold / (1 - self.review_threshold)))
+
     def level_weights(self) -> list[np.ndarray]:
         """log2(m/u) per field per level."""
         return [np.log2(m / u) for m, u in zip(self.m, self.u)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
@@ -21,12 +20,6 @@ def model_version(model: Model) -> str:
     d = model.to_dict()
     d.pop("history", None)
     return "M-" + hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
-
-
-def link_weight(model: Model) -> float:
-    """The match weight at the link threshold (pairs at or above it are linked)."""
-    t = model.link_threshold
-    return float(np.log2(t / (1 - t)))
 
 
 def save_model(driver: Driver, database: str, model: Model, trained_on: int) -> str:

@@ -49,7 +49,7 @@ from .changes import apply_in_tx
 from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
-from .models import link_weight, read_current_model
+from .models import read_current_model
 from .records import blocking_props, keys_fingerprint, record_details
 
 PER_KEY = 20
@@ -77,7 +77,7 @@ def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int,
     below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows))) if (a, b) not in scored]
     pairs = similar + below
     return cluster_records(rows, *_index_arrays([(a, b) for a, b, _ in pairs]),
-                           np.array([w for _, _, w in pairs], dtype=float), link_weight(model) if model else np.inf,
+                           np.array([w for _, _, w in pairs], dtype=float), model.link_weight if model else np.inf,
                            must_link=_index_arrays(must), cannot_link=_index_arrays(cannot))
 
 

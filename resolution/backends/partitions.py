@@ -66,7 +66,7 @@ def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
         is_first=lambda d: d["row_idx"] == d["record_idx"])
 
 
-def score_pairs(model: Model, link_weight: float):
+def score_pairs(model: Model):
     """A ``mapInPandas`` function: candidate pairs with both records' fields → comparison
     levels, match weight, and ``edge``: the pair joins its records' group for the guard
     (:func:`guard.reaching_pairs`: clustering may read it across components)."""
@@ -89,7 +89,7 @@ def score_pairs(model: Model, link_weight: float):
             for k, name in enumerate(GAMMAS):
                 out[name] = gammas[:, k]
             out["weight"] = w
-            out["edge"] = reaching_pairs(p, i, j, gammas, w, link_weight)
+            out["edge"] = reaching_pairs(p, i, j, gammas, w, model.link_weight)
             yield out
 
     return run
@@ -109,7 +109,7 @@ def _name_frequencies(p: Prepared, pdf: pd.DataFrame, n: int) -> dict[str, np.nd
     return out
 
 
-def guard_components(link_weight: float, guard: bool):
+def guard_components(model: Model, guard: bool):
     """A ``cogroup().applyInPandas`` function: the records of whole components (and every
     candidate pair inside them) → ``(record_idx, entity_idx)``, the entity's first record."""
 
@@ -120,8 +120,8 @@ def guard_components(link_weight: float, guard: bool):
         left = np.searchsorted(idx, pairs["lo"].to_numpy())
         right = np.searchsorted(idx, pairs["hi"].to_numpy())
         gammas = pairs[list(GAMMAS)].to_numpy(dtype=np.int8)
-        labels, _ = clusters_and_lifted(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float), link_weight,
-                                        guard=guard)
+        labels, _ = clusters_and_lifted(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float),
+                                        model.link_weight, review_weight=model.review_weight, guard=guard)
         return pd.DataFrame({"record_idx": idx, "entity_idx": idx[labels]})
 
     return run

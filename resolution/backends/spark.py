@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 
 from ..blocking import KEY_NAMES, RULES, rule_keys
 from ..model import Model
@@ -172,7 +171,7 @@ def candidate_pairs(recs, cap: int, window: int):
         F.least("x", "y").alias("lo"), F.greatest("x", "y").alias("hi")).distinct()
 
 
-def score(pairs, recs, model: Model, link_weight: float):
+def score(pairs, recs, model: Model):
     """Comparison levels, weight and guard-group edge of every candidate pair."""
     from pyspark.sql import functions as F
 
@@ -183,7 +182,7 @@ def score(pairs, recs, model: Model, link_weight: float):
     schema = _schema([("lo", "long"), ("hi", "long")] + [(g, "tinyint") for g in P.GAMMAS]
                      + [("weight", "double"), ("edge", "boolean")])
     light = replace(model, tf={}, history=[])   # the UDF scores with the data's frequencies, as link() does
-    return both.drop("lo", "hi").mapInPandas(P.score_pairs(light, link_weight), schema)
+    return both.drop("lo", "hi").mapInPandas(P.score_pairs(light), schema)
 
 
 def components(spark, edges, work_dir: str):
@@ -205,7 +204,7 @@ def components(spark, edges, work_dir: str):
     return text.select(pair[0].cast("long").alias("record_idx"), pair[1].cast("long").alias("component"))
 
 
-def guarded_entities(recs, scored, comps, link_weight: float, guard: bool, groups: int):
+def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int):
     """``(record_idx, entity_idx)`` of every record: a record in no edge is its own entity;
     the others are clustered by the engine per group of whole components."""
     from pyspark.sql import functions as F
@@ -218,7 +217,7 @@ def guarded_entities(recs, scored, comps, link_weight: float, guard: bool, group
         "component", F.col("c_lo"))
     guarded = member.select("*", bucket).groupBy("bucket").cogroup(
         inside.select("*", bucket).groupBy("bucket")).applyInPandas(
-        P.guard_components(link_weight, guard), "record_idx long, entity_idx long")
+        P.guard_components(model, guard), "record_idx long, entity_idx long")
     alone = recs.join(comps, "record_idx", "left_anti").select("record_idx", F.col("record_idx").alias("entity_idx"))
     return guarded.unionByName(alone)
 
@@ -234,7 +233,6 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
     spark = session(master)
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-")
-    link_weight = float(np.log2(model.link_threshold / (1 - model.link_threshold)))
     try:
         rows = read_rows(spark, records)
         n_rows = rows.count()
@@ -251,11 +249,11 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
         pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
         n_pairs = pairs.count()
         say(f"{n_pairs:,} candidate pairs; comparing and scoring")
-        scored = _stage(score(pairs, recs, model, link_weight), work, "scored")
+        scored = _stage(score(pairs, recs, model), work, "scored")
         say("connected components")
         comps = _stage(components(spark, scored.filter("edge"), work), work, "component_of")
         say("over-merge guard per component")
-        entities = _stage(guarded_entities(recs, scored, comps, link_weight, guard, groups), work, "entities")
+        entities = _stage(guarded_entities(recs, scored, comps, model, guard, groups), work, "entities")
         named = entities.join(recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
         result = keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
