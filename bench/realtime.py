@@ -141,7 +141,7 @@ def serving(code: Path, workers: int = 1):
 def tree_cpu(pid: int) -> float:
     """CPU seconds used so far by a process and its live children (``aim serve``'s workers)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return server_cpu(pid) + sum(tree_cpu(int(child)) for child in children)
+    return server_cpu(pid)["total"] + sum(tree_cpu(int(child)) for child in children)
 
 
 def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, submit) -> None:
@@ -206,7 +206,7 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
     start = threading.Barrier(clients + 1)
     threads = [threading.Thread(target=client, args=(org, rows, start, out)) for org, rows in work]
     load_before = os.getloadavg()[0]
-    cpu_before = (server_cpu(neo4j_pid), tree_cpu(api_pid) if api_pid else 0.0)
+    cpu_before = (server_cpu(neo4j_pid)["total"], tree_cpu(api_pid) if api_pid else 0.0)
     for t in threads:
         t.start()
     start.wait()
@@ -214,7 +214,7 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
-    neo4j_cpu, api_cpu = (server_cpu(neo4j_pid) - cpu_before[0],
+    neo4j_cpu, api_cpu = (server_cpu(neo4j_pid)["total"] - cpu_before[0],
                           tree_cpu(api_pid) - cpu_before[1] if api_pid else None)
     found = driver.execute_query(
         "UNWIND $keys AS k MATCH (:Record {source: k[0], source_record_id: k[1]})<-[:HAS_RECORD]-(p:Person) "
