@@ -112,14 +112,21 @@ def record_keys(record: Mapping[str, object]) -> dict[str, str]:
     Two records are candidates when they share at least one key. The keys match the
     batch rules in :data:`RULES` exactly (same standardisation).
     """
-    first = S.first_name_key(record.get("first_name"))  # type: ignore[arg-type]
-    last = S.surname_key(record.get("last_name"))  # type: ignore[arg-type]
     dob = S.parse_dob(record.get("date_of_birth"))  # type: ignore[arg-type]
-    pc = S.normalise_postcode(record.get("postcode")).text  # type: ignore[arg-type]
     address = S.parse_address(record.get("address"))  # type: ignore[arg-type]
-    house, street = address.house, S.street_key(address)
+    return standardised_keys(S.first_name_key(record.get("first_name")),  # type: ignore[arg-type]
+                             S.surname_key(record.get("last_name")),  # type: ignore[arg-type]
+                             dob.text if dob.full else "", dob.year,
+                             S.normalise_postcode(record.get("postcode")).text,  # type: ignore[arg-type]
+                             address.house, S.street_key(address))
+
+
+def standardised_keys(first: str, last: str, dob_text: str, year: int, pc: str, house: str,
+                      street: str) -> dict[str, str]:
+    """:func:`record_keys` of values already standardised as it standardises them (given
+    name and surname keys, full date of birth or "", year of birth, postcode, house number,
+    street key): the Spark backend keys the records its engine call has prepared."""
     first_ph, last_ph = (S.phonetic_key(first) if first else ""), (S.phonetic_key(last) if last else "")
-    dob_text = dob.text if dob.full else ""
     candidates = {
         "dob_l": (dob_text, last[:1]),
         "dob_f": (dob_text, first[:1]),
@@ -128,7 +135,7 @@ def record_keys(record: Mapping[str, object]) -> dict[str, str]:
         "dob_pc": (dob_text, pc),
         "pc_l": (pc, last[:1]),
         "pc_h": (pc, house),
-        "ny_yob": (S.nysiis_key(last) if last else "", str(dob.year) if dob.year else ""),
+        "ny_yob": (S.nysiis_key(last) if last else "", str(year) if year else ""),
         "street_f": (street, first[:1]),
         "street_l": (street, last_ph),
         "dob_h": (dob_text, house),

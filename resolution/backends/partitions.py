@@ -4,7 +4,7 @@ records and pairs of its partition, so a rule changed in the engine changes both
 
 * :func:`collapse_and_key` — the rows of whole agency records → one record each
   (:func:`records.collapsed_fields`), its standardised names and date of birth (the
-  blocks' sort order) and its blocking keys (:func:`blocking.record_keys`, the keys the
+  blocks' sort order) and its blocking keys (:func:`blocking.standardised_keys`, the keys the
   real-time path indexes).
 * :func:`score_pairs` — candidate pairs → comparison vectors (:func:`comparisons.compare`)
   and match weights (:func:`predict.match_weights`), with the flags that decide which
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import comparisons as CMP
-from ..blocking import KEY_NAMES, record_keys
+from ..blocking import KEY_NAMES, standardised_keys
 from ..guard import clusters_and_lifted, reaching_pairs
 from ..model import Model
 from ..predict import match_weights
@@ -33,6 +33,8 @@ ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
 # The standardised values whose first appearance orders the engine's codes (blocks' sort).
 SORT_NAMES = ("first", "middle1", "last", "dob")
 RECORD_COLUMNS = ("record_idx", "record_id") + FIELDS
+# What each side of a candidate pair carries: the record and its names' frequencies.
+PAIR_SIDE_COLUMNS = RECORD_COLUMNS + ("tf_first", "tf_last")
 GAMMAS = tuple(f"g_{c.name}" for c in CMP.COMPARISONS)
 
 
@@ -59,7 +61,12 @@ def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
     p = _prepared(recs)
     for name in SORT_NAMES:
         recs["std_" + name] = [p.text(name, k) for k in range(p.n)]
-    keys = [record_keys({f: merged[f][k] for f in FIELDS}) for k in range(p.n)]
+    # Keys from the values ``p`` has standardised (once per distinct value), not each
+    # record standardised again.
+    year, month, day = p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]
+    keys = [standardised_keys(p.text("first", k), p.text("last", k),
+                              p.text("dob", k) if year[k] and month[k] and day[k] else "", int(year[k]),
+                              p.text("pc", k), p.text("house", k), p.text("street_key", k)) for k in range(p.n)]
     for name in KEY_NAMES:
         recs["key_" + name] = [k.get(name) for k in keys]
     return out.merge(recs, on="record_idx", how="left").assign(
@@ -73,18 +80,16 @@ def score_pairs(model: Model):
 
     def run(batches):
         for pdf in batches:
-            n = len(pdf)
-            both = pd.concat([pdf[[f"l_{c}" for c in RECORD_COLUMNS]].set_axis(RECORD_COLUMNS, axis=1),
-                              pdf[[f"r_{c}" for c in RECORD_COLUMNS]].set_axis(RECORD_COLUMNS, axis=1)])
-            # Left side first, then right: records repeat (prepare keeps one per record id),
-            # so position k of the batch is record k (left) and n + k (right) before collapse.
-            p = prepare({"record_id": both["record_idx"].astype(str).tolist(),
-                         "source": [""] * 2 * n, "source_record_id": [""] * 2 * n}
-                        | {f: both[f].fillna("").astype(str).tolist() for f in FIELDS})
-            i, j = p.row_record[:n], p.row_record[n:]
+            # A record is in many pairs of a batch: prepared once, each side's pairs
+            # point at it by position.
+            recs = pd.concat([pdf[[f"{side}_{c}" for c in PAIR_SIDE_COLUMNS]].set_axis(PAIR_SIDE_COLUMNS, axis=1)
+                              for side in ("l", "r")]).drop_duplicates("record_idx", ignore_index=True)
+            p = _prepared(recs)
+            position = pd.Index(recs["record_idx"])
+            i = p.row_record[position.get_indexer(pdf["l_record_idx"])]
+            j = p.row_record[position.get_indexer(pdf["r_record_idx"])]
             gammas = CMP.compare(p, i, j)
-            tf_rows = _name_frequencies(p, pdf, n)
-            w = match_weights(model, p, i, j, gammas, tf_rows)
+            w = match_weights(model, p, i, j, gammas, _name_frequencies(p, recs))
             out = pd.DataFrame({"lo": pdf["l_record_idx"].to_numpy(), "hi": pdf["r_record_idx"].to_numpy()})
             for k, name in enumerate(GAMMAS):
                 out[name] = gammas[:, k]
@@ -95,16 +100,15 @@ def score_pairs(model: Model):
     return run
 
 
-def _name_frequencies(p: Prepared, pdf: pd.DataFrame, n: int) -> dict[str, np.ndarray]:
-    """Name frequency per name code of ``p``, from the frequencies carried on the pairs
-    (left and right records: rows ``k`` and ``n + k`` of ``p``'s input)."""
+def _name_frequencies(p: Prepared, recs: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Name frequency per name code of ``p`` (the records of ``recs``, one per row), from
+    the frequencies Spark counted over all records and carried on the pairs."""
     out = {}
     for field, col in (("first_name", "first"), ("last_name", "last")):
         table = np.zeros(len(p.uniques["name"]), dtype=float)
-        for side, rows in (("l", p.row_record[:n]), ("r", p.row_record[n:])):
-            codes = p.cols[col][rows]
-            ok = codes >= 0
-            table[codes[ok]] = pdf[f"{side}_tf_{col}"].to_numpy()[ok]
+        codes = p.cols[col][p.row_record]
+        ok = codes >= 0
+        table[codes[ok]] = recs["tf_" + col].to_numpy()[ok]
         out[field] = table
     return out
 

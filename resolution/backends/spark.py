@@ -4,7 +4,8 @@ Nothing of the engine's logic lives here — only how the work is spread:
 
 1. rows → records: bucketed by agency record so that every row of one lands in one
    group, collapsed there by the engine (:func:`partitions.collapse_and_key`), which also
-   gives each record its blocking keys (:func:`blocking.record_keys`);
+   gives each record its blocking keys (:func:`blocking.standardised_keys`, of the
+   values the engine standardised there);
 2. blocking as joins on those keys, with the engine's cap on common values: a block of at
    most ``cap`` records is paired in full, a bigger one sorted as the engine sorts it (by
    the code order of the rule's secondary field, i.e. its first appearance in the input)
