@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 
 from .pairs import pair_similarity
 from .records import Prepared
@@ -50,10 +50,11 @@ def compare_location(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     uk = vi & vj
     pc_near = np.zeros(i.size, dtype=bool)
     pc_near |= uk & (C["pc_sector"][i] == C["pc_sector"][j])
-    # Not both UK (FEBRL's Australian codes): plain strings, one edit apart is "near".
+    # Not both UK (FEBRL's Australian codes): plain strings, one keystroke apart is "near" (a
+    # changed digit or two adjacent digits swapped, OSA as for house numbers: 2134 / 2143).
     other = np.flatnonzero(~uk & (ci >= 0) & (cj >= 0) & (ci != cj))
     if other.size:
-        dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], Levenshtein.distance)
+        dist = pair_similarity(ci[other], cj[other], p.uniques["pc"], OSA.distance)
         pc_near[other[dist <= 1]] = True
     pc_same = (ci == cj) & (ci >= 0)
     lvl[uk & (C["pc_outward"][i] == C["pc_outward"][j])] = 1

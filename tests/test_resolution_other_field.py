@@ -125,3 +125,16 @@ def test_twins_still_split_when_linked():
     home = {"last_name": "Bell", "date_of_birth": "2024-04-07", "address": "3 Oak Rd", "postcode": "B1 1AA"}
     assert not _one_person([rec("t1", first_name="Trevor", **home), rec("t2", first_name="Trevor", **home),
                             rec("a1", first_name="Aaron", **home), rec("a2", first_name="Aaron", **home)])
+
+
+@pytest.mark.parametrize("postcode, other, expected", [
+    # FEBRL's four-digit codes: one keystroke apart (a digit changed, or two adjacent digits
+    # swapped) is a near postcode; two keystrokes are not.
+    ("2134", "2143", "near postcode or similar address"),
+    ("2134", "2135", "near postcode or similar address"),
+    ("2134", "2413", "else"),
+])
+def test_a_postcode_one_keystroke_apart_is_near(postcode, other, expected):
+    level = comparison_level("location", {"address": "154 Victoria Street", "postcode": postcode},
+                             {"address": "9 Oak Road", "postcode": other})
+    assert CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels[level] == expected
