@@ -19,6 +19,12 @@ def unique(x: np.ndarray) -> np.ndarray:
     return x[keep]
 
 
+def pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """One int64 code per unordered pair of indices below ``n`` (``min * n + max``)."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    return np.minimum(a, b) * np.int64(n) + np.maximum(a, b)
+
+
 def unique_inverse(x: np.ndarray, counts: bool = False):
     """(sorted distinct values, inverse index[, counts]) like ``np.unique``."""
     x = np.asarray(x)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import standardise as S
-from ._np import unique, unique_inverse
+from ._np import pair_codes, unique, unique_inverse
 from .errors import pairs_within
 from .records import Prepared
 
@@ -220,7 +220,7 @@ def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | Non
         a, b, capped = _pairs_for_key(key, secondary, cap, window)
         a, b = a % n, b % n            # position among the stacked slots → record
         keep = a != b                  # a record whose two slots share a key
-        codes = np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep])
+        codes = pair_codes(a[keep], b[keep], n)
         # Records agreeing on both slots meet twice.
         yield name, unique(codes) if len(slots) > 1 else codes, capped
 
@@ -255,8 +255,7 @@ def recall_by_rule(p: Prepared, truth_entity: Sequence | np.ndarray, cap: int = 
     those no other rule makes (``only_pairs``: what dropping it would save)."""
     _, groups = unique_inverse(np.asarray(truth_entity))
     a, b = pairs_within(groups)
-    n = np.int64(p.n)
-    true = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+    true = np.unique(pair_codes(a, b, p.n))
     names, codes = zip(*((name, rule_codes) for name, rule_codes, _ in _rule_pairs(p, cap, window)))
     made = np.concatenate(codes)
     rule = np.repeat(np.arange(len(names)), [c.size for c in codes])

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 
 from . import comparisons as CMP
-from ._np import unique_inverse
+from ._np import pair_codes, unique_inverse
 from .clustering import canonical, dob_conflict, names_differ
 from .records import Prepared
 
@@ -129,8 +129,7 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
     if idx.size == 0:
         return idx
     n = np.int64(labels.size)
-    ca, cb = labels[left[idx]].astype(np.int64), labels[right[idx]].astype(np.int64)
-    keys, inv = unique_inverse(np.minimum(ca, cb) * n + np.maximum(ca, cb))
+    keys, inv = unique_inverse(pair_codes(labels[left[idx]], labels[right[idx]], n))
     order = np.lexsort((-weight[idx], inv))
     first = np.r_[True, inv[order][1:] != inv[order][:-1]]
     strongest = idx[order[first]]
@@ -138,8 +137,8 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
     partners = np.bincount(np.r_[a, b], minlength=labels.size)
     married = _partnered(p, labels, left, right, gammas, grown)
     keep = np.flatnonzero((partners[a] == 1) & (partners[b] == 1) & (married[a] != married[b]))
-    ua, ub = (labels[np.asarray(x, dtype=np.int64)].astype(np.int64) for x in cannot_link)
-    keep = keep[~np.isin(keys[keep], np.minimum(ua, ub) * n + np.maximum(ua, ub))]
+    ua, ub = (labels[np.asarray(x, dtype=np.int64)] for x in cannot_link)
+    keep = keep[~np.isin(keys[keep], pair_codes(ua, ub, n))]
     keep = keep[~_contradicted(p, labels, a[keep], b[keep], names)]
     return strongest[keep]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import comparisons as CMP
-from ._np import unique_inverse
+from ._np import pair_codes, unique_inverse
 from .records import Prepared
 
 F = CMP.FIELD_INDEX
@@ -86,8 +86,7 @@ def explain_errors(p: Prepared, truth: Sequence, predicted: np.ndarray, candidat
     """
     _, t = unique_inverse(np.asarray(truth, dtype=object).astype(str))
     _, e = unique_inverse(np.asarray(predicted))
-    n = np.int64(p.n)
-    cand = np.unique(np.minimum(*candidates).astype(np.int64) * n + np.maximum(*candidates))
+    cand = np.unique(pair_codes(*candidates, p.n))
     out = {}
     for name, (a, b), keep, categorise in (
             ("missed", pairs_within(t), lambda a, b: e[a] != e[b], None),
@@ -95,7 +94,7 @@ def explain_errors(p: Prepared, truth: Sequence, predicted: np.ndarray, candidat
         sel = keep(a, b)
         a, b = a[sel], b[sel]
         gam = CMP.compare_chunked(p, a, b) if a.size else np.empty((0, len(CMP.COMPARISONS)), np.int8)
-        is_cand = np.isin(np.minimum(a, b) * n + np.maximum(a, b), cand)
+        is_cand = np.isin(pair_codes(a, b, p.n), cand)
         cats: dict[str, dict] = {}
         for k in range(a.size):
             kind = categorise(gam[k]) if categorise else _missed_category(gam[k], bool(is_cand[k]))

@@ -22,6 +22,13 @@ Pairs = tuple[np.ndarray, np.ndarray]
 _NONE: Pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
 _FIRST_SIMILAR = CMP.level("first_name", "jaro-winkler >= 0.92")   # and the levels above it
 _IN_OTHER_FIELD = CMP.level("first_name", "in the other record's surname field")
+_SURNAME_SIMILAR = CMP.level("last_name", "jaro-winkler >= 0.92, shared barrel, variant spelling or swapped")
+_SAME_POSTCODE = CMP.level("location", "same postcode")   # and the levels above it
+
+
+def _full_dob(p: Prepared) -> np.ndarray:
+    """Per record: a full date of birth (year, month and day)."""
+    return (p.cols["dob_y"] > 0) & (p.cols["dob_m"] > 0) & (p.cols["dob_d"] > 0)
 
 
 def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
@@ -37,14 +44,13 @@ def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: n
     """
     f, g, l, d = (CMP.FIELD_INDEX[k] for k in ("first_name", "gender", "last_name", "date_of_birth"))
     sel = (gammas[:, f] == 0) & (gammas[:, g] == 0)
-    C = p.cols
     dob_else = np.flatnonzero((gammas[:, d] == 0) & (gammas[:, f] == len(CMP.COMPARISONS[f].levels) - 1)
                                & (gammas[:, l] == len(CMP.COMPARISONS[l].levels) - 1))
     a, b = left[dob_else], right[dob_else]
     # Level "else" with both dates full is a confident conflict (clustering.dob_conflict):
     # every typo that dob_conflict excuses has a DOB level of its own. Testing the dates
     # again cost seconds at a million records (two million such pairs of common names).
-    full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
+    full = _full_dob(p)
     conflict = full[a] & full[b]
     linked = weight[dob_else] >= link_weight
     tolerant = np.zeros(p.n, dtype=bool)
@@ -57,11 +63,10 @@ def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: n
 def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
     """(has a full DOB per record, pairs that count as evidence for a record without one:
     given name and surname agree, and the same postcode or address)."""
-    C = p.cols
-    has_dob = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
     f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
-    evidence = (gammas[:, f] >= _FIRST_SIMILAR) & (gammas[:, l] >= 2) & (gammas[:, loc] >= 3)
-    return has_dob, evidence
+    evidence = ((gammas[:, f] >= _FIRST_SIMILAR) & (gammas[:, l] >= _SURNAME_SIMILAR)
+                & (gammas[:, loc] >= _SAME_POSTCODE))
+    return _full_dob(p), evidence
 
 
 def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,

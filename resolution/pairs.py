@@ -7,15 +7,13 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import process
 
-from ._np import unique_inverse
+from ._np import pair_codes, unique_inverse
 
 
 def unique_pairs(a: np.ndarray, b: np.ndarray):
     """Distinct unordered (a, b) code pairs and the inverse map back to the inputs."""
-    lo = np.minimum(a, b).astype(np.int64)
-    hi = np.maximum(a, b).astype(np.int64)
-    base = np.int64(int(hi.max(initial=0)) + 1)
-    keys, inv = unique_inverse(lo * base + hi)
+    base = np.int64(int(np.maximum(a, b).max(initial=0)) + 1)
+    keys, inv = unique_inverse(pair_codes(a, b, base))
     return keys // base, keys % base, inv
 
 
