@@ -38,7 +38,7 @@ PAIR_SIDE_COLUMNS = RECORD_COLUMNS + ("tf_first", "tf_last")
 GAMMAS = tuple(f"g_{c.name}" for c in CMP.COMPARISONS)
 
 
-def _prepared(pdf: pd.DataFrame, prefix: str = "") -> Prepared:
+def prepared(pdf: pd.DataFrame, prefix: str = "") -> Prepared:
     """The records of ``pdf`` (one per row, in row order) as the engine prepares them."""
     cols = {"record_id": pdf[prefix + "record_idx"].astype(str).tolist()}
     cols |= {f: pdf[prefix + f].fillna("").astype(str).tolist() for f in FIELDS}
@@ -58,7 +58,7 @@ def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
                         "record_idx": first_idx[row_record]})
     recs = pd.DataFrame({"record_idx": first_idx, "rep_id": [cols["record_id"][r] for r in first_row]}
                         | {f: merged[f] for f in FIELDS})
-    p = _prepared(recs)
+    p = prepared(recs)
     for name in SORT_NAMES:
         recs["std_" + name] = [p.text(name, k) for k in range(p.n)]
     # Keys from the values ``p`` has standardised (once per distinct value), not each
@@ -80,24 +80,38 @@ def score_pairs(model: Model):
 
     def run(batches):
         for pdf in batches:
-            # A record is in many pairs of a batch: prepared once, each side's pairs
-            # point at it by position.
-            recs = pd.concat([pdf[[f"{side}_{c}" for c in PAIR_SIDE_COLUMNS]].set_axis(PAIR_SIDE_COLUMNS, axis=1)
-                              for side in ("l", "r")]).drop_duplicates("record_idx", ignore_index=True)
-            p = _prepared(recs)
-            position = pd.Index(recs["record_idx"])
-            i = p.row_record[position.get_indexer(pdf["l_record_idx"])]
-            j = p.row_record[position.get_indexer(pdf["r_record_idx"])]
-            gammas = CMP.compare(p, i, j)
+            p, recs, i, j, gammas, out = _compared(pdf)
             w = match_weights(model, p, i, j, gammas, _name_frequencies(p, recs))
-            out = pd.DataFrame({"lo": pdf["l_record_idx"].to_numpy(), "hi": pdf["r_record_idx"].to_numpy()})
-            for k, name in enumerate(GAMMAS):
-                out[name] = gammas[:, k]
             out["weight"] = w
             out["edge"] = reaching_pairs(p, i, j, gammas, w, model.link_weight)
             yield out
 
     return run
+
+
+def compare_pairs(batches):
+    """A ``mapInPandas`` function: candidate pairs with both records' fields → ``lo, hi``
+    and comparison levels (what training counts, :mod:`backends.training`)."""
+    for pdf in batches:
+        yield _compared(pdf)[-1]
+
+
+def _compared(pdf: pd.DataFrame):
+    """The records of a batch of pairs prepared, the pairs' record positions in them, their
+    comparison vectors (:func:`comparisons.compare`), and ``lo, hi`` with the levels."""
+    # A record is in many pairs of a batch: prepared once, each side's pairs point at it
+    # by position.
+    recs = pd.concat([pdf[[f"{side}_{c}" for c in PAIR_SIDE_COLUMNS]].set_axis(PAIR_SIDE_COLUMNS, axis=1)
+                      for side in ("l", "r")]).drop_duplicates("record_idx", ignore_index=True)
+    p = prepared(recs)
+    position = pd.Index(recs["record_idx"])
+    i = p.row_record[position.get_indexer(pdf["l_record_idx"])]
+    j = p.row_record[position.get_indexer(pdf["r_record_idx"])]
+    gammas = CMP.compare(p, i, j)
+    out = pd.DataFrame({"lo": pdf["l_record_idx"].to_numpy(), "hi": pdf["r_record_idx"].to_numpy()})
+    for k, name in enumerate(GAMMAS):
+        out[name] = gammas[:, k]
+    return p, recs, i, j, gammas, out
 
 
 def _name_frequencies(p: Prepared, recs: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -119,7 +133,7 @@ def guard_components(model: Model, guard: bool):
 
     def run(recs: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         recs = recs.sort_values("record_idx", kind="stable").reset_index(drop=True)
-        p = _prepared(recs)
+        p = prepared(recs)
         idx = recs["record_idx"].to_numpy()
         left = np.searchsorted(idx, pairs["lo"].to_numpy())
         right = np.searchsorted(idx, pairs["hi"].to_numpy())

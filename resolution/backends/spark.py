@@ -148,7 +148,6 @@ def with_frequencies_and_order(recs):
 
 def candidate_pairs(recs, cap: int, window: int):
     """``(lo, hi)`` record pairs: the union of every key's blocks, as ``blocking.block``."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     slot_of = {key: slot for rule in RULES for slot, key in enumerate(rule.key_names)}
@@ -157,6 +156,16 @@ def candidate_pairs(recs, cap: int, window: int):
         part = recs.select(F.col("key_" + key).alias("key"), F.lit(slot_of[key]).alias("slot"), "record_idx",
                            F.col("ord_" + field).alias("sec")).filter(F.col("key").isNotNull())
         keyed = part if keyed is None else keyed.unionByName(part)
+    return blocked_pairs(keyed, cap, window).distinct()
+
+
+def blocked_pairs(keyed, cap: int, window: int):
+    """``(lo, hi)`` pairs of records that share a ``key``, as ``blocking._pairs_for_key``
+    pairs them: a block of at most ``cap`` records in full, a bigger one sorted by
+    ``(sec, slot, record_idx)`` and paired within ``window`` places."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
     block = Window.partitionBy("key")
     keyed = keyed.withColumn("size", F.count("*").over(block)).filter("size > 1").withColumn(
         "pos", F.row_number().over(block.orderBy("sec", "slot", "record_idx")) - 1).drop("sec", "slot")
@@ -169,21 +178,34 @@ def candidate_pairs(recs, cap: int, window: int):
         F.explode(F.sequence(F.col("pos") + 1, F.least(F.col("pos") + window - 1, F.col("size") - 1))).alias("pos"))
     windowed = near.join(big.select("key", "pos", F.col("record_idx").alias("y")), ["key", "pos"]).select("x", "y")
     return full.unionByName(windowed).filter(F.col("x") != F.col("y")).select(
-        F.least("x", "y").alias("lo"), F.greatest("x", "y").alias("hi")).distinct()
+        F.least("x", "y").alias("lo"), F.greatest("x", "y").alias("hi"))
 
 
-def score(pairs, recs, model: Model):
-    """Comparison levels, weight and guard-group edge of every candidate pair."""
+def _with_both_records(pairs, recs):
+    """``(lo, hi)`` pairs with each side's record (``l_``, ``r_`` columns), as the pandas
+    functions of :mod:`partitions` read them."""
     from pyspark.sql import functions as F
 
     side_cols = list(P.RECORD_COLUMNS[:1]) + list(FIELDS) + ["tf_first", "tf_last"]
     left = recs.select(*[F.col(c).alias("l_" + c) for c in side_cols], F.col("rep_id").alias("l_record_id"))
     right = recs.select(*[F.col(c).alias("r_" + c) for c in side_cols], F.col("rep_id").alias("r_record_id"))
     both = pairs.join(left, pairs["lo"] == left["l_record_idx"]).join(right, pairs["hi"] == right["r_record_idx"])
-    schema = _schema([("lo", "long"), ("hi", "long")] + [(g, "tinyint") for g in P.GAMMAS]
-                     + [("weight", "double"), ("edge", "boolean")])
+    return both.drop("lo", "hi")
+
+
+GAMMA_SCHEMA = [("lo", "long"), ("hi", "long")] + [(g, "tinyint") for g in P.GAMMAS]
+
+
+def compare(pairs, recs):
+    """Comparison levels of every pair (``lo, hi`` and the ``g_`` columns)."""
+    return _with_both_records(pairs, recs).mapInPandas(P.compare_pairs, _schema(GAMMA_SCHEMA))
+
+
+def score(pairs, recs, model: Model):
+    """Comparison levels, weight and guard-group edge of every candidate pair."""
+    schema = _schema(GAMMA_SCHEMA + [("weight", "double"), ("edge", "boolean")])
     light = replace(model, tf={}, history=[])   # the UDF scores with the data's frequencies, as link() does
-    return both.drop("lo", "hi").mapInPandas(P.score_pairs(light), schema)
+    return _with_both_records(pairs, recs).mapInPandas(P.score_pairs(light), schema)
 
 
 def components(spark, edges, work_dir: str):
@@ -223,6 +245,23 @@ def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int
     return guarded.unionByName(alone)
 
 
+def staged_records(spark, records: str, work: str, say: Progress):
+    """The rows of ``records`` collapsed and keyed (``keyed``: one per row) and the records
+    with their name frequencies and code order (``recs``), both staged in ``work``; the
+    number of rows and of pandas groups for per-record steps."""
+    rows = read_rows(spark, records)
+    n_rows = rows.count()
+    # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
+    # small input; a few per core, more as the input grows (adaptive execution merges).
+    cores = spark.sparkContext.defaultParallelism
+    groups = max(2 * cores, n_rows // ROWS_PER_GROUP)
+    spark.conf.set("spark.sql.shuffle.partitions", str(max(2 * cores, n_rows // 20_000)))
+    say(f"{n_rows:,} rows; collapsing and keying records")
+    keyed = _stage(collapse(rows, groups), work, "rows")
+    recs = _stage(with_frequencies_and_order(keyed.filter("is_first")), work, "records")
+    return keyed, recs, n_rows, groups
+
+
 def link_files(records: str, out: str, model: Model, *, master: str | None = "local[2]", guard: bool = True,
                work_dir: str | None = None, progress: Progress | None = None) -> dict:
     """Resolve the rows of ``records`` into entities on Spark and write ``record_id,
@@ -235,16 +274,7 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-")
     try:
-        rows = read_rows(spark, records)
-        n_rows = rows.count()
-        # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
-        # small input; a few per core, more as the input grows (adaptive execution merges).
-        cores = spark.sparkContext.defaultParallelism
-        groups = max(2 * cores, n_rows // ROWS_PER_GROUP)
-        spark.conf.set("spark.sql.shuffle.partitions", str(max(2 * cores, n_rows // 20_000)))
-        say(f"{n_rows:,} rows; collapsing and keying records")
-        keyed = _stage(collapse(rows, groups), work, "rows")
-        recs = _stage(with_frequencies_and_order(keyed.filter("is_first")), work, "records")
+        keyed, recs, n_rows, groups = staged_records(spark, records, work, say)
         n_records = recs.count()
         say(f"{n_records:,} records; blocking")
         pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
