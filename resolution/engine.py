@@ -41,17 +41,22 @@ def random_pairs(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return np.minimum(i, j), np.maximum(i, j)
 
 
-def _training_sessions(p: Prepared):
-    """(name, blocking key per record, comparison indices fixed in that session)."""
+# Training sessions: pairs of records that agree exactly on these columns of ``Prepared`` (a
+# date of birth only when full), and the comparisons that agreement fixes.
+TRAINING_SESSIONS = (("exact full name", ("first", "last"), (CMP.FIELD_INDEX["first_name"], SURNAME)),
+                     ("exact date of birth", ("dob",), DOB_SESSION))
+
+
+def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
+    """Per record, one code of its values in ``columns`` (-1 where one is missing or a date
+    of birth is not full): a training session's blocks."""
     C = p.cols
-    full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
-    names = B._combine(C["first"], C["last"])
-    dob = np.where(full, C["dob"], -1).astype(np.int64)
-    f = CMP.FIELD_INDEX
-    return [
-        ("exact full name", names, (f["first_name"], f["last_name"])),
-        ("exact date of birth", dob, DOB_SESSION),
-    ]
+    key = np.zeros(p.n, dtype=np.int64)
+    for column in columns:
+        key = B._combine(key, C[column])
+    if "dob" in columns:
+        key[~((C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0))] = -1
+    return key
 
 
 def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
@@ -84,8 +89,8 @@ def _session_samples(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, 
     """(name, comparisons fixed by its blocking, comparison vectors of its sampled pairs)
     of every training session with enough pairs."""
     out = []
-    for name, key, fixed in _training_sessions(p):
-        si, sj = _session_pairs(key, p, em_pairs, seed)
+    for name, columns, fixed in TRAINING_SESSIONS:
+        si, sj = _session_pairs(session_key(p, columns), p, em_pairs, seed)
         if si.size >= 10:
             out.append((name, fixed, _compare_reusing(p, si, sj, blocks, gammas)))
     return out
@@ -113,9 +118,7 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
     return m, log
 
 
-def _dependences(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, g_rand: np.ndarray,
-                 pairs_rand: tuple[np.ndarray, np.ndarray], samples: list, m: list[np.ndarray],
-                 u: list[np.ndarray], seed: int, refit_sessions: bool):
+def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], refit_sessions: bool):
     """What the independence of the fields misses, and m refitted under it: surname ×
     location among non-matches (households, :func:`interaction.estimate_interaction`),
     then the training sessions again with the households' u
@@ -123,17 +126,13 @@ def _dependences(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, g_ra
     location among matches (marriage with a move,
     :func:`interaction.estimate_match_dependence`).
     Returns (m, u, interaction weights, the refitted sessions' log or None)."""
-    ri, rj = pairs_rand
-    si, sj, share = same_postcode_pairs(p, min(ri.size // 10, 200_000), seed)
-    same_rand = (p.cols["pc"][ri] == p.cols["pc"][rj]) & (p.cols["pc"][ri] >= 0)
-    g_same = _compare_reusing(p, si, sj, blocks, gammas)
-    interaction, u[LOCATION] = estimate_interaction(g_rand, m, u, same_rand, g_same, share)
+    interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     log = None
     if refit_sessions:
-        m, log = _session_m(samples, u, _location_u_same_surname(u, interaction))
+        m, log = _session_m(c.samples, u, _location_u_same_surname(u, interaction))
         m = smooth_m(m)
-        interaction, u[LOCATION] = estimate_interaction(g_rand, m, u, same_rand, g_same, share)
-    by_dob = [g for _, fixed, g in samples if fixed == DOB_SESSION]
+        interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
+    by_dob = [g for _, fixed, g in c.samples if fixed == DOB_SESSION]
     if by_dob:
         # Among pairs of one date of birth: surname × location among matches (marriage).
         interaction = interaction + estimate_match_dependence(by_dob[0], m, u, interaction, DOB_SESSION)
@@ -151,11 +150,14 @@ def _location_u_same_surname(u: list[np.ndarray], interaction: np.ndarray) -> np
     return cond / cond.sum()
 
 
-def _prior(base: np.ndarray, lam: float, total_pairs: float) -> float:
-    """EM for λ alone over all pairs, given each candidate pair's weight without the prior
-    (``base``), on a fine histogram of the weights (0.01 bit) rather than on every pair."""
-    lo = float(base.min(initial=0.0))
-    hist = np.bincount(np.floor((base - lo) * 100).astype(np.int64))
+def weight_bins(base: np.ndarray, lo: float) -> np.ndarray:
+    """Each weight's bin on the prior's histogram: 0.01 bit wide, from ``lo``."""
+    return np.floor((base - lo) * 100).astype(np.int64)
+
+
+def _prior(hist: np.ndarray, lo: float, lam: float, total_pairs: float) -> float:
+    """EM for λ alone over all pairs, given the candidate pairs' weights without the prior
+    as a fine histogram (:func:`weight_bins` from ``lo``) rather than every pair."""
     centres = lo + (np.arange(hist.size) + 0.5) / 100
     nz = hist > 0
     hist, centres = hist[nz], centres[nz]
@@ -176,6 +178,55 @@ class Training:
     blocks: B.BlockingResult
     gammas: np.ndarray
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class TrainingCounts:
+    """All that training reads of the records and their pairs: counts, and comparison
+    vectors of samples whose size the parameters bound. Both backends produce it (the
+    Spark backend: :mod:`backends.training`) and fit the model with :func:`fit`."""
+
+    n: int                                        # records
+    n_candidates: int                             # candidate pairs
+    candidates: tuple[np.ndarray, np.ndarray]     # their comparison vectors' pattern counts
+    g_rand: np.ndarray                            # comparison vectors of the random pairs (u)
+    same_rand: np.ndarray                         # which random pairs share a postcode
+    g_same: np.ndarray                            # of pairs drawn among those sharing one
+    share: float                                  # (a share of all pairs)
+    samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs
+    tf: dict[str, dict[str, float]]               # the name frequencies the model keeps
+    # Model → histogram of the candidates' weights without the prior, lowest edge (weight_bins)
+    weight_histogram: Callable[[Model], tuple[np.ndarray, float]]
+
+
+def stored_frequencies(names: dict[str, list[str]], tf: dict[str, np.ndarray], n_named: dict[str, int]) -> dict:
+    """The name frequencies a model keeps, per field: of the names given at least twice
+    (a name seen once has the frequency ``tf_min`` stands for)."""
+    return {f: {names[f][c]: float(v) for c, v in enumerate(arr.tolist()) if v * n_named[f] >= 2}
+            for f, arr in tf.items()}
+
+
+def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: int, em_pairs: int,
+            seed: int) -> TrainingCounts:
+    """:class:`TrainingCounts` in process."""
+    n_u = int(min(u_pairs, p.n * (p.n - 1) // 2))
+    ri, rj = random_pairs(p.n, n_u, seed)
+    si, sj, share = same_postcode_pairs(p, min(n_u // 10, 200_000), seed)
+    pc = p.cols["pc"]
+    tf = tf_tables(p)
+    n_named = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
+
+    def weight_histogram(model: Model) -> tuple[np.ndarray, float]:
+        base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
+        lo = float(base.min(initial=0.0))
+        return np.bincount(weight_bins(base, lo)), lo
+
+    return TrainingCounts(
+        n=p.n, n_candidates=blocks.n_pairs, candidates=pattern_counts(gammas),
+        g_rand=CMP.compare_chunked(p, ri, rj), same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
+        g_same=_compare_reusing(p, si, sj, blocks, gammas), share=share,
+        samples=_session_samples(p, blocks, gammas, em_pairs, seed),
+        tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)
 
 
 def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, window: int = 30,
@@ -199,62 +250,57 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     gammas = CMP.compare_chunked(p, blocks.left, blocks.right)
     timings["compare"] = time.perf_counter() - t
     t = time.perf_counter()
-    n_u = int(min(u_pairs, p.n * (p.n - 1) // 2))
-    ri, rj = random_pairs(p.n, n_u, seed)
-    g_rand = CMP.compare_chunked(p, ri, rj)
-    u = estimate_u(g_rand)
-    timings["estimate_u"] = time.perf_counter() - t
+    counts = _counts(p, blocks, gammas, u_pairs, em_pairs, seed)
+    timings["sample"] = time.perf_counter() - t
     say("estimating m by EM")
-    session_log: list[dict] = []
-    samples = _session_samples(p, blocks, gammas, em_pairs, seed)
     t = time.perf_counter()
-    if method == "mixture":
-        # EM on the candidate pairs as a two-class mixture (u free): it gives m and the
-        # expected number of matching pairs.
-        m, _u_cand, lam_cand, history = expectation_maximisation(
-            pattern_counts(gammas), u, lam=0.1, fix_u=False)
-    else:
-        m, session_log = _session_m(samples, u)
-        # How many candidate pairs match: a two-class mixture over the candidates (u free,
-        # since blocked non-matches agree far more often than random pairs do).
-        _, _, lam_cand, history = expectation_maximisation(
-            pattern_counts(gammas), u, lam=0.1, fix_u=False)
-    m = smooth_m(m)
+    model = fit(counts, cap=cap, window=window, link_threshold=link_threshold,
+                review_threshold=review_threshold, method=method)
     timings["em"] = time.perf_counter() - t
-    # The weights use the random-sampling u, so the prior is over *all* pairs.
-    total_pairs = p.n * (p.n - 1) / 2
-    lam0 = float(np.clip(lam_cand * blocks.n_pairs / total_pairs, 1e-12, 0.5))
-    # Random pairs include a few true matches (a share λ of them): take their expected
-    # contribution out of u, u = (u_observed − λ·m) / (1 − λ). It matters for small data
-    # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
-    u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
-    u = [uk / uk.sum() for uk in u]
-    m, u, interaction, refit_log = _dependences(p, blocks, gammas, g_rand, (ri, rj), samples, m, u, seed,
-                                                refit_sessions=method != "mixture")
-    session_log = refit_log or session_log
-    tf = tf_tables(p)
-    model = Model(m=m, u=u, lam=lam0, interaction=interaction)
-    # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
-    # did not generate have a negligible posterior and add nothing).
-    base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
-    lam = _prior(base, lam0, total_pairs)
-    expected_matches = lam * total_pairs
-    names = p.uniques["name"]
-    n_names = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
-    tf_json = {
-        f: {names[c]: float(v) for c, v in enumerate(arr.tolist()) if v * n_names[f] >= 2}
-        for f, arr in tf.items()
-    }
-    model = Model(m=m, u=u, lam=lam, interaction=interaction, link_threshold=link_threshold,
-                  review_threshold=review_threshold, tf=tf_json, tf_min=1.0 / max(p.n, 1),
-                  cap=cap, window=window,
-                  history=[{"records": p.n, "candidate_pairs": blocks.n_pairs,
-                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
-                            "expected_matching_pairs": expected_matches, "lambda": lam,
-                            "method": method, "sessions": session_log}])
     if return_training:
         return model, Training(p, blocks, gammas, timings)
     return model
+
+
+def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, review_threshold: float,
+        method: str = "sessions") -> Model:
+    """The model from what training read of the records (:class:`TrainingCounts`): u of the
+    random pairs, m by EM (training sessions, or a mixture over the candidates), the
+    dependences the independence of the fields misses, and the prior."""
+    u = estimate_u(c.g_rand)
+    session_log: list[dict] = []
+    if method == "mixture":
+        # EM on the candidate pairs as a two-class mixture (u free): it gives m and the
+        # expected number of matching pairs.
+        m, _u_cand, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
+    else:
+        m, session_log = _session_m(c.samples, u)
+        # How many candidate pairs match: a two-class mixture over the candidates (u free,
+        # since blocked non-matches agree far more often than random pairs do).
+        _, _, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
+    m = smooth_m(m)
+    # The weights use the random-sampling u, so the prior is over *all* pairs.
+    total_pairs = c.n * (c.n - 1) / 2
+    lam0 = float(np.clip(lam_cand * c.n_candidates / total_pairs, 1e-12, 0.5))
+    # Random pairs include a few true matches (a share λ of them): take their expected
+    # contribution out of u, u = (u_observed − λ·m) / (1 − λ). It matters for small data
+    # sets only (FEBRL: ~1 random pair in 2,000 matches), at a million records λ ≈ 1e-6.
+    n_u = c.g_rand.shape[0]
+    u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
+    u = [uk / uk.sum() for uk in u]
+    m, u, interaction, refit_log = _dependences(c, m, u, refit_sessions=method != "mixture")
+    session_log = refit_log or session_log
+    # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
+    # did not generate have a negligible posterior and add nothing).
+    hist, lo = c.weight_histogram(Model(m=m, u=u, lam=lam0, interaction=interaction))
+    lam = _prior(hist, lo, lam0, total_pairs)
+    return Model(m=m, u=u, lam=lam, interaction=interaction, link_threshold=link_threshold,
+                 review_threshold=review_threshold, tf=c.tf, tf_min=1.0 / max(c.n, 1),
+                 cap=cap, window=window,
+                 history=[{"records": c.n, "candidate_pairs": c.n_candidates,
+                           "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
+                           "expected_matching_pairs": lam * total_pairs, "lambda": lam,
+                           "method": method, "sessions": session_log}])
 
 
 @dataclass

@@ -30,18 +30,29 @@ def same_postcode_pairs(p: Prepared, k: int, seed: int) -> tuple[np.ndarray, np.
     codes = pc[idx]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if idx.size else np.empty(0, np.int64)
     sizes = np.diff(np.r_[starts, idx.size])
+    group, x, y, total = pairs_within_groups(sizes, k, seed)
+    if group.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), 0.0
+    i, j = idx[starts[group] + x], idx[starts[group] + y]
+    return np.minimum(i, j), np.maximum(i, j), total / (p.n * (p.n - 1) / 2)
+
+
+def pairs_within_groups(sizes: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """``k`` pairs drawn uniformly among the pairs of members of one group (groups of these
+    ``sizes``), each as its group and the two members' positions in it, and the number of
+    such pairs (none drawn when there are none). The Spark backend draws the same pairs from
+    the same sizes (:mod:`backends.training`)."""
     pairs = sizes * (sizes - 1) / 2
     total = float(pairs.sum())
     if total == 0 or k == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64), 0.0
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64), total
     rng = np.random.default_rng(seed)
-    block = np.searchsorted(np.cumsum(pairs), rng.random(k) * total, side="right")
-    c = sizes[block]
+    group = np.searchsorted(np.cumsum(pairs), rng.random(k) * total, side="right")
+    c = sizes[group]
     x = rng.integers(0, c)
     y = rng.integers(0, c - 1)
     y = np.where(y >= x, y + 1, y)
-    i, j = idx[starts[block] + x], idx[starts[block] + y]
-    return np.minimum(i, j), np.maximum(i, j), total / (p.n * (p.n - 1) / 2)
+    return group, x, y, total
 
 
 def _weight_of_others(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], skip: tuple[int, ...]) -> np.ndarray:
