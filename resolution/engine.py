@@ -41,15 +41,21 @@ def random_pairs(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return np.minimum(i, j), np.maximum(i, j)
 
 
-# Training sessions: pairs of records that agree exactly on these columns of ``Prepared`` (a
-# date of birth only when full), and the comparisons that agreement fixes.
+def sample_sizes(n: int, u_pairs: int) -> tuple[int, int]:
+    """How many random pairs of ``n`` records training compares, and pairs sharing a postcode."""
+    n_u = int(min(u_pairs, n * (n - 1) // 2))
+    return n_u, min(n_u // 10, 200_000)
+
+
+# Training sessions: pairs that agree exactly on these ``Prepared`` columns (a date of birth only when
+# full), the comparisons that fixes; the sessions' blocks' cap and window, the fewest pairs a session needs.
 TRAINING_SESSIONS = (("exact full name", ("first", "last"), (CMP.FIELD_INDEX["first_name"], SURNAME)),
                      ("exact date of birth", ("dob",), DOB_SESSION))
+SESSION_CAP, SESSION_WINDOW, MIN_SESSION_PAIRS = 200, 50, 10
 
 
 def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
-    """Per record, one code of its values in ``columns`` (-1 where one is missing or a date
-    of birth is not full): a training session's blocks."""
+    """Per record, one code of its values in ``columns`` (-1: one is missing, or a date of birth not full)."""
     C = p.cols
     key = np.zeros(p.n, dtype=np.int64)
     for column in columns:
@@ -60,7 +66,7 @@ def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
 
 
 def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
-    a, b, _ = B._pairs_for_key(key, np.arange(p.n, dtype=np.int64), cap=200, window=50)
+    a, b, _ = B._pairs_for_key(key, np.arange(p.n, dtype=np.int64), cap=SESSION_CAP, window=SESSION_WINDOW)
     if a.size > max_pairs:
         sel = np.sort(np.random.default_rng(seed).choice(a.size, max_pairs, replace=False))
         a, b = a[sel], b[sel]
@@ -91,7 +97,7 @@ def _session_samples(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, 
     out = []
     for name, columns, fixed in TRAINING_SESSIONS:
         si, sj = _session_pairs(session_key(p, columns), p, em_pairs, seed)
-        if si.size >= 10:
+        if si.size >= MIN_SESSION_PAIRS:
             out.append((name, fixed, _compare_reusing(p, si, sj, blocks, gammas)))
     return out
 
@@ -182,9 +188,8 @@ class Training:
 
 @dataclass
 class TrainingCounts:
-    """All that training reads of the records and their pairs: counts, and comparison
-    vectors of samples whose size the parameters bound. Both backends produce it (the
-    Spark backend: :mod:`backends.training`) and fit the model with :func:`fit`."""
+    """All that training reads of the records and their pairs: counts, and comparison vectors of samples
+    the parameters bound. Both backends make it (Spark: :mod:`backends.training`) for :func:`fit`."""
 
     n: int                                        # records
     n_candidates: int                             # candidate pairs
@@ -200,20 +205,17 @@ class TrainingCounts:
 
 
 def stored_frequencies(names: dict[str, list[str]], tf: dict[str, np.ndarray], n_named: dict[str, int]) -> dict:
-    """The name frequencies a model keeps, per field: of the names given at least twice
-    (a name seen once has the frequency ``tf_min`` stands for)."""
+    """The name frequencies a model keeps: of names given twice or more (once: ``tf_min``)."""
     return {f: {names[f][c]: float(v) for c, v in enumerate(arr.tolist()) if v * n_named[f] >= 2}
             for f, arr in tf.items()}
 
 
 def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: int, em_pairs: int,
             seed: int) -> TrainingCounts:
-    """:class:`TrainingCounts` in process."""
-    n_u = int(min(u_pairs, p.n * (p.n - 1) // 2))
+    n_u, n_same = sample_sizes(p.n, u_pairs)
     ri, rj = random_pairs(p.n, n_u, seed)
-    si, sj, share = same_postcode_pairs(p, min(n_u // 10, 200_000), seed)
-    pc = p.cols["pc"]
-    tf = tf_tables(p)
+    si, sj, share = same_postcode_pairs(p, n_same, seed)
+    pc, tf = p.cols["pc"], tf_tables(p)
     n_named = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
 
     def weight_histogram(model: Model) -> tuple[np.ndarray, float]:
@@ -264,9 +266,8 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
 
 def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, review_threshold: float,
         method: str = "sessions") -> Model:
-    """The model from what training read of the records (:class:`TrainingCounts`): u of the
-    random pairs, m by EM (training sessions, or a mixture over the candidates), the
-    dependences the independence of the fields misses, and the prior."""
+    """The model from :class:`TrainingCounts`: u of the random pairs, m by EM (training sessions, or a
+    mixture over the candidates), the dependences the independence of the fields misses, the prior."""
     u = estimate_u(c.g_rand)
     session_log: list[dict] = []
     if method == "mixture":
