@@ -113,15 +113,16 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     sys.modules["engine_under_test"] = pkg
     spec.loader.exec_module(pkg)
     engine = importlib.import_module("engine_under_test.engine")
-    read_csv = importlib.import_module("engine_under_test.records").read_csv
+    reader = importlib.import_module("engine_under_test.records")
+    # engines before the columnar reader (issue 16) have read_csv only
+    read = getattr(reader, "read_records", None) or reader.read_csv
     started, cpu_started = time.perf_counter(), time.process_time()
-    cols = read_csv(records)
-    res = engine.link(cols)
+    res = engine.link(read(records))
     link_s, link_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     with open(out, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["record_id", "entity_id"])
-        w.writerows(zip(cols["record_id"], res.entity_ids))
+        w.writerows(zip(res.prepared.row_ids, res.entity_ids))
     # Blocking recall per rule and overall (outside the timed work: written last).
     blocking = importlib.import_module("engine_under_test.blocking")
     with open(truth, newline="") as fh:
@@ -129,6 +130,7 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     p = res.prepared
     truth_rec = np.array([by_row.get(p.record_ids[k], p.record_ids[k]) for k in range(p.n)], dtype=object)
     recall = {"link_s": round(link_s, 2), "link_cpu_s": round(link_cpu_s, 2),
+              "phases_s": {k: round(v, 2) for k, v in res.timings.items()},
               "all": round(blocking.blocking_recall(p, res.blocks, truth_rec), 5),
               "pairs": res.blocks.n_pairs}
     if hasattr(blocking, "recall_by_rule"):   # engines before issue 17's per-rule figures lack it
@@ -286,6 +288,7 @@ def main() -> None:
             m["blocking_recall"] = json.loads(blocking_json.read_text())
             m["link_s"] = m["blocking_recall"].pop("link_s")
             m["link_cpu_s"] = m["blocking_recall"].pop("link_cpu_s")
+            m["phases_s"] = m["blocking_recall"].pop("phases_s")
         results[system] = m
         print(f"  {system}: {m}", flush=True)
         if "by_rule" in m.get("blocking_recall", {}):

@@ -18,7 +18,7 @@ from __future__ import annotations
 _EXPORTS = {
     "train": "engine", "link": "engine", "LinkResult": "engine",
     "Model": "model",
-    "prepare": "records", "read_csv": "records",
+    "prepare": "records", "read_records": "records",
     "blocking_keys": "blocking", "block": "blocking", "RULES": "blocking",
     "compare": "comparisons", "COMPARISONS": "comparisons",
     "score_record": "predict", "score_pairs": "predict",

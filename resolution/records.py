@@ -1,8 +1,10 @@
 """Record input for the engine: canonical rows → collapsed, standardised, columnar arrays.
 
-Input is either a list of dicts or a dict of equal-length columns, with the canonical
-fields ``record_id, source, source_record_id, first_name, last_name, date_of_birth,
-gender, address, postcode`` (any may be missing or empty; other keys are ignored).
+Input is a list of dicts or a dict of equal-length columns (lists, or the arrow arrays
+:func:`read_records` gives), with the canonical fields ``record_id, source,
+source_record_id, first_name, last_name, date_of_birth, gender, address, postcode`` (any
+may be missing or empty; other keys are ignored). Row-level work (factorising, the
+collapse) runs on arrow arrays; standardisation runs once per distinct value.
 
 Rows that share ``(source, source_record_id)`` are one agency's record (one row per
 event): they are collapsed into one *record* before linkage (the first non-empty value
@@ -13,57 +15,108 @@ Rows without a source identity are records of their own (keyed by ``record_id``)
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import standardise as S
 
 FIELDS = ("first_name", "last_name", "date_of_birth", "gender", "address", "postcode")
 CANONICAL = ("record_id", "source", "source_record_id") + FIELDS
+Columns = dict[str, pa.Array]
 
 
-def read_csv(path: str | Path) -> dict[str, list[str]]:
-    """Read a canonical CSV into columns (only the canonical columns are kept)."""
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        idx = {name: header.index(name) for name in CANONICAL if name in header}
-        if "record_id" not in idx:
-            raise ValueError(f"{path}: no record_id column")
-        cols: dict[str, list[str]] = {name: [] for name in idx}
-        getters = [(cols[name], i) for name, i in idx.items()]
-        width = len(header)
-        for row in reader:
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            for col, i in getters:
-                col.append(row[i])
-    return cols
+def read_records(path: str | Path) -> Columns:
+    """Read a canonical CSV (RFC 4180, UTF-8) or Parquet file into string columns (only the
+    canonical columns are kept; a missing value is ""; a CSV row with another number of
+    fields than the header is an error). pyarrow parses in C++ on every core: a million
+    rows in about 0.5 CPU s, against 1.5 s for Python's csv module."""
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+    else:
+        import pyarrow.csv as pacsv
+
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            names = next(csv.reader(fh), [])
+        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=True),
+                               parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                               convert_options=pacsv.ConvertOptions(
+                                   include_columns=[c for c in CANONICAL if c in names],
+                                   column_types={c: pa.string() for c in names}))
+    if "record_id" not in table.column_names:
+        raise ValueError(f"{path}: no record_id column")
+    return {name: _strings(table.column(name)) for name in CANONICAL if name in table.column_names}
 
 
-def to_columns(records: Sequence[Mapping[str, object]] | Mapping[str, Sequence]) -> dict[str, list[str]]:
-    """Accept a list of dicts or a dict of columns; return a dict of string columns."""
+def _strings(column) -> pa.Array:
+    """One string array, a null as ""."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return pc.fill_null(column.cast(pa.string()), "")
+
+
+def to_columns(records: Sequence[Mapping[str, object]] | Mapping[str, Sequence]) -> Columns:
+    """Accept a list of dicts or a dict of columns (lists or arrow arrays); return a string
+    column per canonical field ("" where the value or the column is missing; other values
+    as ``str`` gives them)."""
     if isinstance(records, Mapping):
         n = len(records["record_id"])
-        return {
-            name: ["" if v is None else str(v) for v in records[name]] if name in records else [""] * n
-            for name in CANONICAL
-        }
-    rows = list(records)
-    return {
-        name: ["" if r.get(name) is None else str(r.get(name)) for r in rows] for name in CANONICAL
-    }
+        raw = {name: records[name] for name in CANONICAL if name in records}
+    else:
+        rows = list(records)
+        n = len(rows)
+        raw = {name: [r.get(name) for r in rows] for name in CANONICAL}
+    out = {}
+    for name in CANONICAL:
+        values = raw.get(name)
+        if values is None:
+            out[name] = pa.array([""] * n, pa.string())
+        elif isinstance(values, (pa.Array, pa.ChunkedArray)):
+            out[name] = _strings(values)
+        else:
+            try:   # str values (the common case) convert in C++
+                out[name] = _strings(pa.array(values, pa.string()))
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                out[name] = pa.array(["" if v is None else str(v) for v in values], pa.string())
+    return out
 
 
-def _factorise(values: Iterable[str]) -> tuple[np.ndarray, list[str]]:
-    """Integer codes (``-1`` for "") and the list of distinct values."""
+def _codes(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per value in order of first appearance (``-1`` for ""), and the
+    distinct values (a numpy object array) by code: arrow's hash table, not a Python dict."""
+    encoded = pc.dictionary_encode(column)
+    values = encoded.dictionary.to_numpy(zero_copy_only=False)
+    table = np.arange(values.size, dtype=np.int32)
+    empty = np.flatnonzero(values == "")
+    if empty.size:
+        table[empty[0]:] -= 1
+        table[empty[0]] = -1
+        values = np.delete(values, empty[0])
+    return table[encoded.indices.to_numpy()], values
+
+
+def _first_appearance(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """``codes`` (``-1`` = "") renumbered in order of first appearance, and their values."""
+    present = np.flatnonzero(codes >= 0)
+    distinct, first = np.unique(codes[present], return_index=True)
+    order = distinct[np.argsort(first, kind="stable")]
+    renumber = np.full(values.size + 1, -1, dtype=np.int32)    # [-1] → -1
+    renumber[order] = np.arange(order.size, dtype=np.int32)
+    return renumber[codes], values[order].tolist()
+
+
+def _factorise(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (``-1`` for "") and the list of distinct values, in order of first
+    appearance (for the short lists of distinct values that standardisation derives)."""
     table: dict[str, int] = {"": 0}
     codes = np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32) - 1
-    uniques = list(table)[1:]
-    return codes, uniques
+    return codes, list(table)[1:]
 
 
 @dataclass
@@ -83,67 +136,65 @@ class Prepared:
         return "" if c < 0 else self.uniques[name][c]
 
 
-def collapse(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int]]:
-    """Row → record index, and for each record the list position of its first row."""
+def collapse(cols: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """Row → record index (records numbered by their first row), and each record's first row."""
     n = len(cols["record_id"])
-    src = cols.get("source") or [""] * n
-    sid = cols.get("source_record_id") or [""] * n
-    rid = cols["record_id"]
+    agency = pc.not_equal(cols["source_record_id"], "")
     # Key: source + separator + source_record_id; rows without one are their own record.
-    keys = [f"{a}\x1f{b}" if b else f"\x00{c}" for a, b, c in zip(src, sid, rid)]
-    table: dict[str, int] = {}
-    codes = [table.setdefault(k, len(table)) for k in keys]
-    row_record = np.array(codes, dtype=np.int64)
-    first_pos = np.full(len(table), n, dtype=np.int64)
-    np.minimum.at(first_pos, row_record, np.arange(n, dtype=np.int64))
-    first_row = first_pos.tolist()
+    keys = pc.if_else(agency, pc.binary_join_element_wise(cols["source"], cols["source_record_id"], "\x1f"),
+                      pc.binary_join_element_wise("\x00", cols["record_id"], ""))
+    row_record = pc.dictionary_encode(keys).indices.to_numpy().astype(np.int64)
+    first_row = np.full(int(row_record.max(initial=-1)) + 1, n, dtype=np.int64)
+    np.minimum.at(first_row, row_record, np.arange(n, dtype=np.int64))
     return row_record, first_row
 
 
-def collapsed_fields(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int], dict[str, list[str]]]:
-    """:func:`collapse`, and the collapsed value of each field per record: the first
-    non-empty value over the record's rows (also the Spark backend's collapse, per
-    partition of whole records)."""
+def collapsed_codes(cols: Columns) -> tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, list[str]]]]:
+    """:func:`collapse`, and each field's collapsed value per record as a code (``-1`` for
+    none) and the distinct values by code, in order of first appearance over the records:
+    the first non-empty value over the record's rows."""
     row_record, first_row = collapse(cols)
-    merged: dict[str, list[str]] = {}
-    multi = len(first_row) < len(row_record)
-    rr = row_record.tolist() if multi else []
+    fields = {}
     for name in FIELDS:
-        col = cols[name]
-        vals = [col[r] for r in first_row]
-        if multi:
-            empty = {k for k, v in enumerate(vals) if not v}
-            if empty:
-                for r, k in enumerate(rr):
-                    if k in empty and col[r]:
-                        vals[k] = col[r]
-                        empty.discard(k)
-        merged[name] = vals
-    return row_record, first_row, merged
+        codes, values = _codes(cols[name])
+        if first_row.size < row_record.size:
+            filled = np.flatnonzero(codes >= 0)
+            first_filled = np.full(first_row.size, row_record.size, dtype=np.int64)
+            np.minimum.at(first_filled, row_record[filled], filled)
+            codes = np.append(codes, -1)[first_filled]     # no filled row → index n → -1
+            fields[name] = _first_appearance(codes, values)
+        else:   # one row per record: the codes are in the records' order already
+            fields[name] = codes, values.tolist()
+    return row_record, first_row, fields
+
+
+def collapsed_fields(cols: Mapping[str, Sequence]) -> tuple[np.ndarray, list[int], dict[str, list[str]]]:
+    """:func:`collapsed_codes` with the values written out per record (the Spark backend's
+    collapse, per partition of whole records)."""
+    row_record, first_row, fields = collapsed_codes(to_columns(cols))
+    merged = {name: np.array(values + [""], dtype=object)[codes].tolist()
+              for name, (codes, values) in fields.items()}
+    return row_record, first_row.tolist(), merged
 
 
 def prepare(records) -> Prepared:
-    """Collapse rows to records and standardise every field (cached per distinct value)."""
-    cols = records if isinstance(records, dict) and "record_id" in records and isinstance(
-        records["record_id"], list) else to_columns(records)
-    for name in CANONICAL:
-        if name not in cols:
-            cols[name] = [""] * len(cols["record_id"])
-    row_record, first_row, merged = collapsed_fields(cols)
-    n = len(first_row)
-    p = Prepared(n=n, record_ids=[cols["record_id"][r] for r in first_row],
-                 row_record=row_record, row_ids=cols["record_id"])
+    """Collapse rows to records and standardise every field (once per distinct value)."""
+    cols = to_columns(records)
+    row_record, first_row, fields = collapsed_codes(cols)
+    row_ids = cols["record_id"].to_numpy(zero_copy_only=False)
+    p = Prepared(n=first_row.size, record_ids=row_ids[first_row].tolist(),
+                 row_record=row_record, row_ids=row_ids.tolist())
     C, U = p.cols, p.uniques
 
     # Addresses are the most expensive field to standardise: with many distinct values,
     # parse them in a forked worker process while this one does the other fields.
-    a_codes, a_u = _factorise(merged["address"])
+    a_codes, a_u = fields["address"]
     addr_job = _in_subprocess(_parse_addresses, a_u) if len(a_u) >= 50_000 else None
 
-    _names(p, merged["first_name"], merged["last_name"])
+    _names(p, fields["first_name"], fields["last_name"])
 
     # Dates of birth
-    d_codes, d_u = _factorise(merged["date_of_birth"])
+    d_codes, d_u = fields["date_of_birth"]
     dobs = [S.parse_dob(v) for v in d_u] + [S.BirthDate()]
     C["dob_y"] = np.array([d.year for d in dobs], dtype=np.int16)[d_codes]
     C["dob_m"] = np.array([d.month for d in dobs], dtype=np.int8)[d_codes]
@@ -151,12 +202,12 @@ def prepare(records) -> Prepared:
     C["dob"], U["dob"] = _derive(d_codes, dobs[:-1], lambda d: d.text)
 
     # Gender
-    g_codes, g_u = _factorise(merged["gender"])
+    g_codes, g_u = fields["gender"]
     gtab = np.array([{"M": 0, "F": 1, "X": 2}.get(S.normalise_gender(x), -1) for x in g_u] + [-1], dtype=np.int8)
     C["gender"] = gtab[g_codes]
 
     # Postcodes
-    pc_codes, pc_u = _factorise(merged["postcode"])
+    pc_codes, pc_u = fields["postcode"]
     pcs = [S.normalise_postcode(v) for v in pc_u]
     C["pc"], U["pc"] = _derive(pc_codes, pcs, lambda x: x.text)
     C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
@@ -179,11 +230,11 @@ def _derive(raw_codes: np.ndarray, raw_uniques: list, fn) -> tuple[np.ndarray, l
     return table[raw_codes], uniques
 
 
-def _names(p: Prepared, first_raw: list[str], last_raw: list[str]) -> None:
-    """Name columns of ``p``: each distinct raw value standardised once."""
+def _names(p: Prepared, first: tuple[np.ndarray, list[str]], last: tuple[np.ndarray, list[str]]) -> None:
+    """Name columns of ``p`` from the collapsed given and surname codes: each distinct raw
+    value standardised once."""
     C, U = p.cols, p.uniques
-    fr_codes, fr_u = _factorise(first_raw)
-    lr_codes, lr_u = _factorise(last_raw)
+    (fr_codes, fr_u), (lr_codes, lr_u) = first, last
     fr_norm = [S.normalise_name(v) for v in fr_u]
     lr_norm = [S.normalise_name(v) for v in lr_u]
     first_u = [f.split(" ", 1)[0] for f in fr_norm]

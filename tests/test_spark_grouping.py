@@ -11,7 +11,7 @@ import pytest
 from aim.resolution import engine
 from aim.resolution.clustering import components
 from aim.resolution.guard import clusters_and_lifted, reaching_pairs
-from aim.resolution.records import prepare, read_csv
+from aim.resolution.records import prepare, read_records
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def linked(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("population")
     generate(6000, 7, out)
-    cols = read_csv(out / "canonical.csv")
+    cols = read_records(out / "canonical.csv")
     return prepare(cols), engine.link(cols)
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner  # noqa: E402
 from aim.cli import app  # noqa: E402
 from aim.resolution import engine  # noqa: E402
 from aim.resolution.evaluate import evaluate  # noqa: E402
-from aim.resolution.records import read_csv  # noqa: E402
+from aim.resolution.records import read_records  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -35,13 +35,13 @@ def in_process(population, tmp_path_factory):
     """The in-process engine's model and entity per row. The model's blocking cap is
     small, so that both kinds of block are joined here: blocks paired in full, and blocks
     over the cap sorted and paired within the window (the engine's sort order matters)."""
-    cols = read_csv(population)
+    cols = read_records(population)
     model = engine.train(cols)
     model.cap, model.window = 5, 3
     path = tmp_path_factory.mktemp("model") / "model.json"
     model.save(path)
     result = engine.link(cols, model)
-    return path, dict(zip(cols["record_id"], result.entity_ids)), cols["record_id"]
+    return path, dict(zip(result.prepared.row_ids, result.entity_ids)), result.prepared.row_ids
 
 
 def _read_parts(out: Path) -> list[dict]:
