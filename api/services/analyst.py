@@ -53,9 +53,9 @@ def _policed_report(be: Backend, caller: Caller, filters: Filters, action: str, 
         shown = rows[:row_limit] if found["rows"] else []
         found = found | {"rows": found["rows"][:row_limit], "rows_cut": len(found["rows"]) > row_limit}
         subjects = {r["subject_id"] for r in shown}
-        policy.remember_pseudonyms(tx, key, subjects)
         return found, AuditEntry(action, sorted(subjects), {"filters": filters.as_detail(), "alerts": len(rows),
                                                            "rows_shown": len(shown)},
-                                 usage.Count(reader_of(caller), quotas_of(be), search=True))
+                                 usage.Count(reader_of(caller), quotas_of(be), search=True),
+                                 [policy.remember_pseudonyms(key, subjects)])
 
     return policed_read(be, caller, read)

@@ -14,14 +14,14 @@ from aim.graph.access import policy, usage
 from aim.graph.access.audit import AuditEntry
 
 
-def _shaped(tx, be: Backend, caller: Caller, households: list[dict]) -> list[dict]:
-    """As the caller may see them: analysts get pseudonyms, which are kept so that they can
-    name them back."""
+def _shaped(be: Backend, caller: Caller, households: list[dict]) -> tuple[list[dict], list]:
+    """As the caller may see them, and what their audit entry remembers: analysts get
+    pseudonyms, which are kept so that they can name them back."""
     if caller.principal.role != "analyst":
-        return households
+        return households, []
     key = pseudonym_key(be.settings)
-    policy.remember_pseudonyms(tx, key, set().union(*(policy.household_subjects(h) for h in households)))
-    return [policy.pseudonymise_household(h, key) for h in households]
+    shown = set().union(*(policy.household_subjects(h) for h in households))
+    return [policy.pseudonymise_household(h, key) for h in households], [policy.remember_pseudonyms(key, shown)]
 
 
 def list_households(be: Backend, caller: Caller, *, limit: int, offset: int, min_members: int | None) -> list[dict]:
@@ -30,8 +30,9 @@ def list_households(be: Backend, caller: Caller, *, limit: int, offset: int, min
     def read(tx):
         found = plain(views.households(tx, skip=offset, limit=limit, min_members=min_members))
         subjects = [h["household_id"] for h in found] + [m["person_id"] for h in found for m in h["members"]]
-        return _shaped(tx, be, caller, found), AuditEntry("households.list", subjects,
-                                                          {"limit": limit, "offset": offset})
+        shaped, remembered = _shaped(be, caller, found)
+        return shaped, AuditEntry("households.list", subjects, {"limit": limit, "offset": offset},
+                                  remembered=remembered)
 
     return policed_read(be, caller, read)
 
@@ -47,7 +48,8 @@ def get_household(be: Backend, caller: Caller, household_id: str) -> dict:
         if not found:
             return audited_miss("households.view")
         subjects = [real] + [m["person_id"] for m in found["members"]]
-        return _shaped(tx, be, caller, [found])[0], AuditEntry(
-            "households.view", subjects, {"found": True}, usage.Count(reader, quotas_of(be), subject_ids=[real]))
+        shaped, remembered = _shaped(be, caller, [found])
+        return shaped[0], AuditEntry("households.view", subjects, {"found": True},
+                                     usage.Count(reader, quotas_of(be), subject_ids=[real]), remembered)
 
     return policed_read_one(be, caller, read, NotFound(f"no household '{household_id}'"))

@@ -40,13 +40,15 @@ def _audited_graph(be: Backend, caller: Caller, subject_id: str, detail: dict, *
         subjects = [n["id"].split(":", 1)[1] for n in nodes.values()
                     if str(n.get("label")).lower() in ("person", "household")]
         graph = plain({"nodes": list(nodes.values()), "edges": list(edges.values())})
+        remembered = []
         if nodes and reader.analyst:
             key = pseudonym_key(be.settings)
-            policy.remember_pseudonyms(tx, key, policy.graph_subjects(graph))
+            remembered.append(policy.remember_pseudonyms(key, policy.graph_subjects(graph)))
             graph = policy.pseudonymise_graph(graph, key)
         return graph, AuditEntry("persons.network", [person_id, *subjects] if nodes else [],
                                  detail | {"nodes": len(nodes)},
-                                 usage.Count(reader, quotas_of(be), subject_ids=[person_id]) if nodes else None)
+                                 usage.Count(reader, quotas_of(be), subject_ids=[person_id]) if nodes else None,
+                                 remembered)
 
     found = policed_read(be, caller, read)
     if not found["nodes"]:

@@ -56,17 +56,18 @@ def search(be: Backend, caller: Caller, *, first_name: str | None, last_name: st
 
     def read(tx):
         page = views.search_page(tx, **(criteria | {"limit": policy.search_breadth(reader, limit)}))
-        found = page["results"]
+        found, remembered = page["results"], []
         if reader.partner:
             subjects = [policy_subject(views.parse_subject(f["subject_id"])) for f in found]
-            found = [hit | {"age": views.age(hit["date_of_birth"])}
-                     for hit in policy.partner_search(tx, reader, criteria, found, subjects, len(found))]
+            found, remember_identified = policy.partner_search(tx, reader, criteria, found, subjects, len(found))
+            found = [hit | {"age": views.age(hit["date_of_birth"])} for hit in found]
+            remembered.append(remember_identified)
             page = {"more": max(0, len(found) - limit),
                     "more_at_least": len(found) > limit and (page["more"] > 0 or page["more_at_least"])}
         found = found[:limit]
         return page | {"results": found}, AuditEntry("person.search", [f["subject_id"] for f in found],
                                                       {"criteria": criteria, "results": len(found)},
-                                                      usage.Count(reader, quotas_of(be), search=True))
+                                                      usage.Count(reader, quotas_of(be), search=True), remembered)
 
     return policed_read(be, caller, read)
 

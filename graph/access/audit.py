@@ -1,8 +1,10 @@
 """The audit trail: who read or changed whose data, when, where from and why.
 
-An entry is written with :func:`write_entry` inside the transaction that reads the data
-it records (``session.execute_write``), so that if the audit write fails, the read fails
-with it and nothing is returned. Entries are hash-chained (:mod:`.audit_chain`) and, once
+A read of personal data (:func:`audited_read`) runs in a read transaction, which a
+``neo4j://`` routing URI sends to a secondary of a cluster; its entry is then written with
+:func:`write_entry` in a write transaction of the same session (the leader), and the data
+is returned only once that entry has committed: if the audit write (or the quota count it
+carries) fails, nothing is returned. Entries are hash-chained (:mod:`.audit_chain`) and, once
 their transaction has committed, appended to the JSON-lines copy (:mod:`.audit_copy`):
 run every transaction that writes entries through :func:`audited_write` (or
 :func:`audited_read`, :func:`record`), which does both.
@@ -20,9 +22,10 @@ from pathlib import Path
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Session
 
 from aim import cypher
+from aim.graph.store.db import causal_session
 
 from . import audit_copy
 from .audit_chain import CHAIN, GENESIS, HASHING, Verdict, check, content_hash, read_head
@@ -52,6 +55,10 @@ class AuditEntry:
     subject_ids: list[str] = field(default_factory=list)
     detail: dict | None = None
     counted: Count | None = None  # what the read counts against its reader's daily quotas
+    # What the read leaves in the graph besides its entry and count (a partner's full
+    # identifications, the pseudonyms an analyst was shown): the read itself runs in a read
+    # transaction, so these writes run in its entry's.
+    remembered: list[Callable[[ManagedTransaction], None]] = field(default_factory=list)
 
 
 def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) -> dict:
@@ -69,6 +76,8 @@ def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) ->
                  usage=entry.counted.params() if entry.counted else None, **content).single()
     if entry.counted:
         entry.counted.check(row["searches"], row["subjects"])
+    for remember in entry.remembered:
+        remember(tx)
     written = content | {"seq": row["seq"], "previous_hash": row["previous_hash"], "hash": row["hash"]}
     _pending.setdefault(tx, []).append(written)
     return written
@@ -79,11 +88,15 @@ def audited_write(driver: Driver, database: str, copy: Path, work: Callable[...,
     go to the copy once the transaction has committed. Every transaction that writes audit
     entries runs through this (or ``audited_read``, ``record``), else the copy misses them."""
 
+    with causal_session(driver, database) as session:
+        return _write_audited(session, copy, work, *args)
+
+
+def _write_audited(session: Session, copy: Path, work: Callable[..., T], *args) -> T:
     def run(tx: ManagedTransaction):
         return work(tx, *args), _pending.pop(tx, [])
 
-    with driver.session(database=database) as session:
-        result, written = session.execute_write(run)
+    result, written = session.execute_write(run)
     audit_copy.append(copy, written)
     return result
 
@@ -122,16 +135,17 @@ def record_replacement(driver: Driver, database: str, copy: Path, command: str, 
         "discarded_head_hash": dropped.get("head_hash")}))
 
 
-def audited_read(driver: Driver, database: str, copy: Path, ctx: AuditContext, read):
-    """Run ``read(tx) -> (result, AuditEntry)`` and write its audit entry in the same
-    transaction; once committed, the entry goes to the copy."""
-
-    def work(tx: ManagedTransaction):
-        result, entry = read(tx)
-        write_entry(tx, ctx, entry)
-        return result
-
-    return audited_write(driver, database, copy, work)
+def audited_read(driver: Driver, database: str, copy: Path, ctx: AuditContext,
+                 read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
+    """Run ``read(tx) -> (result, AuditEntry)`` in a read transaction, then write its entry
+    (and the quota count it carries) in a write transaction; ``result`` is returned only
+    once the entry has committed, so a failed entry or a quota exceeded returns nothing.
+    One session, which also starts after this process's earlier writes (``causal_session``):
+    the reader's own changes are seen on any member of a cluster."""
+    with causal_session(driver, database) as session:
+        result, entry = session.execute_read(read)
+        _write_audited(session, copy, write_entry, ctx, entry)
+    return result
 
 
 def verify(driver: Driver, database: str, key: bytes | None, against: Path | None = None) -> Verdict:
@@ -148,5 +162,5 @@ def verify(driver: Driver, database: str, key: bytes | None, against: Path | Non
             verdict.findings.extend(audit_copy.compare(entries(tx), against, verdict.anchor))
         return verdict
 
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         return session.execute_read(work)

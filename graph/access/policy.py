@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -93,10 +94,11 @@ def identified(tx: ManagedTransaction, reader: Reader, subject_id: str) -> bool:
 
 
 def partner_search(tx: ManagedTransaction, reader: Reader, criteria: dict, found: list[dict],
-                   subjects: list[dict], limit: int) -> list[dict]:
+                   subjects: list[dict], limit: int) -> tuple[list[dict], Callable[[ManagedTransaction], None]]:
     """A partner's hits: the persons it holds (its own details; the caller recomputes the
     age), then, when the search identifies fully, at most five more it does not hold (no
-    address, no other agency's record id), which it may then open for a day."""
+    address, no other agency's record id), which it may then open for a day; and the write
+    that lets it (for the search's audit entry: ``AuditEntry.remembered``)."""
     own = held(tx, reader, subjects)
     full = fully_identifies(criteria.get("first_name"), criteria.get("last_name"), criteria.get("date_of_birth"))
     shown, identified_now = [], []
@@ -108,10 +110,13 @@ def partner_search(tx: ManagedTransaction, reader: Reader, criteria: dict, found
               and len(identified_now) < FULLY_IDENTIFIED_RESULTS):
             identified_now.append(hit["subject_id"])
             shown.append(hit | {"address": None, "postcode": None})
-    if identified_now:
-        tx.run(cypher.load("access/identified_write"), keys=[_identification_key(reader, s) for s in identified_now],
-               until=datetime.now(UTC) + IDENTIFIED_FOR, prefix=_identification_key(reader, "")).consume()
-    return shown[:limit]
+    def remember_identified(write_tx: ManagedTransaction) -> None:
+        if identified_now:
+            write_tx.run(cypher.load("access/identified_write"),
+                         keys=[_identification_key(reader, s) for s in identified_now],
+                         until=datetime.now(UTC) + IDENTIFIED_FOR, prefix=_identification_key(reader, "")).consume()
+
+    return shown[:limit], remember_identified
 
 
 def partner_view(tx: ManagedTransaction, reader: Reader, view: dict) -> dict | None:
@@ -150,11 +155,16 @@ def key_id(key: bytes) -> str:
     return hashlib.sha256(b"aim pseudonym key id:" + key).hexdigest()[:16]
 
 
-def remember_pseudonyms(tx: ManagedTransaction, key: bytes, subject_ids: set[str]) -> None:
-    """Keep the pseudonyms an analyst was shown, so that it can name them back."""
+def remember_pseudonyms(key: bytes, subject_ids: set[str]) -> Callable[[ManagedTransaction], None]:
+    """The write that keeps the pseudonyms an analyst was shown, so that it can name them
+    back (for the read's audit entry: ``AuditEntry.remembered``)."""
     pairs = [{"value": pseudonym(key, s), "subject_id": s} for s in sorted(subject_ids)]
-    if pairs:
-        tx.run(cypher.load("access/pseudonyms_write"), pseudonyms=pairs, key_id=key_id(key)).consume()
+
+    def remember(tx: ManagedTransaction) -> None:
+        if pairs:
+            tx.run(cypher.load("access/pseudonyms_write"), pseudonyms=pairs, key_id=key_id(key)).consume()
+
+    return remember
 
 
 def subject_of_pseudonym(tx: ManagedTransaction, key: bytes, value: str) -> str | None:
