@@ -20,7 +20,9 @@ def live() -> dict:
             summary="Neo4j answers: ready to serve", responses={503: {"description": "not ready", "model": Status}})
 def ready(be: Backend = Depends(backend)):
     try:
-        # An auto-commit query is not retried, so an unreachable server fails fast.
+        # An auto-commit query is not retried, so an unreachable server fails fast. It runs in
+        # the session's default write mode on purpose: on a cluster that asks the leader, which
+        # every read needs too (its audit entry is written there).
         with be.driver.session(database=be.database) as session:
             session.run("RETURN 1 AS ok").consume()
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
