@@ -107,11 +107,12 @@ def _read_timeline(be: Backend, caller: Caller, subject: views.Subject, window: 
     reader = reader_of(caller)
 
     def read(tx):
-        if views.subject_record_ids(tx, subject) is None:
+        found = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)
+        if found is None:
             return audited_miss("person.timeline")
         if reader.partner and not policy.partner_may_read(tx, reader, policy_subject(subject)):
             return None, AuditEntry("person.timeline", [subject.id], {"found": True, "withheld": True})
-        total, events = views.timeline(tx, subject, **window, skip=(page - 1) * page_size, limit=page_size)
+        total, events = found
         return (total, events), AuditEntry("person.timeline", [subject.id],
                                            window | {"page": page, "returned": len(events)},
                                            usage.Count(reader, quotas_of(be), subject_ids=[subject.id]))

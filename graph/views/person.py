@@ -18,10 +18,12 @@ def organisations(tx: ManagedTransaction) -> list[dict]:
     return [dict(r["organisation"]) for r in tx.run(cypher.load("api/organisations"))]
 
 
-def person_records(tx: ManagedTransaction, subject: Subject) -> list[dict]:
-    rows = tx.run(cypher.load("api/person_records"), **subject.params())
+def person_records(tx: ManagedTransaction, subject: Subject) -> tuple[list[dict], list[dict]]:
+    """The subject's records, latest first, and every partner organisation (none when the
+    subject has no records)."""
+    row = tx.run(cypher.load("api/person_records"), **subject.params()).single()
     out = []
-    for r in rows:
+    for r in row["records"]:
         record = {k: to_native(v) for k, v in dict(r["record"]).items()}
         if record.get("last_seen") == date.min:
             record["last_seen"] = None
@@ -33,7 +35,7 @@ def person_records(tx: ManagedTransaction, subject: Subject) -> list[dict]:
             "latest_event": {"date": to_native(latest["date"]), "kind": latest["type"]} if latest else None,
             "events": r["events"],
         })
-    return out
+    return out, [dict(o) for o in row["organisations"] or []]
 
 
 def _activity(records: list[dict], organisations_: list[dict]) -> list[dict]:
@@ -68,7 +70,7 @@ def _activity(records: list[dict], organisations_: list[dict]) -> list[dict]:
 def person_view(tx: ManagedTransaction, subject: Subject) -> dict | None:
     """For every partner organisation, its latest activity about the subject (or none),
     with the service lead contact; plus the subject's details and records."""
-    records = person_records(tx, subject)
+    records, organisations_ = person_records(tx, subject)
     if not records:
         return None
     latest = records[0]["record"]
@@ -82,7 +84,7 @@ def person_view(tx: ManagedTransaction, subject: Subject) -> dict | None:
         "gender": latest.get("gender"),
         "address": current.get("line") or latest.get("address"),
         "postcode": current.get("postcode") or latest.get("postcode"),
-        "activity": _activity(records, organisations(tx)),
+        "activity": _activity(records, organisations_),
         "records": [
             {**item["record"], "organisation": item["organisation"], "events": item["events"]}
             for item in records
@@ -92,9 +94,12 @@ def person_view(tx: ManagedTransaction, subject: Subject) -> dict | None:
 
 def timeline(tx: ManagedTransaction, subject: Subject, *, since: date | None = None, until: date | None = None,
              organisation: str | None = None, kind: str | None = None, skip: int = 0,
-             limit: int = 50) -> tuple[int, list[dict]]:
+             limit: int = 50) -> tuple[int, list[dict]] | None:
+    """(events matching, the page of them), or None when there is no such subject."""
     row = tx.run(cypher.load("api/person_timeline"), **subject.params(), since=since, until=until,
                  organisation=organisation, kind=kind, skip=skip, limit=limit).single()
+    if not row["records"]:
+        return None
     events = [{**dict(e), "date": to_native(e["date"])} for e in row["events"]]
     return row["total"], events
 
