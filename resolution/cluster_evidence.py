@@ -25,8 +25,6 @@ on the seeds population at 1M, 627 of 776 such joins were wrong):
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 
 from . import comparisons as CMP
@@ -56,10 +54,23 @@ def shared_home(gammas: np.ndarray) -> np.ndarray:
     return (gammas[:, F["location"]] >= _SAME_ADDRESS) & (gammas[:, F["last_name"]] == _SURNAME_EXACT)
 
 
-def adult(p: Prepared, today: date | None = None) -> np.ndarray:
-    """Per record: a date of birth at least ``ADULT_AGE`` years ago (by year)."""
+def reference_year(p: Prepared) -> int:
+    """The data's own "now": the latest year of birth among the records (a population with
+    newborns, as a MASH's is), so that who counts as an adult depends on the data, not on
+    the day the engine runs. Only years that hold at least 0.1 % of the dates count: years
+    mistyped into the future are each rare (independent population: 50 records in 2027
+    and a few in each of 2030-2100, against 6,582 in 2026), a year of births is not.
+    0 when no record has a year."""
+    years, counts = np.unique(p.cols["dob_y"][p.cols["dob_y"] > 0], return_counts=True)
+    common = years[counts >= 0.001 * counts.sum()]
+    return int(common.max()) if common.size else 0
+
+
+def adult(p: Prepared, reference: int | None = None) -> np.ndarray:
+    """Per record: born at least ``ADULT_AGE`` years before the ``reference`` year (the
+    model's; without one, :func:`reference_year` of these records)."""
     year = p.cols["dob_y"]
-    return (year > 0) & (year <= (today or date.today()).year - ADULT_AGE)
+    return (year > 0) & (year <= (reference_year(p) if reference is None else reference) - ADULT_AGE)
 
 
 def _partnered(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
@@ -112,14 +123,15 @@ def _contradicted(p: Prepared, labels: np.ndarray, a: np.ndarray, b: np.ndarray,
 def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndarray,
                          gammas: np.ndarray, weight: np.ndarray, threshold_weight: float, review_weight: float,
                          names: tuple[np.ndarray, list[str]], *, cannot_link: tuple[np.ndarray, np.ndarray],
-                         today: date | None = None) -> np.ndarray:
+                         reference: int | None = None) -> np.ndarray:
     """Indices of the candidate pairs in the review band (weight in [``review_weight``,
     ``threshold_weight``); the strongest of each cluster pair) that join two clusters of
     one woman before and after a surname change with a move (module docstring).
     ``labels`` are the clusters so far (label = a record index), ``names`` the guard's
     given names (code per record, names by code); no cluster pair holding a
-    ``cannot_link`` pair is joined."""
-    grown, sex = adult(p, today), p.cols["gender"]
+    ``cannot_link`` pair is joined; ``reference`` the year who is adult is counted from
+    (:func:`adult`)."""
+    grown, sex = adult(p, reference), p.cols["gender"]
     # whole columns of comparison levels first: the records of the few pairs left
     idx = np.flatnonzero(surname_change_candidates(gammas))
     a, b = left[idx], right[idx]

@@ -105,21 +105,23 @@ def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.nda
 def cluster_guarded(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                     threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
                     guard: bool = True, components: Components = connected_components,
-                    review_weight: float = 0.0) -> np.ndarray:
+                    review_weight: float = 0.0, reference_year: int | None = None) -> np.ndarray:
     """Cluster label per record of ``p`` from its scored pairs (record indices, comparison
     vectors, match weights) and human decisions (record-index pairs)."""
     return clusters_and_lifted(p, left, right, gammas, weight, threshold_weight, must_link=must_link,
                                cannot_link=cannot_link, guard=guard, components=components,
-                               review_weight=review_weight)[0]
+                               review_weight=review_weight, reference_year=reference_year)[0]
 
 
 def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
                         threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
                         guard: bool = True, components: Components = connected_components,
-                        review_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                        review_weight: float = 0.0, reference_year: int | None = None
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`cluster_guarded`, and the indices of the pairs in the review band (weight at
     least ``review_weight``) that the clusters' evidence linked
-    (:func:`cluster_evidence.surname_change_links`)."""
+    (:func:`cluster_evidence.surname_change_links`; ``reference_year``: the model's, from
+    which who is an adult is counted, :func:`cluster_evidence.adult`)."""
     ua, ub = human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)
     lifted = np.empty(0, dtype=np.int64)
     if not guard:
@@ -134,7 +136,7 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
                      cannot_link=(ua, ub), must_link=must_link, components=components)
     # (the guard's own cannot-link pairs are contradictions surname_change_links sees itself)
     lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, review_weight, names,
-                                  cannot_link=human)
+                                  cannot_link=human, reference=reference_year)
     if lifted.size:
         labels = merge_clusters(labels, left[lifted], right[lifted])
     has_dob, evidence = _without_dob_evidence(p, gammas)
@@ -156,11 +158,12 @@ def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
                     weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
-                    cannot_link: Pairs = _NONE) -> np.ndarray:
+                    cannot_link: Pairs = _NONE, reference_year: int | None = None) -> np.ndarray:
     """:func:`cluster_guarded` for a few records given as dicts (one per record: distinct
     ``(source, source_record_id)``), their candidate pairs by position and each pair's
     weight (``-inf`` for a pair below the review band): the real-time re-clustering of
-    one record's neighbourhood, with the batch run's rules."""
+    one record's neighbourhood, with the batch run's rules (and the model's
+    ``reference_year``, since a neighbourhood's own dates say little about "now")."""
     p = prepare(list(records))
     if p.n != len(records):
         raise ValueError("cluster_records needs one row per record")
@@ -168,4 +171,5 @@ def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, r
     gammas = CMP.compare(p, left, right)
     # Every pair with a finite weight is in or above the review band (stored SIMILAR).
     return cluster_guarded(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
-                           must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min)
+                           must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min,
+                           reference_year=reference_year)

@@ -50,6 +50,9 @@ class Model:
     # it counts: interaction.estimate_match_dependence):
     # weight added for each (level of INTERACTION_FIELDS[0], level of [1]) cell.
     interaction: np.ndarray | None = None
+    # The data's own "now" for who counts as an adult (cluster_evidence.reference_year), kept
+    # so that answers do not change with the calendar and the real-time path uses the batch's.
+    reference_year: int | None = None
 
     # ---- weights -------------------------------------------------------------------------
     @property
@@ -97,6 +100,7 @@ class Model:
             "history": self.history,
             "interaction": None if self.interaction is None else {
                 "fields": list(INTERACTION_FIELDS), "weights": self.interaction.tolist()},
+            "reference_year": self.reference_year,
         }
 
     def save(self, path: str | Path) -> None:
@@ -121,7 +125,8 @@ class Model:
                    review_threshold=d["review_threshold"], tf=d.get("tf", {}),
                    tf_min=d.get("tf_min", 1e-6), cap=d["blocking"]["cap"],
                    window=d["blocking"]["window"], history=d.get("history", []),
-                   interaction=np.array(d["interaction"]["weights"]) if d.get("interaction") else None)
+                   interaction=np.array(d["interaction"]["weights"]) if d.get("interaction") else None,
+                   reference_year=d.get("reference_year"))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:

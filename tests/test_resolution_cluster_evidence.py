@@ -7,15 +7,18 @@ from itertools import combinations
 
 import numpy as np
 
+from aim.resolution.cluster_evidence import reference_year
 from aim.resolution.guard import cluster_records
+from aim.resolution.records import prepare
 from tests.factories import resolution_record as rec
 
 THRESHOLD = float(np.log2(0.95 / 0.05))
+REFERENCE_YEAR = 2026   # the data's "now" (the model's reference_year), not the calendar's
 OLD_HOME = {"address": "12 Old Road", "postcode": "B1 1AA"}
 NEW_HOME = {"address": "3 New Street", "postcode": "CV3 6GE"}
 
 
-def _clusters(records, weights, cannot_link=()):
+def _clusters(records, weights, cannot_link=(), reference_year=REFERENCE_YEAR):
     """Cluster labels by record id; ``weights``: {(id, id): weight}, every other pair is
     compared but below the review band (-inf), as the real-time path passes it."""
     ids = [r["record_id"] for r in records]
@@ -24,7 +27,8 @@ def _clusters(records, weights, cannot_link=()):
                        for a, b in zip(left.tolist(), right.tolist())])
     ca = np.array([ids.index(a) for a, _ in cannot_link], dtype=np.int64)
     cb = np.array([ids.index(b) for _, b in cannot_link], dtype=np.int64)
-    labels = cluster_records(records, left, right, weight, THRESHOLD, cannot_link=(ca, cb))
+    labels = cluster_records(records, left, right, weight, THRESHOLD, cannot_link=(ca, cb),
+                             reference_year=reference_year)
     return dict(zip(ids, labels.tolist()))
 
 
@@ -85,6 +89,20 @@ def test_men_and_children_are_not_joined_by_the_pattern():
     for records, weights in (_marriage(first="John", sex="M", partner_sex="F"), _marriage(dob="2016-02-11")):
         e = _clusters(records, weights)
         assert e["b1"] == e["b2"] and e["b1"] != e["m1"]
+
+
+def test_who_is_an_adult_is_counted_from_the_data_not_the_calendar():
+    records, weights = _marriage()   # she was born in 1984
+    e = _clusters(records, weights, reference_year=1999)
+    assert e["b1"] != e["m1"]        # fifteen in the data's "now": no marriage
+    e = _clusters(records, weights, reference_year=2002)
+    assert e["b1"] == e["m1"]
+    # without the model's year: the records' own latest year of birth (a newborn's here)
+    records.append(rec("baby", first_name="Amy", last_name="Brown", date_of_birth="2025-06-01", gender="F",
+                       **NEW_HOME))
+    assert reference_year(prepare(records)) == 2025
+    e = _clusters(records, weights, reference_year=None)
+    assert e["b1"] == e["m1"] != e["baby"]
 
 
 def test_a_third_namesake_leaves_the_choice_open():

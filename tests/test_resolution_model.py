@@ -69,12 +69,13 @@ def test_em_can_fail_visibly():
 
 def test_save_load_roundtrip(tmp_path):
     m, u = true_params()
-    model = Model(m=m, u=u, lam=0.001, tf={"first_name": {"JOHN": 0.02}})
+    model = Model(m=m, u=u, lam=0.001, tf={"first_name": {"JOHN": 0.02}}, reference_year=2025)
     path = tmp_path / "model.json"
     model.save(path)
     back = Model.load(path)
     assert back.lam == model.lam
     assert back.tf == model.tf
+    assert back.reference_year == 2025
     for a, b in zip(back.m, model.m):
         assert np.allclose(a, b)
     assert np.allclose(back.weight_table(), model.weight_table())

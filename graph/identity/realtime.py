@@ -78,7 +78,8 @@ def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int,
     pairs = similar + below
     return cluster_records(rows, *_index_arrays([(a, b) for a, b, _ in pairs]),
                            np.array([w for _, _, w in pairs], dtype=float), model.link_weight if model else np.inf,
-                           must_link=_index_arrays(must), cannot_link=_index_arrays(cannot))
+                           must_link=_index_arrays(must), cannot_link=_index_arrays(cannot),
+                           reference_year=model.reference_year if model else None)
 
 
 def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str]):
