@@ -6,6 +6,8 @@ quicksort does (first-name pair keys at 1M records: 0.10 s against 0.25 s per 2M
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def unique(x: np.ndarray) -> np.ndarray:
@@ -25,21 +27,36 @@ def pair_codes(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return np.minimum(a, b) * np.int64(n) + np.maximum(a, b)
 
 
+def _repeats(x: np.ndarray) -> bool:
+    """Whether most values of ``x`` are repeats, judged on an even sample of 2^16 of them."""
+    sample = x[::max(1, x.size >> 16)]
+    return unique(sample).size * 2 < sample.size
+
+
 def unique_inverse(x: np.ndarray, counts: bool = False):
-    """(sorted distinct values, inverse index[, counts]) like ``np.unique``."""
+    """(sorted distinct values, inverse index[, counts]) like ``np.unique``. Integers that
+    mostly repeat are hashed (arrow's dictionary encoding) and only the distinct values
+    sorted: the name pairs of 16 million candidate pairs (1.6 million distinct) in 0.7 s
+    against 2.3 s for an argsort of them all; hashing values that are mostly distinct
+    costs more than sorting them, so those and other types are sorted."""
     x = np.asarray(x)
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
-    if x.size == 0:
-        inv = np.empty(0, dtype=np.int64)
-        return (xs, inv, np.empty(0, dtype=np.int64)) if counts else (xs, inv)
-    flag = np.empty(x.size, dtype=bool)
-    flag[0] = True
-    np.not_equal(xs[1:], xs[:-1], out=flag[1:])
-    ids = np.cumsum(flag) - 1
-    inv = np.empty(x.size, dtype=np.int64)
-    inv[order] = ids
-    vals = xs[flag]
+    if x.dtype.kind in "iu" and x.size > 1 << 16 and _repeats(x):
+        encoded = pc.dictionary_encode(pa.array(x))
+        distinct = encoded.dictionary.to_numpy()
+        order = np.argsort(distinct, kind="stable")
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size, dtype=np.int64)
+        inv = rank[encoded.indices.to_numpy()]
+        vals = distinct[order]
+    else:
+        order = np.argsort(x, kind="stable")
+        xs = x[order]
+        flag = np.empty(x.size, dtype=bool)
+        flag[:1] = True
+        np.not_equal(xs[1:], xs[:-1], out=flag[1:])
+        inv = np.empty(x.size, dtype=np.int64)
+        inv[order] = np.cumsum(flag) - 1
+        vals = xs[flag]
     if counts:
-        return vals, inv, np.bincount(ids, minlength=vals.size)
+        return vals, inv, np.bincount(inv, minlength=vals.size)
     return vals, inv

@@ -20,7 +20,9 @@ from scipy.sparse import coo_matrix
 from rapidfuzz.distance import JaroWinkler
 from scipy.sparse.csgraph import connected_components
 
+from ._np import unique_inverse
 from .comparisons import dob_transposed
+from .pairs import pair_predicate
 from .standardise import nickname_equivalent
 
 
@@ -207,16 +209,63 @@ def _name_like(a: str, b: str) -> bool:
     return JaroWinkler.normalized_similarity(a, b) >= 0.8 or nickname_equivalent(a, b)
 
 
-def _multi(labels: np.ndarray, idx: np.ndarray, code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Components (bool per label) holding more than one distinct code; sort order used."""
+def _value_entries(labels: np.ndarray, idx: np.ndarray, code: np.ndarray, min_support: int):
+    """The records ``idx`` (with value ``code``) of components that could hold two anchors
+    (at least 2·``min_support`` records with a value, more than one distinct value), sorted
+    by component and value; and per record its entry: a distinct (component, value)."""
+    size = int(labels.max(initial=-1)) + 1
+    keep = (np.bincount(labels[idx], minlength=size) >= 2 * min_support)[labels[idx]]
+    idx, code = idx[keep], code[keep]
     lab = labels[idx]
+    if idx.size == 0:
+        return lab, code, idx, idx, np.empty(0, dtype=bool)
     order = np.lexsort((code, lab))
-    lab_s, code_s = lab[order], code[order]
-    first = np.r_[True, lab_s[1:] != lab_s[:-1]]
-    comp_first = code_s[first][np.cumsum(first) - 1]
-    multi = np.zeros(size, dtype=bool)
-    np.logical_or.at(multi, lab_s, code_s != comp_first)
-    return multi, order
+    lab, code, idx = lab[order], code[order], idx[order]
+    new_value = np.r_[True, (lab[1:] != lab[:-1]) | (code[1:] != code[:-1])]
+    values_in = np.bincount(lab[new_value], minlength=size)
+    multi = values_in[lab] > 1
+    lab, code, idx, new_value = lab[multi], code[multi], idx[multi], new_value[multi]
+    return lab, code, idx, np.cumsum(new_value) - 1, new_value
+
+
+def _entry_pairs(entry_lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (a, b) of entries of one component, each entry with itself too
+    (entries sorted by component): k² pairs for a component of k distinct values."""
+    starts = np.flatnonzero(np.r_[True, entry_lab[1:] != entry_lab[:-1]])
+    sizes = np.diff(np.r_[starts, entry_lab.size])
+    k = np.repeat(sizes, sizes)                          # per entry: its component's entries
+    a = np.repeat(np.arange(entry_lab.size), k)
+    offset = np.arange(a.size) - np.repeat(np.cumsum(k) - k, k)
+    return a, np.repeat(np.repeat(starts, sizes), k) + offset
+
+
+def _scan(labels, idx, code, value_of, conflicting, agree, min_support):
+    """(anchor value per record, components holding two conflicting anchors) for one kind
+    of value: support of each distinct value of a component is the number of its records
+    whose value agrees with it, evaluated once per distinct pair of values
+    (:func:`pairs.pair_predicate`), not once per pair of records in every component."""
+    lab, code, idx, entry, first = _value_entries(labels, idx, code, min_support)
+    if idx.size == 0:
+        return {}, np.empty(0, dtype=np.int64)
+    e_lab, e_code = lab[first], code[first]
+    e_count = np.bincount(entry)
+    distinct, dense = unique_inverse(e_code)
+    values = [value_of(c) for c in distinct.tolist()]
+    a, b = _entry_pairs(e_lab)
+    agrees = pair_predicate(dense[a], dense[b], values, agree)
+    support = np.bincount(a, weights=e_count[b] * agrees, minlength=e_lab.size)
+    strong = support >= min_support
+    # Two anchors can conflict only where two strong values do not agree.
+    maybe = unique_inverse(e_lab[a[strong[a] & strong[b] & ~agrees]])[0]
+    conflicted = []
+    for lb, lo, hi in zip(maybe.tolist(), np.searchsorted(e_lab, maybe).tolist(),
+                          np.searchsorted(e_lab, maybe, "right").tolist()):
+        held = [values[x] for x in dense[lo:hi].tolist()]
+        if conflicting([v for v, s in zip(held, strong[lo:hi].tolist()) if s], held):
+            conflicted.append(lb)
+    conflicted = np.array(conflicted, dtype=np.int64)
+    marked = strong[entry] & np.isin(lab, conflicted)
+    return dict(zip(idx[marked].tolist(), (values[x] for x in dense[entry[marked]].tolist()))), conflicted
 
 
 def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
@@ -231,50 +280,23 @@ def anchored_identities(labels: np.ndarray, dob: tuple[np.ndarray, np.ndarray, n
 
     Returns (dob anchor per record, name anchor per record, suspect flag per component).
     """
-    size = int(labels.max(initial=-1)) + 1
-    suspect = np.zeros(size, dtype=bool)
+    suspect = np.zeros(int(labels.max(initial=-1)) + 1, dtype=bool)
     dob_anchor: dict[int, tuple[int, int, int]] = {}
     name_anchor: dict[int, str] = {}
-
-    def scan(idx, code, value_of, conflicting, agree):
-        # Two anchors of min_support records each need a component of 2·min_support.
-        keep = (np.bincount(labels[idx], minlength=size) >= 2 * min_support)[labels[idx]]
-        idx, code = idx[keep], code[keep]
-        if idx.size == 0:
-            return {}
-        multi, order = _multi(labels, idx, code, size)
-        lab_s, code_s, idx_s = labels[idx][order], code[order], idx[order]
-        sel = multi[lab_s]
-        groups: dict[int, list[tuple[int, int]]] = {}
-        for r, c, lb in zip(idx_s[sel].tolist(), code_s[sel].tolist(), lab_s[sel].tolist()):
-            groups.setdefault(lb, []).append((r, c))
-        anchors: dict[int, object] = {}
-        for lb, members in groups.items():
-            counts: dict[int, int] = {}
-            for _, c in members:
-                counts[c] = counts.get(c, 0) + 1
-            vals = {c: value_of(c) for c in counts}
-            support = {c: sum(n for c2, n in counts.items() if agree(vals[c], vals[c2])) for c in counts}
-            strong = [c for c in counts if support[c] >= min_support]
-            if conflicting([vals[c] for c in strong], vals.values()):
-                suspect[lb] = True
-                strong_set = set(strong)
-                for r, c in members:
-                    if c in strong_set:
-                        anchors[r] = vals[c]
-        return anchors
-
     if dob is not None:
         y, m, d = (np.asarray(x, dtype=np.int64) for x in dob)
         idx = np.flatnonzero((y > 0) & (m > 0) & (d > 0))
         code = y[idx] * 10000 + m[idx] * 100 + d[idx]
-        dob_anchor = scan(idx, code, lambda c: (c // 10000, (c // 100) % 100, c % 100),
-                          _dob_anchors_conflict, lambda a, b: not _dob_conflict1(a, b))
+        dob_anchor, conflicted = _scan(labels, idx, code, lambda c: (c // 10000, (c // 100) % 100, c % 100),
+                                       _dob_anchors_conflict, lambda a, b: not _dob_conflict1(a, b), min_support)
+        suspect[conflicted] = True
     if first is not None:
         codes, names = first
         codes = np.asarray(codes, dtype=np.int64)
         idx = np.flatnonzero(codes >= 0)
-        name_anchor = scan(idx, codes[idx], lambda c: names[c], names_conflict, names_agree)
+        name_anchor, conflicted = _scan(labels, idx, codes[idx], lambda c: names[c], names_conflict, names_agree,
+                                        min_support)
+        suspect[conflicted] = True
     return dob_anchor, name_anchor, suspect
 
 
@@ -332,11 +354,9 @@ def cluster(
     sl, sr, sw = el[es], er[es], ew[es]
     order = np.lexsort((sr, sl, -sw))  # strongest first; deterministic ties
     for a, b, w in zip(sl[order].tolist(), sr[order].tolist(), sw[order].tolist()):
-        dsu.union(a, b, force=(w == np.inf))
+        dsu.union(a, b, force=w == np.inf)
     out = labels.copy()
-    offset = labels.max() + 1
-    for x in sus_nodes.tolist():
-        out[x] = offset + dsu.find(x)
+    out[sus_nodes] = labels.max() + 1 + np.array([dsu.find(x) for x in sus_nodes.tolist()], dtype=np.int64)
     return canonical(out)
 
 

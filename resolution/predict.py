@@ -85,8 +85,9 @@ def _tf_adjustment(model: Model, p: Prepared, i: np.ndarray, gammas: np.ndarray,
         top = len(model.m[k]) - 1
         exact = np.flatnonzero(gammas[:, k] == top)
         if exact.size:
-            freq = np.maximum(tf[field][p.cols[col][i[exact]]], model.tf_min)
-            out[exact] += np.log2(model.u[k][top] / freq)
+            # once per name, not per pair (millions of pairs share a few thousand names)
+            per_name = np.log2(model.u[k][top] / np.maximum(tf[field], model.tf_min))
+            out[exact] += per_name[p.cols[col][i[exact]]]
     return out
 
 
