@@ -24,17 +24,31 @@ def resolve(
     backend: Annotated[str, typer.Option(help="Connected components: auto (GDS when installed), gds, networkx, inprocess")] = "auto",
     households: Annotated[bool, typer.Option("--households/--no-households", help="Derive households afterwards")] = True,
     keys_only: Annotated[bool, typer.Option("--keys-only", help="Only store the records' blocking keys")] = False,
+    engine: Annotated[str, typer.Option(help="local: in this process; spark: the linking as Spark jobs, Neo4j read and written per partition")] = "local",
+    master: Annotated[str, typer.Option(help="Spark master URL (--engine spark)")] = "local[2]",
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Resolve every record in the graph into persons (stable ids), SIMILAR pairs and households."""
-    from aim.graph.identity import resolve as run
     from aim.graph.store import get_driver
     from aim.resolution.model import Model
 
     _quiet_driver()
     say = (lambda m: None) if quiet else (lambda m: console.log(m))
-    rep = run(driver=get_driver(), train=train, model=Model.load(model) if model else None, backend=backend,
-              households=households, keys_only=keys_only, progress=say)
+    given = Model.load(model) if model else None
+    if engine == "spark":
+        from aim.graph.identity.spark_resolve import resolve as on_spark
+
+        if train:
+            raise typer.BadParameter("--engine spark uses --model or the current model; train with aim resolve or aim train")
+        rep = on_spark(driver=get_driver(), model=given, master=master,
+                       households=households, keys_only=keys_only, progress=say)
+    elif engine == "local":
+        from aim.graph.identity import resolve as run
+
+        rep = run(driver=get_driver(), train=train, model=given, backend=backend, households=households,
+                  keys_only=keys_only, progress=say)
+    else:
+        raise typer.BadParameter(f"--engine must be local or spark, not {engine!r}")
     console.print(
         f"{rep.records:,} records → {rep.persons:,} persons ({rep.backend}); model {rep.model_version}"
         f"{' (trained)' if rep.trained else ''}\n"

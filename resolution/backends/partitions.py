@@ -128,18 +128,29 @@ def _name_frequencies(p: Prepared, recs: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def guard_components(model: Model, guard: bool):
-    """A ``cogroup().applyInPandas`` function: the records of whole components (and every
-    candidate pair inside them) → ``(record_idx, entity_idx)``, the entity's first record."""
+    """A ``cogroup().applyInPandas`` function: the records of whole components, and every
+    candidate pair inside them with the human decisions between them (rows whose
+    ``decision`` is 'same' or 'different' rather than null) → ``(record_idx, entity_idx,
+    lifted)``: the entity's first record, and the records whose pair with this one (this
+    the lower) the clusters' evidence linked (``engine.link`` stores those as links)."""
 
     def run(recs: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         recs = recs.sort_values("record_idx", kind="stable").reset_index(drop=True)
         p = prepared(recs)
         idx = recs["record_idx"].to_numpy()
-        left = np.searchsorted(idx, pairs["lo"].to_numpy())
-        right = np.searchsorted(idx, pairs["hi"].to_numpy())
-        gammas = pairs[list(GAMMAS)].to_numpy(dtype=np.int8)
-        labels, _ = clusters_and_lifted(p, left, right, gammas, pairs["weight"].to_numpy(dtype=float),
-                                        model.link_weight, review_weight=model.review_weight, guard=guard)
-        return pd.DataFrame({"record_idx": idx, "entity_idx": idx[labels]})
+
+        def positions(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+            return np.searchsorted(idx, rows["lo"].to_numpy()), np.searchsorted(idx, rows["hi"].to_numpy())
+
+        scored = pairs[pairs["decision"].isna()]
+        left, right = positions(scored)
+        gammas = scored[list(GAMMAS)].to_numpy(dtype=np.int8)
+        labels, lifted = clusters_and_lifted(p, left, right, gammas, scored["weight"].to_numpy(dtype=float),
+                                             model.link_weight, review_weight=model.review_weight, guard=guard,
+                                             must_link=positions(pairs[pairs["decision"] == "same"]),
+                                             cannot_link=positions(pairs[pairs["decision"] == "different"]))
+        partners = pd.Series(idx[right[lifted]]).groupby(idx[left[lifted]]).agg(list)
+        return pd.DataFrame({"record_idx": idx, "entity_idx": idx[labels],
+                             "lifted": [partners.get(i, []) for i in idx.tolist()]})
 
     return run

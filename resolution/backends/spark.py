@@ -227,29 +227,35 @@ def components(spark, edges, work_dir: str):
     return text.select(pair[0].cast("long").alias("record_idx"), pair[1].cast("long").alias("component"))
 
 
-def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int):
-    """``(record_idx, entity_idx)`` of every record: a record in no edge is its own entity;
-    the others are clustered by the engine per group of whole components."""
+def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int, decisions=None):
+    """``(record_idx, entity_idx, lifted)`` of every record: a record in no edge is its own
+    entity; the others are clustered by the engine per group of whole components
+    (:func:`partitions.guard_components`). ``decisions``: ``(lo, hi, decision)`` human
+    must-links ('same', which must be among the components' edges) and cannot-links."""
     from pyspark.sql import functions as F
 
     member = recs.select("record_idx", *FIELDS).join(comps, "record_idx")
     bucket = F.pmod(F.hash("component"), F.lit(groups)).alias("bucket")
     lo = comps.select(F.col("record_idx").alias("lo"), F.col("component").alias("c_lo"))
     hi = comps.select(F.col("record_idx").alias("hi"), F.col("component").alias("c_hi"))
-    inside = scored.join(lo, "lo").join(hi, "hi").filter(F.col("c_lo") == F.col("c_hi")).withColumn(
+    pairs = scored.withColumn("decision", F.lit(None).cast("string"))
+    if decisions is not None:
+        pairs = pairs.unionByName(decisions, allowMissingColumns=True)
+    inside = pairs.join(lo, "lo").join(hi, "hi").filter(F.col("c_lo") == F.col("c_hi")).withColumn(
         "component", F.col("c_lo"))
     guarded = member.select("*", bucket).groupBy("bucket").cogroup(
         inside.select("*", bucket).groupBy("bucket")).applyInPandas(
-        P.guard_components(model, guard), "record_idx long, entity_idx long")
-    alone = recs.join(comps, "record_idx", "left_anti").select("record_idx", F.col("record_idx").alias("entity_idx"))
+        P.guard_components(model, guard), "record_idx long, entity_idx long, lifted array<long>")
+    alone = recs.join(comps, "record_idx", "left_anti").select(
+        "record_idx", F.col("record_idx").alias("entity_idx"), F.array().cast("array<long>").alias("lifted"))
     return guarded.unionByName(alone)
 
 
-def staged_records(spark, records: str, work: str, say: Progress):
-    """The rows of ``records`` collapsed and keyed (``keyed``: one per row) and the records
-    with their name frequencies and code order (``recs``), both staged in ``work``; the
-    number of rows and of pandas groups for per-record steps."""
-    rows = read_rows(spark, records)
+def staged_records(rows, work: str, say: Progress):
+    """The rows (:func:`read_rows`' columns) collapsed and keyed (``keyed``: one per row)
+    and the records with their name frequencies and code order (``recs``), both staged in
+    ``work``; the number of rows and of pandas groups for per-record steps."""
+    spark = rows.sparkSession
     n_rows = rows.count()
     # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
     # small input; a few per core, more as the input grows (adaptive execution merges).
@@ -260,6 +266,26 @@ def staged_records(spark, records: str, work: str, say: Progress):
     keyed = _stage(collapse(rows, groups), work, "rows")
     recs = _stage(with_frequencies_and_order(keyed.filter("is_first")), work, "records")
     return keyed, recs, n_rows, groups
+
+
+def linked_entities(recs, model: Model, work: str, groups: int, say: Progress, *, guard: bool = True,
+                    decisions=None):
+    """Blocking, scoring, components and the guard on the staged records: the number of
+    candidate pairs, the scored pairs and ``(record_idx, entity_idx, lifted)`` per record
+    (:func:`guarded_entities`; its must-link ``decisions`` join components too)."""
+    say(f"{recs.count():,} records; blocking")
+    pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
+    n_pairs = pairs.count()
+    say(f"{n_pairs:,} candidate pairs; comparing and scoring")
+    scored = _stage(score(pairs, recs, model), work, "scored")
+    say("connected components")
+    edges = scored.filter("edge").select("lo", "hi")
+    if decisions is not None:
+        edges = edges.unionByName(decisions.filter("decision = 'same'").select("lo", "hi"))
+    comps = _stage(components(recs.sparkSession, edges, work), work, "component_of")
+    say("over-merge guard per component")
+    entities = _stage(guarded_entities(recs, scored, comps, model, guard, groups, decisions), work, "entities")
+    return n_pairs, scored, entities
 
 
 def link_files(records: str, out: str, model: Model, *, master: str | None = "local[2]", guard: bool = True,
@@ -274,17 +300,9 @@ def link_files(records: str, out: str, model: Model, *, master: str | None = "lo
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-")
     try:
-        keyed, recs, n_rows, groups = staged_records(spark, records, work, say)
+        keyed, recs, n_rows, groups = staged_records(read_rows(spark, records), work, say)
         n_records = recs.count()
-        say(f"{n_records:,} records; blocking")
-        pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
-        n_pairs = pairs.count()
-        say(f"{n_pairs:,} candidate pairs; comparing and scoring")
-        scored = _stage(score(pairs, recs, model), work, "scored")
-        say("connected components")
-        comps = _stage(components(spark, scored.filter("edge"), work), work, "component_of")
-        say("over-merge guard per component")
-        entities = _stage(guarded_entities(recs, scored, comps, model, guard, groups), work, "entities")
+        n_pairs, scored, entities = linked_entities(recs, model, work, groups, say, guard=guard)
         named = entities.join(recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
         result = keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
