@@ -61,7 +61,12 @@ def reference_year(p: Prepared) -> int:
     mistyped into the future are each rare (independent population: 50 records in 2027
     and a few in each of 2030-2100, against 6,582 in 2026), a year of births is not.
     0 when no record has a year."""
-    years, counts = np.unique(p.cols["dob_y"][p.cols["dob_y"] > 0], return_counts=True)
+    return latest_common_year(*np.unique(p.cols["dob_y"][p.cols["dob_y"] > 0], return_counts=True))
+
+
+def latest_common_year(years: np.ndarray, counts: np.ndarray) -> int:
+    """:func:`reference_year` from how many records have each year of birth (the Spark
+    backend counts them)."""
     common = years[counts >= 0.001 * counts.sum()]
     return int(common.max()) if common.size else 0
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import blocking as B
 from . import comparisons as CMP
+from .cluster_evidence import reference_year
 from .clustering import Components
 from .clustering import components as connected_components
 from .guard import clusters_and_lifted
@@ -56,12 +57,11 @@ SESSION_CAP, SESSION_WINDOW, MIN_SESSION_PAIRS = 200, 50, 10
 
 def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
     """Per record, one code of its values in ``columns`` (-1: one is missing, or a date of birth not full)."""
-    C = p.cols
     key = np.zeros(p.n, dtype=np.int64)
     for column in columns:
-        key = B._combine(key, C[column])
+        key = B._combine(key, p.cols[column])
     if "dob" in columns:
-        key[~((C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0))] = -1
+        key[(p.cols["dob_y"] <= 0) | (p.cols["dob_m"] <= 0) | (p.cols["dob_d"] <= 0)] = -1
     return key
 
 
@@ -204,8 +204,7 @@ class TrainingCounts:
     share: float                                  # (a share of all pairs)
     samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs
     tf: dict[str, dict[str, float]]               # the name frequencies the model keeps
-    # Model → histogram of the candidates' weights without the prior, lowest edge (weight_bins)
-    weight_histogram: Callable[[Model], tuple[np.ndarray, float]]
+    weight_histogram: Callable[[Model], tuple[np.ndarray, float]]   # without the prior (weight_bins)
 
 
 def stored_frequencies(names: dict[str, list[str]], tf: dict[str, np.ndarray], n_named: dict[str, int]) -> dict:
@@ -214,8 +213,7 @@ def stored_frequencies(names: dict[str, list[str]], tf: dict[str, np.ndarray], n
             for f, arr in tf.items()}
 
 
-def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: int, em_pairs: int,
-            seed: int) -> TrainingCounts:
+def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: int, em_pairs: int, seed: int):
     n_u, n_same = sample_sizes(p.n, u_pairs)
     ri, rj = random_pairs(p.n, n_u, seed)
     si, sj, share = same_postcode_pairs(p, n_same, seed)
@@ -261,7 +259,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     say("estimating m by EM")
     t = time.perf_counter()
     model = fit(counts, cap=cap, window=window, link_threshold=link_threshold,
-                review_threshold=review_threshold, method=method)
+                review_threshold=review_threshold, method=method, reference_year=reference_year(p))
     timings["em"] = time.perf_counter() - t
     if return_training:
         return model, Training(p, blocks, gammas, timings)
@@ -269,7 +267,7 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
 
 
 def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, review_threshold: float,
-        method: str = "sessions") -> Model:
+        method: str = "sessions", reference_year: int | None = None) -> Model:
     """The model from :class:`TrainingCounts`: u of the random pairs, m by EM (training sessions, or a
     mixture over the candidates), the dependences the independence of the fields misses, the prior."""
     u = estimate_u(c.g_rand)
@@ -297,11 +295,10 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
     session_log = refit_log or session_log
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
     # did not generate have a negligible posterior and add nothing).
-    hist, lo = c.weight_histogram(Model(m=m, u=u, lam=lam0, interaction=interaction))
-    lam = _prior(hist, lo, lam0, total_pairs)
+    lam = _prior(*c.weight_histogram(Model(m=m, u=u, lam=lam0, interaction=interaction)), lam0, total_pairs)
     return Model(m=m, u=u, lam=lam, interaction=interaction, link_threshold=link_threshold,
                  review_threshold=review_threshold, tf=c.tf, tf_min=1.0 / max(c.n, 1),
-                 cap=cap, window=window,
+                 cap=cap, window=window, reference_year=reference_year,
                  history=[{"records": c.n, "candidate_pairs": c.n_candidates,
                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
                            "expected_matching_pairs": lam * total_pairs, "lambda": lam,
@@ -389,7 +386,7 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     labels, lifted = clusters_and_lifted(p, blocks.left, blocks.right, gammas, w, thr,
                                          review_weight=model.review_weight,
                                          must_link=_index_pairs(p, must_link), cannot_link=_index_pairs(p, cannot_link),
-                                         guard=guard, components=components)
+                                         guard=guard, components=components, reference_year=model.reference_year)
     # A pair linked by its clusters' evidence (a surname change with a move) is stored as a
     # link, so that the real-time path, which re-clusters from the stored weights, keeps it
     # (rounded up to 0.001 bit: the graph stores weights rounded).
