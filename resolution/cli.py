@@ -38,11 +38,9 @@ def link(
 
     console, say = _progress()
     say = (lambda m: None) if quiet else say
-    if engine_name == "spark":
-        _link_on_spark(records, out, model, master, not no_guard, say, console, quiet, pairs or save_model)
+    if _on_spark(engine_name):
+        _link_on_spark(records, out, model, master, not no_guard, say, console, quiet, pairs, save_model)
         return
-    if engine_name != "local":
-        raise typer.BadParameter(f"--engine must be local or spark, not {engine_name!r}")
     say(f"reading {records}")
     m = Model.load(model) if model else None
     res = engine.link(read_records(records), m, guard=not no_guard, progress=say)
@@ -66,21 +64,38 @@ def link(
                     f"{res.timings['total']:.1f}s")
 
 
-def _link_on_spark(records: Path, out: Path, model: Path | None, master: str, guard: bool, say, console,
-                   quiet: bool, unsupported) -> None:
-    """``aim link --engine spark``: the engine's link() as Spark jobs with a trained model."""
-    from aim.resolution.model import Model
+def _on_spark(engine_name: str) -> bool:
+    """``--engine``: True for spark, False for local (in this process)."""
+    if engine_name not in ("local", "spark"):
+        raise typer.BadParameter(f"--engine must be local or spark, not {engine_name!r}")
+    return engine_name == "spark"
 
-    if model is None:
-        raise typer.BadParameter("--engine spark needs --model MODEL.json for now (train it with `aim train`): "
-                                 "training on Spark is not built yet")
-    if unsupported:
-        raise typer.BadParameter("--pairs and --save-model are not available with --engine spark yet")
+
+def _spark_backend():
+    """The Spark backend's modules (linking, training), or a message on what to install."""
     try:
-        from aim.resolution.backends.spark import link_files
+        from aim.resolution.backends import spark, training
     except ImportError as e:
         raise typer.BadParameter(f"--engine spark needs the spark extra: pip install 'aim[spark]' ({e})") from e
-    counts = link_files(str(records), str(out), Model.load(model), master=master, guard=guard, progress=say)
+    return spark, training
+
+
+def _link_on_spark(records: Path, out: Path, model: Path | None, master: str, guard: bool, say, console,
+                   quiet: bool, pairs: Path | None, save_model: Path | None) -> None:
+    """``aim link --engine spark``: the engine's link() as Spark jobs, with the model given
+    or, as in process, one trained on the input first (on Spark too)."""
+    from aim.resolution.model import Model
+
+    if pairs:
+        raise typer.BadParameter("--pairs is not available with --engine spark yet")
+    spark, training = _spark_backend()
+    if model is None:
+        trained = training.train_files(str(records), master=master, progress=say)
+        if save_model:
+            trained.save(save_model)
+    else:
+        trained = Model.load(model)
+    counts = spark.link_files(str(records), str(out), trained, master=master, guard=guard, progress=say)
     if not quiet:
         console.log(f"{counts['rows']:,} rows, {counts['records']:,} records → {counts['entities']:,} entities; "
                     f"{counts['candidate_pairs']:,} candidate pairs; written to {out}")
@@ -90,13 +105,20 @@ def train(
     records: Annotated[Path, typer.Argument(help="Canonical CSV or Parquet with a record_id column")],
     out: Annotated[Path, typer.Option("--out", help="Where to write MODEL.json")],
     seed: Annotated[int, typer.Option("--seed")] = 42,
+    engine_name: Annotated[str, typer.Option(
+        "--engine", help="local: in this process; spark: as Spark jobs, the same model (RECORDS may be Parquet "
+                         "or any URL Spark reads). See docs/scale.md")] = "local",
+    master: Annotated[str, typer.Option("--master", help="Spark master URL (--engine spark)")] = "local[2]",
 ) -> None:
     """Estimate a Fellegi–Sunter model on RECORDS.csv without labels and save it."""
     from aim.resolution import engine
     from aim.resolution.records import read_records
 
     console, say = _progress()
-    model = engine.train(read_records(records), seed=seed, progress=say)
+    if _on_spark(engine_name):
+        model = _spark_backend()[1].train_files(str(records), master=master, seed=seed, progress=say)
+    else:
+        model = engine.train(read_records(records), seed=seed, progress=say)
     model.save(out)
     console.log(f"model saved to {out}")
 

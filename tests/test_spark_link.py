@@ -68,10 +68,3 @@ def test_spark_link_gives_the_in_process_entities(population, in_process, tmp_pa
     assert scores["f1"] == 1.0
     # Not a trivial partition: the population holds people with several records.
     assert len(set(expected.values())) < len(ids) * 0.8
-
-
-def test_spark_engine_needs_a_model(population, tmp_path):
-    result = CliRunner().invoke(app, ["link", str(population), "--out", str(tmp_path / "x.csv"),
-                                      "--engine", "spark"])
-    assert result.exit_code != 0
-    assert "--model" in result.output
