@@ -1,7 +1,9 @@
-"""Small numpy helpers: sort-based unique (numpy 2's hash-based ``np.unique`` can be
-pathologically slow on tens of millions of int64 keys). The sorts are stable (timsort): keys
-made from blocked pairs come in long sorted runs, which it sorts 2–3 times faster than
-quicksort does (first-name pair keys at 1M records: 0.10 s against 0.25 s per 2M)."""
+"""Small numpy helpers for the engine's hot paths: sort-based unique (numpy 2's hash-based
+``np.unique`` can be pathologically slow on tens of millions of int64 keys; the sorts are
+stable (timsort): keys made from blocked pairs come in long sorted runs, which it sorts 2–3
+times faster than quicksort does — first-name pair keys at 1M records: 0.10 s against 0.25 s
+per 2M), unique with the inverse by hashing where values repeat, one code per unordered pair
+of indices, and counts of distinct rows."""
 
 from __future__ import annotations
 
@@ -60,3 +62,21 @@ def unique_inverse(x: np.ndarray, counts: bool = False):
     if counts:
         return vals, inv, np.bincount(inv, minlength=vals.size)
     return vals, inv
+
+
+def row_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a matrix of small integers in lexicographic order, and how often
+    each occurs: ``np.unique(rows, axis=0, return_counts=True)`` by one mixed-radix code
+    per row and a count per code, instead of sorting the rows (comparison vectors: a
+    million rows in 0.05 s against 1.5 s)."""
+    if rows.shape[0] == 0:
+        return rows, np.empty(0, dtype=np.int64)
+    low = rows.min(axis=0).astype(np.int64)
+    radix = rows.max(axis=0).astype(np.int64) - low + 1
+    mult = np.r_[np.cumprod(radix[::-1])[::-1][1:], 1]    # the first column most significant
+    code = np.zeros(rows.shape[0], dtype=np.int64)
+    for k in range(rows.shape[1]):
+        code += (rows[:, k].astype(np.int64) - low[k]) * mult[k]
+    counts = np.bincount(code, minlength=int(radix.prod()))
+    present = np.flatnonzero(counts)
+    return ((present[:, None] // mult) % radix + low).astype(rows.dtype), counts[present]
