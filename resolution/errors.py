@@ -42,7 +42,8 @@ def pairs_within(groups: np.ndarray, limit: int = 200) -> tuple[np.ndarray, np.n
     return np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
 
 
-def _missed_category(g: np.ndarray, candidate: bool) -> str:
+def missed_category(g: np.ndarray, candidate: bool) -> str:
+    """The category of a missed link by its comparison levels ``g`` (first that applies)."""
     first, last, dob, loc = g[F["first_name"]], g[F["last_name"]], g[F["date_of_birth"]], g[F["location"]]
     dob_exact = len(CMP.COMPARISONS[F["date_of_birth"]].levels) - 1
     if first >= 0 and last >= 0 and first < _FIRST_SIMILAR and last < _LAST_SIMILAR:
@@ -62,7 +63,8 @@ def _missed_category(g: np.ndarray, candidate: bool) -> str:
     return kind if candidate else f"not a candidate (blocking): {kind}"
 
 
-def _wrong_category(g: np.ndarray) -> str:
+def wrong_category(g: np.ndarray) -> str:
+    """The category of a wrong link by its comparison levels ``g`` (first that applies)."""
     first, last, dob, loc = g[F["first_name"]], g[F["last_name"]], g[F["date_of_birth"]], g[F["location"]]
     dob_exact = len(CMP.COMPARISONS[F["date_of_birth"]].levels) - 1
     same_home = loc >= _LOC_SAME_POSTCODE
@@ -82,24 +84,29 @@ def explain_errors(p: Prepared, truth: Sequence, predicted: np.ndarray, candidat
     """Missed and wrong links by category, with up to ``examples`` record-id pairs each.
 
     ``truth`` and ``predicted`` are labels per collapsed record (``p.record_ids`` order);
-    ``candidates`` the blocked (left, right) record pairs. Counts are record pairs.
+    ``candidates`` the blocked (left, right) record pairs. Counts are record pairs, and
+    per 1,000 true record pairs (``per_1000_true_pairs``), so that data sets of different
+    sizes compare: how the errors grow with the size of the data is in docs/resolution.md.
     """
     _, t = unique_inverse(np.asarray(truth, dtype=object).astype(str))
     _, e = unique_inverse(np.asarray(predicted))
     cand = np.unique(pair_codes(*candidates, p.n))
-    out = {}
+    truth_pairs = pairs_within(t)
+    out = {"true_pairs": int(truth_pairs[0].size)}
+    per_1000 = 1000 / max(out["true_pairs"], 1)
     for name, (a, b), keep, categorise in (
-            ("missed", pairs_within(t), lambda a, b: e[a] != e[b], None),
-            ("wrong", pairs_within(e), lambda a, b: t[a] != t[b], _wrong_category)):
+            ("missed", truth_pairs, lambda a, b: e[a] != e[b], None),
+            ("wrong", pairs_within(e), lambda a, b: t[a] != t[b], wrong_category)):
         sel = keep(a, b)
         a, b = a[sel], b[sel]
         gam = CMP.compare_chunked(p, a, b) if a.size else np.empty((0, len(CMP.COMPARISONS)), np.int8)
         is_cand = np.isin(pair_codes(a, b, p.n), cand)
         cats: dict[str, dict] = {}
         for k in range(a.size):
-            kind = categorise(gam[k]) if categorise else _missed_category(gam[k], bool(is_cand[k]))
-            c = cats.setdefault(kind, {"pairs": 0, "examples": []})
+            kind = categorise(gam[k]) if categorise else missed_category(gam[k], bool(is_cand[k]))
+            c = cats.setdefault(kind, {"pairs": 0, "per_1000_true_pairs": 0.0, "examples": []})
             c["pairs"] += 1
+            c["per_1000_true_pairs"] = round(c["pairs"] * per_1000, 3)
             if len(c["examples"]) < examples:
                 c["examples"].append([_describe(p, int(a[k])), _describe(p, int(b[k]))])
         out[name] = dict(sorted(cats.items(), key=lambda kv: -kv[1]["pairs"]))

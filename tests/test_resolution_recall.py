@@ -111,6 +111,8 @@ def test_explain_errors_categorises_missed_and_wrong_links():
     predicted = np.array([0, 1, 2, 2])
     out = explain_errors(p, truth, predicted, (np.array([0, 2]), np.array([1, 3])))
     assert out["missed_pairs"] == 1 and out["wrong_pairs"] == 1
+    assert out["true_pairs"] == 1    # rates per 1,000 true pairs compare data sets of any size
+    assert out["missed"]["everything agrees"]["per_1000_true_pairs"] == 1000
     assert list(out["missed"]) == ["everything agrees"]
     assert list(out["wrong"]) == ["twins (same DOB and surname, different given names)"]
     assert out["wrong"]["twins (same DOB and surname, different given names)"]["examples"][0][0]["first"] == "TREVOR"
