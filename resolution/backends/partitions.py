@@ -3,12 +3,13 @@ Arrow batches out): every one of them calls the in-process engine's own code on 
 records and pairs of its partition, so a rule changed in the engine changes both backends.
 
 * :func:`collapse_and_key` — the rows of whole agency records → one record each
-  (:func:`records.collapsed_fields`), its standardised names and date of birth (the
-  blocks' sort order) and its blocking keys (:func:`blocking.standardised_keys`, the keys the
-  real-time path indexes).
+  (:func:`records.collapsed_fields`), every column the engine's :func:`records.prepare`
+  standardised (``std_`` columns: :data:`STD_COLUMNS`) and its blocking keys
+  (:func:`blocking.standardised_keys`, the keys the real-time path indexes).
 * :func:`score_pairs` — candidate pairs → comparison vectors (:func:`comparisons.compare`)
   and match weights (:func:`predict.match_weights`), with the flags that decide which
-  records the guard must see together.
+  records the guard must see together. The pairs carry both records' ``std_`` columns,
+  so each record is standardised once per run, in the collapse step (:func:`restored`).
 * :func:`guard_components` — whole groups of components → entity per record
   (:func:`guard.clusters_and_lifted`, as ``engine.link`` clusters).
 
@@ -30,11 +31,29 @@ from ..predict import match_weights
 from ..records import FIELDS, Prepared, collapsed_fields, prepare
 
 ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
-# The standardised values whose first appearance orders the engine's codes (blocks' sort).
-SORT_NAMES = ("first", "middle1", "last", "dob")
 RECORD_COLUMNS = ("record_idx", "record_id") + FIELDS
-# What each side of a candidate pair carries: the record and its names' frequencies.
-PAIR_SIDE_COLUMNS = RECORD_COLUMNS + ("tf_first", "tf_last")
+
+
+def _prepared_layout() -> tuple[dict[str, np.dtype], dict[str, tuple[str, ...]], dict[str, str]]:
+    """The columns of a :class:`records.Prepared`, read from the engine's own ``prepare``
+    (a column added there is carried too): the numeric ones with their dtype; the coded
+    ones grouped by the code table they share (given, middle and surnames share one, so
+    that swapped names compare by code); and the table of every ``uniques`` entry."""
+    p = prepare([{"record_id": "1"}])
+    table_of = {name: next(k for k, u in p.uniques.items() if u is table) for name, table in p.uniques.items()}
+    numeric = {c: a.dtype for c, a in p.cols.items() if c not in p.uniques}
+    coded: dict[str, tuple[str, ...]] = {}
+    for c in p.cols:
+        if c in p.uniques:
+            coded[table_of[c]] = coded.get(table_of[c], ()) + (c,)
+    return numeric, coded, table_of
+
+
+NUMERIC_COLUMNS, CODED_TABLES, UNIQUES_TABLE = _prepared_layout()
+# Every standardised column of a record, as text (coded) or a number, in a fixed order.
+STD_COLUMNS = tuple(c for cols in CODED_TABLES.values() for c in cols) + tuple(NUMERIC_COLUMNS)
+# What each side of a candidate pair carries: the record, standardised, and its names' frequencies.
+PAIR_SIDE_COLUMNS = ("record_idx", "record_id") + tuple("std_" + c for c in STD_COLUMNS) + ("tf_first", "tf_last")
 GAMMAS = tuple(f"g_{c.name}" for c in CMP.COMPARISONS)
 
 
@@ -43,6 +62,27 @@ def prepared(pdf: pd.DataFrame, prefix: str = "") -> Prepared:
     cols = {"record_id": pdf[prefix + "record_idx"].astype(str).tolist()}
     cols |= {f: pdf[prefix + f].fillna("").astype(str).tolist() for f in FIELDS}
     return prepare(cols)
+
+
+def restored(recs: pd.DataFrame) -> Prepared:
+    """The records of ``recs`` (one per row, with the ``std_`` columns of
+    :func:`collapse_and_key`) as a :class:`records.Prepared`, without standardising any
+    value again: the same values as ``prepared`` of their fields (codes numbered by first
+    appearance, as ``prepare`` numbers them; only equality of codes is read)."""
+    ids = recs["record_idx"].astype(str).tolist()
+    n = len(ids)
+    p = Prepared(n=n, record_ids=ids, row_record=np.arange(n), row_ids=ids)
+    for table, cols in CODED_TABLES.items():
+        text = np.concatenate([recs["std_" + c].to_numpy(dtype=object) for c in cols])
+        codes, uniques = pd.factorize(np.where(text == "", None, text))   # "" → -1, as records._factorise
+        p.uniques[table] = uniques.tolist()
+        for k, c in enumerate(cols):
+            p.cols[c] = codes[k * n:(k + 1) * n].astype(np.int32)
+    for name, table in UNIQUES_TABLE.items():
+        p.uniques[name] = p.uniques[table]
+    for c, dtype in NUMERIC_COLUMNS.items():
+        p.cols[c] = recs["std_" + c].to_numpy(dtype=dtype)
+    return p
 
 
 def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
@@ -59,8 +99,12 @@ def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
     recs = pd.DataFrame({"record_idx": first_idx, "rep_id": [cols["record_id"][r] for r in first_row]}
                         | {f: merged[f] for f in FIELDS})
     p = prepared(recs)
-    for name in SORT_NAMES:
-        recs["std_" + name] = [p.text(name, k) for k in range(p.n)]
+    for table, cols in CODED_TABLES.items():
+        text = np.array(p.uniques[table] + [""], dtype=object)   # code -1 (missing) → ""
+        for c in cols:
+            recs["std_" + c] = text[p.cols[c]]
+    for c in NUMERIC_COLUMNS:
+        recs["std_" + c] = p.cols[c]
     # Keys from the values ``p`` has standardised (once per distinct value), not each
     # record standardised again.
     year, month, day = p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]
@@ -99,11 +143,11 @@ def compare_pairs(batches):
 def _compared(pdf: pd.DataFrame):
     """The records of a batch of pairs prepared, the pairs' record positions in them, their
     comparison vectors (:func:`comparisons.compare`), and ``lo, hi`` with the levels."""
-    # A record is in many pairs of a batch: prepared once, each side's pairs point at it
+    # A record is in many pairs of a batch: restored once, each side's pairs point at it
     # by position.
     recs = pd.concat([pdf[[f"{side}_{c}" for c in PAIR_SIDE_COLUMNS]].set_axis(PAIR_SIDE_COLUMNS, axis=1)
                       for side in ("l", "r")]).drop_duplicates("record_idx", ignore_index=True)
-    p = prepared(recs)
+    p = restored(recs)
     position = pd.Index(recs["record_idx"])
     i = p.row_record[position.get_indexer(pdf["l_record_idx"])]
     j = p.row_record[position.get_indexer(pdf["r_record_idx"])]

@@ -91,6 +91,11 @@ def _stage(df, work: str, name: str):
     return df.sparkSession.read.parquet(f"{work}/{name}")
 
 
+# Spark SQL types of the numeric columns of a prepared record (numpy dtype names).
+_SPARK_TYPE = {"bool": "boolean", "int8": "tinyint", "int16": "smallint", "int32": "int", "int64": "bigint",
+               "float64": "double"}
+
+
 def _schema(names_types: list[tuple[str, str]]) -> str:
     return ", ".join(f"`{n}` {t}" for n, t in names_types)
 
@@ -104,7 +109,8 @@ def collapse(rows, groups: int):
                     F.lit(groups))
     schema = _schema([("row_idx", "long"), ("record_id", "string"), ("record_idx", "long"),
                       ("rep_id", "string")] + [(f, "string") for f in FIELDS]
-                     + [("std_" + s, "string") for s in P.SORT_NAMES]
+                     + [("std_" + c, _SPARK_TYPE[P.NUMERIC_COLUMNS[c].name] if c in P.NUMERIC_COLUMNS else "string")
+                        for c in P.STD_COLUMNS]
                      + [("key_" + k, "string") for k in KEY_NAMES] + [("is_first", "boolean")])
     return rows.withColumn("bucket", bucket).groupBy("bucket").applyInPandas(P.collapse_and_key, schema)
 
@@ -186,9 +192,11 @@ def _with_both_records(pairs, recs):
     functions of :mod:`partitions` read them."""
     from pyspark.sql import functions as F
 
-    side_cols = list(P.RECORD_COLUMNS[:1]) + list(FIELDS) + ["tf_first", "tf_last"]
-    left = recs.select(*[F.col(c).alias("l_" + c) for c in side_cols], F.col("rep_id").alias("l_record_id"))
-    right = recs.select(*[F.col(c).alias("r_" + c) for c in side_cols], F.col("rep_id").alias("r_record_id"))
+    def side(prefix: str):
+        return recs.select(*[F.col("rep_id" if c == "record_id" else c).alias(f"{prefix}_{c}")
+                             for c in P.PAIR_SIDE_COLUMNS])
+
+    left, right = side("l"), side("r")
     both = pairs.join(left, pairs["lo"] == left["l_record_idx"]).join(right, pairs["hi"] == right["r_record_idx"])
     return both.drop("lo", "hi")
 
