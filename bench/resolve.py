@@ -233,6 +233,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=None, help="population seed (seeds 7, independent 11)")
     ap.add_argument("--baseline-path", type=Path, default=Path("/work/baseline-engine/resolution"),
                     help="resolution/ folder of the engine to compare with (system 'baseline')")
+    ap.add_argument("--aim-path", type=Path, default=None,
+                    help="resolution/ folder for system 'aim' (default: this checkout's, as installed)")
     ap.add_argument("--systems", default="aim,splink")
     ap.add_argument("--threshold", type=float, default=0.95, help="Splink clustering threshold")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
@@ -269,7 +271,7 @@ def main() -> None:
     results: dict[str, dict] = {}
     import aim.resolution
 
-    engines = {"aim": Path(aim.resolution.__file__).parent, "baseline": a.baseline_path}
+    engines = {"aim": a.aim_path or Path(aim.resolution.__file__).parent, "baseline": a.baseline_path}
     for system in a.systems.split(","):
         out = a.work / f"{tag}-{system}-clusters.csv"
         log = a.work / f"{tag}-{system}.log"

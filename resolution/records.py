@@ -113,10 +113,9 @@ def _first_appearance(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray
 
 def _factorise(values: list[str]) -> tuple[np.ndarray, list[str]]:
     """Integer codes (``-1`` for "") and the list of distinct values, in order of first
-    appearance (for the short lists of distinct values that standardisation derives)."""
-    table: dict[str, int] = {"": 0}
-    codes = np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32) - 1
-    return codes, list(table)[1:]
+    appearance (the lists of distinct values that standardisation derives)."""
+    codes, distinct = _codes(pa.array(values, pa.string()))
+    return codes, distinct.tolist()
 
 
 @dataclass
