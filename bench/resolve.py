@@ -103,6 +103,7 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     records, write the clusters and the blocking recall per rule (from the truth)."""
     import importlib
     import importlib.util
+    import resource
 
     import numpy as np
 
@@ -117,8 +118,19 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     # engines before the columnar reader (issue 16) have read_csv only
     read = getattr(reader, "read_records", None) or reader.read_csv
     started, cpu_started = time.perf_counter(), time.process_time()
-    res = engine.link(read(records))
+    cols = read(records)
+    read_s = time.perf_counter() - started
+    # Prepared first, so that the columns read are freed before linking (as `aim link` does)
+    prepared = reader.prepare(cols)
+    prepare_s = time.perf_counter() - started - read_s
+    del cols
+    res = engine.link(prepared)
     link_s, link_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    # Peak RSS of the reading and linking alone (the tree's peak below also covers the
+    # blocking recall per rule, computed afterwards in this process): this process's, and
+    # its largest child's (the address parser, alive during prepare only).
+    link_peak = {who: round(resource.getrusage(which).ru_maxrss * 1024 / 1e9, 3)
+                 for who, which in (("self", resource.RUSAGE_SELF), ("child", resource.RUSAGE_CHILDREN))}
     with open(out, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["record_id", "entity_id"])
@@ -130,7 +142,8 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     p = res.prepared
     truth_rec = np.array([by_row.get(p.record_ids[k], p.record_ids[k]) for k in range(p.n)], dtype=object)
     recall = {"link_s": round(link_s, 2), "link_cpu_s": round(link_cpu_s, 2),
-              "phases_s": {k: round(v, 2) for k, v in res.timings.items()},
+              "phases_s": {k: round(v, 2) for k, v in {"read": read_s, **res.timings, "prepare": prepare_s}.items()},
+              "link_peak_rss_gb": link_peak,
               "all": round(blocking.blocking_recall(p, res.blocks, truth_rec), 5),
               "pairs": res.blocks.n_pairs}
     if hasattr(blocking, "recall_by_rule"):   # engines before issue 17's per-rule figures lack it
@@ -291,6 +304,7 @@ def main() -> None:
             m["link_s"] = m["blocking_recall"].pop("link_s")
             m["link_cpu_s"] = m["blocking_recall"].pop("link_cpu_s")
             m["phases_s"] = m["blocking_recall"].pop("phases_s")
+            m["link_peak_rss_gb"] = m["blocking_recall"].pop("link_peak_rss_gb")
         results[system] = m
         print(f"  {system}: {m}", flush=True)
         if "by_rule" in m.get("blocking_recall", {}):

@@ -34,7 +34,7 @@ def link(
 
     from aim.resolution import engine
     from aim.resolution.model import Model
-    from aim.resolution.records import read_records
+    from aim.resolution.records import prepare, read_records
 
     console, say = _progress()
     say = (lambda m: None) if quiet else say
@@ -43,7 +43,8 @@ def link(
         return
     say(f"reading {records}")
     m = Model.load(model) if model else None
-    res = engine.link(read_records(records), m, guard=not no_guard, progress=say)
+    # prepared first: the columns read are freed before linking (about 0.2 GB at 1M rows)
+    res = engine.link(prepare(read_records(records)), m, guard=not no_guard, progress=say)
     if save_model and m is None:
         res.model.save(save_model)
     with open(out, "w", newline="") as fh:

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import blocking as B
 from . import comparisons as CMP
+from ._np import pair_codes
 from .cluster_evidence import reference_year
 from .clustering import Components
 from .clustering import components as connected_components
@@ -73,14 +74,13 @@ def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
     return a, b
 
 
-def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.BlockingResult,
+def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, cand: np.ndarray,
                      gammas: np.ndarray) -> np.ndarray:
     """Comparison vectors of pairs (i, j), taken from the candidate pairs' ``gammas`` where
-    blocking already compared them (most pairs of a training session)."""
+    blocking already compared them (most pairs of a training session); ``cand``: the
+    candidates' pair codes (``_np.pair_codes``), sorted as blocking gives them."""
     lo, hi = np.minimum(i, j).astype(np.int64), np.maximum(i, j).astype(np.int64)
-    n = np.int64(p.n)
-    cand = blocks.codes(p.n)   # sorted: blocking's order
-    q = lo * n + hi
+    q = pair_codes(lo, hi, p.n)
     # Looked up in sorted order: each search starts where the last one ended, in cache (a
     # million pairs among 16 million candidates: about 0.2 s, against 2 s in draw order).
     by_code = np.argsort(q, kind="stable")
@@ -94,7 +94,7 @@ def _compare_reusing(p: Prepared, i: np.ndarray, j: np.ndarray, blocks: B.Blocki
     return out
 
 
-def _session_samples(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, em_pairs: int,
+def _session_samples(p: Prepared, cand: np.ndarray, gammas: np.ndarray, em_pairs: int,
                      seed: int) -> list[tuple[str, tuple[int, ...], np.ndarray]]:
     """(name, comparisons fixed by its blocking, comparison vectors of its sampled pairs)
     of every training session with enough pairs."""
@@ -102,7 +102,7 @@ def _session_samples(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, 
     for name, columns, fixed in TRAINING_SESSIONS:
         si, sj = _session_pairs(session_key(p, columns), p, em_pairs, seed)
         if si.size >= MIN_SESSION_PAIRS:
-            out.append((name, fixed, _compare_reusing(p, si, sj, blocks, gammas)))
+            out.append((name, fixed, _compare_reusing(p, si, sj, cand, gammas)))
     return out
 
 
@@ -162,7 +162,9 @@ def _location_u_same_surname(u: list[np.ndarray], interaction: np.ndarray) -> np
 
 def weight_bins(base: np.ndarray, lo: float) -> np.ndarray:
     """Each weight's bin on the prior's histogram: 0.01 bit wide, from ``lo``."""
-    return np.floor((base - lo) * 100).astype(np.int64)
+    shifted = base - lo
+    shifted *= 100     # in place: at 1M records each temporary is 16M weights, 128 MB
+    return np.floor(shifted, out=shifted).astype(np.int64)
 
 
 def _prior(hist: np.ndarray, lo: float, lam: float, total_pairs: float) -> float:
@@ -219,17 +221,19 @@ def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: 
     si, sj, share = same_postcode_pairs(p, n_same, seed)
     pc, tf = p.cols["pc"], tf_tables(p)
     n_named = {f: int((p.cols[c] >= 0).sum()) for f, c in (("first_name", "first"), ("last_name", "last"))}
+    cand = pair_codes(blocks.left, blocks.right, p.n)   # freed with this frame, not kept with the blocks
 
     def weight_histogram(model: Model) -> tuple[np.ndarray, float]:
-        base = match_weights(model, p, blocks.left, blocks.right, gammas, tf) - model.prior_weight
+        base = match_weights(model, p, blocks.left, blocks.right, gammas, tf)
+        base -= model.prior_weight
         lo = float(base.min(initial=0.0))
         return np.bincount(weight_bins(base, lo)), lo
 
     return TrainingCounts(
         n=p.n, n_candidates=blocks.n_pairs, candidates=pattern_counts(gammas),
         g_rand=CMP.compare_chunked(p, ri, rj), same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
-        g_same=_compare_reusing(p, si, sj, blocks, gammas), share=share,
-        samples=_session_samples(p, blocks, gammas, em_pairs, seed),
+        g_same=_compare_reusing(p, si, sj, cand, gammas), share=share,
+        samples=_session_samples(p, cand, gammas, em_pairs, seed),
         tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)
 
 
