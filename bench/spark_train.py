@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
     a = ap.parse_args()
-    a.work.mkdir(parents=True, exist_ok=True)
+    (a.work if a.dataset == "seeds" else a.work / a.dataset).mkdir(parents=True, exist_ok=True)
     records = str((seeds(a.records, a.work) if a.dataset == "seeds" else febrl(a.dataset, a.work / a.dataset))[0])
     print(f"{a.dataset}: {records}; {_load()}", flush=True)
     started, cpu = time.perf_counter(), time.process_time()

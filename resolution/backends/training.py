@@ -45,10 +45,11 @@ def _session_column(name: str) -> str:
 
 
 def _training_values(pdf_batches):
-    """A ``mapInPandas`` function: records → their year of birth, standardised postcode and
-    the key of each training session (as text, so that it is the same in every partition)."""
+    """A ``mapInPandas`` function: records (their standardised columns, :func:`partitions.restored`)
+    → year of birth, postcode and the key of each training session (as text, so that it is
+    the same in every partition)."""
     for pdf in pdf_batches:
-        p = P.prepared(pdf)
+        p = P.restored(pdf)
         out = pd.DataFrame({"record_idx": pdf["record_idx"].to_numpy(), "dob_y": p.cols["dob_y"].astype(np.int64),
                             "pc": [p.text("pc", k) or None for k in range(p.n)]})
         for name, columns, _ in E.TRAINING_SESSIONS:
@@ -68,7 +69,7 @@ def training_records(recs, work: str):
     order), year of birth, standardised postcode and session keys."""
     schema = S._schema([("record_idx", "long"), ("dob_y", "long"), ("pc", "string")]
                        + [(_session_column(name), "string") for name, _, _ in E.TRAINING_SESSIONS])
-    values = recs.select(*P.RECORD_COLUMNS).mapInPandas(_training_values, schema)
+    values = recs.select("record_idx", *["std_" + c for c in P.STD_COLUMNS]).mapInPandas(_training_values, schema)
     return S._stage(values.join(_numbered(recs, "record_idx", "number"), "record_idx"), work, "training_records")
 
 
