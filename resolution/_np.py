@@ -35,6 +35,25 @@ def _repeats(x: np.ndarray) -> bool:
     return unique(sample).size * 2 < sample.size
 
 
+def sorted_with_order(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(``x`` sorted, the stable argsort). Integers whose range leaves room for an index in
+    63 bits are sorted as one key ``(value - min)·2^b + index`` each, by numpy's vectorised
+    sort: 16M pair codes in about 0.8 s against 2.3 s for a stable argsort."""
+    if x.dtype.kind in "iu" and x.size > 1:
+        lo, hi = int(x.min()), int(x.max())
+        bits = (x.size - 1).bit_length()
+        if hi < 1 << 63 and hi - lo < 1 << (63 - bits):
+            packed = (x.astype(np.int64) - lo) << bits
+            packed |= np.arange(x.size, dtype=np.int64)
+            packed.sort()                         # distinct keys: any sort is stable
+            order = packed & ((1 << bits) - 1)
+            packed >>= bits
+            packed += lo
+            return packed.astype(x.dtype), order
+    order = np.argsort(x, kind="stable")
+    return x[order], order
+
+
 def unique_inverse(x: np.ndarray, counts: bool = False):
     """(sorted distinct values, inverse index[, counts]) like ``np.unique``. Integers that
     mostly repeat are hashed (arrow's dictionary encoding) and only the distinct values
@@ -44,15 +63,12 @@ def unique_inverse(x: np.ndarray, counts: bool = False):
     x = np.asarray(x)
     if x.dtype.kind in "iu" and x.size > 1 << 16 and _repeats(x):
         encoded = pc.dictionary_encode(pa.array(x))
-        distinct = encoded.dictionary.to_numpy()
-        order = np.argsort(distinct, kind="stable")
+        vals, order = sorted_with_order(encoded.dictionary.to_numpy())
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = np.arange(order.size, dtype=np.int64)
         inv = rank[encoded.indices.to_numpy()]
-        vals = distinct[order]
     else:
-        order = np.argsort(x, kind="stable")
-        xs = x[order]
+        xs, order = sorted_with_order(x)
         flag = np.empty(x.size, dtype=bool)
         flag[:1] = True
         np.not_equal(xs[1:], xs[:-1], out=flag[1:])
