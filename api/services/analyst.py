@@ -15,6 +15,7 @@ from aim.graph.access import policy, usage
 from aim.graph.access.audit import AuditEntry
 from aim.graph.views import analyst, analyst_report
 from aim.graph.views.analyst import Filters
+from aim.graph.store import causal_session
 
 ROLES = ("analyst",)
 SHOWN_ROWS = 500       # rows a query shows; the export has them all...
@@ -23,7 +24,7 @@ EXPORTED_ROWS = 50_000  # ...up to this many
 
 def choices(be: Backend) -> dict:
     """What the filters offer: the rules that have raised alerts and the bands (no personal data)."""
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         rules = session.execute_read(analyst.rules_in_use)
     return {"levels": list(analyst.LEVELS), "rules": rules, "rags": list(analyst.RAGS),
             "age_bands": list(analyst.band_names()), "household_sizes": list(analyst.size_band_names())}

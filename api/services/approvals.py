@@ -15,6 +15,7 @@ from aim.api.services import retention
 from aim.api.services.auditing import audited_read, audited_transaction
 from aim.graph.access import approvals, users
 from aim.graph.access.audit import AuditEntry, write_entry
+from aim.graph.store import causal_session
 
 PRIVILEGED = ("mash", "dpo", "admin")
 # Who decides each kind of request.
@@ -101,7 +102,7 @@ def _request(be: Backend, caller: Caller, kind: str, params: dict, password_hash
 
 def _decidable(be: Backend, caller: Caller, request_id: str) -> dict:
     """The request, when the caller may decide it now: another person of the deciding role."""
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         request = session.execute_read(approvals.read_request, request_id)
     if request is None or DECIDED_BY[request["kind"]] != caller.principal.role:
         raise NotFound(f"no request '{request_id}' for the {caller.principal.role} role")

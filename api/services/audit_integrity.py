@@ -11,6 +11,7 @@ from aim.api.settings import ApiSettings
 from aim.graph.access import audit
 from aim.graph.access.audit import AuditContext, AuditEntry
 from aim.graph.access.audit_chain import anchor_signature, read_head, resign_anchor
+from aim.graph.store import causal_session
 
 
 def anchor_key(settings: ApiSettings) -> bytes | None:
@@ -25,7 +26,7 @@ def resign(driver: Driver, database: str, settings: ApiSettings, previous_secret
     """Re-sign the anchor with the current key if the previous secret's key signed it; the
     anchor's position, None when there is no anchor. ValueError when the previous key did
     not sign it (the anchor was moved, or the secret is not the previous one)."""
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         head = session.execute_read(read_head)
     if not head or not head.get("anchor_seq"):
         return None

@@ -1,6 +1,7 @@
 """The one audit mechanism of the API. Every read of personal data goes through
-``audited_read``: the read and its audit entry run in one transaction, so when the entry
-cannot be written the transaction fails and no data leaves. Every change is audited with
+``audited_read``: the read runs in a read transaction (a cluster's secondary), then its
+audit entry in a write transaction, and the data is returned only once the entry has
+committed, so when the entry cannot be written no data leaves. Every change is audited with
 ``audited_change`` before it is made, so a change is never unaudited."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ T = TypeVar("T")
 
 
 def audited_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction], tuple[T, AuditEntry]]) -> T:
-    """``read(tx) -> (result, AuditEntry)``; the entry is written in the read's transaction."""
+    """``read(tx) -> (result, AuditEntry)`` in a read transaction; the entry is written after it."""
     return audit.audited_read(be.driver, be.database, be.settings.audit_log_path, caller.audit, read)
 
 

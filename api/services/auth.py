@@ -18,6 +18,7 @@ from aim.api.security import TokenBucket, issue_token
 from aim.api.services.auditing import audited_change, audited_transaction
 from aim.graph.access import sessions, users
 from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.store import causal_session
 
 MAX_USERNAME = 100
 MAX_PASSWORD = 200
@@ -38,7 +39,7 @@ def check_password(be: Backend, client: str, endpoint: str, username: str, passw
     """The account when the password is right; a wrong one is audited and counted towards the
     lockout, and while a lockout runs no password is even tried."""
     name = username[:MAX_USERNAME]
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         until = session.execute_read(sessions.locked_until, name)
     if until is not None:
         audited_transaction(be, _failed, _attempt(endpoint, name), client, "locked")
@@ -86,7 +87,7 @@ def unlock(be: Backend, caller: Caller, username: str) -> bool:
     if users.get_user(be.driver, be.database, username) is None:
         raise NotFound(f"no user '{username}'")
     audited_change(be, caller, "users.unlock", [], {"username": username})
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         return session.execute_write(sessions.clear_failures, username)
 
 

@@ -16,6 +16,7 @@ from aim.graph.access.audit import AuditEntry
 from aim.graph.alerts import case_actions, cases
 from aim.graph.alerts.case_actions import CaseChange, CaseError, CaseNotFound
 from aim.graph.alerts.engine import as_of_today
+from aim.graph.store import causal_session
 
 STATUS_FILTERS = {"open": list(cases.OPEN), "closed": list(cases.CLOSED), "all": None}
 
@@ -71,7 +72,7 @@ def act(be: Backend, caller: Caller, case_id: str, **detail) -> dict:
 
 def new_red_count(be: Backend) -> int:
     """How many Red cases nobody has acted on yet (a count, nothing personal)."""
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         return session.execute_read(cases.new_red_count)
 
 
@@ -91,7 +92,7 @@ def request_review(be: Backend, caller: Caller, subject_id: str, reason: str) ->
         return case_actions.requests_of(tx, subject.person_id, reader.organisation)
 
     try:
-        with be.driver.session(database=be.database) as session:
+        with causal_session(be.driver, be.database) as session:
             found = session.execute_write(work)
     except CaseError as exc:
         raise Invalid(str(exc)) from exc

@@ -1,6 +1,6 @@
 """Chronologies for strategy meetings (MASH): a person's or a household's multi-agency events
 in date order, with each agency's service lead. Policed reads: a purpose, the reader's daily
-quota of subjects, the read and its audit entry in one transaction."""
+quota of subjects, the read and then its audit entry (``policed_read``)."""
 
 from __future__ import annotations
 

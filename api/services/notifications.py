@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from aim.api.deps import Backend
 from aim.api.settings import ApiSettings
 from aim.graph.alerts import cases
+from aim.graph.store import causal_session
 
 log = logging.getLogger("aim.api.notifications")
 
@@ -52,7 +53,7 @@ def send_new_red_cases(be: Backend) -> int:
     settings = be.settings
     if not (settings.smtp_host and settings.smtp_to):
         return 0
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         claimed = session.execute_write(cases.claim_new_red)
     if not claimed:
         return 0
@@ -61,7 +62,7 @@ def send_new_red_cases(be: Backend) -> int:
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("new Red cases not e-mailed (%d case(s), tried again later): %s", len(claimed),
                     type(exc).__name__)
-        with be.driver.session(database=be.database) as session:
+        with causal_session(be.driver, be.database) as session:
             session.execute_write(cases.release_red, [c["case_id"] for c in claimed])
         return 0
     log.info("e-mailed %d new Red case(s) to the MASH", len(claimed))

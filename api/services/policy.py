@@ -1,7 +1,7 @@
 """The access policy (``aim.graph.access.policy``) as the services apply it: every read of
 personal data is a ``policed_read`` — a stated purpose, the reader's daily quotas, the read
-and its audit entry in one transaction — and whatever a reader may not open answers exactly
-as an unknown id does."""
+(in a read transaction) and its audit entry (committed before any data is returned) — and
+whatever a reader may not open answers exactly as an unknown id does."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from aim.api.services.auditing import audited_read
 from aim.graph.access import usage
 from aim.graph.access.audit import AuditEntry
 from aim.graph.access.policy import Reader
+from aim.graph.store import causal_session
 
 T = TypeVar("T")
 
@@ -45,7 +46,7 @@ def policed_read(be: Backend, caller: Caller, read: Callable[[ManagedTransaction
     try:
         return audited_read(be, caller, read)
     except usage.QuotaExceeded as exc:
-        with be.driver.session(database=be.database) as session:
+        with causal_session(be.driver, be.database) as session:
             session.execute_write(usage.refused, reader_of(caller))
         setting = "AIM_DAILY_SEARCHES" if exc.what == "searches" else "AIM_DAILY_SUBJECTS"
         now = datetime.now(UTC)

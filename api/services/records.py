@@ -20,6 +20,7 @@ from aim.graph.access import policy
 from aim.graph.access.audit import AuditEntry
 from aim.graph.ingest import write_rows
 from aim.graph.identity.realtime import NoModel, resolve_records
+from aim.graph.store import causal_session
 
 log = logging.getLogger("aim.api")
 
@@ -102,6 +103,6 @@ def stats(be: Backend, caller: Caller, since: date | None = None) -> list[dict]:
 
 def organisation_names(be: Backend) -> dict[str, str]:
     """Organisation codes -> names (reference data, not personal)."""
-    with be.driver.session(database=be.database) as session:
+    with causal_session(be.driver, be.database) as session:
         orgs = session.execute_read(views.organisations)
     return {o["code"]: o.get("name") or o["code"] for o in orgs}

@@ -27,6 +27,7 @@ from aim.api.settings import ApiSettings
 from aim.graph.access import audit
 from aim.graph.access.audit import AuditContext, AuditEntry
 from aim.graph.access.audit_chain import set_anchor
+from aim.graph.store import causal_session
 
 BATCH = 5000
 # What goes, in this order, and the period (of ``Periods``) each is measured against.
@@ -99,7 +100,7 @@ def apply(driver: Driver, database: str, settings: ApiSettings, periods: Periods
         "retention.apply", [], {"run_id": run_id, "policy_days": asdict(periods)}))
     removed: Counter = Counter()
     by_org: Counter = Counter()
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         for kind, period, query in STEPS:
             for source, count in _in_batches(session, query, cutoff=cutoffs[period]).items():
                 removed[kind] += count
@@ -115,7 +116,7 @@ def apply(driver: Driver, database: str, settings: ApiSettings, periods: Periods
     summary = {"run_id": run_id, "cutoff": cutoffs["events"].isoformat(), "policy_days": periods.events,
                "dry_run": False, "periods": asdict(periods), **counts,
                "events_removed_by_organisation": dict(by_org), "log_file": str(log_path)}
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         session.execute_write(lambda tx: tx.run(
             cypher.load("api/retention_log"), run_id=run_id, cutoff=cutoffs["events"], policy_days=periods.events,
             username=ctx.username, removed=counts, by_organisation=json.dumps(dict(by_org)),

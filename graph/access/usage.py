@@ -2,10 +2,11 @@
 in the graph (so the count survives restarts and is shared by every worker), and the check
 that shows the DPO who reads unusually much against their own history and their role's.
 
-The counts are written in the transaction of the read they count, by the statement that
-writes its audit entry (a :class:`Count` on the ``AuditEntry``: one round trip, and the
-user's day is locked for that statement and the commit only): a read refused by its quota
-rolls back and so is not counted (the refusal itself is, in a transaction of its own).
+The counts are written by the statement that writes the audit entry of the read they
+count (a :class:`Count` on the ``AuditEntry``: one round trip, and the user's day is locked
+for that statement and the commit only), in the write transaction after the read's own
+read transaction: a read refused by its quota rolls back its entry and count and returns
+nothing (the refusal itself is counted, in a transaction of its own).
 One ``(:DailyUsage)`` per user and day holds them (the people viewed as keyed hashes, not
 ids); a user's days older than ``KEPT_DAYS`` are removed as that user reads.
 """

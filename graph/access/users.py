@@ -8,6 +8,7 @@ from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from aim import cypher
+from aim.graph.store import causal_session
 
 ROLES = ("partner", "mash", "analyst", "dpo", "admin")
 _HASHER = PasswordHasher()
@@ -27,7 +28,7 @@ def create_user(driver: Driver, database: str, username: str, password: str, rol
                 organisation: str | None = None, full_name: str | None = None) -> dict:
     check_role(role, organisation)
     check_password_strength(password)
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         return session.execute_write(write_user, username, hash_password(password), role, organisation, full_name)
 
 
@@ -72,7 +73,7 @@ def read_users(tx: ManagedTransaction) -> list[dict]:
 
 
 def list_users(driver: Driver, database: str) -> list[dict]:
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         return session.execute_read(read_users)
 
 

@@ -4,7 +4,8 @@ evaluation against the seeds' scenario labels. See docs/alerts.md.
 
 Public API (import from the submodules). The functions that run a whole operation take an
 explicit ``driver=``; the ``read_*`` functions and ``upsert_watch_entry`` take a transaction,
-so that a caller can do more in the same one (the API writes its audit entry there).
+so that a caller can do more in the same one (the API reads in a read transaction, then
+writes its audit entry).
 
 - ``aim.graph.alerts.engine``: ``run_all``, ``evaluate_subjects``, ``detect``
 - ``aim.graph.alerts.lifecycle``: ``transition``, ``acknowledge``, ``dismiss``, ``refer``,

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import to_native
+from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from .cases import CLOSED, OPEN, case_id_for
@@ -146,7 +146,7 @@ def act(case_id: str, change: CaseChange, *, today: date | None = None, driver: 
                 review_date=change.review_date or today + timedelta(days=DEFAULT_REVIEW_DAYS))
         return result
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(work)
 
 

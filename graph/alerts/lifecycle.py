@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import to_native
+from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from .cases import case_id_for, recompute
@@ -86,7 +86,7 @@ def transition(
         recompute(tx, [case_id_for(row["subject_type"], row["subject_id"])])  # its case's RAG follows
         return result
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(work)
 
 
@@ -137,7 +137,7 @@ def read_history(tx: ManagedTransaction, alert_id: str) -> list[dict]:
 
 def _read(work, driver: Driver, settings: Settings | None, *args):
     settings = settings or get_settings()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_read(work, *args)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import to_native
+from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from .engine import default_today, session_for
@@ -43,7 +43,7 @@ def watch(subject_type: str, subject_id: str, *, owner: str, reason: str, review
         raise WatchListError("a watch entry needs an owner and a reason")
     settings = settings or get_settings()
     today = today or default_today()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(upsert_watch_entry, subject_type, subject_id, owner=owner, reason=reason,
                                      review_date=review_date, by=by or owner, since=today)
 

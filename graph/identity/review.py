@@ -16,6 +16,7 @@ from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
 from aim.settings import Settings, get_settings
+from aim.graph.store import causal_session
 
 from .changes import event_rows
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
@@ -51,7 +52,7 @@ def read_review_queue(tx: ManagedTransaction, limit: int = 50, offset: int = 0) 
 def review_queue(limit: int = 50, offset: int = 0, *, driver: Driver,
                  settings: Settings | None = None) -> list[dict]:
     settings = settings or get_settings()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_read(read_review_queue, limit, offset)
 
 
@@ -97,7 +98,7 @@ def decide(record_key_a: Key, record_key_b: Key, decision: str, reviewer: str, r
         _event(tx, f"review_{decision}", sorted(persons), [a, b], reviewer, reason, version)
         return recluster(tx, recs, persons, model, version, by=reviewer, reason=reason)
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(work)
 
 
@@ -127,7 +128,7 @@ def merge_persons(person_a: str, person_b: str, by: str, reason: str, *, driver:
         found = tx.run(cypher.load("resolution/person_of_records"), keys=[key_param(lo)]).single()
         return found["person_id"] if found else ids[0]
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(work)
 
 
@@ -165,7 +166,7 @@ def split_person(person_id: str, record_keys: list[Key], by: str, reason: str, *
         got = {record_key(r["source"], r["source_record_id"]): r["person_id"] for r in rows}
         return [got[staying[0]], got[moving[0]]]
 
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_write(work)
 
 
@@ -173,7 +174,7 @@ def current_person_id(person_id: str, *, driver: Driver, settings: Settings | No
     """The live person an id stands for now (a merged person's id leads to the survivor)."""
     settings = settings or get_settings()
     rows, _, _ = driver.execute_query(cypher.load("resolution/follow_person"), person_id=person_id,
-                                      database_=settings.neo4j_database)
+                                      database_=settings.neo4j_database, routing_="r")
     return rows[0]["person_id"] if rows else None
 
 
@@ -186,7 +187,7 @@ def read_person_history(tx: ManagedTransaction, person_id: str, limit: int = 100
 def person_history(person_id: str, limit: int = 100, *, driver: Driver,
                    settings: Settings | None = None) -> list[dict]:
     settings = settings or get_settings()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_read(read_person_history, person_id, limit)
 
 

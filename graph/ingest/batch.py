@@ -21,7 +21,7 @@ from neo4j.exceptions import ConstraintError
 from aim import cypher
 from aim.canonical import CanonicalRow, Organisation
 from aim.resolution.standardise import normalise_postcode
-from aim.graph.store.db import execute_write
+from aim.graph.store.db import causal_session, execute_write
 from aim.settings import Settings, get_settings
 
 RECORD_DETAILS = (
@@ -240,7 +240,7 @@ def write_rows(
     """
     settings = settings or get_settings()
     plan = plan_batch(rows, organisation)
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         try:
             return execute_write(session, _write_batch, plan)
         except ConstraintError:

@@ -3,7 +3,8 @@ person search (:mod:`.person_search`), the person view, timeline and statistics
 (:mod:`.person`), households (:mod:`.household_view`), the network view
 (:mod:`.network`), the subject access export (:mod:`.subject_export`) and chronologies
 (:mod:`.chronology`). Everything else
-takes a transaction, so that the API writes its audit entry in the same one."""
+takes a transaction: the API runs the read in a read transaction, then its audit entry
+(graph/access/audit.py)."""
 
 from aim.graph import public_surface
 

@@ -1,6 +1,6 @@
 """Multi-agency chronologies for strategy meetings: a person's or a household's events in
 date order, each with its agency, the kind of contact and the agency's service lead. Every
-function takes a transaction, so that the API writes its audit entry in the same one."""
+function takes a (read) transaction; the API writes the audit entry after it."""
 
 from __future__ import annotations
 

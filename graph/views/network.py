@@ -4,7 +4,7 @@ Every function returns ``{"nodes": [...], "edges": [...]}`` of plain dicts, read
 JSON: a node is ``{"id", "label", "properties"}`` (ids are ``person:P-…``,
 ``record:`` and the record key (:func:`aim.graph.identity.keys.record_key`), ``household:H-…``, ``address:KEY``, ``organisation:CODE``), an edge
 ``{"source", "target", "type", "properties"}``. Results are capped by ``limit``. The
-``read_*`` functions take a transaction (the API writes its audit entry in the same one);
+``read_*`` functions take a transaction (the API's read, before its audit entry);
 the others run one of their own.
 """
 

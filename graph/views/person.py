@@ -1,5 +1,5 @@
-"""The person view and timeline of a subject. Every function takes a transaction, so
-that the API writes its audit entry in the same one."""
+"""The person view and timeline of a subject. Every function takes a (read) transaction;
+the API writes the audit entry after it."""
 
 from __future__ import annotations
 
