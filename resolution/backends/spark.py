@@ -132,24 +132,25 @@ def with_frequencies_and_order(recs):
     then middle names, then surnames)."""
     from pyspark.sql import functions as F
 
+    # One pass over the records for all of it (one aggregation, not one per column): each
+    # name and date of birth once per record, with its table, its rank in that table
+    # (given, middle, surname) and the record.
+    table_rank = (("name", 0, "first"), ("name", 1, "middle1"), ("name", 2, "last"), ("dob", 0, "dob"))
+    values = recs.select(F.explode(F.array(*[
+        F.struct(F.lit(table).alias("table"), F.col("std_" + col).alias("_v"), F.lit(col).alias("col"),
+                 F.struct(F.lit(rank).alias("c"), F.col("record_idx").alias("i")).alias("o"))
+        for table, rank, col in table_rank])).alias("e")).select("e.*").filter(F.col("_v") != "")
+    stats = values.groupBy("table", "_v").agg(
+        F.min("o").alias("o"), *[F.count(F.when(F.col("col") == c, 1)).alias("n_" + c) for c in ("first", "last")])
+    totals = stats.agg(*[F.sum("n_" + c).alias("total_" + c) for c in ("first", "last")])
+    names = stats.filter(F.col("table") == "name").crossJoin(F.broadcast(totals))
     out = recs
     for col in ("first", "last"):
-        counts = recs.filter(F.col("std_" + col) != "").groupBy(F.col("std_" + col).alias("_v")).count()
-        total = counts.agg(F.sum("count").alias("_total"))
-        freq = counts.crossJoin(F.broadcast(total)).select("_v", (F.col("count") / F.col("_total")).alias("tf_" + col))
-        out = out.join(freq, out["std_" + col] == freq["_v"], "left").drop("_v").fillna(0.0, ["tf_" + col])
-    names = None
-    for rank, col in enumerate(("first", "middle1", "last")):
-        part = recs.select(F.col("std_" + col).alias("_v"), F.struct(F.lit(rank).alias("c"),
-                                                                      F.col("record_idx").alias("i")).alias("o"))
-        names = part if names is None else names.unionByName(part)
-    name_order = names.filter(F.col("_v") != "").groupBy("_v").agg(F.min("o").alias("o"))
-    dob_order = recs.filter(F.col("std_dob") != "").groupBy(F.col("std_dob").alias("_v")).agg(
-        F.struct(F.lit(0).alias("c"), F.min("record_idx").alias("i")).alias("o"))
-    for col, order in (("first", name_order), ("last", name_order), ("dob", dob_order)):
-        o = order.withColumnRenamed("o", "ord_" + col)
-        out = out.join(o, out["std_" + col] == o["_v"], "left").drop("_v")
-    return out
+        own = names.select("_v", F.col("o").alias("ord_" + col),
+                           (F.col("n_" + col) / F.col("total_" + col)).alias("tf_" + col))
+        out = out.join(own, out["std_" + col] == own["_v"], "left").drop("_v").fillna(0.0, ["tf_" + col])
+    dob = stats.filter(F.col("table") == "dob").select("_v", F.col("o").alias("ord_dob"))
+    return out.join(dob, out["std_dob"] == dob["_v"], "left").drop("_v")
 
 
 def candidate_pairs(recs, cap: int, window: int):
