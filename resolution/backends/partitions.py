@@ -191,6 +191,7 @@ def guard_components(model: Model, guard: bool):
         gammas = scored[list(GAMMAS)].to_numpy(dtype=np.int8)
         labels, lifted = clusters_and_lifted(p, left, right, gammas, scored["weight"].to_numpy(dtype=float),
                                              model.link_weight, review_weight=model.review_weight, guard=guard,
+                                             reference_year=model.reference_year,
                                              must_link=positions(pairs[pairs["decision"] == "same"]),
                                              cannot_link=positions(pairs[pairs["decision"] == "different"]))
         partners = pd.Series(idx[right[lifted]]).groupby(idx[left[lifted]]).agg(list)
