@@ -5,12 +5,9 @@ matching, after :func:`clustering.cluster` has formed the clusters).
 moves leaves two groups of records: her birth surname at the old address and the new
 surname at the new one. Pairwise only the given name, the date of birth and the sex
 agree, which two namesakes share about as often at a million records, so such a pair
-stays in the review band or, as the data grow and the prior falls, just below it. Two
-clusters joined by such a pair are one person when the clusters, taken whole, say so, for
-a pair in the review band or up to ``BELOW_REVIEW_BITS`` below it (further down the
-pattern is mostly namesakes: on the seeds population at 1M the joins 2-4 bits below the
-band were 23 of 26 right, 4-6 bits below 7 of 15, further down 119 of 735; from the band
-to 2 bits below it 4 of 4, and on the independent population 981 of 1,019):
+stays in the review band. Two clusters joined by such a pair are one person when the
+clusters, taken whole, say so (below the review band the pattern is mostly namesakes:
+on the seeds population at 1M, 627 of 776 such joins were wrong):
 
 * the pair: given names alike (Jaro-Winkler ≥ 0.92 or better), the same full date of
   birth, both records female and adult, the surnames different (women take the
@@ -43,10 +40,6 @@ _DOB_EXACT = CMP.level("date_of_birth", "exact")
 _SEX_AGREES = CMP.level("gender", "exact")
 _SURNAME_EXACT = CMP.level("last_name", "exact")
 _SAME_ADDRESS = CMP.level("location", "same address, postcode differs or missing")
-# How far below the review band (in bits of match weight) the whole clusters' evidence may
-# join a pair: there the joins were at least as often right as a link must be (0.95) on
-# both synthetic populations at 1M (module docstring).
-BELOW_REVIEW_BITS = 2.0
 
 
 def surname_change_candidates(gammas: np.ndarray) -> np.ndarray:
@@ -136,9 +129,8 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
                          gammas: np.ndarray, weight: np.ndarray, threshold_weight: float, review_weight: float,
                          names: tuple[np.ndarray, list[str]], *, cannot_link: tuple[np.ndarray, np.ndarray],
                          reference: int | None = None) -> np.ndarray:
-    """Indices of the candidate pairs in the review band or just below it (weight in
-    [``review_weight`` − ``BELOW_REVIEW_BITS``, ``threshold_weight``); the strongest of each
-    cluster pair) that join two clusters of
+    """Indices of the candidate pairs in the review band (weight in [``review_weight``,
+    ``threshold_weight``); the strongest of each cluster pair) that join two clusters of
     one woman before and after a surname change with a move (module docstring).
     ``labels`` are the clusters so far (label = a record index), ``names`` the guard's
     given names (code per record, names by code); no cluster pair holding a
@@ -149,7 +141,7 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
     idx = np.flatnonzero(surname_change_candidates(gammas))
     a, b = left[idx], right[idx]
     w = weight[idx]
-    idx = idx[(w >= review_weight - BELOW_REVIEW_BITS) & (w < threshold_weight) & (labels[a] != labels[b]) & (sex[a] == FEMALE)
+    idx = idx[(w >= review_weight) & (w < threshold_weight) & (labels[a] != labels[b]) & (sex[a] == FEMALE)
               & grown[a] & grown[b]]
     if idx.size == 0:
         return idx

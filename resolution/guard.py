@@ -118,9 +118,8 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
                         guard: bool = True, components: Components = connected_components,
                         review_weight: float = 0.0, reference_year: int | None = None
                         ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`cluster_guarded`, and the indices of the pairs in or just below the review band
-    (weight at least ``review_weight`` less ``cluster_evidence.BELOW_REVIEW_BITS``) that the
-    clusters' evidence linked
+    """:func:`cluster_guarded`, and the indices of the pairs in the review band (weight at
+    least ``review_weight``) that the clusters' evidence linked
     (:func:`cluster_evidence.surname_change_links`; ``reference_year``: the model's, from
     which who is an adult is counted, :func:`cluster_evidence.adult`)."""
     ua, ub = human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)

@@ -7,9 +7,8 @@ from itertools import combinations
 
 import numpy as np
 
-from aim.resolution import comparisons as CMP
-from aim.resolution.cluster_evidence import BELOW_REVIEW_BITS, reference_year
-from aim.resolution.guard import cluster_records, clusters_and_lifted
+from aim.resolution.cluster_evidence import reference_year
+from aim.resolution.guard import cluster_records
 from aim.resolution.records import prepare
 from tests.factories import resolution_record as rec
 
@@ -84,23 +83,6 @@ def test_two_married_women_of_one_name_and_birthday_stay_apart():
                        **OLD_HOME))
     e = _clusters(records, weights)
     assert e["b1"] != e["m1"]
-
-
-def test_in_the_batch_run_a_pair_just_below_the_review_band_is_joined_further_down_not():
-    """The batch run (guard.clusters_and_lifted with the model's review weight, here 0 bits)
-    joins the clusters through a pair up to BELOW_REVIEW_BITS below the band, and not
-    through one further down, where namesakes outnumber her."""
-    for cross, joined in ((-1.0, True), (-BELOW_REVIEW_BITS - 1.0, False)):
-        records, weights = _marriage(cross=cross)
-        ids = [r["record_id"] for r in records]
-        left, right = (np.array(x, dtype=np.int64) for x in zip(*combinations(range(len(ids)), 2)))
-        weight = np.array([weights.get((ids[a], ids[b]), -20.0) for a, b in zip(left.tolist(), right.tolist())])
-        p = prepare(records)
-        labels, lifted = clusters_and_lifted(p, left, right, CMP.compare(p, left, right), weight, THRESHOLD,
-                                             review_weight=0.0, reference_year=REFERENCE_YEAR)
-        e = dict(zip(ids, labels.tolist()))
-        assert (e["b1"] == e["m1"]) is joined and (lifted.size > 0) is joined
-        assert e["partner"] != e["m1"]
 
 
 def test_men_and_children_are_not_joined_by_the_pattern():
