@@ -38,9 +38,7 @@ def resolve(
     if engine == "spark":
         from aim.graph.identity.spark_resolve import resolve as on_spark
 
-        if train:
-            raise typer.BadParameter("--engine spark uses --model or the current model; train with aim resolve or aim train")
-        rep = on_spark(driver=get_driver(), model=given, master=master,
+        rep = on_spark(driver=get_driver(), train=train, model=given, master=master,
                        households=households, keys_only=keys_only, progress=say)
     elif engine == "local":
         from aim.graph.identity import resolve as run

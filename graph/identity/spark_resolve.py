@@ -6,7 +6,8 @@ model, the reviewers' decisions and the plan's per-group totals only.
    partition, each with the person that holds it now;
 2. their blocking keys are written per partition by the batch run's own
    :func:`batch.store_keys`;
-3. the model: the given one or the current one (as :func:`batch.choose_model`);
+3. the model: the given one, the current one, or one trained on Spark (as
+   :func:`batch.choose_model` chooses);
 4. the Spark backend links them (:func:`backends.spark.linked_entities`: the engine's
    functions per partition), honouring the decisions;
 5. ``SIMILAR``: the pairs in or above the review band, the ones new or changed explained
@@ -43,6 +44,7 @@ from aim.graph.store import connect, write_batched
 from aim.resolution import explain
 from aim.resolution.backends import partitions as P
 from aim.resolution.backends import spark as S
+from aim.resolution.backends.training import train_staged
 from aim.resolution.model import Model
 from aim.resolution.predict import probability
 from aim.settings import Settings, get_settings
@@ -52,6 +54,7 @@ from .changes import event_rows, plan_writes
 from .households import derive_households
 from .ids import assign_ids
 from .keys import SEP
+from .models import save_model
 from .records import FETCH_SIZE, FIELDS, record_details, stream
 
 RECORDS_PER_READ = 50_000   # records per read transaction (one Spark partition)
@@ -314,10 +317,11 @@ def write_persons(plan, target: Settings, rep: ResolveReport, say: Say) -> None:
     plan.foreachPartition(_write_plan(target))
 
 
-def resolve(*, driver: Driver, settings: Settings | None = None, model: Model | None = None,
+def resolve(*, driver: Driver, settings: Settings | None = None, train: bool = False, model: Model | None = None,
             master: str | None = "local[2]", keys_only: bool = False, households: bool = True,
             progress: Say | None = None) -> ResolveReport:
-    """:func:`batch.resolve` on Spark (see the module docstring): the same graph after it.
+    """:func:`batch.resolve` on Spark (see the module docstring): the same graph after it,
+    the model trained on Spark when one is (:func:`backends.training.train_staged`).
     ``master``: None for the one ``spark-submit`` configured."""
     settings = settings or get_settings()
     db = settings.neo4j_database
@@ -342,12 +346,13 @@ def resolve(*, driver: Driver, settings: Settings | None = None, model: Model | 
             if keys_only:
                 return rep
             with rep.timed("link"):
-                model, version = choose_model(driver, db, model, False, rep.records)
-                if model is None:
-                    raise ValueError("aim resolve --engine spark needs a model: --model MODEL.json, "
-                                     "or a current one in the graph (aim resolve or aim train)")
-                rep.model_version = version
+                model, version = choose_model(driver, db, model, train, rep.records)
                 _, recs, _, groups = S.staged_records(records.select(*P.ROW_COLUMNS), work, say)
+                if model is None:
+                    say("training the model on the records")
+                    model = train_staged(recs, work, progress=say)
+                    version, rep.trained = save_model(driver, db, model, rep.records), True
+                rep.model_version = version
                 rep.candidate_pairs, scored, entities = S.linked_entities(
                     recs, model, work, groups, say, decisions=decisions_frame(spark, driver, db, records))
             with rep.timed("similar"):

@@ -242,24 +242,31 @@ def reference_year(tr) -> int:
     return latest_common_year(years["dob_y"].to_numpy(), years["count"].to_numpy())
 
 
-def train_files(records: str, *, master: str | None = "local[2]", seed: int = 42, u_pairs: int = 2_000_000,
-                em_pairs: int = 1_000_000, cap: int = 100, window: int = 30, link_threshold: float = 0.95,
-                review_threshold: float = 0.5, method: str = "sessions", work_dir: str | None = None,
-                progress=None) -> Model:
-    """:func:`engine.train` of the rows of ``records`` (CSV or Parquet, any path or URL
-    Spark reads) on Spark: the same parameters, the same model (module docstring)."""
+def train_staged(recs, work: str, *, seed: int = 42, u_pairs: int = 2_000_000, em_pairs: int = 1_000_000,
+                 cap: int = 100, window: int = 30, link_threshold: float = 0.95, review_threshold: float = 0.5,
+                 method: str = "sessions", progress=None) -> Model:
+    """:func:`engine.train` of the staged records ``recs`` (:func:`spark.staged_records`):
+    the same parameters, the same model (module docstring)."""
+    say = progress or (lambda s: None)
+    tr = training_records(recs, work)
+    counts = training_counts(recs.sparkSession, recs, tr, work, cap=cap, window=window, u_pairs=u_pairs,
+                             em_pairs=em_pairs, seed=seed, say=say)
+    say("estimating m by EM; the prior over the candidates' weights")
+    return E.fit(counts, cap=cap, window=window, link_threshold=link_threshold,
+                 review_threshold=review_threshold, method=method, reference_year=reference_year(tr))
+
+
+def train_files(records: str, *, master: str | None = "local[2]", work_dir: str | None = None, progress=None,
+                **params) -> Model:
+    """:func:`train_staged` of the rows of ``records`` (CSV or Parquet, any path or URL
+    Spark reads); ``params`` as :func:`train_staged` takes them."""
     say = progress or (lambda s: None)
     spark = S.session(master, app="aim-train")
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-train-")
     try:
         _, recs, _, _ = S.staged_records(S.read_rows(spark, records), work, say)
-        tr = training_records(recs, work)
-        counts = training_counts(spark, recs, tr, work, cap=cap, window=window, u_pairs=u_pairs,
-                                 em_pairs=em_pairs, seed=seed, say=say)
-        say("estimating m by EM; the prior over the candidates' weights")
-        return E.fit(counts, cap=cap, window=window, link_threshold=link_threshold,
-                     review_threshold=review_threshold, method=method, reference_year=reference_year(tr))
+        return train_staged(recs, work, progress=say, **params)
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
