@@ -27,6 +27,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 
@@ -332,12 +333,23 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="aim-spark-link", description=link_files.__doc__)
     ap.add_argument("records", help="canonical rows: CSV or Parquet, a path or a URL Spark reads")
     ap.add_argument("out", help="record_id,entity_id per row (Parquet if it ends in .parquet, else CSV)")
-    ap.add_argument("--model", required=True, help="MODEL.json (aim train), a path the driver reads")
+    ap.add_argument("--model", help="MODEL.json (aim train), a path the driver reads; without it the model is "
+                                    "trained on the records, on Spark (backends.training)")
+    ap.add_argument("--save-model", help="where the driver writes the model it trained")
     ap.add_argument("--work-dir", help="shared storage for intermediate files (default: a local temp dir)")
     ap.add_argument("--no-guard", action="store_true")
     a = ap.parse_args(argv)
-    counts = link_files(a.records, a.out, Model.load(a.model), master=None, guard=not a.no_guard,
-                        work_dir=a.work_dir, progress=lambda m: print(m, flush=True))
+    say = partial(print, flush=True)   # the platform's log shows the progress
+    if a.model:
+        model = Model.load(a.model)
+    else:
+        from .training import train_files
+
+        model = train_files(a.records, master=None, work_dir=a.work_dir and f"{a.work_dir}/train", progress=say)
+        if a.save_model:
+            model.save(a.save_model)
+    counts = link_files(a.records, a.out, model, master=None, guard=not a.no_guard, work_dir=a.work_dir,
+                        progress=say)
     print(counts, flush=True)
 
 
