@@ -133,7 +133,7 @@ def act(case_id: str, change: CaseChange, *, today: date | None = None, driver: 
                      alert_to=spec.alert_to, alert_from=list(spec.alert_from), review_requests=spec.review_requests,
                      note=note, note_id=f"N-{uuid.uuid4().hex[:16]}").single()
         if row is None:
-            current = tx.run("MATCH (c:Case {case_id: $id}) RETURN c.status AS status", id=case_id).single()
+            current = tx.run(cypher.load("cases/case_of"), case_id=case_id).single()
             if current is None:
                 raise CaseNotFound(f"no case {case_id}")
             raise CaseError(f"the case is {current['status'].replace('_', ' ')}: it cannot be given '{change.action}'")

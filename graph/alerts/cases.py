@@ -70,7 +70,7 @@ def read_case(tx: ManagedTransaction, case_id: str) -> dict | None:
     requests; None when there is no such case."""
     from .lifecycle import read_alert  # here: the lifecycle refreshes cases, a top-level import would be a cycle
 
-    found = tx.run("MATCH (c:Case {case_id: $case_id}) RETURN c.subject_id AS subject_id", case_id=case_id).single()
+    found = tx.run(cypher.load("cases/case_of"), case_id=case_id).single()
     if found is None:
         return None
     case = read_cases(tx, subject_id=found["subject_id"], limit=10)
