@@ -16,6 +16,16 @@ def _progress():
     return console, (lambda msg: console.log(msg))
 
 
+def _read(records: Path):
+    """The records of a canonical file; a file that cannot be read is a usage error naming it."""
+    from aim.resolution.records import read_records
+
+    try:
+        return read_records(records)
+    except (OSError, ValueError) as e:
+        raise typer.BadParameter(str(e), param_hint="RECORDS") from None
+
+
 def link(
     records: Annotated[Path, typer.Argument(help="Canonical CSV or Parquet with a record_id column")],
     out: Annotated[Path, typer.Option("--out", help="Write record_id,entity_id here")],
@@ -34,7 +44,7 @@ def link(
 
     from aim.resolution import engine
     from aim.resolution.model import Model
-    from aim.resolution.records import prepare, read_records
+    from aim.resolution.records import prepare
 
     console, say = _progress()
     say = (lambda m: None) if quiet else say
@@ -44,7 +54,7 @@ def link(
     say(f"reading {records}")
     m = Model.load(model) if model else None
     # prepared first: the columns read are freed before linking (about 0.2 GB at 1M rows)
-    res = engine.link(prepare(read_records(records)), m, guard=not no_guard, progress=say)
+    res = engine.link(prepare(_read(records)), m, guard=not no_guard, progress=say)
     if save_model and m is None:
         res.model.save(save_model)
     with open(out, "w", newline="") as fh:
@@ -60,7 +70,7 @@ def link(
             w.writerows(rows)
     n_ent = len(set(res.entity_ids))
     if not quiet:
-        console.log(f"{len(cols['record_id']):,} rows, {res.prepared.n:,} records → {n_ent:,} entities; "
+        console.log(f"{len(res.prepared.row_ids):,} rows, {res.prepared.n:,} records → {n_ent:,} entities; "
                     f"{res.blocks.n_pairs:,} candidate pairs; {len(res.review_queue()):,} for review; "
                     f"{res.timings['total']:.1f}s")
 
@@ -113,13 +123,12 @@ def train(
 ) -> None:
     """Estimate a Fellegi–Sunter model on RECORDS.csv without labels and save it."""
     from aim.resolution import engine
-    from aim.resolution.records import read_records
 
     console, say = _progress()
     if _on_spark(engine_name):
         model = _spark_backend()[1].train_files(str(records), master=master, seed=seed, progress=say)
     else:
-        model = engine.train(read_records(records), seed=seed, progress=say)
+        model = engine.train(_read(records), seed=seed, progress=say)
     model.save(out)
     console.log(f"model saved to {out}")
 
@@ -135,10 +144,10 @@ def explain(
     """Show how each field contributes to the match weight of two records."""
     from aim.resolution.explain import explain_pair, waterfall_chart
     from aim.resolution.model import Model
-    from aim.resolution.records import prepare, read_records
+    from aim.resolution.records import prepare
 
     m = Model.load(model)
-    p = prepare(read_records(records))
+    p = prepare(_read(records))
     row = {rid: r for r, rid in enumerate(p.row_ids)}
     for rid in (id1, id2):
         if rid not in row:
@@ -217,9 +226,9 @@ def _explain_errors(truth: Path, clusters: Path, records: Path, examples: int) -
     from aim.resolution.blocking import block, recall_by_rule
     from aim.resolution.errors import explain_errors
     from aim.resolution.evaluate import read_labels
-    from aim.resolution.records import prepare, read_records
+    from aim.resolution.records import prepare
 
-    p = prepare(read_records(records))
+    p = prepare(_read(records))
     true, predicted = read_labels(truth), read_labels(clusters)
     ids = p.record_ids
     blocks = block(p)

@@ -45,14 +45,26 @@ def read_records(path: str | Path) -> Columns:
 
         with open(path, newline="", encoding="utf-8-sig") as fh:
             names = next(csv.reader(fh), [])
-        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=True),
-                               parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                               convert_options=pacsv.ConvertOptions(
-                                   include_columns=[c for c in CANONICAL if c in names],
-                                   column_types={c: pa.string() for c in names}))
+        try:
+            table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(use_threads=True),
+                                   parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                                   convert_options=pacsv.ConvertOptions(
+                                       include_columns=[c for c in CANONICAL if c in names],
+                                       column_types={c: pa.string() for c in names}))
+        except pa.ArrowInvalid:
+            # arrow's message quotes the row (personal data) and not its number: name the row
+            raise ValueError(_misshapen_row(path, len(names))) from None
     if "record_id" not in table.column_names:
         raise ValueError(f"{path}: no record_id column")
     return {name: _strings(table.column(name)) for name in CANONICAL if name in table.column_names}
+
+
+def _misshapen_row(path: Path, fields: int) -> str:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for number, row in enumerate(csv.reader(fh), start=1):
+            if len(row) != fields:
+                return f"{path}: row {number} has {len(row)} fields where the header has {fields}"
+    return f"{path}: not a CSV file pyarrow can read"
 
 
 def _strings(column) -> pa.Array:

@@ -178,8 +178,8 @@ def test_cli_link_evaluate_explain(data, tmp_path):
     runner = CliRunner()
     r = runner.invoke(app, ["train", str(rec), "--out", str(model)])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["link", str(rec), "--out", str(out), "--pairs", str(pairs), "--model", str(model), "-q"])
-    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["link", str(rec), "--out", str(out), "--pairs", str(pairs), "--model", str(model)])
+    assert r.exit_code == 0, r.output   # not quiet: the closing summary line runs too
     with open(out) as fh:
         got = list(csv.DictReader(fh))
     assert [g["record_id"] for g in got] == [x["record_id"] for x in rows]
@@ -201,3 +201,18 @@ def test_empty_fields_never_fail():
     res = engine.link(rows, seed=0)
     assert len(res.entity_ids) == 6
     assert np.all(res.record_entity >= 0)
+
+
+def test_link_names_a_row_with_the_wrong_number_of_fields(tmp_path):
+    from typer.testing import CliRunner
+
+    from aim.cli import app
+
+    rec = tmp_path / "records.csv"
+    rec.write_text("record_id,source,source_record_id,first_name,last_name\n"
+                   "1,a,1,Ann,Smith\n2,a,2,Bob\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["link", str(rec), "--out", str(tmp_path / "clusters.csv"), "-q"])
+    assert r.exit_code == 2
+    assert "row 3 has 4 fields where the header has 5" in " ".join(r.output.split())
+    assert "Bob" not in r.output   # the row's content (personal data) is not echoed
+    assert not (tmp_path / "clusters.csv").exists()
