@@ -14,8 +14,6 @@ Prints one JSON line; OUT.npz keeps the answers for ``--same``.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import resource
@@ -24,19 +22,13 @@ import time
 import types
 
 import numpy as np
+from resolve import engine_under_test  # bench/ is the script's folder
 
 
 def profile(engine_dir: str, records: str, out: str) -> dict:
-    spec = importlib.util.spec_from_file_location("engine_under_test", f"{engine_dir}/__init__.py",
-                                                  submodule_search_locations=[engine_dir])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["engine_under_test"] = package
-    spec.loader.exec_module(package)
-    engine = importlib.import_module("engine_under_test.engine")
-    reader = importlib.import_module("engine_under_test.records")
+    engine, reader, read = engine_under_test(engine_dir)
     # the engine times its phases with time.perf_counter: here they are CPU seconds
     engine.time = types.SimpleNamespace(perf_counter=time.process_time)
-    read = getattr(reader, "read_records", None) or reader.read_csv   # before issue 16: read_csv
     cpu, wall = time.process_time(), time.perf_counter()
     cols = read(records)
     read_cpu = time.process_time() - cpu

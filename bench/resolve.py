@@ -98,17 +98,13 @@ def independent(records: int, work: Path, seed: int = 11) -> tuple[Path, Path]:
 # Engine worker: one engine (this checkout's, or another commit's) links one file
 # ---------------------------------------------------------------------------------------
 
-def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, truth: str) -> None:
-    """Import the resolution package at ``package_dir`` as ``engine_under_test``, link the
-    records, write the clusters and the blocking recall per rule (from the truth)."""
+def engine_under_test(package_dir: str):
+    """The resolution package at ``package_dir`` imported as ``engine_under_test`` (beside
+    this checkout's ``aim.resolution``): its engine and records modules and its reader."""
     import importlib
     import importlib.util
-    import resource
 
-    import numpy as np
-
-    init = Path(package_dir) / "__init__.py"
-    spec = importlib.util.spec_from_file_location("engine_under_test", init,
+    spec = importlib.util.spec_from_file_location("engine_under_test", Path(package_dir) / "__init__.py",
                                                   submodule_search_locations=[package_dir])
     pkg = importlib.util.module_from_spec(spec)
     sys.modules["engine_under_test"] = pkg
@@ -116,7 +112,18 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     engine = importlib.import_module("engine_under_test.engine")
     reader = importlib.import_module("engine_under_test.records")
     # engines before the columnar reader (issue 16) have read_csv only
-    read = getattr(reader, "read_records", None) or reader.read_csv
+    return engine, reader, getattr(reader, "read_records", None) or reader.read_csv
+
+
+def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, truth: str) -> None:
+    """Import the resolution package at ``package_dir`` as ``engine_under_test``, link the
+    records, write the clusters and the blocking recall per rule (from the truth)."""
+    import importlib
+    import resource
+
+    import numpy as np
+
+    engine, reader, read = engine_under_test(package_dir)
     started, cpu_started = time.perf_counter(), time.process_time()
     cols = read(records)
     read_s = time.perf_counter() - started
