@@ -29,7 +29,8 @@ import numpy as np
 
 from . import comparisons as CMP
 from ._np import pair_codes, unique_inverse
-from .clustering import canonical, dob_conflict, names_differ
+from .clustering import canonical, dob_conflict
+from .given_names import names_differ
 from .records import Prepared
 
 F = CMP.FIELD_INDEX

@@ -16,12 +16,10 @@ from . import blocking as B
 from . import comparisons as CMP
 from ._np import pair_codes
 from .cluster_evidence import reference_year
-from .clustering import Components
-from .clustering import components as connected_components
+from .clustering import Components, components as connected_components
 from .guard import clusters_and_lifted
 from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs
-from .model import (Model, default_m, estimate_u, expectation_maximisation, pattern_counts,
-                    smooth_m)
+from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
 from .predict import match_weights, probability, tf_tables
 from .records import Prepared, prepare
 
@@ -185,7 +183,6 @@ def _prior(hist: np.ndarray, lo: float, lam: float, total_pairs: float) -> float
 @dataclass
 class Training:
     """What training computed, reusable by :func:`link` on the same records."""
-
     prepared: Prepared
     blocks: B.BlockingResult
     gammas: np.ndarray
@@ -196,7 +193,6 @@ class Training:
 class TrainingCounts:
     """All that training reads of the records and their pairs: counts, and comparison vectors of samples
     the parameters bound. Both backends make it (Spark: :mod:`backends.training`) for :func:`fit`."""
-
     n: int                                        # records
     n_candidates: int                             # candidate pairs
     candidates: tuple[np.ndarray, np.ndarray]     # their comparison vectors' pattern counts

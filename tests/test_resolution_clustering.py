@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aim.resolution.clustering import anchored_identities, cluster, dob_conflict, names_conflict
+from aim.resolution.clustering import anchored_identities, cluster, dob_conflict
+from aim.resolution.given_names import names_conflict
 
 NO_DOB = (np.zeros(1), np.zeros(1), np.zeros(1))
 
