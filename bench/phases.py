@@ -26,7 +26,7 @@ from resolve import engine_under_test  # bench/ is the script's folder
 
 
 def profile(engine_dir: str, records: str, out: str) -> dict:
-    engine, reader, read = engine_under_test(engine_dir)
+    engine, _, read = engine_under_test(engine_dir)
     # the engine times its phases with time.perf_counter: here they are CPU seconds
     engine.time = types.SimpleNamespace(perf_counter=time.process_time)
     cpu, wall = time.process_time(), time.perf_counter()

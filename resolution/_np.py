@@ -78,21 +78,3 @@ def unique_inverse(x: np.ndarray, counts: bool = False):
     if counts:
         return vals, inv, np.bincount(inv, minlength=vals.size)
     return vals, inv
-
-
-def row_counts(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of a matrix of small integers in lexicographic order, and how often
-    each occurs: ``np.unique(rows, axis=0, return_counts=True)`` by one mixed-radix code
-    per row and a count per code, instead of sorting the rows (comparison vectors: a
-    million rows in 0.05 s against 1.5 s)."""
-    if rows.shape[0] == 0:
-        return rows, np.empty(0, dtype=np.int64)
-    low = rows.min(axis=0).astype(np.int64)
-    radix = rows.max(axis=0).astype(np.int64) - low + 1
-    mult = np.r_[np.cumprod(radix[::-1])[::-1][1:], 1]    # the first column most significant
-    code = np.zeros(rows.shape[0], dtype=np.int64)
-    for k in range(rows.shape[1]):
-        code += (rows[:, k].astype(np.int64) - low[k]) * mult[k]
-    counts = np.bincount(code, minlength=int(radix.prod()))
-    present = np.flatnonzero(counts)
-    return ((present[:, None] // mult) % radix + low).astype(rows.dtype), counts[present]

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._np import unique_inverse
+from ._np import unique, unique_inverse
 from .comparisons import dob_transposed
 from .given_names import names_agree, names_conflict
 from .pairs import pair_predicate
@@ -179,7 +179,7 @@ def _scan(labels, idx, code, value_of, conflicting, agree, min_support):
     support = np.bincount(a, weights=e_count[b] * agrees, minlength=e_lab.size)
     strong = support >= min_support
     # Two anchors can conflict only where two strong values do not agree.
-    maybe = unique_inverse(e_lab[a[strong[a] & strong[b] & ~agrees]])[0]
+    maybe = unique(e_lab[a[strong[a] & strong[b] & ~agrees]])
     conflicted = []
     for lb, lo, hi in zip(maybe.tolist(), np.searchsorted(e_lab, maybe).tolist(),
                           np.searchsorted(e_lab, maybe, "right").tolist()):

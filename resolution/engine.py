@@ -387,10 +387,8 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
                                          review_weight=model.review_weight,
                                          must_link=_index_pairs(p, must_link), cannot_link=_index_pairs(p, cannot_link),
                                          guard=guard, components=components, reference_year=model.reference_year)
-    # A pair linked by its clusters' evidence (a surname change with a move) is stored as a
-    # link, so that the real-time path, which re-clusters from the stored weights, keeps it
-    # (rounded up to 0.001 bit: the graph stores weights rounded).
-    w[lifted] = np.maximum(w[lifted], np.ceil(thr * 1000) / 1000)
+    # A pair linked by its clusters' evidence (a surname change with a move) is stored as a link.
+    w[lifted] = model.as_link(w[lifted])
     prob[lifted] = probability(w[lifted])
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]

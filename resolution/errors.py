@@ -106,9 +106,10 @@ def explain_errors(p: Prepared, truth: Sequence, predicted: np.ndarray, candidat
             kind = categorise(gam[k]) if categorise else missed_category(gam[k], bool(is_cand[k]))
             c = cats.setdefault(kind, {"pairs": 0, "per_1000_true_pairs": 0.0, "examples": []})
             c["pairs"] += 1
-            c["per_1000_true_pairs"] = round(c["pairs"] * per_1000, 3)
             if len(c["examples"]) < examples:
                 c["examples"].append([_describe(p, int(a[k])), _describe(p, int(b[k]))])
+        for c in cats.values():
+            c["per_1000_true_pairs"] = round(c["pairs"] * per_1000, 3)
         out[name] = dict(sorted(cats.items(), key=lambda kv: -kv[1]["pairs"]))
         out[f"{name}_pairs"] = int(a.size)
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import comparisons as CMP
-from ._np import row_counts
+from .model import pattern_counts
 from .predict import probability
 from .records import Prepared
 
@@ -133,7 +133,7 @@ def estimate_match_dependence(g_session: np.ndarray, m: list[np.ndarray], u: lis
     g = g_session[(g_session[:, a] >= 0) & (g_session[:, b] >= 0)]
     if g.shape[0] == 0:
         return np.zeros((La, Lb))
-    pats, counts = row_counts(g)
+    pats, counts = pattern_counts(g)
     other = _weight_of_others(pats, m, u, (a, b, *fixed))
     cell = pats[:, a].astype(np.int64) * Lb + pats[:, b]
     indep = np.outer(m[a], m[b])

@@ -69,6 +69,12 @@ class Model:
         """The match weight at the review threshold ([review, link) goes to clerical review)."""
         return float(np.log2(self.review_threshold / (1 - self.review_threshold)))
 
+    def as_link(self, weights: np.ndarray) -> np.ndarray:
+        """The weights of pairs linked by their clusters' evidence as they are stored: at least
+        the link weight, rounded up to 0.001 bit (the graph stores weights rounded), so that the
+        real-time path, which re-clusters from stored weights, keeps them linked."""
+        return np.maximum(weights, np.ceil(self.link_weight * 1000) / 1000)
+
     def level_weights(self) -> list[np.ndarray]:
         """log2(m/u) per field per level."""
         return [np.log2(m / u) for m, u in zip(self.m, self.u)]

@@ -1,7 +1,8 @@
-// Audit trail of resolution: one node per merge, split, creation, retirement or decision.
+// Audit trail of resolution: one node per merge, split, creation, retirement or decision,
+// keyed by its id (a retried Spark task writes the same events again: MERGE, not CREATE).
 UNWIND $events AS e
-CREATE (x:ResolutionEvent)
-SET x = e, x.at = datetime()
+MERGE (x:ResolutionEvent {event_id: e.event_id})
+  ON CREATE SET x = e, x.at = datetime()
 WITH x, e
 CALL (x, e) {
   UNWIND e.person_ids AS pid

@@ -37,7 +37,7 @@ import numpy as np
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store.db import execute_write
+from aim.graph.store.db import causal_session, execute_write
 from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import record_explanations
 from aim.resolution.guard import cluster_records
@@ -270,7 +270,7 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     :class:`NoModel` when ``aim resolve`` has never run (there is no model to score with)."""
     settings = settings or get_settings()
     affected: list[str] = []
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         unique = sorted({split_key(k) for k in keys})
         for start in range(0, len(unique), TOGETHER):
             ids = execute_write(session, _resolve_together, unique[start:start + TOGETHER], per_key)

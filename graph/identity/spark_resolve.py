@@ -53,16 +53,16 @@ from .batch import ResolveReport, Say, choose_model, store_keys
 from .changes import event_rows, plan_writes
 from .households import derive_households
 from .ids import assign_ids
-from .keys import SEP
+from .keys import SEP, record_key
 from .models import save_model
 from .records import FETCH_SIZE, FIELDS, record_details, stream
 
 RECORDS_PER_READ = 50_000   # records per read transaction (one Spark partition)
 GRAPH_RECORD_COLUMNS = ("source", "source_record_id", *FIELDS, "bk_fp", "person_id")
 SIMILAR_COLUMNS = ("sa", "ia", "sb", "ib", "match_weight", "model_version")
-PLAN_LISTS = {"persons": "resolution/upsert_persons", "moves": "resolution/assign_records",
-              "retire": "resolution/retire_persons", "events": "resolution/merge_events"}
-PLAN_PARAMS = {"persons": "persons", "moves": "rows", "retire": "rows", "events": "events"}
+# The plan's lists in the batch run's order: (query, its UNWIND parameter).
+PLAN = {"persons": ("resolution/upsert_persons", "persons"), "moves": ("resolution/assign_records", "rows"),
+        "retire": ("resolution/retire_persons", "rows"), "events": ("resolution/write_events", "events")}
 
 
 def _fetch(target: Settings, query: str, columns: tuple[str, ...], ranges):
@@ -132,7 +132,7 @@ def decisions_frame(spark, driver: Driver, db: str, records):
     record positions; None when there are none."""
     from pyspark.sql import functions as F
 
-    rows = [(r["sa"] + SEP + r["ia"], r["sb"] + SEP + r["ib"], r["decision"])
+    rows = [(record_key(r["sa"], r["ia"]), record_key(r["sb"], r["ib"]), r["decision"])
             for r in stream(driver, db, "resolution/read_decisions")]
     if not rows:
         return None
@@ -148,12 +148,11 @@ def _similar_pairs(model: Model, version: str):
     fields, the stored pair's weight and version) → the pairs in or above the band, as
     ``batch.write_similar`` keeps them, explained when new or changed (``write``)."""
     light = replace(model, tf={}, history=[])
-    raised = np.ceil(model.link_weight * 1000) / 1000
 
     def run(batches):
         for pdf in batches:
             # A pair the clusters' evidence linked is stored as a link (engine.link).
-            weight = np.where(pdf["lifted"], np.maximum(pdf["weight"], raised), pdf["weight"])
+            weight = np.where(pdf["lifted"], model.as_link(pdf["weight"].to_numpy()), pdf["weight"])
             prob = probability(weight)
             keep = prob >= model.review_threshold
             pdf, weight, prob = pdf[keep].reset_index(drop=True), np.round(weight[keep], 4), prob[keep]
@@ -291,13 +290,13 @@ def _write_plan(target: Settings):
     order (persons before the records move to them, tombstones, events)."""
 
     def run(rows):
-        lists: dict[str, list] = {name: [] for name in PLAN_LISTS}
+        lists: dict[str, list] = {name: [] for name in PLAN}
         for row in rows:
-            for name in PLAN_LISTS:
+            for name in PLAN:
                 lists[name].extend(json.loads(row[name]))
         with connect(target) as driver:
-            for name, query in PLAN_LISTS.items():
-                write_batched(driver, target.neo4j_database, query, PLAN_PARAMS[name], lists[name])
+            for name, (query, param) in PLAN.items():
+                write_batched(driver, target.neo4j_database, query, param, lists[name])
 
     return run
 

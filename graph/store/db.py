@@ -80,11 +80,11 @@ def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield chunk
 
 
-def causal_session(driver: Driver, database: str, **config: Any) -> Session:
+def causal_session(driver: Driver, database: str) -> Session:
     """A session that starts after every transaction this process committed through one, or
     through ``driver.execute_query`` (they share its bookmark manager): on a cluster, a read
     routed to a secondary waits until that secondary has this process's own writes."""
-    return driver.session(database=database, bookmark_manager=driver.execute_query_bookmark_manager, **config)
+    return driver.session(database=database, bookmark_manager=driver.execute_query_bookmark_manager)
 
 
 def execute_write(session: Session, work: Callable[..., T], *args: Any) -> T:
@@ -103,6 +103,6 @@ def write_batched(driver: Driver, database: str, query: str, name: str, rows: li
     """UNWIND ``rows`` (parameter ``name``) of the query file ``query`` in managed
     transactions of ``size`` rows."""
     text = cypher.load(query)
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         for chunk in batches(rows, size):
             execute_write(session, lambda tx, c=chunk: tx.run(text, {name: c}).consume())
