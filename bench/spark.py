@@ -118,6 +118,7 @@ def main() -> None:
     ap.add_argument("--systems", default="aim,spark1,spark2,splink-spark")
     ap.add_argument("--threshold", type=float, default=0.95, help="Splink clustering threshold")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "aim-bench")
+    ap.add_argument("--driver-memory", help="Spark driver heap for AIM and Splink alike (default: AIM's)")
     ap.add_argument("--reuse-model", action="store_true", help="link with WORK's model of an earlier run, if any")
     ap.add_argument("--splink-spark-worker", nargs=3, metavar=("RECORDS", "OUT", "MASTER"), help=argparse.SUPPRESS)
     ap.add_argument("--uk", action="store_true", help=argparse.SUPPRESS)
@@ -127,6 +128,8 @@ def main() -> None:
         _splink_spark(records, out, a.threshold, a.uk, master)
         return
 
+    if a.driver_memory:     # read by the backend, in every child that starts Spark
+        os.environ["AIM_SPARK_DRIVER_MEMORY"] = a.driver_memory
     a.work.mkdir(parents=True, exist_ok=True)
     if a.dataset == "seeds":
         rec, truth_csv = seeds(a.records, a.work)
@@ -136,7 +139,8 @@ def main() -> None:
         rec, truth_csv = febrl(a.dataset, a.work / a.dataset)
         tag = a.dataset
     truth = _labels(truth_csv)
-    print(f"{tag}: {len(truth):,} rows in {rec}; load average {os.getloadavg()}", flush=True)
+    print(f"{tag}: {len(truth):,} rows in {rec}; Spark driver {os.environ.get('AIM_SPARK_DRIVER_MEMORY', DRIVER_MEMORY)};"
+          f" load average {os.getloadavg()}", flush=True)
     model = a.work / f"{tag}-model.json"
     results: dict[str, dict] = {}
     if a.reuse_model and model.exists():
@@ -174,6 +178,7 @@ def main() -> None:
         results[system] = row
         print(f"  {system}: {row}; load average {os.getloadavg()}", flush=True)
     summary = {"dataset": tag, "rows": len(truth), "cores": os.cpu_count(),
+               "driver_memory": os.environ.get("AIM_SPARK_DRIVER_MEMORY", DRIVER_MEMORY),
                "load_avg": [round(x, 1) for x in os.getloadavg()], **results}
     print(json.dumps(summary, indent=1))
     with open(a.work / "spark.jsonl", "a") as fh:

@@ -38,7 +38,9 @@ from . import partitions as P
 
 Progress = Callable[[str], None]
 ROWS_PER_GROUP = 50_000     # records per pandas call of the collapse and the guard
-DRIVER_MEMORY = "2g"        # the driver holds no records: counts and the model only
+# The driver holds no records (counts and the model only); in local mode it is also the
+# executor, so a big local run may need more (AIM_SPARK_DRIVER_MEMORY, e.g. "6g").
+DRIVER_MEMORY = os.environ.get("AIM_SPARK_DRIVER_MEMORY", "2g")
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 # CSV as Python's csv module and the in-process engine read and write it (RFC 4180: a
 # quote inside a field is doubled, not backslash-escaped as Spark's default).
