@@ -7,6 +7,7 @@ from aim.graph.alerts import cases
 from tests.api_world import PERSON
 
 OTHER_AGENCYS_PERSON = "P-FIRE-1"  # holds only the fire service's record: WMP (partner1) may not open it
+CASE_ALERT = "A-CASE"
 
 
 def add_case(driver) -> str:
@@ -14,14 +15,14 @@ def add_case(driver) -> str:
     driver.execute_query(
         "MATCH (p:Person {person_id: $pid}) MATCH (e:Event {event_id: 'WE1'}) "
         "SET p.first_name = 'William', p.last_name = 'Smith' "  # as resolution names a person
-        "CREATE (a:Alert {alert_id: 'A-CASE', rule: 'multi_agency_child', subject_type: 'person', "
+        "CREATE (a:Alert {alert_id: $alert_id, rule: 'multi_agency_child', subject_type: 'person', "
         "subject_id: $pid, status: 'new', rag: 'Red', score: 80.0, title: 'Multi-agency activity (child)', "
         "summary: 'activity from 2 agencies', first_raised: date(), last_updated: date(), explanation: '{}'})"
-        "-[:CONCERNS]->(p), (a)-[:EVIDENCE]->(e)", pid=PERSON)
+        "-[:CONCERNS]->(p), (a)-[:EVIDENCE]->(e)", pid=PERSON, alert_id=CASE_ALERT)
     driver.execute_query("MATCH (r:Record {source: 'FIRE', source_record_id: 'F1'}) "
                          "MERGE (p:Person {person_id: $pid}) MERGE (p)-[:HAS_RECORD]->(r)", pid=OTHER_AGENCYS_PERSON)
     with driver.session() as session:
-        session.execute_write(cases.gather, [{"alert_id": "A-CASE", "subject_type": "person", "subject_id": PERSON}])
+        session.execute_write(cases.gather, [{"alert_id": CASE_ALERT, "subject_type": "person", "subject_id": PERSON}])
     return cases.case_id_for("person", PERSON)
 
 
