@@ -108,18 +108,20 @@ def _graph_step_done(driver, folder: Path, step: str) -> bool:
     """Whether a step that writes the graph ran on this graph for this town: the mark is in
     the graph, so a graph emptied since (``aim db reset``, a test run) is built again."""
     from aim import cypher
+    from aim.graph.store import causal_session
     from aim.settings import get_settings
 
-    with driver.session(database=get_settings().neo4j_database) as session:
+    with causal_session(driver, get_settings().neo4j_database) as session:  # after this run's steps
         return session.execute_read(
             lambda tx: tx.run(cypher.load("demo/step_done"), town=folder.name, step=step).single()["done"])
 
 
 def _mark_graph_step(driver, folder: Path, step: str) -> None:
     from aim import cypher
+    from aim.graph.store import causal_session
     from aim.settings import get_settings
 
-    with driver.session(database=get_settings().neo4j_database) as session:
+    with causal_session(driver, get_settings().neo4j_database) as session:
         session.execute_write(
             lambda tx: tx.run(cypher.load("demo/mark_step"), town=folder.name, step=step).consume())
 

@@ -128,8 +128,9 @@ def users_password(
 def users_unlock(username: str) -> None:
     """End a user's sign-in lockout and forget their failed sign-ins."""
     from aim.graph.access.sessions import clear_failures
+    from aim.graph.store import causal_session
 
-    with _user_admin() as (driver, database), driver.session(database=database) as session:
+    with _user_admin() as (driver, database), causal_session(driver, database) as session:
         had = session.execute_write(clear_failures, username)
     typer.echo(f"unlocked {username}" if had else f"{username} had no failed sign-ins")
 

@@ -15,7 +15,7 @@ import json
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import to_native
+from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from .rules import OPEN_STATUSES as OPEN
@@ -47,7 +47,7 @@ def gather_all(*, driver: Driver, settings: Settings | None = None) -> int:
     """Gather every existing alert into cases (alerts raised before cases existed); returns
     how many cases there are afterwards."""
     settings = settings or get_settings()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         alerts = session.execute_read(lambda tx: tx.run(cypher.load("cases/all_alerts")).data())
         return len(set(session.execute_write(gather, alerts)))
 

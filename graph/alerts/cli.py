@@ -102,7 +102,7 @@ def list_cmd(
 @alerts_app.command("show")
 def show_cmd(alert_id: str) -> None:
     """One alert: explanation, evidence and history."""
-    from aim.graph.store import get_driver
+    from aim.graph.store import causal_session, get_driver
 
     from aim.settings import get_settings
 
@@ -113,7 +113,7 @@ def show_cmd(alert_id: str) -> None:
         found = read_alert(tx, alert_id)
         return found and as_of_today(tx, [found])[0]
 
-    with get_driver().session(database=get_settings().neo4j_database) as session:
+    with causal_session(get_driver(), get_settings().neo4j_database) as session:
         alert = session.execute_read(read)
     if alert is None:
         _fail(f"no alert {alert_id}")

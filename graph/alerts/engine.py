@@ -34,7 +34,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import to_native
+from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from . import scoring
@@ -164,9 +164,9 @@ def detect(
 
 
 def session_for(driver: Driver, settings: Settings):
-    """A session without server notifications: rule queries name labels and properties
+    """A causal session without server notifications: rule queries name labels and properties
     (watch entries, say) that a young graph may not have yet, which is not worth a warning."""
-    return driver.session(database=settings.neo4j_database, notifications_min_severity="OFF")
+    return causal_session(driver, settings.neo4j_database, notifications_min_severity="OFF")
 
 
 def _ids_for(rule: Rule, scope: Scope, person_ids, household_ids):

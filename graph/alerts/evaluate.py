@@ -29,7 +29,7 @@ from statistics import mean, median
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
-from aim.graph.store import batches
+from aim.graph.store import batches, causal_session
 from aim.settings import Settings, get_settings
 
 from .engine import Finding, detect
@@ -53,7 +53,7 @@ def persons_from_truth(directory: Path, *, driver: Driver, settings: Settings | 
     def write_all(name: str, rows: Iterator[dict]) -> int:
         """Stream ``rows`` into the query ``name`` in batches of BATCH; how many were written."""
         written = 0
-        with driver.session(database=settings.neo4j_database) as session:
+        with causal_session(driver, settings.neo4j_database) as session:
             for batch in batches(rows, BATCH):
                 session.execute_write(lambda tx: tx.run(cypher.load(name), rows=batch).consume())
                 written += len(batch)
@@ -174,7 +174,7 @@ def map_subjects(found: list[Episode], truth: Truth, *, driver: Driver, settings
     household_ids = sorted({e.subject_id for e in found if e.subject_type == "household"})
     graph_members: dict[str, list[str]] = {}
     votes: dict[str, Counter] = defaultdict(Counter)
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         for chunk in batches(household_ids, BATCH):
             graph_members |= session.execute_read(_household_members, chunk)
         needed = sorted(person_ids | {p for m in graph_members.values() for p in m})

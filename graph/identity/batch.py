@@ -37,7 +37,7 @@ import numpy as np
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.store import write_batched
+from aim.graph.store import causal_session, write_batched
 from aim.resolution import explain
 from aim.resolution.model import Model
 from aim.settings import Settings, get_settings
@@ -164,7 +164,7 @@ def assign_persons(driver: Driver, db: str, cols, labels: np.ndarray, version: s
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(rids[i])
-    with driver.session(database=db) as session:
+    with causal_session(driver, db) as session:
         session.execute_write(lambda tx: tx.run(cypher.load("resolution/clear_unfinished_persons")).consume())
     old = {record_key(r["source"], r["source_record_id"]): r["person_id"]
            for r in stream(driver, db, "resolution/read_memberships")}

@@ -27,7 +27,7 @@ from datetime import date
 from neo4j import Driver
 
 from aim import cypher
-from aim.graph.store import write_batched
+from aim.graph.store import causal_session, write_batched
 from aim.resolution import standardise as S
 from aim.settings import Settings, get_settings
 
@@ -80,7 +80,7 @@ def _read(driver: Driver, db: str, address_keys: list[str] | None):
     ever used, and each person's latest address."""
     partial = address_keys is not None
     params = {"keys": sorted(set(address_keys))} if partial else {}
-    with driver.session(database=db, fetch_size=20_000) as session:
+    with causal_session(driver, db, fetch_size=20_000) as session:
         residence = session.run(cypher.load("resolution/household_residence" + ("_at" if partial else "")),
                                 params).data()
         existing = session.run(cypher.load("resolution/household_memberships" + ("_at" if partial else "")),
@@ -93,7 +93,7 @@ def _read(driver: Driver, db: str, address_keys: list[str] | None):
             latest_start[r["person_id"]] = (start, r["address"])
     latest = {pid: v[1] for pid, v in latest_start.items()}
     if partial:  # a person's latest address may be outside the given ones
-        with driver.session(database=db) as session:
+        with causal_session(driver, db) as session:
             for r in session.run(cypher.load("resolution/household_latest"), person_ids=sorted(latest)):
                 latest[r["person_id"]] = r["latest"]
     return residence, existing, taken, latest

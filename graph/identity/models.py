@@ -11,6 +11,7 @@ import json
 from neo4j import Driver, ManagedTransaction
 
 from aim import cypher
+from aim.graph.store import causal_session
 from aim.resolution.model import Model
 
 _PARSED: dict[str, Model] = {}
@@ -49,5 +50,5 @@ def read_current_model(tx: ManagedTransaction) -> tuple[Model, str] | None:
 
 def current_model(driver: Driver, database: str) -> tuple[Model, str] | None:
     """:func:`read_current_model` in a read transaction of its own."""
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         return session.execute_read(read_current_model)

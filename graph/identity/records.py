@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from neo4j import Driver
 
 from aim import cypher
+from aim.graph.store import causal_session
 from aim.resolution import blocking as B
 from aim.resolution import standardise as S
 
@@ -45,7 +46,7 @@ def record_details(row: dict) -> dict:
 
 def stream(driver: Driver, database: str, query: str, **params) -> Iterator:
     """The rows of the query file ``query``, fetched in large pages (one auto-commit read)."""
-    with driver.session(database=database, fetch_size=FETCH_SIZE) as session:
+    with causal_session(driver, database, fetch_size=FETCH_SIZE) as session:
         yield from session.run(cypher.load(query), params)
 
 

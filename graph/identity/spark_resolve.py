@@ -40,7 +40,7 @@ import pandas as pd
 from neo4j import Driver, NotificationDisabledClassification
 
 from aim import cypher
-from aim.graph.store import connect, write_batched
+from aim.graph.store import causal_session, connect, write_batched
 from aim.resolution import explain
 from aim.resolution.backends import partitions as P
 from aim.resolution.backends import spark as S
@@ -77,8 +77,9 @@ def _fetch(target: Settings, query: str, columns: tuple[str, ...], ranges):
 
 def _id_session(driver: Driver, db: str):
     """A session for queries on internal ids: ``id()`` is deprecated in Neo4j 5 (no
-    replacement), but it is the only id with an order to cut into ranges."""
-    return driver.session(database=db, fetch_size=FETCH_SIZE,
+    replacement), but it is the only id with an order to cut into ranges. Causal, so the
+    ranges are read after this process's clearing of unfinished persons."""
+    return causal_session(driver, db, fetch_size=FETCH_SIZE,
                           notifications_disabled_classifications=[NotificationDisabledClassification.DEPRECATION])
 
 

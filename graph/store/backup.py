@@ -46,6 +46,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 from aim.settings import Settings, get_settings
 
 from .clear import AuditKept, clear_graph
+from .db import causal_session
 from .schema import migrate
 from .sealed import MAGIC, SealedReader, SealedWriter, SealError, check_secret, is_sealed
 
@@ -246,7 +247,7 @@ def export_graph(path: Path | str, *, driver: Driver, settings: Settings | None 
               "database": settings.neo4j_database}
     with _writer(partial, path.suffix == ".gz", secret) as out:
         out.write(json.dumps(header) + "\n")
-        with driver.session(database=settings.neo4j_database, fetch_size=BATCH) as session:
+        with causal_session(driver, settings.neo4j_database, fetch_size=BATCH) as session:
             session.execute_read(dump, out)
         out.write(json.dumps({"end": {"nodes": report.nodes, "relationships": report.relationships,
                                       "labels": dict(report.labels), "types": dict(report.types)}}) + "\n")
@@ -365,7 +366,7 @@ def restore_graph(path: Path | str, *, driver: Driver, replace: bool = False, di
         write(_CREATE_NODES, "nodes", nodes)
     if rels:
         write(_CREATE_RELS, "rels", rels)
-    with driver.session(database=db) as session:
+    with causal_session(driver, db) as session:
         session.run(f"MATCH (n:{IMPORT_LABEL}) CALL (n) {{ REMOVE n:{IMPORT_LABEL} REMOVE n.{IMPORT_KEY} }} "
                     "IN TRANSACTIONS OF 10000 ROWS").consume()
     driver.execute_query("DROP INDEX aim_restore_id IF EXISTS", database_=db)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from neo4j import Driver
 
+from .db import causal_session
+
 AUDIT_LABELS = ("AuditEntry", "AuditSubject", "AuditChain")
 
 
@@ -35,7 +37,7 @@ def clear_graph(driver: Driver, database: str, *, keep: tuple[str, ...] = (), di
                             "records that they were discarded)")
         dropped = held
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
-    with driver.session(database=database) as session:
+    with causal_session(driver, database) as session:
         session.run("MATCH (n) WHERE none(label IN labels(n) WHERE label IN $keep) "
                     "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", keep=list(keep)).consume()
     return dropped

@@ -80,11 +80,12 @@ def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield chunk
 
 
-def causal_session(driver: Driver, database: str) -> Session:
+def causal_session(driver: Driver, database: str, **config: Any) -> Session:
     """A session that starts after every transaction this process committed through one, or
     through ``driver.execute_query`` (they share its bookmark manager): on a cluster, a read
-    routed to a secondary waits until that secondary has this process's own writes."""
-    return driver.session(database=database, bookmark_manager=driver.execute_query_bookmark_manager)
+    routed to a secondary waits until that secondary has this process's own writes. ``config``
+    is the rest of the session's configuration (``fetch_size``, notification filters)."""
+    return driver.session(database=database, bookmark_manager=driver.execute_query_bookmark_manager, **config)
 
 
 def execute_write(session: Session, work: Callable[..., T], *args: Any) -> T:

@@ -17,6 +17,7 @@ from neo4j import Driver, ManagedTransaction
 from aim import cypher
 from aim.graph.alerts.cases import OPEN as OPEN_ALERT_STATUSES
 from aim.graph.identity.keys import record_key
+from aim.graph.store import causal_session
 from aim.settings import Settings, get_settings
 
 KINDS = ("HOUSEHOLD", "ADDRESS", "EVENT")
@@ -50,7 +51,7 @@ def _run(tx: ManagedTransaction, query: str, **params) -> list[dict]:
 def _in_session(read, driver: Driver, settings: Settings | None, *args, **kwargs) -> dict:
     """``read(tx, ...)`` in a read transaction of its own."""
     settings = settings or get_settings()
-    with driver.session(database=settings.neo4j_database) as session:
+    with causal_session(driver, settings.neo4j_database) as session:
         return session.execute_read(read, *args, **kwargs)
 
 
