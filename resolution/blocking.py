@@ -21,7 +21,7 @@ import numpy as np
 from . import standardise as S
 from ._np import pair_codes, unique, unique_inverse
 from .errors import pairs_within
-from .records import Prepared
+from .records import Prepared, full_dob
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,7 @@ def rule_keys(p: Prepared) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
     """For each rule, per slot: (key per record, -1 = no key; secondary sort code for big
     blocks)."""
     C, U = p.cols, p.uniques
-    full = (C["dob_y"] > 0) & (C["dob_m"] > 0) & (C["dob_d"] > 0)
-    dob = np.where(full, C["dob"], -1)
+    dob = np.where(full_dob(p), C["dob"], -1)
     l1 = _initial_codes(C["last"], U["name"])
     f1 = _initial_codes(C["first"], U["name"])
     # Given and surname phonetic codes share one table (records._names), so they compare.

@@ -21,7 +21,7 @@ from .guard import clusters_and_lifted
 from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs
 from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
 from .predict import match_weights, probability, tf_tables
-from .records import Prepared, prepare
+from .records import Prepared, full_dob, prepare
 
 Progress = Callable[[str], None]
 SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
@@ -60,7 +60,7 @@ def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
     for column in columns:
         key = B._combine(key, p.cols[column])
     if "dob" in columns:
-        key[(p.cols["dob_y"] <= 0) | (p.cols["dob_m"] <= 0) | (p.cols["dob_d"] <= 0)] = -1
+        key[~full_dob(p)] = -1
     return key
 
 

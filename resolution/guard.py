@@ -16,7 +16,7 @@ from . import comparisons as CMP
 from .cluster_evidence import detach_undecided, shared_home, surname_change_candidates, surname_change_links
 from .clustering import Components, attach_without_dob, cluster, merge_clusters
 from .clustering import components as connected_components
-from .records import Prepared, prepare
+from .records import Prepared, full_dob, prepare
 
 Pairs = tuple[np.ndarray, np.ndarray]
 _NONE: Pairs = (np.empty(0, np.int64), np.empty(0, np.int64))
@@ -24,11 +24,6 @@ _FIRST_SIMILAR = CMP.level("first_name", "jaro-winkler >= 0.92")   # and the lev
 _IN_OTHER_FIELD = CMP.level("first_name", "in the other record's surname field")
 _SURNAME_SIMILAR = CMP.level("last_name", "jaro-winkler >= 0.92, shared barrel, variant spelling or swapped")
 _SAME_POSTCODE = CMP.level("location", "same postcode")   # and the levels above it
-
-
-def _full_dob(p: Prepared) -> np.ndarray:
-    """Per record: a full date of birth (year, month and day)."""
-    return (p.cols["dob_y"] > 0) & (p.cols["dob_m"] > 0) & (p.cols["dob_d"] > 0)
 
 
 def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
@@ -50,7 +45,7 @@ def different_people(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: n
     # Level "else" with both dates full is a confident conflict (clustering.dob_conflict):
     # every typo that dob_conflict excuses has a DOB level of its own. Testing the dates
     # again cost seconds at a million records (two million such pairs of common names).
-    full = _full_dob(p)
+    full = full_dob(p)
     conflict = full[a] & full[b]
     linked = weight[dob_else] >= link_weight
     tolerant = np.zeros(p.n, dtype=bool)
@@ -66,7 +61,7 @@ def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
     f, l, loc = (CMP.FIELD_INDEX[k] for k in ("first_name", "last_name", "location"))
     evidence = ((gammas[:, f] >= _FIRST_SIMILAR) & (gammas[:, l] >= _SURNAME_SIMILAR)
                 & (gammas[:, loc] >= _SAME_POSTCODE))
-    return _full_dob(p), evidence
+    return full_dob(p), evidence
 
 
 def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,

@@ -147,6 +147,12 @@ class Prepared:
         return "" if c < 0 else self.uniques[name][c]
 
 
+def full_dob(p: Prepared) -> np.ndarray:
+    """Per record: whether its date of birth is full (year, month and day), the only kind
+    that blocking keys on, a training session groups by and the guard takes as a conflict."""
+    return (p.cols["dob_y"] > 0) & (p.cols["dob_m"] > 0) & (p.cols["dob_d"] > 0)
+
+
 def collapse(cols: Columns) -> tuple[np.ndarray, np.ndarray]:
     """Row → record index (records numbered by their first row), and each record's first row."""
     n = len(cols["record_id"])
