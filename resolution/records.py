@@ -4,7 +4,8 @@ Input is a list of dicts or a dict of equal-length columns (lists, or the arrow 
 :func:`read_records` gives), with the canonical fields ``record_id, source,
 source_record_id, first_name, last_name, date_of_birth, gender, address, postcode`` (any
 may be missing or empty; other keys are ignored). Row-level work (factorising, the
-collapse) runs on arrow arrays; standardisation runs once per distinct value.
+collapse) runs on arrow arrays, or in plain Python for a few rows (:data:`SMALL`);
+standardisation runs once per distinct value.
 
 Rows that share ``(source, source_record_id)`` are one agency's record (one row per
 event): they are collapsed into one *record* before linkage (the first non-empty value
@@ -28,6 +29,11 @@ from . import standardise as S
 FIELDS = ("first_name", "last_name", "date_of_birth", "gender", "address", "postcode")
 CANONICAL = ("record_id", "source", "source_record_id") + FIELDS
 Columns = dict[str, pa.Array]
+# Below this many rows (or distinct values) plain Python beats arrow, whose fixed cost per
+# call (some forty calls in prepare) was most of what a real-time submission or a guarded
+# component of a few records spent here; the two cross at a few thousand rows on FEBRL3
+# and on a generated population. Both ways give the same Prepared (tested).
+SMALL = 1_000
 
 
 def read_records(path: str | Path) -> Columns:
@@ -73,20 +79,27 @@ def _strings(column) -> pa.Array:
     return pc.fill_null(column.cast(pa.string()), "")
 
 
+def _raw_columns(records: Sequence[Mapping[str, object]] | Mapping[str, Sequence]) -> tuple[int, dict]:
+    """How many rows, and each canonical field's column as given (``None`` where missing)."""
+    if isinstance(records, Mapping):
+        return len(records["record_id"]), {name: records.get(name) for name in CANONICAL}
+    rows = list(records)
+    return len(rows), {name: [r.get(name) for r in rows] for name in CANONICAL}
+
+
+def _text(values: Sequence | None, n: int) -> list[str]:
+    """A column as :func:`to_columns` gives it, as a list (for a few rows)."""
+    return [""] * n if values is None else ["" if v is None else str(v) for v in values]
+
+
 def to_columns(records: Sequence[Mapping[str, object]] | Mapping[str, Sequence]) -> Columns:
     """Accept a list of dicts or a dict of columns (lists or arrow arrays); return a string
     column per canonical field ("" where the value or the column is missing; other values
     as ``str`` gives them)."""
-    if isinstance(records, Mapping):
-        n = len(records["record_id"])
-        raw = {name: records[name] for name in CANONICAL if name in records}
-    else:
-        rows = list(records)
-        n = len(rows)
-        raw = {name: [r.get(name) for r in rows] for name in CANONICAL}
+    n, raw = _raw_columns(records)
     out = {}
     for name in CANONICAL:
-        values = raw.get(name)
+        values = raw[name]
         if values is None:
             out[name] = pa.array([""] * n, pa.string())
         elif isinstance(values, (pa.Array, pa.ChunkedArray)):
@@ -126,6 +139,10 @@ def _first_appearance(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray
 def _factorise(values: list[str]) -> tuple[np.ndarray, list[str]]:
     """Integer codes (``-1`` for "") and the list of distinct values, in order of first
     appearance (the lists of distinct values that standardisation derives)."""
+    if len(values) < SMALL:
+        table = {"": -1}
+        codes = [table.setdefault(v, len(table) - 1) for v in values]
+        return np.array(codes, dtype=np.int32), list(table)[1:]
     codes, distinct = _codes(pa.array(values, pa.string()))
     return codes, distinct.tolist()
 
@@ -194,13 +211,43 @@ def collapsed_fields(cols: Mapping[str, Sequence]) -> tuple[np.ndarray, list[int
     return row_record, first_row.tolist(), merged
 
 
-def prepare(records) -> Prepared:
-    """Collapse rows to records and standardise every field (once per distinct value)."""
-    cols = to_columns(records)
+def _collapsed_codes_of_few(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int], dict]:
+    """:func:`collapsed_codes` of a few rows' lists, in plain Python (see :data:`SMALL`)."""
+    records: dict[str, int] = {}
+    row_record = [records.setdefault(f"{source}\x1f{sid}" if sid else f"\x00{rid}", len(records))
+                  for source, sid, rid in zip(cols["source"], cols["source_record_id"], cols["record_id"])]
+    first_row: dict[int, int] = {}
+    for row, record in enumerate(row_record):
+        first_row.setdefault(record, row)
+    fields = {}
+    for name in FIELDS:
+        first_filled = [""] * len(records)
+        for record, value in zip(row_record, cols[name]):
+            if value and not first_filled[record]:
+                first_filled[record] = value
+        fields[name] = _factorise(first_filled)
+    return np.array(row_record, dtype=np.int64), list(first_row.values()), fields
+
+
+def _rows_to_records(records) -> tuple[list[str], list[str], np.ndarray, dict]:
+    """The rows' ids, the records' (their first row's), each row's record and the records'
+    fields as codes (:func:`collapsed_codes`): in plain Python for a few rows given as
+    Python values, else on arrow."""
+    n, raw = _raw_columns(records)
+    if n < SMALL and not any(isinstance(v, (pa.Array, pa.ChunkedArray)) for v in raw.values()):
+        cols = {name: _text(values, n) for name, values in raw.items()}
+        row_record, first_row, fields = _collapsed_codes_of_few(cols)
+        return cols["record_id"], [cols["record_id"][r] for r in first_row], row_record, fields
+    cols = to_columns(raw)   # the columns as given: rows are listed once
     row_record, first_row, fields = collapsed_codes(cols)
     row_ids = cols["record_id"].to_numpy(zero_copy_only=False)
-    p = Prepared(n=first_row.size, record_ids=row_ids[first_row].tolist(),
-                 row_record=row_record, row_ids=row_ids.tolist())
+    return row_ids.tolist(), row_ids[first_row].tolist(), row_record, fields
+
+
+def prepare(records) -> Prepared:
+    """Collapse rows to records and standardise every field (once per distinct value)."""
+    row_ids, record_ids, row_record, fields = _rows_to_records(records)
+    p = Prepared(n=len(record_ids), record_ids=record_ids, row_record=row_record, row_ids=row_ids)
     C, U = p.cols, p.uniques
 
     # Addresses are the most expensive field to standardise: with many distinct values,
