@@ -79,7 +79,7 @@ def adult(p: Prepared, reference: int | None = None) -> np.ndarray:
     return (year > 0) & (year <= (reference_year(p) if reference is None else reference) - ADULT_AGE)
 
 
-def _partnered(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
+def partnered(p: Prepared, labels: np.ndarray, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
                grown: np.ndarray) -> np.ndarray:
     """Per cluster: one of its records shares surname and address with an adult of the
     other recorded sex in another cluster."""
@@ -110,15 +110,17 @@ def _cross_pairs(labels: np.ndarray, a: np.ndarray, b: np.ndarray):
 
 
 def _contradicted(p: Prepared, labels: np.ndarray, a: np.ndarray, b: np.ndarray,
-                  names: tuple[np.ndarray, list[str]]) -> np.ndarray:
+                  names: tuple[np.ndarray, list[str]], dates: bool) -> np.ndarray:
     """Per cluster pair (a[k], b[k]): a record of one contradicts a record of the other (both
-    sexes recorded and different, confidently different dates of birth, plainly different
-    given names as the guard compares them)."""
+    sexes recorded and different, confidently different dates of birth unless not
+    ``dates``, plainly different given names as the guard compares them)."""
     k, x, y = _cross_pairs(labels, a, b)
     C, (codes, texts) = p.cols, names
     sex = C["gender"]
     bad = (sex[x] >= 0) & (sex[y] >= 0) & (sex[x] != sex[y])
-    bad |= dob_conflict(C["dob_y"][x], C["dob_m"][x], C["dob_d"][x], C["dob_y"][y], C["dob_m"][y], C["dob_d"][y])
+    if dates:
+        bad |= dob_conflict(C["dob_y"][x], C["dob_m"][x], C["dob_d"][x], C["dob_y"][y], C["dob_m"][y],
+                            C["dob_d"][y])
     named = np.flatnonzero((codes[x] >= 0) & (codes[y] >= 0))
     bad[named] |= CMP.pair_predicate(codes[x[named]], codes[y[named]], texts, names_differ)
     out = np.zeros(a.size, dtype=bool)
@@ -146,19 +148,34 @@ def surname_change_links(p: Prepared, labels: np.ndarray, left: np.ndarray, righ
               & grown[a] & grown[b]]
     if idx.size == 0:
         return idx
+    strongest, one = one_person(p, labels, left[idx], right[idx], weight[idx],
+                                partnered(p, labels, left, right, gammas, grown), names, cannot_link=cannot_link)
+    return idx[strongest[one]]
+
+
+def one_person(p: Prepared, labels: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray,
+               married: np.ndarray, names: tuple[np.ndarray, list[str]], *,
+               cannot_link: tuple[np.ndarray, np.ndarray], dates: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Of the cluster pairs that possible surname changes (record pairs a[k], b[k] of two
+    clusters, with their weights) join: the strongest k of each, and whether the two
+    clusters taken whole say one woman (module docstring: each the other's only partner,
+    exactly one ``married`` (:func:`partnered`), neither contradicting the other, no
+    ``cannot_link`` pair between them; ``dates=False`` leaves the dates of birth out of the
+    contradictions, for decoys whose dates differ by construction)."""
+    if a.size == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=bool)
     n = np.int64(labels.size)
-    keys, inv = unique_inverse(pair_codes(labels[left[idx]], labels[right[idx]], n))
-    order = np.lexsort((-weight[idx], inv))
-    first = np.r_[True, inv[order][1:] != inv[order][:-1]]
-    strongest = idx[order[first]]
-    a, b = keys // n, keys % n
-    partners = np.bincount(np.r_[a, b], minlength=labels.size)
-    married = _partnered(p, labels, left, right, gammas, grown)
-    keep = np.flatnonzero((partners[a] == 1) & (partners[b] == 1) & (married[a] != married[b]))
+    keys, inv = unique_inverse(pair_codes(labels[a], labels[b], n))
+    order = np.lexsort((-weight, inv))
+    strongest = order[np.r_[True, inv[order][1:] != inv[order][:-1]]]
+    ca, cb = keys // n, keys % n
+    partners = np.bincount(np.r_[ca, cb], minlength=labels.size)
+    one = (partners[ca] == 1) & (partners[cb] == 1) & (married[ca] != married[cb])
     ua, ub = (labels[np.asarray(x, dtype=np.int64)] for x in cannot_link)
-    keep = keep[~np.isin(keys[keep], pair_codes(ua, ub, n))]
-    keep = keep[~_contradicted(p, labels, a[keep], b[keep], names)]
-    return strongest[keep]
+    one &= ~np.isin(keys, pair_codes(ua, ub, n))
+    check = np.flatnonzero(one)
+    one[check] = ~_contradicted(p, labels, ca[check], cb[check], names, dates)
+    return strongest, one
 
 
 def detach_undecided(labels: np.ndarray, left: np.ndarray, right: np.ndarray, weight: np.ndarray,

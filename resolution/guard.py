@@ -117,18 +117,13 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     least ``review_weight``) that the clusters' evidence linked
     (:func:`cluster_evidence.surname_change_links`; ``reference_year``: the model's, from
     which who is an adult is counted, :func:`cluster_evidence.adult`)."""
-    ua, ub = human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)
+    human = tuple(np.asarray(x, dtype=np.int64) for x in cannot_link)
     lifted = np.empty(0, dtype=np.int64)
     if not guard:
-        return cluster(p.n, left, right, weight, threshold_weight, cannot_link=(ua, ub), must_link=must_link,
+        return cluster(p.n, left, right, weight, threshold_weight, cannot_link=human, must_link=must_link,
                        components=components), lifted
-    # Pairs that are certainly two people: never one person by a direct link.
-    ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
-    ua, ub = np.r_[ua, ta], np.r_[ub, tb]
-    names = guard_names(p, left, right, gammas, weight >= threshold_weight)
-    labels = cluster(p.n, left, right, weight, threshold_weight,
-                     dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]), first_names=names,
-                     cannot_link=(ua, ub), must_link=must_link, components=components)
+    labels, names = guarded_clusters(p, left, right, gammas, weight, threshold_weight, must_link=must_link,
+                                     cannot_link=human, components=components)
     # (the guard's own cannot-link pairs are contradictions surname_change_links sees itself)
     lifted = surname_change_links(p, labels, left, right, gammas, weight, threshold_weight, review_weight, names,
                                   cannot_link=human, reference=reference_year)
@@ -137,6 +132,21 @@ def clusters_and_lifted(p: Prepared, left: np.ndarray, right: np.ndarray, gammas
     has_dob, evidence = _without_dob_evidence(p, gammas)
     labels = detach_undecided(labels, left, right, weight, threshold_weight, has_dob)
     return attach_without_dob(labels, left, right, evidence, has_dob), lifted
+
+
+def guarded_clusters(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
+                     threshold_weight: float, *, must_link: Pairs = _NONE, cannot_link: Pairs = _NONE,
+                     components: Components = connected_components) -> tuple[np.ndarray, tuple[np.ndarray, list[str]]]:
+    """The guard's clusters, before the clusters' evidence, and the given names it judged
+    them by (:func:`guard_names`)."""
+    # Pairs that are certainly two people: never one person by a direct link.
+    ta, tb = different_people(p, left, right, gammas, weight, threshold_weight)
+    ua, ub = (np.r_[np.asarray(x, dtype=np.int64), t] for x, t in zip(cannot_link, (ta, tb)))
+    names = guard_names(p, left, right, gammas, weight >= threshold_weight)
+    labels = cluster(p.n, left, right, weight, threshold_weight,
+                     dob=(p.cols["dob_y"], p.cols["dob_m"], p.cols["dob_d"]), first_names=names,
+                     cannot_link=(ua, ub), must_link=must_link, components=components)
+    return labels, names
 
 
 def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray, weight: np.ndarray,
@@ -151,6 +161,20 @@ def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
             | surname_change_candidates(gammas) | shared_home(gammas))
 
 
+def reaches_across(levels: Sequence[Mapping[str, str]], in_review_band: np.ndarray) -> np.ndarray:
+    """Per pair of one new record and its candidates (``predict.score_record``'s levels by
+    field; -1 is "null"): the clusters' evidence reads it across persons, so the real-time
+    path must re-cluster both records' persons together, as the batch run clusters all at
+    once — a possible surname change with a move in the review band
+    (:func:`cluster_evidence.surname_change_links` joins only those), and, when the record
+    has one, the candidates sharing its surname and address (a partner's home: whether its
+    cluster shows the marriage)."""
+    gammas = np.array([[CMP.level(c.name, lv[c.name]) if lv[c.name] != "null" else -1 for c in CMP.COMPARISONS]
+                       for lv in levels], dtype=np.int64).reshape(-1, len(CMP.COMPARISONS))
+    change = surname_change_candidates(gammas) & np.asarray(in_review_band, dtype=bool)
+    return change | (shared_home(gammas) & change.any())
+
+
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
                     weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
                     cannot_link: Pairs = _NONE, reference_year: int | None = None) -> np.ndarray:
@@ -159,12 +183,22 @@ def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, r
     weight (``-inf`` for a pair below the review band): the real-time re-clustering of
     one record's neighbourhood, with the batch run's rules (and the model's
     ``reference_year``, since a neighbourhood's own dates say little about "now")."""
+    return records_clusters_and_lifted(records, left, right, weight, threshold_weight, must_link=must_link,
+                                       cannot_link=cannot_link, reference_year=reference_year)[0]
+
+
+def records_clusters_and_lifted(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
+                                weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
+                                cannot_link: Pairs = _NONE, reference_year: int | None = None
+                                ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cluster_records`, and the positions of the pairs the clusters' evidence linked
+    (the real-time path stores them at the link weight, as the batch run does)."""
     p = prepare(list(records))
     if p.n != len(records):
         raise ValueError("cluster_records needs one row per record")
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
     gammas = CMP.compare(p, left, right)
     # Every pair with a finite weight is in or above the review band (stored SIMILAR).
-    return cluster_guarded(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
-                           must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min,
-                           reference_year=reference_year)
+    return clusters_and_lifted(p, left, right, gammas, np.asarray(weight, dtype=float), threshold_weight,
+                               must_link=must_link, cannot_link=cannot_link, review_weight=np.finfo(float).min,
+                               reference_year=reference_year)

@@ -40,9 +40,9 @@ from aim import cypher
 from aim.graph.store.db import causal_session, execute_write
 from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import record_explanations
-from aim.resolution.guard import cluster_records
+from aim.resolution.guard import reaches_across, records_clusters_and_lifted
 from aim.resolution.model import Model
-from aim.resolution.predict import score_record
+from aim.resolution.predict import probability, score_record
 from aim.settings import Settings, get_settings
 
 from .changes import apply_in_tx
@@ -68,18 +68,20 @@ def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]
 
 
 def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int, int, float]], must: list,
-             cannot: list, model: Model | None) -> np.ndarray:
+             cannot: list, model: Model | None) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
     """Cluster the records with the batch run's rules (``aim.resolution.guard``): the
     SIMILAR pairs with their weights and the other pairs sharing a blocking key below the
-    review band (they never link, but the guard reads their levels)."""
+    review band (they never link, but the guard reads their levels). Also returns the
+    SIMILAR pairs the clusters' evidence linked."""
     rows = [dict(records[k], record_id=k) for k in keys]
     scored = {(a, b) for a, b, _ in similar} | {(b, a) for a, b, _ in similar}
     below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows))) if (a, b) not in scored]
     pairs = similar + below
-    return cluster_records(rows, *_index_arrays([(a, b) for a, b, _ in pairs]),
-                           np.array([w for _, _, w in pairs], dtype=float), model.link_weight if model else np.inf,
-                           must_link=_index_arrays(must), cannot_link=_index_arrays(cannot),
-                           reference_year=model.reference_year if model else None)
+    labels, lifted = records_clusters_and_lifted(
+        rows, *_index_arrays([(a, b) for a, b, _ in pairs]), np.array([w for _, _, w in pairs], dtype=float),
+        model.link_weight if model else np.inf, must_link=_index_arrays(must), cannot_link=_index_arrays(cannot),
+        reference_year=model.reference_year if model else None)
+    return labels, [pairs[k] for k in lifted.tolist()]
 
 
 def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str]):
@@ -150,7 +152,14 @@ def _recluster_locked(tx: ManagedTransaction, seeds: dict[str, dict], person_ids
             similar.append((index[a], index[b], e["match_weight"]))
         elif e["decision"] in ("same", "different"):
             (must if e["decision"] == "same" else cannot).append((index[a], index[b]))
-    labels = _cluster(records, keys, similar, must, cannot, model)
+    labels, lifted = _cluster(records, keys, similar, must, cannot, model)
+    if lifted:
+        # Stored as the batch run stores them (Model.as_link), so that a later re-clustering
+        # of the person from the stored weights keeps it whole.
+        raised = model.as_link(np.array([w for _, _, w in lifted]))
+        tx.run(cypher.load("resolution/raise_to_link"), pairs=[
+            {**pair_params(keys[a], keys[b]), "match_weight": float(w), "probability": float(probability(w))}
+            for (a, b, _), w in zip(lifted, raised.tolist())])
     groups: dict[int, list[str]] = defaultdict(list)
     for i, lab in enumerate(labels.tolist()):
         groups[lab].append(keys[i])
@@ -197,16 +206,47 @@ def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[st
     return found
 
 
+def _reached(model: Model, cands: list[dict], scored: list[dict]) -> set[str]:
+    """The candidates whose persons the clusters' evidence may join to the record's (a
+    surname change with a move, and the homes that say who married:
+    :func:`aim.resolution.guard.reaches_across`); they are re-clustered with it, as linked
+    ones are."""
+    reach = reaches_across([s["levels"] for s in scored],
+                           [s["match_probability"] >= model.review_threshold for s in scored])
+    return {record_key(c["source"], c["source_record_id"]) for c, r in zip(cands, reach) if r}
+
+
+def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[str]], linked: dict[str, set[str]],
+                   per_key: int) -> None:
+    """Add to each record's ``linked`` keys what the records it reached reach in turn: the
+    batch run asks of the other side of a surname change too whether it shows a marriage
+    (a home shared with a man of its surname) or has a second namesake partner."""
+    far = set().union(*reached.values()) - set(reached)
+    if not far:
+        return
+    records, props = _lock_records(tx, sorted(split_key(k) for k in far))
+    candidates = _candidates(tx, records, props, per_key)
+    for k, rec in records.items():
+        more = _reached(model, candidates[k], score_record(model, rec, candidates[k]))
+        for seed, others in reached.items():
+            if k in others:
+                linked[seed] |= more
+
+
 def _score(model: Model, version: str, records: dict[str, dict], candidates: dict[str, list[dict]]):
     """The pairs to write (in or above the review band), the pairs to drop (a corrected
-    record may no longer match what it matched before), and each record's linked keys."""
+    record may no longer match what it matched before), each record's linked keys and
+    the keys the clusters' evidence reaches from it (:func:`_reached`, in linked too)."""
     pairs: dict[tuple[str, str], dict] = {}
     gone: dict[tuple[str, str], dict] = {}
     linked: dict[str, set[str]] = {k: set() for k in records}
+    reached: dict[str, set[str]] = {}
     for k, rec in records.items():
         cands = candidates[k]
         scored = score_record(model, rec, cands)
         kept = [(c, s) for c, s in zip(cands, scored) if s["match_probability"] >= model.review_threshold]
+        reached[k] = _reached(model, cands, scored)
+        linked[k] |= reached[k]
         for (c, s), explanation in zip(kept, record_explanations(model, rec, [c for c, _ in kept])):
             other, pr = record_key(c["source"], c["source_record_id"]), s["match_probability"]
             pairs[ordered(k, other)] = {
@@ -219,7 +259,7 @@ def _score(model: Model, version: str, records: dict[str, dict], candidates: dic
             if s["match_probability"] < model.review_threshold:
                 pair = ordered(k, record_key(c["source"], c["source_record_id"]))
                 gone[pair] = pair_params(*pair)
-    return list(pairs.values()), [g for p, g in gone.items() if p not in pairs], linked
+    return list(pairs.values()), [g for p, g in gone.items() if p not in pairs], linked, reached
 
 
 def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[list[str], set[str]]]:
@@ -248,7 +288,8 @@ def _resolve_together(tx: ManagedTransaction, keys: list[Key], per_key: int) -> 
     if not records:
         return []
     candidates = _candidates(tx, records, props, per_key)
-    pairs, gone, linked = _score(model, version, records, candidates)
+    pairs, gone, linked, reached = _score(model, version, records, candidates)
+    _reach_further(tx, model, reached, linked, per_key)
     known = {r["person_id"] for r in records.values() if r["person_id"]}
     known |= {c["person_id"] for k, cands in candidates.items() for c in cands
               if c["person_id"] and record_key(c["source"], c["source_record_id"]) in linked[k]}
