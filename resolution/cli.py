@@ -99,14 +99,11 @@ def _link_on_spark(records: Path, out: Path, model: Path | None, master: str, gu
 
     if pairs:
         raise typer.BadParameter("--pairs is not available with --engine spark yet")
-    spark, training = _spark_backend()
-    if model is None:
-        trained = training.train_files(str(records), master=master, progress=say)
-        if save_model:
-            trained.save(save_model)
-    else:
-        trained = Model.load(model)
-    counts = spark.link_files(str(records), str(out), trained, master=master, guard=guard, progress=say)
+    given = Model.load(model) if model else None
+    counts, used = _spark_backend()[0].link_files(str(records), str(out), given, master=master, guard=guard,
+                                                  progress=say)
+    if save_model and given is None:
+        used.save(save_model)
     if not quiet:
         console.log(f"{counts['rows']:,} rows, {counts['records']:,} records → {counts['entities']:,} entities; "
                     f"{counts['candidate_pairs']:,} candidate pairs; written to {out}")

@@ -202,15 +202,6 @@ def collapsed_codes(cols: Columns) -> tuple[np.ndarray, np.ndarray, dict[str, tu
     return row_record, first_row, fields
 
 
-def collapsed_fields(cols: Mapping[str, Sequence]) -> tuple[np.ndarray, list[int], dict[str, list[str]]]:
-    """:func:`collapsed_codes` with the values written out per record (the Spark backend's
-    collapse, per partition of whole records)."""
-    row_record, first_row, fields = collapsed_codes(to_columns(cols))
-    merged = {name: np.array(values + [""], dtype=object)[codes].tolist()
-              for name, (codes, values) in fields.items()}
-    return row_record, first_row.tolist(), merged
-
-
 def _collapsed_codes_of_few(cols: dict[str, list[str]]) -> tuple[np.ndarray, list[int], dict]:
     """:func:`collapsed_codes` of a few rows' lists, in plain Python (see :data:`SMALL`)."""
     records: dict[str, int] = {}

@@ -156,33 +156,61 @@ def write_similar(driver: Driver, db: str, model: Model, version: str, res, say:
     return int(sel.size), len(write), len(delete)
 
 
+# The person plan's writes, in the order they must happen (persons exist before records
+# move to them): its list → (query, UNWIND parameter).
+PERSON_WRITES = {"persons": ("resolution/upsert_persons", "persons"), "moves": ("resolution/assign_records", "rows"),
+                 "retire": ("resolution/retire_persons", "rows"), "events": ("resolution/write_events", "events")}
+
+
+@dataclass
+class PersonPlan:
+    """What gives a run's clusters their stable person ids (:func:`plan_persons`)."""
+
+    groups: int                 # persons after the run
+    persons: list[dict]         # new or changed persons
+    moves: list[dict]           # records whose person changes
+    retire: list[dict]          # persons that disappear (tombstones)
+    events: list[dict]          # ResolutionEvent rows
+    new_ids: list[str]          # ids given to new persons
+    kinds: Counter              # events per kind
+
+
+def plan_persons(keys: list[str], labels: list, old: dict[str, str], taken: set[str],
+                 fields_of: Callable[[str], dict], *, version: str, run_id: str) -> PersonPlan:
+    """Stable ids for the clusters ``labels`` (one per record key of ``keys``) by
+    :func:`ids.assign_ids`, given the persons the records had (``old``) and the ids the
+    graph has used (``taken``), and the writes for them (:func:`changes.plan_writes`; the
+    details of a changed person from its records' fields, ``fields_of(key)``)."""
+    groups: dict = defaultdict(list)
+    for key, label in zip(keys, labels):
+        groups[label].append(key)
+    a = assign_ids(groups, old, taken)
+    changed = {m for label, members in groups.items() if a.ids[label] in a.changed_ids for m in members}
+    persons, moves, retire = plan_writes(a, groups, {m: record_details(fields_of(m)) for m in changed})
+    events = event_rows(a.events, model_version=version, run_id=run_id, by="aim resolve", reason="batch")
+    return PersonPlan(len(groups), persons, moves, retire, events, sorted(set(a.ids.values()) - set(old.values())),
+                      Counter(e["kind"] for e in a.events))
+
+
 def assign_persons(driver: Driver, db: str, cols, labels: np.ndarray, version: str, rep: ResolveReport,
                    say: Say) -> None:
     """Give the clusters stable person ids and write the differences (and their events)."""
     rids = cols["record_id"]
     index = {k: i for i, k in enumerate(rids)}
-    groups: dict[int, list[str]] = defaultdict(list)
-    for i, lab in enumerate(labels.tolist()):
-        groups[lab].append(rids[i])
     with causal_session(driver, db) as session:
         session.execute_write(lambda tx: tx.run(cypher.load("resolution/clear_unfinished_persons")).consume())
     old = {record_key(r["source"], r["source_record_id"]): r["person_id"]
            for r in stream(driver, db, "resolution/read_memberships")}
     taken = {r["person_id"] for r in stream(driver, db, "resolution/read_person_ids")}
-    a = assign_ids(groups, old, taken)
-    changed = {m for label, members in groups.items() if a.ids[label] in a.changed_ids for m in members}
-    details = {m: record_details({f: cols[f][index[m]] for f in FIELDS}) for m in changed}
-    persons, moves, retire = plan_writes(a, groups, details)
-    say(f"{len(groups):,} persons: writing {len(persons):,}, moving {len(moves):,} records, "
-        f"retiring {len(retire):,}")
-    write_batched(driver, db, "resolution/upsert_persons", "persons", persons)
-    write_batched(driver, db, "resolution/assign_records", "rows", moves)
-    write_batched(driver, db, "resolution/retire_persons", "rows", retire)
-    events = event_rows(a.events, model_version=version, run_id=str(uuid.uuid4()), by="aim resolve", reason="batch")
-    write_batched(driver, db, "resolution/write_events", "events", events)
-    rep.persons = len(groups)
-    rep.persons_written, rep.records_moved, rep.persons_retired = len(persons), len(moves), len(retire)
-    rep.events = Counter(e["kind"] for e in a.events)
+    plan = plan_persons(rids, labels.tolist(), old, taken, lambda m: {f: cols[f][index[m]] for f in FIELDS},
+                        version=version, run_id=str(uuid.uuid4()))
+    say(f"{plan.groups:,} persons: writing {len(plan.persons):,}, moving {len(plan.moves):,} records, "
+        f"retiring {len(plan.retire):,}")
+    for name, (query, param) in PERSON_WRITES.items():
+        write_batched(driver, db, query, param, getattr(plan, name))
+    rep.persons = plan.groups
+    rep.persons_written, rep.records_moved, rep.persons_retired = len(plan.persons), len(plan.moves), len(plan.retire)
+    rep.events = plan.kinds
 
 
 def resolve(*, driver: Driver, settings: Settings | None = None, train: bool = False, model: Model | None = None,

@@ -15,7 +15,7 @@ model, the reviewers' decisions and the plan's per-group totals only.
    longer in the band deleted;
 6. persons: the records are grouped by whole components of "same new cluster" and "held
    by the same person", and each group of components gets its ids from
-   :func:`ids.assign_ids` (the batch run's rules). The plan is staged before anything is
+   :func:`batch.plan_persons` (the batch run's rules). The plan is staged before anything is
    written, so that a retried task writes what its first attempt would have;
 7. households, as the batch run derives them.
 
@@ -31,7 +31,7 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import replace
 from functools import partial
 
@@ -49,20 +49,15 @@ from aim.resolution.model import Model
 from aim.resolution.predict import probability
 from aim.settings import Settings, get_settings
 
-from .batch import ResolveReport, Say, choose_model, store_keys
-from .changes import event_rows, plan_writes
+from .batch import PERSON_WRITES, ResolveReport, Say, choose_model, plan_persons, store_keys
 from .households import derive_households
-from .ids import assign_ids
 from .keys import SEP, record_key
 from .models import save_model
-from .records import FETCH_SIZE, FIELDS, record_details, stream
+from .records import FETCH_SIZE, FIELDS, stream
 
 RECORDS_PER_READ = 50_000   # records per read transaction (one Spark partition)
 GRAPH_RECORD_COLUMNS = ("source", "source_record_id", *FIELDS, "bk_fp", "person_id")
 SIMILAR_COLUMNS = ("sa", "ia", "sb", "ib", "match_weight", "model_version")
-# The plan's lists in the batch run's order: (query, its UNWIND parameter).
-PLAN = {"persons": ("resolution/upsert_persons", "persons"), "moves": ("resolution/assign_records", "rows"),
-        "retire": ("resolution/retire_persons", "rows"), "events": ("resolution/write_events", "events")}
 
 
 def _fetch(target: Settings, query: str, columns: tuple[str, ...], ranges):
@@ -192,14 +187,21 @@ def similar_pairs(recs, scored, entities, existing, model: Model, version: str, 
 
 
 def _write_rows(target: Settings, query: str, name: str, columns: list[str]):
-    """A ``foreachPartition`` function: the partition's rows as ``UNWIND`` batches."""
+    """A ``mapPartitions`` function: the partition's rows as ``UNWIND`` batches; yields
+    how many (one pass both writes and counts them)."""
 
     def run(rows):
         batch = [{c: row[c] for c in columns} for row in rows]
         with connect(target) as driver:
             write_batched(driver, target.neo4j_database, query, name, batch)
+        yield len(batch)
 
     return run
+
+
+def _write_per_partition(rows, target: Settings, query: str, name: str, columns: list[str]) -> int:
+    """Write ``rows`` per partition; how many there were."""
+    return rows.select(*columns).rdd.mapPartitions(_write_rows(target, query, name, columns)).sum()
 
 
 def write_similar(similar, existing, target: Settings) -> tuple[int, int, int]:
@@ -207,35 +209,26 @@ def write_similar(similar, existing, target: Settings) -> tuple[int, int, int]:
     (pairs kept, written, deleted)."""
     pair = ["sa", "ia", "sb", "ib"]
     gone = existing.select(*pair).join(similar.select(*pair), pair, "left_anti")
-    gone.foreachPartition(_write_rows(target, "resolution/delete_similar", "pairs", pair))
-    written = similar.filter("write")
-    written.foreachPartition(_write_rows(target, "resolution/merge_similar", "pairs", [
-        *pair, "match_weight", "probability", "explanation", "model_version", "band"]))
-    return similar.count(), written.count(), gone.count()
+    deleted = _write_per_partition(gone, target, "resolution/delete_similar", "pairs", pair)
+    written = _write_per_partition(similar.filter("write"), target, "resolution/merge_similar", "pairs", [
+        *pair, "match_weight", "probability", "explanation", "model_version", "band"])
+    return similar.count(), written, deleted
 
 
 def _assign(version: str, run_id: str):
     """An ``applyInPandas`` function: the records of whole groups (new cluster ∪ the persons
-    their records had) → the writes of :func:`ids.assign_ids` for them, as JSON lists."""
+    their records had) → the batch run's :func:`batch.plan_persons` for them, as JSON lists."""
 
     def run(pdf: pd.DataFrame) -> pd.DataFrame:
-        keys = pdf["record_id"].tolist()
-        groups: dict[int, list[str]] = defaultdict(list)
-        for key, entity in zip(keys, pdf["entity_idx"].tolist()):
-            groups[entity].append(key)
-        old = {k: pid for k, pid in zip(keys, pdf["person_id"]) if isinstance(pid, str)}
-        # Ids taken elsewhere in the graph are checked once the plan is staged (check_new_ids).
-        a = assign_ids(groups, old, set())
-        changed = {m for label, members in groups.items() if a.ids[label] in a.changed_ids for m in members}
         fields = pdf.set_index("record_id")[list(FIELDS)]
-        details = {m: record_details(fields.loc[m].to_dict()) for m in changed}
-        persons, moves, retire = plan_writes(a, groups, details)
-        events = event_rows(a.events, model_version=version, run_id=run_id, by="aim resolve", reason="batch")
+        old = {k: pid for k, pid in zip(pdf["record_id"], pdf["person_id"]) if isinstance(pid, str)}
+        # Ids taken elsewhere in the graph are checked once the plan is staged (check_new_ids).
+        plan = plan_persons(pdf["record_id"].tolist(), pdf["entity_idx"].tolist(), old, set(),
+                            lambda key: fields.loc[key].to_dict(), version=version, run_id=run_id)
         # Ids fixed here: a retried write MERGEs the same events.
-        return pd.DataFrame({"persons": [json.dumps(persons)], "moves": [json.dumps(moves)],
-                             "retire": [json.dumps(retire)], "events": [json.dumps(events)],
-                             "created": [sorted(set(a.ids.values()) - set(old.values()))],
-                             "groups_persons": [len(groups)], "kinds": [json.dumps(Counter(e["kind"] for e in a.events))]})
+        return pd.DataFrame({name: [json.dumps(getattr(plan, name))] for name in PERSON_WRITES}
+                            | {"created": [plan.new_ids], "groups_persons": [plan.groups],
+                               "kinds": [json.dumps(plan.kinds)]})
 
     return run
 
@@ -291,12 +284,12 @@ def _write_plan(target: Settings):
     order (persons before the records move to them, tombstones, events)."""
 
     def run(rows):
-        lists: dict[str, list] = {name: [] for name in PLAN}
+        lists: dict[str, list] = {name: [] for name in PERSON_WRITES}
         for row in rows:
-            for name in PLAN:
+            for name in PERSON_WRITES:
                 lists[name].extend(json.loads(row[name]))
         with connect(target) as driver:
-            for name, (query, param) in PLAN.items():
+            for name, (query, param) in PERSON_WRITES.items():
                 write_batched(driver, target.neo4j_database, query, param, lists[name])
 
     return run
@@ -347,7 +340,8 @@ def resolve(*, driver: Driver, settings: Settings | None = None, train: bool = F
                 return rep
             with rep.timed("link"):
                 model, version = choose_model(driver, db, model, train, rep.records)
-                _, recs, _, groups = S.staged_records(records.select(*P.ROW_COLUMNS), work, say)
+                staged = S.staged_records(records.select(*P.ROW_COLUMNS), work, say)
+                recs, groups = staged.recs, staged.groups
                 if model is None:
                     say("training the model on the records")
                     model = train_staged(recs, work, progress=say)

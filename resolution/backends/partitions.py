@@ -2,9 +2,9 @@
 Arrow batches out): every one of them calls the in-process engine's own code on the
 records and pairs of its partition, so a rule changed in the engine changes both backends.
 
-* :func:`collapse_and_key` — the rows of whole agency records → one record each
-  (:func:`records.collapsed_fields`), every column the engine's :func:`records.prepare`
-  standardised (``std_`` columns: :data:`STD_COLUMNS`) and its blocking keys
+* :func:`collapse_and_key` — the rows of whole agency records → one record each, every
+  column the engine's :func:`records.prepare` standardised (it collapses the rows too;
+  ``std_`` columns: :data:`STD_COLUMNS`) and its blocking keys
   (:func:`blocking.standardised_keys`, the keys the real-time path indexes).
 * :func:`score_pairs` — candidate pairs → comparison vectors (:func:`comparisons.compare`)
   and match weights (:func:`predict.match_weights`), with the flags that decide which
@@ -13,9 +13,10 @@ records and pairs of its partition, so a rule changed in the engine changes both
 * :func:`guard_components` — whole groups of components → entity per record
   (:func:`guard.clusters_and_lifted`, as ``engine.link`` clusters).
 
-Each builds a small :class:`records.Prepared` of the records it holds, ordered by their
-position in the input, so that index order (the engine's tie-breaks) is the input order
-as in the in-process run.
+Each builds a small :class:`records.Prepared` of the records it holds (:func:`restored`
+from their ``std_`` columns: each record is standardised once per run, in the collapse
+step), ordered by their position in the input, so that index order (the engine's
+tie-breaks) is the input order as in the in-process run.
 """
 
 from __future__ import annotations
@@ -28,10 +29,9 @@ from ..blocking import KEY_NAMES, standardised_keys
 from ..guard import clusters_and_lifted, reaching_pairs
 from ..model import Model
 from ..predict import match_weights
-from ..records import FIELDS, Prepared, collapsed_fields, prepare
+from ..records import FIELDS, Prepared, prepare
 
 ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
-RECORD_COLUMNS = ("record_idx", "record_id") + FIELDS
 
 
 def _prepared_layout() -> tuple[dict[str, np.dtype], dict[str, tuple[str, ...]], dict[str, str]]:
@@ -57,18 +57,13 @@ PAIR_SIDE_COLUMNS = ("record_idx", "record_id") + tuple("std_" + c for c in STD_
 GAMMAS = tuple(f"g_{c.name}" for c in CMP.COMPARISONS)
 
 
-def prepared(pdf: pd.DataFrame, prefix: str = "") -> Prepared:
-    """The records of ``pdf`` (one per row, in row order) as the engine prepares them."""
-    cols = {"record_id": pdf[prefix + "record_idx"].astype(str).tolist()}
-    cols |= {f: pdf[prefix + f].fillna("").astype(str).tolist() for f in FIELDS}
-    return prepare(cols)
-
-
 def restored(recs: pd.DataFrame) -> Prepared:
     """The records of ``recs`` (one per row, with the ``std_`` columns of
     :func:`collapse_and_key`) as a :class:`records.Prepared`, without standardising any
-    value again: the same values as ``prepared`` of their fields (codes numbered by first
-    appearance, as ``prepare`` numbers them; only equality of codes is read)."""
+    value again: the values ``prepare`` gives their fields, codes numbered by first
+    appearance as ``prepare`` numbers them (the phonetic tables excepted, which only
+    in-process blocking compares across columns; elsewhere only equality of codes within
+    a table is read)."""
     ids = recs["record_idx"].astype(str).tolist()
     n = len(ids)
     p = Prepared(n=n, record_ids=ids, row_record=np.arange(n), row_ids=ids)
@@ -88,17 +83,13 @@ def restored(recs: pd.DataFrame) -> Prepared:
 def collapse_and_key(pdf: pd.DataFrame) -> pd.DataFrame:
     """Rows of whole agency records (a group of the collapse key's buckets) → per row its
     record (``record_idx``: the input position of the record's first row); on the first
-    row of each record also its collapsed fields, standardised sort values and keys."""
+    row of each record also its standardised columns and blocking keys."""
     pdf = pdf.sort_values("row_idx", kind="stable")
-    cols = {c: pdf[c].fillna("").astype(str).tolist() for c in ROW_COLUMNS[1:]}
-    row_record, first_row, merged = collapsed_fields(cols)
+    p = prepare({c: pdf[c].fillna("").astype(str).tolist() for c in ROW_COLUMNS[1:]})
     row_idx = pdf["row_idx"].to_numpy()
-    first_idx = row_idx[np.asarray(first_row, dtype=np.int64)]
-    out = pd.DataFrame({"row_idx": row_idx, "record_id": cols["record_id"],
-                        "record_idx": first_idx[row_record]})
-    recs = pd.DataFrame({"record_idx": first_idx, "rep_id": [cols["record_id"][r] for r in first_row]}
-                        | {f: merged[f] for f in FIELDS})
-    p = prepared(recs)
+    first_idx = row_idx[np.unique(p.row_record, return_index=True)[1]]   # records are numbered by first row
+    out = pd.DataFrame({"row_idx": row_idx, "record_id": p.row_ids, "record_idx": first_idx[p.row_record]})
+    recs = pd.DataFrame({"record_idx": first_idx, "rep_id": p.record_ids})
     for table, cols in CODED_TABLES.items():
         text = np.array(p.uniques[table] + [""], dtype=object)   # code -1 (missing) → ""
         for c in cols:
@@ -180,7 +171,7 @@ def guard_components(model: Model, guard: bool):
 
     def run(recs: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         recs = recs.sort_values("record_idx", kind="stable").reset_index(drop=True)
-        p = prepared(recs)
+        p = restored(recs)
         idx = recs["record_idx"].to_numpy()
 
         def positions(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

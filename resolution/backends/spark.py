@@ -29,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 
 from ..blocking import KEY_NAMES, RULES, rule_keys
 from ..model import Model
-from ..records import FIELDS, prepare
+from ..records import prepare
 from . import partitions as P
 
 Progress = Callable[[str], None]
@@ -104,14 +105,15 @@ def _schema(names_types: list[tuple[str, str]]) -> str:
 
 
 def collapse(rows, groups: int):
-    """Per row its record (``record_idx``); first rows also carry the record's fields."""
+    """Per row its record (``record_idx``); first rows also carry the record's
+    standardised columns and blocking keys (:func:`partitions.collapse_and_key`)."""
     from pyspark.sql import functions as F
 
     agency = F.col("source_record_id") != ""
     bucket = F.pmod(F.when(agency, F.hash("source", "source_record_id")).otherwise(F.hash("record_id")),
                     F.lit(groups))
     schema = _schema([("row_idx", "long"), ("record_id", "string"), ("record_idx", "long"),
-                      ("rep_id", "string")] + [(f, "string") for f in FIELDS]
+                      ("rep_id", "string")]
                      + [("std_" + c, _SPARK_TYPE[P.NUMERIC_COLUMNS[c].name] if c in P.NUMERIC_COLUMNS else "string")
                         for c in P.STD_COLUMNS]
                      + [("key_" + k, "string") for k in KEY_NAMES] + [("is_first", "boolean")])
@@ -246,7 +248,7 @@ def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int
     must-links ('same', which must be among the components' edges) and cannot-links."""
     from pyspark.sql import functions as F
 
-    member = recs.select("record_idx", *FIELDS).join(comps, "record_idx")
+    member = recs.select("record_idx", *["std_" + c for c in P.STD_COLUMNS]).join(comps, "record_idx")
     bucket = F.pmod(F.hash("component"), F.lit(groups)).alias("bucket")
     lo = comps.select(F.col("record_idx").alias("lo"), F.col("component").alias("c_lo"))
     hi = comps.select(F.col("record_idx").alias("hi"), F.col("component").alias("c_hi"))
@@ -263,10 +265,19 @@ def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int
     return guarded.unionByName(alone)
 
 
-def staged_records(rows, work: str, say: Progress):
-    """The rows (:func:`read_rows`' columns) collapsed and keyed (``keyed``: one per row)
-    and the records with their name frequencies and code order (``recs``), both staged in
-    ``work``; the number of rows and of pandas groups for per-record steps."""
+class Staged(NamedTuple):
+    """The input as :func:`staged_records` leaves it in the work dir."""
+
+    keyed: object       # one row per input row: its record_idx (a DataFrame)
+    recs: object        # one row per record: standardised, keyed, frequencies and code order
+    n_rows: int
+    n_records: int
+    groups: int         # pandas groups for the per-record steps
+
+
+def staged_records(rows, work: str, say: Progress) -> Staged:
+    """The rows (:func:`read_rows`' columns) collapsed and keyed, and the records with their
+    name frequencies and code order, both staged in ``work``."""
     spark = rows.sparkSession
     n_rows = rows.count()
     # Spark's default of 200 shuffle partitions is tens of tiny tasks per core for a
@@ -277,7 +288,9 @@ def staged_records(rows, work: str, say: Progress):
     say(f"{n_rows:,} rows; collapsing and keying records")
     keyed = _stage(collapse(rows, groups), work, "rows")
     recs = _stage(with_frequencies_and_order(keyed.filter("is_first")), work, "records")
-    return keyed, recs, n_rows, groups
+    n_records = recs.count()
+    say(f"{n_records:,} records")
+    return Staged(keyed, recs, n_rows, n_records, groups)
 
 
 def linked_entities(recs, model: Model, work: str, groups: int, say: Progress, *, guard: bool = True,
@@ -285,7 +298,7 @@ def linked_entities(recs, model: Model, work: str, groups: int, say: Progress, *
     """Blocking, scoring, components and the guard on the staged records: the number of
     candidate pairs, the scored pairs and ``(record_idx, entity_idx, lifted)`` per record
     (:func:`guarded_entities`; its must-link ``decisions`` join components too)."""
-    say(f"{recs.count():,} records; blocking")
+    say("blocking")
     pairs = _stage(candidate_pairs(recs, model.cap, model.window), work, "pairs")
     n_pairs = pairs.count()
     say(f"{n_pairs:,} candidate pairs; comparing and scoring")
@@ -300,28 +313,35 @@ def linked_entities(recs, model: Model, work: str, groups: int, say: Progress, *
     return n_pairs, scored, entities
 
 
-def link_files(records: str, out: str, model: Model, *, master: str | None = "local[2]", guard: bool = True,
-               work_dir: str | None = None, progress: Progress | None = None) -> dict:
+def link_files(records: str, out: str, model: Model | None, *, master: str | None = "local[2]", guard: bool = True,
+               work_dir: str | None = None, progress: Progress | None = None) -> tuple[dict, Model]:
     """Resolve the rows of ``records`` into entities on Spark and write ``record_id,
     entity_id`` for every row, in input order, to ``out`` (Parquet when it ends in
-    ``.parquet``, else CSV; a directory of part files, as Spark writes). Returns counts."""
+    ``.parquet``, else CSV; a directory of part files, as Spark writes). Without a
+    ``model``, one is trained on the records first (:func:`training.train_staged`, on the
+    records staged once for both). Returns counts and the model used."""
     from pyspark.sql import functions as F
+
+    from .training import train_staged
 
     say = progress or (lambda s: None)
     spark = session(master)
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-")
     try:
-        keyed, recs, n_rows, groups = staged_records(read_rows(spark, records), work, say)
-        n_records = recs.count()
-        n_pairs, scored, entities = linked_entities(recs, model, work, groups, say, guard=guard)
-        named = entities.join(recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
-        result = keyed.select("row_idx", "record_id", "record_idx").join(
+        staged = staged_records(read_rows(spark, records), work, say)
+        if model is None:
+            say("training the model on the records")
+            model = train_staged(staged.recs, work, progress=say)
+        n_pairs, scored, entities = linked_entities(staged.recs, model, work, staged.groups, say, guard=guard)
+        named = entities.join(staged.recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
+        result = staged.keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
         writer = result.orderBy("row_idx").select("record_id", "entity_id").write.mode("overwrite")
         (writer.parquet(out) if out.rstrip("/").endswith(".parquet") else writer.options(**CSV).csv(out))
         n_entities = entities.select("entity_idx").distinct().count()
-        return {"rows": n_rows, "records": n_records, "candidate_pairs": n_pairs, "entities": n_entities}
+        return {"rows": staged.n_rows, "records": staged.n_records, "candidate_pairs": n_pairs,
+                "entities": n_entities}, model
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -342,16 +362,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-guard", action="store_true")
     a = ap.parse_args(argv)
     say = partial(print, flush=True)   # the platform's log shows the progress
-    if a.model:
-        model = Model.load(a.model)
-    else:
-        from .training import train_files
-
-        model = train_files(a.records, master=None, work_dir=a.work_dir and f"{a.work_dir}/train", progress=say)
-        if a.save_model:
-            model.save(a.save_model)
-    counts = link_files(a.records, a.out, model, master=None, guard=not a.no_guard, work_dir=a.work_dir,
-                        progress=say)
+    given = Model.load(a.model) if a.model else None
+    counts, model = link_files(a.records, a.out, given, master=None, guard=not a.no_guard, work_dir=a.work_dir,
+                               progress=say)
+    if given is None and a.save_model:
+        model.save(a.save_model)
     print(counts, flush=True)
 
 

@@ -265,8 +265,8 @@ def train_files(records: str, *, master: str | None = "local[2]", work_dir: str 
     own_work = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="aim-spark-train-")
     try:
-        _, recs, _, _ = S.staged_records(S.read_rows(spark, records), work, say)
-        return train_staged(recs, work, progress=say, **params)
+        staged = S.staged_records(S.read_rows(spark, records), work, say)
+        return train_staged(staged.recs, work, progress=say, **params)
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
