@@ -10,7 +10,7 @@ run links with that model file, so the backends are compared on the same model: 
 entities must agree (``agreement_f1``: pairwise F1 of each run against the in-process
 run, 1.0 = the same partition). Each system runs as a child process; wall time, CPU
 seconds and peak memory are of its whole process tree (the Spark driver JVM and its
-Python workers included: psutil, sampled). Splink gets the Spark settings its guide
+Python workers included: ``measure.run_sampled``). Splink gets the Spark settings its guide
 recommends (``_splink_spark``). Results are appended to ``WORK/spark.jsonl``.
 """
 
@@ -24,14 +24,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
 from measure import run_sampled  # noqa: E402  (bench/ is the script's folder)
 from resolve import febrl, seeds, splink_worker  # noqa: E402
 
 from aim.resolution.backends.spark import DRIVER_MEMORY  # noqa: E402  (Splink gets the same driver)
-
-
 
 
 def _aim(*args: str) -> list[str]:
@@ -58,39 +54,6 @@ def _splink_spark(records: str, out: str, threshold: float, uk: bool, master: st
     spark.sparkContext.setCheckpointDir(str(Path(out).with_suffix(".checkpoints")))
     splink_worker(records, out, threshold, uk, db_api=lambda: SparkAPI(
         spark_session=spark, break_lineage_method="parquet", num_partitions_on_repartition=2 * cores))
-
-
-class _TreeCPU:
-    """CPU seconds (user + system) of this process's descendants while a system runs: less
-    noisy than the wall on a shared machine. Sampled, because the Spark JVM and its Python
-    workers are not waited for by their parents, so the kernel's rusage of children misses
-    them (the last half second of each process is lost: a few seconds per run at most)."""
-
-    def __enter__(self):
-        import threading
-
-        self.seen: dict[int, float] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self) -> None:
-        import psutil
-
-        me = psutil.Process()
-        while not self.stop.wait(0.5):
-            for proc in me.children(recursive=True):
-                try:
-                    t = proc.cpu_times()
-                    self.seen[proc.pid] = t.user + t.system
-                except psutil.Error:
-                    pass
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.seconds = sum(self.seen.values())
 
 
 def _labels(path: Path) -> dict[str, str]:
@@ -147,7 +110,8 @@ def main() -> None:
         print(f"  model of an earlier run: {model}", flush=True)
     else:
         trained = run_sampled(_aim("train", str(rec), "--out", str(model)), a.work / f"{tag}-train.log")
-        results["train"] = {"wall_s": round(trained.wall_s, 2), "peak_rss_gb": round(trained.peak_tree_bytes / 1e9, 3)}
+        results["train"] = {"wall_s": round(trained.wall_s, 2), "cpu_s": round(trained.cpu_s, 1),
+                            "peak_rss_gb": round(trained.peak_tree_bytes / 1e9, 3)}
         print(f"  trained in process: {results['train']}", flush=True)
     reference: dict[str, str] | None = None
     for system in a.systems.split(","):
@@ -163,13 +127,12 @@ def main() -> None:
         else:
             raise SystemExit(f"unknown system {system!r}")
         print(f"running {system} ...", flush=True)
-        with _TreeCPU() as cpu:
-            m = run_sampled(cmd, a.work / f"{tag}-{system}.log")
+        m = run_sampled(cmd, a.work / f"{tag}-{system}.log")
         if m.returncode != 0:
             print(f"  {system} failed ({m.returncode}): see {a.work / f'{tag}-{system}.log'}", flush=True)
             continue
         got = _labels(out)
-        row = {"wall_s": round(m.wall_s, 2), "cpu_s": round(cpu.seconds, 1),
+        row = {"wall_s": round(m.wall_s, 2), "cpu_s": round(m.cpu_s, 1),
                "peak_rss_gb": round(m.peak_tree_bytes / 1e9, 3), **_scores(truth, got)}
         if system == "aim":
             reference = got

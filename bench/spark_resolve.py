@@ -8,7 +8,7 @@ Each engine starts from the records alone (persons, resolution events, household
 ``SIMILAR`` pairs and the stored blocking keys' fingerprints removed) and uses the graph's
 current model, which a first in-process run trains when there is none (not measured:
 training on Spark is bench/spark_train.py's). Per run: wall time, CPU seconds of the
-command's process tree (Spark's JVM and Python workers included, sampled) and of the Neo4j server,
+command's process tree (Spark's JVM and Python workers included: ``measure.run_sampled``) and of the Neo4j server,
 peak RSS of the tree, the load average before and after. Then the two graphs: the same
 partition of the records into persons, the same SIMILAR pairs (weight, probability,
 explanation, band), the same households. Appended to ``bench/out/spark_resolve.jsonl``.
@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -66,29 +65,11 @@ def graph_state(driver, db: str) -> dict:
                            for r in homes}}
 
 
-def tree_cpu(stop: threading.Event, seen: dict[int, float]) -> None:
-    """CPU seconds of every process below this one, last seen (sampled every 0.2 s: Spark's
-    JVM and Python workers are not waited for by the command, so its rusage misses them)."""
-    me = psutil.Process()
-    while not stop.is_set():
-        for proc in me.children(recursive=True):
-            try:
-                seen[proc.pid] = sum(proc.cpu_times()[:2])
-            except psutil.Error:
-                pass
-        stop.wait(0.2)
-
-
 def measured(cmd: list[str], server: psutil.Process, name: str) -> dict:
     server_cpu = sum(server.cpu_times()[:2])
     load_before = os.getloadavg()
-    stop, seen = threading.Event(), {}
-    sampler = threading.Thread(target=tree_cpu, args=(stop, seen), daemon=True)
-    sampler.start()
     m = run_sampled(cmd, HERE / "out" / f"spark_resolve_{name}.log", interval=0.2)
-    stop.set()
-    sampler.join()
-    out = {"wall_s": round(m.wall_s, 1), "cpu_s": round(sum(seen.values()), 1),
+    out = {"wall_s": round(m.wall_s, 1), "cpu_s": round(m.cpu_s, 1),
            "server_cpu_s": round(sum(server.cpu_times()[:2]) - server_cpu, 1),
            "peak_tree_mb": round(m.peak_tree_bytes / 2**20), "load_before": [round(x, 1) for x in load_before],
            "load_after": [round(x, 1) for x in os.getloadavg()], "returncode": m.returncode}
