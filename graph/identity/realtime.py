@@ -10,9 +10,11 @@ only what they touch (no global lock: unrelated submissions resolve in parallel)
 2. their blocking keys are stored on them (``bk_<rule>``, indexed) and their candidates
    are the records sharing a key (indexed equality lookups, at most ``per_key`` per key),
    scored with the current model (:func:`aim.resolution.predict.score_record`);
-3. the persons of the neighbourhood — the records' own and those of the records they link
-   to — are write-locked in sorted order, and re-read after the lock (a merge committed
-   meanwhile is seen), so two resolutions touching one person take turns;
+3. the persons of the neighbourhood — the records' own, those of the records they link
+   to and those the clusters' evidence reads (a surname change with a move: the other
+   side, the partner's home, and one step past them) — are write-locked in sorted order,
+   and re-read after the lock (a merge committed meanwhile is seen), so two resolutions
+   touching one person take turns;
 4. pairs in or above the review band become ``SIMILAR`` relationships (in the same round
    trip), explained as the batch run explains them
    (:func:`aim.resolution.explain.record_explanations`);
