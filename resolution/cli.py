@@ -97,11 +97,9 @@ def _link_on_spark(records: Path, out: Path, model: Path | None, master: str, gu
     or, as in process, one trained on the input first (on Spark too)."""
     from aim.resolution.model import Model
 
-    if pairs:
-        raise typer.BadParameter("--pairs is not available with --engine spark yet")
     given = Model.load(model) if model else None
     counts, used = _spark_backend()[0].link_files(str(records), str(out), given, master=master, guard=guard,
-                                                  progress=say)
+                                                  pairs=str(pairs) if pairs else None, progress=say)
     if save_model and given is None:
         used.save(save_model)
     if not quiet:

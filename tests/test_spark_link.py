@@ -32,7 +32,8 @@ def population(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def in_process(population, tmp_path_factory):
-    """The in-process engine's model and entity per row. The model's blocking cap is
+    """The in-process engine's model, entity per row and scored pairs (review band and
+    above). The model's blocking cap is
     small, so that both kinds of block are joined here: blocks paired in full, and blocks
     over the cap sorted and paired within the window (the engine's sort order matters)."""
     cols = read_records(population)
@@ -41,7 +42,7 @@ def in_process(population, tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "model.json"
     model.save(path)
     result = engine.link(cols, model)
-    return path, dict(zip(result.prepared.row_ids, result.entity_ids)), result.prepared.row_ids
+    return path, dict(zip(result.prepared.row_ids, result.entity_ids)), result.prepared.row_ids, result.pairs()
 
 
 def _read_parts(out: Path) -> list[dict]:
@@ -52,11 +53,11 @@ def _read_parts(out: Path) -> list[dict]:
     return rows
 
 
-def test_spark_link_gives_the_in_process_entities(population, in_process, tmp_path):
-    model, expected, ids = in_process
-    out = tmp_path / "clusters.csv"
+def test_spark_link_gives_the_in_process_entities_and_pairs(population, in_process, tmp_path):
+    model, expected, ids, expected_pairs = in_process
+    out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
     result = CliRunner().invoke(app, ["link", str(population), "--out", str(out), "--model", str(model),
-                                      "--engine", "spark", "--master", "local[2]", "--quiet"])
+                                      "--pairs", str(pairs), "--engine", "spark", "--master", "local[2]", "--quiet"])
     assert result.exit_code == 0, result.output
     rows = _read_parts(out)
     # Every input row once, in input order.
@@ -68,3 +69,8 @@ def test_spark_link_gives_the_in_process_entities(population, in_process, tmp_pa
     assert scores["f1"] == 1.0
     # Not a trivial partition: the population holds people with several records.
     assert len(set(expected.values())) < len(ids) * 0.8
+    # --pairs: the in-process engine's pairs, in its order, both bands and pairs across entities among them.
+    got_pairs = [{**r, "match_weight": float(r["match_weight"]), "match_probability": float(r["match_probability"]),
+                  "same_entity": r["same_entity"] == "true"} for r in _read_parts(pairs)]
+    assert got_pairs == expected_pairs
+    assert {(p["decision"], p["same_entity"]) for p in expected_pairs} >= {("link", True), ("review", False)}

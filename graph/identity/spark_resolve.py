@@ -44,9 +44,9 @@ from aim.graph.store import causal_session, connect, write_batched
 from aim.resolution import explain
 from aim.resolution.backends import partitions as P
 from aim.resolution.backends import spark as S
+from aim.resolution.backends.scored import near_pairs
 from aim.resolution.backends.training import train_staged
 from aim.resolution.model import Model
-from aim.resolution.predict import probability
 from aim.settings import Settings, get_settings
 
 from .batch import PERSON_WRITES, ResolveReport, Say, choose_model, plan_persons, store_keys
@@ -148,8 +148,7 @@ def _similar_pairs(model: Model, version: str):
     def run(batches):
         for pdf in batches:
             # A pair the clusters' evidence linked is stored as a link (engine.link).
-            weight = np.where(pdf["lifted"], model.as_link(pdf["weight"].to_numpy()), pdf["weight"])
-            prob = probability(weight)
+            weight, prob = P.reported(model, pdf["weight"].to_numpy(), pdf["lifted"].to_numpy(dtype=bool))
             keep = prob >= model.review_threshold
             pdf, weight, prob = pdf[keep].reset_index(drop=True), np.round(weight[keep], 4), prob[keep]
             old = [round(w, 4) if v == version else None for w, v in zip(pdf["old_weight"], pdf["old_version"])]
@@ -172,11 +171,7 @@ def similar_pairs(recs, scored, entities, existing, model: Model, version: str, 
     """The ``SIMILAR`` pairs the run keeps (``write``: new or changed), staged."""
     from pyspark.sql import functions as F
 
-    lifted = entities.select(F.col("record_idx").alias("lo"), F.explode("lifted").alias("hi"),
-                             F.lit(True).alias("lifted"))
-    near = scored.join(lifted, ["lo", "hi"], "left").fillna(False, ["lifted"]).filter(
-        (F.col("weight") >= model.review_weight - 1e-6) | F.col("lifted"))
-    both = S._with_both_records(near, recs).withColumn("key_a", F.least("l_record_id", "r_record_id")).withColumn(
+    both = S._with_both_records(near_pairs(scored, entities, model), recs).withColumn("key_a", F.least("l_record_id", "r_record_id")).withColumn(
         "key_b", F.greatest("l_record_id", "r_record_id"))
     stored = existing.select(F.concat("sa", F.lit(SEP), "ia").alias("key_a"), F.concat("sb", F.lit(SEP), "ib").alias(
         "key_b"), F.col("match_weight").alias("old_weight"), F.col("model_version").alias("old_version"))

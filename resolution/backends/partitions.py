@@ -12,6 +12,8 @@ records and pairs of its partition, so a rule changed in the engine changes both
   so each record is standardised once per run, in the collapse step (:func:`restored`).
 * :func:`guard_components` — whole groups of components → entity per record
   (:func:`guard.clusters_and_lifted`, as ``engine.link`` clusters).
+* :func:`reported_pairs` — scored pairs → the rows of ``EngineResult.pairs()``, their
+  weight and probability as ``engine.link`` reports them (:func:`reported`).
 
 Each builds a small :class:`records.Prepared` of the records it holds (:func:`restored`
 from their ``std_`` columns: each record is standardised once per run, in the collapse
@@ -28,7 +30,7 @@ from .. import comparisons as CMP
 from ..blocking import KEY_NAMES, standardised_keys
 from ..guard import clusters_and_lifted, reaching_pairs
 from ..model import Model
-from ..predict import match_weights
+from ..predict import match_weights, probability
 from ..records import FIELDS, Prepared, prepare
 
 ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
@@ -160,6 +162,35 @@ def _name_frequencies(p: Prepared, recs: pd.DataFrame) -> dict[str, np.ndarray]:
         table[codes[ok]] = recs["tf_" + col].to_numpy()[ok]
         out[field] = table
     return out
+
+
+def reported(model: Model, weight: np.ndarray, lifted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The weight and probability ``engine.link`` reports for scored pairs: a pair the
+    clusters' evidence linked (``lifted``) at the link weight, as it is stored
+    (:meth:`model.Model.as_link`)."""
+    weight = np.where(lifted, model.as_link(weight), weight)
+    return weight, probability(weight)
+
+
+def reported_pairs(model: Model):
+    """A ``mapInPandas`` function: scored pairs with their records' ids and ``same_entity``
+    → the rows of ``EngineResult.pairs()``: those in or above the review band, weight and
+    probability rounded as there, decided 'link' or 'review'."""
+
+    def run(batches):
+        for pdf in batches:
+            weight, prob = reported(model, pdf["weight"].to_numpy(), pdf["lifted"].to_numpy(dtype=bool))
+            keep = prob >= model.review_threshold
+            yield pd.DataFrame({
+                "lo": pdf["lo"].to_numpy()[keep], "hi": pdf["hi"].to_numpy()[keep],
+                "record_id_l": pdf["record_id_l"].to_numpy()[keep], "record_id_r": pdf["record_id_r"].to_numpy()[keep],
+                # Python's rounding, as EngineResult.pairs() rounds (numpy's may differ in the last bit)
+                "match_weight": [round(w, 4) for w in weight[keep].tolist()],
+                "match_probability": [round(q, 6) for q in prob[keep].tolist()],
+                "decision": np.where(prob[keep] >= model.link_threshold, "link", "review"),
+                "same_entity": pdf["same_entity"].to_numpy(dtype=bool)[keep]})
+
+    return run
 
 
 def guard_components(model: Model, guard: bool):

@@ -36,6 +36,7 @@ from ..blocking import KEY_NAMES, RULES, rule_keys
 from ..model import Model
 from ..records import prepare
 from . import partitions as P
+from .scored import reported_pairs
 
 Progress = Callable[[str], None]
 ROWS_PER_GROUP = 50_000     # records per pandas call of the collapse and the guard
@@ -265,6 +266,12 @@ def guarded_entities(recs, scored, comps, model: Model, guard: bool, groups: int
     return guarded.unionByName(alone)
 
 
+def _write(df, path: str) -> None:
+    """``df`` to ``path``: Parquet when it ends in ``.parquet``, else CSV (part files)."""
+    writer = df.write.mode("overwrite")
+    (writer.parquet(path) if path.rstrip("/").endswith(".parquet") else writer.options(**CSV).csv(path))
+
+
 class Staged(NamedTuple):
     """The input as :func:`staged_records` leaves it in the work dir."""
 
@@ -314,10 +321,12 @@ def linked_entities(recs, model: Model, work: str, groups: int, say: Progress, *
 
 
 def link_files(records: str, out: str, model: Model | None, *, master: str | None = "local[2]", guard: bool = True,
-               work_dir: str | None = None, progress: Progress | None = None) -> tuple[dict, Model]:
+               pairs: str | None = None, work_dir: str | None = None,
+               progress: Progress | None = None) -> tuple[dict, Model]:
     """Resolve the rows of ``records`` into entities on Spark and write ``record_id,
     entity_id`` for every row, in input order, to ``out`` (Parquet when it ends in
-    ``.parquet``, else CSV; a directory of part files, as Spark writes). Without a
+    ``.parquet``, else CSV; a directory of part files, as Spark writes); to ``pairs``, the
+    scored pairs in or above the review band (:func:`scored.reported_pairs`). Without a
     ``model``, one is trained on the records first (:func:`training.train_staged`, on the
     records staged once for both). Returns counts and the model used."""
     from pyspark.sql import functions as F
@@ -337,8 +346,9 @@ def link_files(records: str, out: str, model: Model | None, *, master: str | Non
         named = entities.join(staged.recs.select(F.col("record_idx").alias("entity_idx"), "rep_id"), "entity_idx")
         result = staged.keyed.select("row_idx", "record_id", "record_idx").join(
             named.select("record_idx", F.concat(F.lit("E-"), "rep_id").alias("entity_id")), "record_idx")
-        writer = result.orderBy("row_idx").select("record_id", "entity_id").write.mode("overwrite")
-        (writer.parquet(out) if out.rstrip("/").endswith(".parquet") else writer.options(**CSV).csv(out))
+        _write(result.orderBy("row_idx").select("record_id", "entity_id"), out)
+        if pairs:
+            _write(reported_pairs(staged.recs, scored, entities, model), pairs)
         n_entities = entities.select("entity_idx").distinct().count()
         return {"rows": staged.n_rows, "records": staged.n_records, "candidate_pairs": n_pairs,
                 "entities": n_entities}, model
@@ -358,13 +368,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", help="MODEL.json (aim train), a path the driver reads; without it the model is "
                                     "trained on the records, on Spark (backends.training)")
     ap.add_argument("--save-model", help="where the driver writes the model it trained")
+    ap.add_argument("--pairs", help="scored pairs in or above the review band (Parquet if it ends in .parquet, else CSV)")
     ap.add_argument("--work-dir", help="shared storage for intermediate files (default: a local temp dir)")
     ap.add_argument("--no-guard", action="store_true")
     a = ap.parse_args(argv)
     say = partial(print, flush=True)   # the platform's log shows the progress
     given = Model.load(a.model) if a.model else None
-    counts, model = link_files(a.records, a.out, given, master=None, guard=not a.no_guard, work_dir=a.work_dir,
-                               progress=say)
+    counts, model = link_files(a.records, a.out, given, master=None, guard=not a.no_guard, pairs=a.pairs,
+                               work_dir=a.work_dir, progress=say)
     if given is None and a.save_model:
         model.save(a.save_model)
     print(counts, flush=True)
