@@ -177,22 +177,15 @@ def reaches_across(levels: Sequence[Mapping[str, str]], in_review_band: np.ndarr
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
                     weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
-                    cannot_link: Pairs = _NONE, reference_year: int | None = None) -> np.ndarray:
+                    cannot_link: Pairs = _NONE, reference_year: int | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`cluster_guarded` for a few records given as dicts (one per record: distinct
     ``(source, source_record_id)``), their candidate pairs by position and each pair's
     weight (``-inf`` for a pair below the review band): the real-time re-clustering of
     one record's neighbourhood, with the batch run's rules (and the model's
-    ``reference_year``, since a neighbourhood's own dates say little about "now")."""
-    return records_clusters_and_lifted(records, left, right, weight, threshold_weight, must_link=must_link,
-                                       cannot_link=cannot_link, reference_year=reference_year)[0]
-
-
-def records_clusters_and_lifted(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
-                                weight: np.ndarray, threshold_weight: float, *, must_link: Pairs = _NONE,
-                                cannot_link: Pairs = _NONE, reference_year: int | None = None
-                                ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`cluster_records`, and the positions of the pairs the clusters' evidence linked
-    (the real-time path stores them at the link weight, as the batch run does)."""
+    ``reference_year``, since a neighbourhood's own dates say little about "now").
+    Returns the labels and the positions of the pairs the clusters' evidence linked (the
+    real-time path stores them at the link weight, as the batch run does)."""
     p = prepare(list(records))
     if p.n != len(records):
         raise ValueError("cluster_records needs one row per record")

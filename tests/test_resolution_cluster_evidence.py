@@ -27,8 +27,8 @@ def _clusters(records, weights, cannot_link=(), reference_year=REFERENCE_YEAR):
                        for a, b in zip(left.tolist(), right.tolist())])
     ca = np.array([ids.index(a) for a, _ in cannot_link], dtype=np.int64)
     cb = np.array([ids.index(b) for _, b in cannot_link], dtype=np.int64)
-    labels = cluster_records(records, left, right, weight, THRESHOLD, cannot_link=(ca, cb),
-                             reference_year=reference_year)
+    labels, _ = cluster_records(records, left, right, weight, THRESHOLD, cannot_link=(ca, cb),
+                                reference_year=reference_year)
     return dict(zip(ids, labels.tolist()))
 
 

@@ -91,7 +91,7 @@ def test_realtime_scoring_gives_the_batch_level():
 def _one_person(records: list[dict]) -> bool:
     """Every pair linked strongly: does the guard keep the records as one person?"""
     left, right = np.triu_indices(len(records), 1)
-    labels = cluster_records(records, left, right, np.full(left.size, 20.0), 4.0)
+    labels, _ = cluster_records(records, left, right, np.full(left.size, 20.0), 4.0)
     return len(set(labels.tolist())) == 1
 
 

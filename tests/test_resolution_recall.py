@@ -153,8 +153,8 @@ def test_realtime_clustering_of_a_neighbourhood_gives_the_batch_answer(model):
     below = [(a, b) for a, b in zip(ka.tolist(), kb.tolist()) if (a, b) not in scored]
     left = np.r_[batch.left, [a for a, _ in below]].astype(np.int64)
     right = np.r_[batch.right, [b for _, b in below]].astype(np.int64)
-    labels = cluster_records(records, left, right, np.r_[weight, [-np.inf] * len(below)],
-                             float(np.log2(model.link_threshold / (1 - model.link_threshold))))
+    labels, _ = cluster_records(records, left, right, np.r_[weight, [-np.inf] * len(below)],
+                                float(np.log2(model.link_threshold / (1 - model.link_threshold))))
     def together(lab):
         return [[lab[i] == lab[j] for j in range(len(lab))] for i in range(len(lab))]
 

@@ -42,7 +42,7 @@ from aim import cypher
 from aim.graph.store.db import causal_session, execute_write
 from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import record_explanations
-from aim.resolution.guard import reaches_across, records_clusters_and_lifted
+from aim.resolution.guard import cluster_records, reaches_across
 from aim.resolution.model import Model
 from aim.resolution.predict import probability, score_record
 from aim.settings import Settings, get_settings
@@ -79,7 +79,7 @@ def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int,
     scored = {(a, b) for a, b, _ in similar} | {(b, a) for a, b, _ in similar}
     below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows))) if (a, b) not in scored]
     pairs = similar + below
-    labels, lifted = records_clusters_and_lifted(
+    labels, lifted = cluster_records(
         rows, *_index_arrays([(a, b) for a, b, _ in pairs]), np.array([w for _, _, w in pairs], dtype=float),
         model.link_weight if model else np.inf, must_link=_index_arrays(must), cannot_link=_index_arrays(cannot),
         reference_year=model.reference_year if model else None)
