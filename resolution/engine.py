@@ -20,7 +20,7 @@ from .clustering import Components, components as connected_components
 from .guard import clusters_and_lifted
 from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs
 from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
-from .predict import match_weights, probability, tf_tables
+from .predict import match_weights, probability, raise_lifted, tf_tables
 from .records import Prepared, full_dob, prepare
 
 Progress = Callable[[str], None]
@@ -378,7 +378,6 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
     t = time.perf_counter()
     say("scoring")
     w = match_weights(model, p, blocks.left, blocks.right, gammas, tf_tables(p))
-    prob = probability(w)
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
     say("clustering")
@@ -388,8 +387,7 @@ def link(records, model: Model | None = None, *, must_link=None, cannot_link=Non
                                          must_link=_index_pairs(p, must_link), cannot_link=_index_pairs(p, cannot_link),
                                          guard=guard, components=components, reference_year=model.reference_year)
     # A pair linked by its clusters' evidence (a surname change with a move) is stored as a link.
-    w[lifted] = model.as_link(w[lifted])
-    prob[lifted] = probability(w[lifted])
+    prob = raise_lifted(model, w, lifted)
     timings["cluster"] = time.perf_counter() - t
     ent = np.array(["E-" + x for x in p.record_ids], dtype=object)[labels]
     entity_ids = ent[p.row_record].tolist()

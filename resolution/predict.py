@@ -95,6 +95,14 @@ def probability(weights: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.asarray(weights, dtype=float)))
 
 
+def raise_lifted(model: Model, weight: np.ndarray, lifted: np.ndarray) -> np.ndarray:
+    """Raise, in place, the weights of the pairs their clusters' evidence linked
+    (``lifted``: a mask or their positions) to the weight they are stored and reported at
+    (:meth:`Model.as_link`); returns every pair's probability."""
+    weight[lifted] = model.as_link(weight[lifted])
+    return probability(weight)
+
+
 @dataclass
 class ScoredPairs:
     left: np.ndarray

@@ -148,7 +148,7 @@ def _similar_pairs(model: Model, version: str):
     def run(batches):
         for pdf in batches:
             # A pair the clusters' evidence linked is stored as a link (engine.link).
-            weight, prob = P.reported(model, pdf["weight"].to_numpy(), pdf["lifted"].to_numpy(dtype=bool))
+            weight, prob = P.reported(model, pdf)
             keep = prob >= model.review_threshold
             pdf, weight, prob = pdf[keep].reset_index(drop=True), np.round(weight[keep], 4), prob[keep]
             old = [round(w, 4) if v == version else None for w, v in zip(pdf["old_weight"], pdf["old_version"])]
@@ -171,8 +171,9 @@ def similar_pairs(recs, scored, entities, existing, model: Model, version: str, 
     """The ``SIMILAR`` pairs the run keeps (``write``: new or changed), staged."""
     from pyspark.sql import functions as F
 
-    both = S._with_both_records(near_pairs(scored, entities, model), recs).withColumn("key_a", F.least("l_record_id", "r_record_id")).withColumn(
-        "key_b", F.greatest("l_record_id", "r_record_id"))
+    both = (S._with_both_records(near_pairs(scored, entities, model), recs)
+            .withColumn("key_a", F.least("l_record_id", "r_record_id"))
+            .withColumn("key_b", F.greatest("l_record_id", "r_record_id")))
     stored = existing.select(F.concat("sa", F.lit(SEP), "ia").alias("key_a"), F.concat("sb", F.lit(SEP), "ib").alias(
         "key_b"), F.col("match_weight").alias("old_weight"), F.col("model_version").alias("old_version"))
     schema = ("sa string, ia string, sb string, ib string, match_weight double, probability double, "

@@ -30,7 +30,7 @@ from .. import comparisons as CMP
 from ..blocking import KEY_NAMES, standardised_keys
 from ..guard import clusters_and_lifted, reaching_pairs
 from ..model import Model
-from ..predict import match_weights, probability
+from ..predict import match_weights, raise_lifted
 from ..records import FIELDS, Prepared, prepare
 
 ROW_COLUMNS = ("row_idx", "record_id", "source", "source_record_id") + FIELDS
@@ -164,12 +164,11 @@ def _name_frequencies(p: Prepared, recs: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def reported(model: Model, weight: np.ndarray, lifted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The weight and probability ``engine.link`` reports for scored pairs: a pair the
-    clusters' evidence linked (``lifted``) at the link weight, as it is stored
-    (:meth:`model.Model.as_link`)."""
-    weight = np.where(lifted, model.as_link(weight), weight)
-    return weight, probability(weight)
+def reported(model: Model, pdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The weight and probability ``engine.link`` reports for the scored pairs of ``pdf``
+    (:func:`predict.raise_lifted`)."""
+    weight = pdf["weight"].to_numpy(dtype=float, copy=True)
+    return weight, raise_lifted(model, weight, pdf["lifted"].to_numpy(dtype=bool))
 
 
 def reported_pairs(model: Model):
@@ -179,7 +178,7 @@ def reported_pairs(model: Model):
 
     def run(batches):
         for pdf in batches:
-            weight, prob = reported(model, pdf["weight"].to_numpy(), pdf["lifted"].to_numpy(dtype=bool))
+            weight, prob = reported(model, pdf)
             keep = prob >= model.review_threshold
             yield pd.DataFrame({
                 "lo": pdf["lo"].to_numpy()[keep], "hi": pdf["hi"].to_numpy()[keep],
