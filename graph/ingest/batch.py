@@ -245,3 +245,10 @@ def write_rows(
             return execute_write(session, _write_batch, plan)
         except ConstraintError:
             return execute_write(session, _write_batch, plan, False)
+
+
+def write_rows_in(tx: ManagedTransaction, rows: list[CanonicalRow], *, create_new: bool = True) -> BatchCounts:
+    """:func:`write_rows` inside the caller's transaction (an API submission writes its rows,
+    their resolution and its audit entry in one). A ConstraintError there (another writer
+    created one of the records meanwhile) is the caller's to retry with ``create_new=False``."""
+    return _write_batch(tx, plan_batch(rows), create_new)
