@@ -7,19 +7,21 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, TooLarge
-from aim.api.services.auditing import audited_change, audited_read
-from aim.canonical import Mapping, validate_row
+from aim.api.services.auditing import audited_read, audited_transaction
+from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
 from aim.graph.identity.keys import subject_id as record_subject_id
-from aim.graph.alerts.engine import evaluate_subjects
+from aim.graph.alerts.engine import RunReport, evaluate_in, evaluate_subjects
 from aim.graph.access import policy
-from aim.graph.access.audit import AuditEntry
-from aim.graph.ingest import write_rows
-from aim.graph.identity.realtime import NoModel, resolve_records
+from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.ingest import BatchCounts
+from aim.graph.ingest.batch import write_rows_in
+from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_in, resolve_records
 from aim.graph.store import causal_session
 
 log = logging.getLogger("aim.api")
@@ -27,7 +29,8 @@ log = logging.getLogger("aim.api")
 
 def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     """Validate every row as coming from the caller's own organisation, write the valid
-    ones in one transaction, and say per row what happened."""
+    ones, resolve them and re-evaluate the alerts of the persons they touch, and say per
+    row what happened."""
     organisation = caller.principal.organisation
     if not organisation:
         raise Forbidden("this account has no organisation to submit as")
@@ -44,26 +47,75 @@ def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
         good.append(checked.row)
         results.append({"index": index, "status": "accepted", "warnings": [w.message for w in checked.warnings]})
     subjects = sorted({record_subject_id(r.source, r.source_record_id) for r in good})
-    audited_change(be, caller, "records.submit", subjects, {"rows": len(records), "accepted": len(good)})
-    counts = write_rows(good, driver=be.driver, settings=be.settings) if good else None
+    entry = AuditEntry("records.submit", subjects, {"rows": len(records), "accepted": len(good)})
+    keys = sorted({(r.source, r.source_record_id) for r in good})
+    together = _submit_together(be, caller, entry, good, keys)
+    counts, outcome = together or _submit_in_steps(be, caller, entry, good, keys)
     return {
         "organisation": organisation,
         "received": len(records),
         "accepted": len(good),
         "rejected": len(records) - len(good),
-        "new_records": counts.new_records if counts else 0,
-        "updated_records": counts.updated_records if counts else 0,
-        "new_events": counts.new_events if counts else 0,
+        "new_records": counts.new_records,
+        "updated_records": counts.updated_records,
+        "new_events": counts.new_events,
         "results": results,
-        **_resolve(be, sorted({(r.source, r.source_record_id) for r in good})),
+        **outcome,
     }
 
 
+def _submit_together(be: Backend, caller: Caller, entry: AuditEntry, rows: list[CanonicalRow],
+                     keys: list[tuple[str, str]]) -> tuple[BatchCounts, dict] | None:
+    """The rows, their resolution, the alerts of the persons they touch and the audit entry
+    in one transaction: one commit instead of four. The entry is written last, so that the
+    audit chain's head (every writer's) is locked only from there to the commit. None when
+    a part failed (nothing is then written): the caller does it in steps, each part's
+    failure handled on its own."""
+    if len(keys) > TOGETHER:
+        return None
+
+    def work(tx: ManagedTransaction) -> tuple[BatchCounts, dict]:
+        counts = write_rows_in(tx, rows) if rows else BatchCounts()
+        persons = resolve_in(tx, keys) if keys else []
+        report = evaluate_in(tx, persons) if persons else None
+        write_entry(tx, caller.audit, entry)
+        return counts, _outcome(keys, persons, report)
+
+    try:
+        return audited_transaction(be, work)
+    except (ServiceUnavailable, SessionExpired, TransientError):
+        raise
+    except NoModel:
+        return None
+    except Exception as exc:  # noqa: BLE001 - done again in steps, which say what failed
+        log.info("submission written in steps: one transaction failed (%s)", type(exc).__name__)
+        return None
+
+
+def _submit_in_steps(be: Backend, caller: Caller, entry: AuditEntry, rows: list[CanonicalRow],
+                     keys: list[tuple[str, str]]) -> tuple[BatchCounts, dict]:
+    """The rows with their audit entry, then their resolution, then the alerts, each in a
+    transaction of its own: the submission has succeeded once its rows are written."""
+    try:
+        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, rows, True)
+    except ConstraintError:
+        # Another writer created one of these records meanwhile: the upserts wait for it.
+        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, rows, False)
+    return counts, _resolve(be, keys)
+
+
+def _write_audited_rows(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry, rows: list[CanonicalRow],
+                        create_new: bool) -> BatchCounts:
+    write_entry(tx, ctx, entry)
+    return write_rows_in(tx, rows, create_new=create_new) if rows else BatchCounts()
+
+
 def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
-    """Real-time resolution and incremental alert evaluation; the submission itself has
-    succeeded either way (the next batch run picks up what is deferred)."""
+    """Real-time resolution and incremental alert evaluation, each in a transaction of its
+    own; the submission itself has succeeded either way (the next batch run picks up what
+    is deferred)."""
     if not keys:
-        return {"resolution": "nothing to resolve", "persons": [], "alerts": None}
+        return _outcome(keys, [], None)
     try:
         persons = resolve_records(keys, driver=be.driver, settings=be.settings)
     except NoModel:
@@ -77,14 +129,21 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
         log.exception("real-time resolution failed for %d record(s)", len(keys))
         return {"resolution": f"deferred: real-time resolution failed ({type(exc).__name__}); "
                               "the next `aim resolve` will include these records", "persons": [], "alerts": None}
-    alerts = None
-    if persons:
-        try:
-            report = evaluate_subjects(persons, driver=be.driver, settings=be.settings)
-            alerts = {k: v for k, v in vars(report).items() if isinstance(v, (int, float, str))}
-        except Exception as exc:  # noqa: BLE001 - the nightly run evaluates every subject anyway
-            log.exception("incremental alert evaluation failed")
-            alerts = {"error": f"deferred ({type(exc).__name__})"}
+    if not persons:
+        return _outcome(keys, persons, None)
+    try:
+        report = evaluate_subjects(persons, driver=be.driver, settings=be.settings)
+    except Exception as exc:  # noqa: BLE001 - the nightly run evaluates every subject anyway
+        log.exception("incremental alert evaluation failed")
+        return _outcome(keys, persons, None) | {"alerts": {"error": f"deferred ({type(exc).__name__})"}}
+    return _outcome(keys, persons, report)
+
+
+def _outcome(keys: list[tuple[str, str]], persons: list[str], report: RunReport | None) -> dict:
+    """What a submission's response says about its resolution and alerts."""
+    if not keys:
+        return {"resolution": "nothing to resolve", "persons": [], "alerts": None}
+    alerts = {k: v for k, v in vars(report).items() if isinstance(v, (int, float, str))} if report else None
     return {"resolution": "resolved", "persons": persons, "alerts": alerts}
 
 

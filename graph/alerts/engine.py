@@ -309,6 +309,37 @@ def _households_of(tx: ManagedTransaction, person_ids: list[str], since: date) -
     return tx.run(cypher.load("alerts/households_of"), person_ids=person_ids, since=since).value("household_id")
 
 
+def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: list[str] | None = None,
+                today: date | None = None, *, rules: RuleSet | None = None) -> RunReport:
+    """Incremental re-evaluation inside the caller's transaction: every rule for these
+    persons and for their households (plus ``household_ids``). Call it with the person ids
+    that real-time resolution touched (the surviving id after a merge: alerts of persons
+    merged into it are moved to it, or closed as duplicates of its own alert for the same
+    rule). Unknown ids are ignored."""
+    started = time.perf_counter()
+    rules = rules or load_rules()
+    report = RunReport(today=today or default_today())
+    person_ids = sorted(set(person_ids or []))
+    households = set(household_ids or [])
+    if person_ids:
+        lookback = max(r.lookback for r in rules.rules)
+        households |= set(_households_of(tx, person_ids, report.today - timedelta(days=lookback)))
+        report.carried_over = carry_over_merged(tx, person_ids)
+    hh = sorted(households)
+
+    def runner(query: str, params: dict) -> list[dict]:
+        return tx.run(query, params).data()
+
+    findings: list[Finding] = []
+    for rule in rules.rules:
+        ids = _ids_for(rule, "ids", person_ids, hh)
+        if ids is not False:
+            findings += _run_rule(runner, rule, rules, report.today, "ids", ids, None)
+    apply_findings(tx, findings, rules, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def evaluate_subjects(
     person_ids: list[str],
     household_ids: list[str] | None = None,
@@ -318,39 +349,8 @@ def evaluate_subjects(
     driver: Driver,
     settings: Settings | None = None,
 ) -> RunReport:
-    """Incremental re-evaluation after records arrive or persons merge: every rule for
-    these persons and for their households (plus ``household_ids``), in one transaction.
-    Call it with the person ids that real-time resolution touched (the surviving id after
-    a merge: alerts of persons merged into it are moved to it, or closed as duplicates of
-    its own alert for the same rule). Unknown ids are ignored."""
-    started = time.perf_counter()
+    """:func:`evaluate_in` in a write transaction of its own (after records arrive or
+    persons merge)."""
     settings = settings or get_settings()
-    rules = rules or load_rules()
-    today = today or default_today()
-    report = RunReport(today=today)
-    person_ids = sorted(set(person_ids or []))
-    lookback = max(r.lookback for r in rules.rules)
-
-    def work(tx: ManagedTransaction) -> None:
-        households = set(household_ids or [])
-        if person_ids:
-            households |= set(_households_of(tx, person_ids, today - timedelta(days=lookback)))
-        hh = sorted(households)
-        if person_ids:
-            report.carried_over = carry_over_merged(tx, person_ids)
-
-        def runner(query: str, params: dict) -> list[dict]:
-            return tx.run(query, params).data()
-
-        findings: list[Finding] = []
-        for rule in rules.rules:
-            ids = _ids_for(rule, "ids", person_ids, hh)
-            if ids is False:
-                continue
-            findings += _run_rule(runner, rule, rules, today, "ids", ids, None)
-        apply_findings(tx, findings, rules, report)
-
     with session_for(driver, settings) as session:
-        session.execute_write(work)
-    report.seconds = time.perf_counter() - started
-    return report
+        return session.execute_write(evaluate_in, person_ids, household_ids, today, rules=rules)

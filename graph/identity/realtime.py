@@ -278,10 +278,11 @@ def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[
     return sorted(groups, key=lambda group: group[0][0])
 
 
-def _resolve_together(tx: ManagedTransaction, keys: list[Key], per_key: int) -> list[str]:
-    """Resolve the records of one submission in one transaction, locking only what they
-    touch: the buckets of their blocking keys, then the persons of their neighbourhood.
-    The model is read in the same transaction (no transaction of its own per submission)."""
+def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY) -> list[str]:
+    """Resolve these records (at most ``TOGETHER``) together in ``tx``, locking only what
+    they touch: the buckets of their blocking keys, then the persons of their
+    neighbourhood; returns the affected person ids. The model is read in the same
+    transaction. Raises :class:`NoModel` when ``aim resolve`` has never run."""
     found = read_current_model(tx)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
@@ -316,7 +317,7 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     with causal_session(driver, settings.neo4j_database) as session:
         unique = sorted({split_key(k) for k in keys})
         for start in range(0, len(unique), TOGETHER):
-            ids = execute_write(session, _resolve_together, unique[start:start + TOGETHER], per_key)
+            ids = execute_write(session, resolve_in, unique[start:start + TOGETHER], per_key)
             affected.extend(i for i in ids if i not in affected)
     if households and affected:
         refresh_for_persons(affected, driver=driver, settings=settings)
