@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -104,19 +104,6 @@ def stored_explanations(model: Model, prepared: Prepared, i: np.ndarray, j: np.n
             item["interaction"] = extra[k]
         out.append(json.dumps(item, separators=(",", ":")))
     return out
-
-
-def record_explanations(model: Model, record: Mapping[str, object],
-                        candidates: Sequence[Mapping[str, object]]) -> list[str]:
-    """:func:`stored_explanations` of one record against each candidate, with term
-    frequencies from the model, as :func:`aim.resolution.predict.score_record` scores them."""
-    if not candidates:
-        return []
-    rows = [dict(record, record_id="__new__", source="__new__", source_record_id="__new__")]
-    rows += [dict(c, record_id=str(k), source="__cand__", source_record_id=str(k)) for k, c in enumerate(candidates)]
-    prepared = prepare(rows)
-    j = np.arange(1, prepared.n, dtype=np.int64)
-    return stored_explanations(model, prepared, np.zeros_like(j), j, tf_from_model(model, prepared))
 
 
 def waterfall_chart(explanation: dict, path: str | Path) -> Path:

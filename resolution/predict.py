@@ -127,23 +127,54 @@ def score_record(model: Model, record: Mapping[str, object],
     levels. Term frequencies come from the model (the whole population it was trained
     on), so the result does not depend on which candidates happen to be passed.
     """
-    if not candidates:
-        return []
-    rows = [dict(record, record_id=str(record.get("record_id", "__new__")),
-                 source="__new__", source_record_id="__new__")]
-    for k, c in enumerate(candidates):
-        rows.append(dict(c, record_id=str(c.get("record_id", k)), source="__cand__",
-                         source_record_id=str(k)))
+    return score_records(model, [record], [candidates])[0][0]
+
+
+@dataclass
+class RecordPairs:
+    """New records and their candidates prepared together, one row each: pair ``k``
+    compares record ``left[k]`` (a new one) with record ``right[k]`` (one of its
+    candidates); the pairs of the ``n``-th new record start at ``start[n]``."""
+
+    prepared: Prepared
+    left: np.ndarray
+    right: np.ndarray
+    start: list[int]
+    gammas: np.ndarray
+    tf: dict[str, np.ndarray]
+
+
+def score_records(model: Model, records: Sequence[Mapping[str, object]],
+                  candidates: Sequence[Sequence[Mapping[str, object]]]) -> tuple[list[list[dict]], RecordPairs | None]:
+    """:func:`score_record` for several new records, each against its own candidates, in
+    one pass (one preparation and one comparison for all: a submission of many records);
+    also the pairs as prepared (None when there is no candidate), for their explanations."""
+    rows: list[dict] = []
+    left: list[int] = []
+    start: list[int] = []
+    for n, (record, cands) in enumerate(zip(records, candidates)):
+        start.append(len(left))
+        if not cands:
+            continue
+        # Each row its own record (a source id of its own): prepare() collapses rows sharing one.
+        left += [len(rows)] * len(cands)
+        rows.append(dict(record, record_id=str(record.get("record_id", "__new__")),
+                         source="__new__", source_record_id=str(n)))
+        rows += [dict(c, record_id=str(c.get("record_id", k)), source="__cand__", source_record_id=f"{n}.{k}")
+                 for k, c in enumerate(cands)]
+    if not left:
+        return [[] for _ in records], None
     p = prepare(rows)
-    j = np.arange(1, p.n, dtype=np.int64)
-    i = np.zeros_like(j)
+    i = p.row_record[np.array(left, dtype=np.int64)]
+    j = p.row_record[np.flatnonzero(~np.isin(np.arange(len(rows)), left))]
     gam = CMP.compare(p, i, j)
-    w = match_weights(model, p, i, j, gam, tf_from_model(model, p))
+    tf = tf_from_model(model, p)
+    w = match_weights(model, p, i, j, gam, tf)
     prob = probability(w)
-    out = []
+    scored = []
     for k in range(j.size):
         pr = float(prob[k])
-        out.append({
+        scored.append({
             "record_id": p.record_ids[int(j[k])],
             "match_weight": float(w[k]),
             "match_probability": pr,
@@ -152,4 +183,5 @@ def score_record(model: Model, record: Mapping[str, object],
             "levels": {c.name: c.levels[int(gam[k, f])] if gam[k, f] >= 0 else "null"
                        for f, c in enumerate(CMP.COMPARISONS)},
         })
-    return out
+    ends = start[1:] + [j.size]
+    return [scored[a:b] for a, b in zip(start, ends)], RecordPairs(p, i, j, start, gam, tf)

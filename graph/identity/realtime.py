@@ -9,7 +9,8 @@ only what they touch (no global lock: unrelated submissions resolve in parallel)
    resolved — two records of a new person submitted at once cannot each start a person;
 2. their blocking keys are stored on them (``bk_<rule>``, indexed) and their candidates
    are the records sharing a key (indexed equality lookups, at most ``per_key`` per key),
-   scored with the current model (:func:`aim.resolution.predict.score_record`);
+   scored with the current model, all the submission's records at once
+   (:func:`aim.resolution.predict.score_records`);
 3. the persons of the neighbourhood — the records' own, those of the records they link
    to and those the clusters' evidence reads (a surname change with a move: the other
    side, the partner's home, and one step past them) — are write-locked in sorted order,
@@ -17,7 +18,7 @@ only what they touch (no global lock: unrelated submissions resolve in parallel)
    touching one person take turns;
 4. pairs in or above the review band become ``SIMILAR`` relationships (in the same round
    trip), explained as the batch run explains them
-   (:func:`aim.resolution.explain.record_explanations`);
+   (:func:`aim.resolution.explain.stored_explanations`);
 5. each connected group of the records, with its persons, is re-clustered locally — the
    stored ``SIMILAR`` weights, human decisions and the engine's guard, exactly as the
    batch run does — and the result gets stable ids: a record joins an existing person,
@@ -41,10 +42,10 @@ from neo4j import Driver, ManagedTransaction
 from aim import cypher
 from aim.graph.store.db import causal_session, execute_write
 from aim.resolution.blocking import shared_key_pairs
-from aim.resolution.explain import record_explanations
+from aim.resolution.explain import stored_explanations
 from aim.resolution.guard import cluster_records, reaches_across
 from aim.resolution.model import Model
-from aim.resolution.predict import probability, score_record
+from aim.resolution.predict import probability, score_records
 from aim.settings import Settings, get_settings
 
 from .changes import apply_in_tx
@@ -135,42 +136,60 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     records involved."""
     holders = lock_persons(tx, person_ids, set(seeds))
     seeds = {k: dict(r, person_id=holders.get(k)) for k, r in seeds.items()}
-    return _recluster_locked(tx, seeds, set(person_ids) | set(holders.values()), model, version, by=by,
+    return _recluster_locked(tx, [(seeds, set(person_ids) | set(holders.values()))], model, version, by=by,
                              reason=reason)
 
 
-def _recluster_locked(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
+def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict], set[str]]], model: Model | None,
                       version: str | None, *, by: str, reason: str | None) -> list[str]:
-    """:func:`recluster` once the persons are locked (two round trips)."""
-    hood, records, old = _neighbourhood(tx, seeds, person_ids)
-    keys = sorted(records)
+    """:func:`recluster` once the persons are locked, for disjoint groups of seeds and
+    persons (no person in two groups), each clustered on its own: one read and one write
+    for them all."""
+    hood, records, old = _neighbourhood(tx, {k: r for seeds, _ in groups for k, r in seeds.items()},
+                                        set().union(*(persons for _, persons in groups)))
+    group_of_person = {p: n for n, (_, persons) in enumerate(groups) for p in persons}
+    group_of = {k: group_of_person[r["person_id"]] for k, r in records.items() if r.get("person_id") in group_of_person}
+    group_of |= {k: n for n, (seeds, _) in enumerate(groups) for k in seeds}
+    edges = [(record_key(e["sa"], e["ia"]), record_key(e["sb"], e["ib"]), e) for e in hood["edges"]]
+    clusters: dict[tuple[int, int], list[str]] = defaultdict(list)
+    raised: list[dict] = []
+    for n in range(len(groups)):
+        keys = sorted(k for k in records if group_of.get(k) == n)
+        labels, lifted = _cluster_group(records, keys, [(a, b, e) for a, b, e in edges
+                                                        if group_of.get(a) == n and group_of.get(b) == n], model)
+        raised += lifted
+        for k, label in zip(keys, labels.tolist()):
+            clusters[n, label].append(k)
+    if raised:
+        # Stored as the batch run stores them (Model.as_link), so that a later re-clustering
+        # of the person from the stored weights keeps it whole.
+        weights = model.as_link(np.array([pair["match_weight"] for pair in raised]))
+        tx.run(cypher.load("resolution/raise_to_link"), pairs=[
+            pair | {"match_weight": float(w), "probability": float(probability(w))}
+            for pair, w in zip(raised, weights.tolist())])
+    # New ids are random (64 bits) and person ids unique in the graph, tombstones included,
+    # so no id used before can be given again: nothing to look up first. The groups share
+    # no person, so their ids are assigned as they would be one group at a time.
+    a = assign_ids(clusters, old, set())
+    details = {k: record_details(records[k]) for k in group_of}
+    apply_in_tx(tx, a, clusters, details, model_version=version, by=by, reason=reason)
+    return sorted(set(a.ids.values()))
+
+
+def _cluster_group(records: dict[str, dict], keys: list[str], edges: list[tuple[str, str, dict]],
+                   model: Model | None) -> tuple[np.ndarray, list[dict]]:
+    """One group's cluster labels (in the order of ``keys``) from its stored SIMILAR weights
+    and decisions; and the SIMILAR pairs the clusters' evidence linked (their parameters,
+    with the weight they had)."""
     index = {k: i for i, k in enumerate(keys)}
     similar, must, cannot = [], [], []
-    for e in hood["edges"]:
-        a, b = record_key(e["sa"], e["ia"]), record_key(e["sb"], e["ib"])
-        if a not in index or b not in index:
-            continue
+    for a, b, e in edges:
         if e["type"] == "SIMILAR":
             similar.append((index[a], index[b], e["match_weight"]))
         elif e["decision"] in ("same", "different"):
             (must if e["decision"] == "same" else cannot).append((index[a], index[b]))
     labels, lifted = _cluster(records, keys, similar, must, cannot, model)
-    if lifted:
-        # Stored as the batch run stores them (Model.as_link), so that a later re-clustering
-        # of the person from the stored weights keeps it whole.
-        raised = model.as_link(np.array([w for _, _, w in lifted]))
-        tx.run(cypher.load("resolution/raise_to_link"), pairs=[
-            {**pair_params(keys[a], keys[b]), "match_weight": float(w), "probability": float(probability(w))}
-            for (a, b, _), w in zip(lifted, raised.tolist())])
-    groups: dict[int, list[str]] = defaultdict(list)
-    for i, lab in enumerate(labels.tolist()):
-        groups[lab].append(keys[i])
-    # New ids are random (64 bits) and person ids unique in the graph, tombstones included,
-    # so no id used before can be given again: nothing to look up first.
-    a = assign_ids(groups, old, set())
-    details = {k: record_details(records[k]) for k in keys}
-    apply_in_tx(tx, a, groups, details, model_version=version, by=by, reason=reason)
-    return sorted(set(a.ids.values()))
+    return labels, [{**pair_params(keys[a], keys[b]), "match_weight": w} for a, b, w in lifted]
 
 
 def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
@@ -228,8 +247,9 @@ def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[
         return
     records, props = _lock_records(tx, sorted(split_key(k) for k in far))
     candidates = _candidates(tx, records, props, per_key)
-    for k, rec in records.items():
-        more = _reached(model, candidates[k], score_record(model, rec, candidates[k]))
+    scores, _ = score_records(model, list(records.values()), [candidates[k] for k in records])
+    for k, scored in zip(records, scores):
+        more = _reached(model, candidates[k], scored)
         for seed, others in reached.items():
             if k in others:
                 linked[seed] |= more
@@ -243,21 +263,24 @@ def _score(model: Model, version: str, records: dict[str, dict], candidates: dic
     gone: dict[tuple[str, str], dict] = {}
     linked: dict[str, set[str]] = {k: set() for k in records}
     reached: dict[str, set[str]] = {}
-    for k, rec in records.items():
-        cands = candidates[k]
-        scored = score_record(model, rec, cands)
-        kept = [(c, s) for c, s in zip(cands, scored) if s["match_probability"] >= model.review_threshold]
-        reached[k] = _reached(model, cands, scored)
+    scores, prepared = score_records(model, list(records.values()), [candidates[k] for k in records])
+    kept = [(k, c, s, prepared.start[n] + m) for n, (k, scored) in enumerate(zip(records, scores))
+            for m, (c, s) in enumerate(zip(candidates[k], scored)) if s["match_probability"] >= model.review_threshold]
+    at = np.array([flat for *_, flat in kept], dtype=np.int64)
+    explanations = stored_explanations(model, prepared.prepared, prepared.left[at], prepared.right[at], prepared.tf,
+                                       prepared.gammas[at]) if kept else []
+    for (k, c, s, _), explanation in zip(kept, explanations):
+        other, pr = record_key(c["source"], c["source_record_id"]), s["match_probability"]
+        pairs[ordered(k, other)] = {
+            **pair_params(*ordered(k, other)), "match_weight": round(s["match_weight"], 4), "probability": pr,
+            "explanation": explanation, "model_version": version,
+            "band": "link" if pr >= model.link_threshold else "review"}
+        if pr >= model.link_threshold:
+            linked[k].add(other)
+    for k, scored in zip(records, scores):
+        reached[k] = _reached(model, candidates[k], scored)
         linked[k] |= reached[k]
-        for (c, s), explanation in zip(kept, record_explanations(model, rec, [c for c, _ in kept])):
-            other, pr = record_key(c["source"], c["source_record_id"]), s["match_probability"]
-            pairs[ordered(k, other)] = {
-                **pair_params(*ordered(k, other)), "match_weight": round(s["match_weight"], 4), "probability": pr,
-                "explanation": explanation, "model_version": version,
-                "band": "link" if pr >= model.link_threshold else "review"}
-            if pr >= model.link_threshold:
-                linked[k].add(other)
-        for c, s in zip(cands, scored):
+        for c, s in zip(candidates[k], scored):
             if s["match_probability"] < model.review_threshold:
                 pair = ordered(k, record_key(c["source"], c["source_record_id"]))
                 gone[pair] = pair_params(*pair)
@@ -297,12 +320,9 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY) 
     known |= {c["person_id"] for k, cands in candidates.items() for c in cands
               if c["person_id"] and record_key(c["source"], c["source_record_id"]) in linked[k]}
     holders = lock_persons(tx, known, set(records).union(*linked.values()), pairs=pairs, gone=gone)
-    affected: set[str] = set()
-    for seeds, persons in _groups(linked, holders):
-        group = {k: dict(records[k], person_id=holders.get(k)) for k in seeds}
-        affected.update(_recluster_locked(tx, group, persons, model, version, by="real-time",
-                                          reason="record ingested"))
-    return sorted(affected)
+    groups = [({k: dict(records[k], person_id=holders.get(k)) for k in seeds}, persons)
+              for seeds, persons in _groups(linked, holders)]
+    return _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested")
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
