@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -325,19 +326,34 @@ def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: li
         lookback = max(r.lookback for r in rules.rules)
         households |= set(_households_of(tx, person_ids, report.today - timedelta(days=lookback)))
         report.carried_over = carry_over_merged(tx, person_ids)
-    hh = sorted(households)
-
-    def runner(query: str, params: dict) -> list[dict]:
-        return tx.run(query, params).data()
-
-    findings: list[Finding] = []
-    for rule in rules.rules:
-        ids = _ids_for(rule, "ids", person_ids, hh)
-        if ids is not False:
-            findings += _run_rule(runner, rule, rules, report.today, "ids", ids, None)
-    apply_findings(tx, findings, rules, report)
+    apply_findings(tx, _detect_together(tx, rules, report.today, person_ids, sorted(households)), rules, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _detect_together(tx: ManagedTransaction, rules: RuleSet, today: date, person_ids: list[str],
+                     household_ids: list[str]) -> list[Finding]:
+    """What every rule finds about these subjects, in one statement: each rule's query
+    (scope ``ids``) in a subquery of its own, its parameters renamed apart (``$days`` of
+    rule 3 is ``$r3_days``), the rows told apart by the rule's position."""
+    parts, params, chosen = [], {}, {}
+    for n, rule in enumerate(rules.rules):
+        ids = _ids_for(rule, "ids", person_ids, household_ids)
+        if ids is False:
+            continue
+        chosen[n] = rule
+        prefix = f"r{n}_"
+        query = re.sub(r"\$(\w+)", lambda m, prefix=prefix: f"${prefix}{m.group(1)}", rule.query("ids"))
+        params |= {prefix + name: value for name, value in
+                   rule.parameters(today, child_age=rules.child_age, scope="ids", subject_ids=ids).items()}
+        # A rule about any subject says of each row which kind it is; the others' kind is the rule's.
+        kind = "subject_type" if rule.subject == "any" else "null AS subject_type"
+        parts.append(f"CALL () {{\n{query}\n}}\n"
+                     f"RETURN {n} AS rule, {kind}, subject_id, as_of, evidence, organisations, metrics")
+    if not parts:
+        return []
+    rows = tx.run("\nUNION ALL\n".join(parts), params).data()
+    return [_finding(chosen[row["rule"]], rules, row) for row in rows]
 
 
 def evaluate_subjects(
