@@ -8,8 +8,8 @@ Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not runnin
 runs ``ingest_file`` in a child process, so that its CPU seconds are its own; the Neo4j
 server's CPU seconds come from its ``/proc`` entry, with those of its garbage collector's and
 JIT compilers' threads apart (the JIT's are the server's warm-up: compare warm rounds). With
-``--before REF`` the same file is also loaded by the loader as it was at REF (``graph/ingest``
-and ``cypher/ingest`` from that commit, the rest as now) against the same server, right
+``--before REF`` the same file is also loaded by the loader as it was at REF (``graph/ingest``,
+``cypher/ingest`` and ``aim/canonical`` from that commit, the rest as now) against the same server, right
 after the current one.
 ``--file`` loads another population (a canonical CSV with its source column, such as
 ``aim seed generate``'s or ``aim seed independent``'s ``canonical.csv``) instead of the
@@ -39,7 +39,7 @@ sys.path.append(str(ROOT))
 os.environ.setdefault("AIM_HOME", str(ROOT / ".aim" / "bench"))
 
 # What issue 16 changed in loading (the folders --before takes from its ref).
-INGEST_FOLDERS = ("graph/ingest", "cypher/ingest")
+INGEST_FOLDERS = ("graph/ingest", "cypher/ingest", "aim/canonical")
 
 
 def ingest_code(name: str, before: str | None = None) -> Path:
@@ -49,9 +49,10 @@ def ingest_code(name: str, before: str | None = None) -> Path:
 
     tree = code_dir(f"ingest-{name}")
     for folder in INGEST_FOLDERS if before else ():
-        shutil.rmtree(tree / "aim" / folder)
+        package = tree if folder.startswith("aim/") else tree / "aim"  # aim/ is the package itself
+        shutil.rmtree(package / folder)
         archive = subprocess.run(["git", "archive", before, folder], cwd=ROOT, check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", str(tree / "aim")], input=archive.stdout, check=True)
+        subprocess.run(["tar", "-x", "-C", str(package)], input=archive.stdout, check=True)
     return tree
 
 

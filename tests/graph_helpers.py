@@ -161,3 +161,26 @@ def submitted_are_in_the_graph(driver, settings, rows: list[dict]) -> None:
         "UNWIND $keys AS k MATCH (:Record)-[:HAS_EVENT]->(e:Event {source: k[0], event_id: k[1]}) "
         "RETURN count(e) AS n", keys=[list(k) for k in events], database_=settings.neo4j_database)
     assert found[0]["n"] == len(events)
+
+
+# Stamped at load time, so they differ between two loads of the same file; updated_at also
+# marks a record that a later batch of the same file corrected, where the bulk path sees the
+# file whole, and parallel writers may split a batch differently.
+VOLATILE = {"created_at", "created_by_batch", "updated_at"}
+
+
+def graph_content(driver, database: str) -> tuple[list, list]:
+    """Every node and relationship with its properties, less the load-time ones, sorted."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties", database_=database
+    )
+    links, _, _ = driver.execute_query(
+        "MATCH (a)-[l]->(b) RETURN type(l) AS type, properties(l) AS properties, "
+        "[a.source, a.source_record_id] AS start, [b.code, b.key, b.event_id] AS end", database_=database
+    )
+
+    def stable(properties: dict) -> list:
+        return sorted((k, repr(v)) for k, v in properties.items() if k not in VOLATILE)
+
+    return (sorted(repr((r["labels"], stable(r["properties"]))) for r in nodes),
+            sorted(repr((r["type"], r["start"], r["end"], stable(r["properties"]))) for r in links))

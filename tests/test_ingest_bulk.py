@@ -8,14 +8,9 @@ import pytest
 from aim.canonical import Mapping, Organisation
 from aim.graph.ingest import BulkIngestError, bulk_ingest_file, ingest_file
 from tests.factories import canonical_rows, write_csv
-from tests.graph_helpers import counts, wipe
+from tests.graph_helpers import counts, graph_content, wipe
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-# Stamped at load time, so they differ between two loads of the same file; updated_at also
-# marks a record that a later batch of the same file corrected, where the bulk path sees the
-# file whole.
-VOLATILE = {"created_at", "created_by_batch", "updated_at"}
 
 
 def _mixed_rows() -> list[dict]:
@@ -32,35 +27,18 @@ def _mixed_rows() -> list[dict]:
     return rows
 
 
-def _graph(driver, database: str) -> tuple[list, list]:
-    """Every node and relationship with its properties, less the load-time ones, sorted."""
-    nodes, _, _ = driver.execute_query(
-        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties", database_=database
-    )
-    links, _, _ = driver.execute_query(
-        "MATCH (a)-[l]->(b) RETURN type(l) AS type, properties(l) AS properties, "
-        "[a.source, a.source_record_id] AS start, [b.code, b.key, b.event_id] AS end", database_=database
-    )
-
-    def stable(properties: dict) -> list:
-        return sorted((k, repr(v)) for k, v in properties.items() if k not in VOLATILE)
-
-    return (sorted(repr((r["labels"], stable(r["properties"]))) for r in nodes),
-            sorted(repr((r["type"], r["start"], r["end"], stable(r["properties"]))) for r in links))
-
-
 def test_bulk_load_builds_the_graph_the_batched_load_builds(graph, settings, tmp_path):
     path = write_csv(tmp_path / "wmp.csv", _mixed_rows())
     mapping = Mapping(source="WMP", organisation=Organisation(name="West Midlands Police", kind="police"))
     small_batches = settings.model_copy(update={"ingest_batch_size": 7})
     batched = ingest_file(path, mapping=mapping, progress=False, driver=graph, settings=small_batches)
-    expected = _graph(graph, settings.neo4j_database)
+    expected = graph_content(graph, settings.neo4j_database)
     batched_rejects = batched.rejects_path.read_text()
     wipe(graph, settings.neo4j_database)
 
     bulk = bulk_ingest_file(path, mapping=mapping, driver=graph, settings=settings)
 
-    assert _graph(graph, settings.neo4j_database) == expected
+    assert graph_content(graph, settings.neo4j_database) == expected
     assert (bulk.rows_read, bulk.accepted, bulk.rejected) == (batched.rows_read, batched.accepted, 1)
     assert (bulk.written.new_records, bulk.written.new_events) == (batched.written.new_records, batched.written.new_events)
     assert bulk.rejects_path.read_text() == batched_rejects

@@ -64,6 +64,7 @@ def read_text_stream(
     header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
     check_header(header, mapping, source)
     reader = csv.reader(handle, delimiter=delimiter)
+    today = today or date.today()  # one date for the whole file, not a clock read per row
     line = 2
     while True:
         try:

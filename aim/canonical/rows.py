@@ -8,10 +8,11 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from aim.resolution.standardise import normalise_address, normalise_postcode
 
-from .mapping import DEFAULT_GENDER_CODES, Mapping, parse_date, split_full_name
+from .mapping import CANONICAL_COLUMNS, DEFAULT_GENDER_CODES, Mapping, parse_date, split_full_name
 
 MAX_FIELD_CHARS = 1000
 OLDEST_BIRTH = date(1900, 1, 1)
@@ -19,6 +20,10 @@ OLDEST_BIRTH = date(1900, 1, 1)
 # (JSON can carry "\ud800") cannot be encoded as UTF-8 for Neo4j either.
 SURROGATES = re.compile("[\ud800-\udfff]")
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # below space, bar \t \n \r
+# An export repeats its addresses and postcodes (every event of a person, every member of a
+# household): their standardisation is done once per distinct value (the results are immutable).
+_standard_address = lru_cache(maxsize=1 << 12)(normalise_address)
+_standard_postcode = lru_cache(maxsize=1 << 12)(normalise_postcode)
 
 
 @dataclass(slots=True)
@@ -93,14 +98,22 @@ class _RowCheck:
     def __init__(self, values: dict[str, str], line: int, mapping: Mapping, today: date):
         self.values, self.line, self.mapping, self.today = values, line, mapping, today
         self.warnings: list[RowWarning] = []
+        columns = mapping.columns  # every canonical field read once, by its column in the export
+        self.fields = {name: (values.get(columns.get(name, name)) or "").strip() for name in CANONICAL_COLUMNS}
 
     def get(self, canonical: str) -> str:
-        return (self.values.get(self.mapping.header_for(canonical)) or "").strip()
+        return self.fields[canonical]
 
     def warn(self, field_name: str, message: str) -> None:
         self.warnings.append(RowWarning(self.line, field_name, message))
 
     def text(self) -> None:
+        given = [value for value in self.values.values() if value]
+        # One search over the whole row ("\n" is allowed text); the column is named only when one is bad.
+        joined = "\n".join(given)
+        if not (SURROGATES.search(joined) or CONTROL_CHARACTERS.search(joined)
+                or max(map(len, given), default=0) > MAX_FIELD_CHARS):
+            return
         for header, value in self.values.items():
             if value and SURROGATES.search(value):
                 raise Unusable(f"column '{header}' is not valid UTF-8 text")
@@ -184,13 +197,13 @@ class _RowCheck:
         gender, gender_raw = self.gender()
         event_id, event_date, event_type = self.event(source, record_id, dob)
         postcode_raw, address = self.get("postcode"), self.get("address")
-        postcode = normalise_postcode(postcode_raw)
+        postcode = _standard_postcode(postcode_raw)
         if postcode_raw and not postcode.valid:
             self.warn("postcode", f"'{postcode_raw}' is not a UK postcode; kept as given")
         return CanonicalRow(
             source=source, source_record_id=record_id, first_name=first, last_name=last,
             middle_names=self.get("middle_names"), date_of_birth=dob, gender=gender, gender_raw=gender_raw,
-            address=address, address_norm=normalise_address(address),
+            address=address, address_norm=_standard_address(address),
             postcode=postcode_raw, postcode_norm=postcode.text, postcode_valid=postcode.valid,
             event_id=event_id or None, event_date=event_date, event_type=event_type or None,
             phone=self.get("phone"), email=self.get("email"), nhs_number=self.get("nhs_number"),

@@ -28,6 +28,7 @@ RECORD_DETAILS = (
     "first_name", "last_name", "middle_names", "date_of_birth", "gender", "gender_raw",
     "address", "postcode", "phone", "email", "nhs_number",
 )
+NEW_ADDRESS = ("key", "line", "postcode", "postcode_valid", "outward")  # what create_addresses sets
 
 
 @dataclass
@@ -77,29 +78,24 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
     """Collapse a batch's rows into one entry per record, address link and event.
 
     A record's details come from its row with the latest event date (the later row on a
-    tie), matching what the Cypher does across batches.
+    tie), matching what the Cypher does across batches. Dates travel as ISO text, read back
+    by Cypher's ``date()``: the driver's encoding of a date object costs more than all of a
+    row's other values together.
     """
-    records: dict[tuple[str, str], dict] = {}
+    latest: dict[tuple[str, str], CanonicalRow] = {}
     addresses: dict[tuple[str, str, str], dict] = {}
     events: dict[tuple[str, str], dict] = {}
     for row in rows:
         key = (row.source, row.source_record_id)
-        seen = row.event_date or date.min
-        current = records.get(key)
-        if current is None or seen >= current["last_seen"]:
-            records[key] = {
-                "source": row.source,
-                "source_record_id": row.source_record_id,
-                "last_seen": seen,
-                "fingerprint": fingerprint(row),
-                "details": {name: getattr(row, name) for name in RECORD_DETAILS}
-                | {"address_key": _address_key(row)},
-            }
+        current = latest.get(key)
+        if current is None or (row.event_date or date.min) >= (current.event_date or date.min):
+            latest[key] = row
+        day = _iso(row.event_date)
         address_key = _address_key(row)
         if address_key:
             link = addresses.get((*key, address_key))
             if link is None:  # built once per link: the postcode's parsing is not free
-                link = addresses[(*key, address_key)] = {
+                addresses[(*key, address_key)] = {
                     "source": row.source,
                     "source_record_id": row.source_record_id,
                     "key": address_key,
@@ -107,36 +103,36 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
                     "postcode": row.postcode_norm,
                     "postcode_valid": row.postcode_valid,
                     "outward": normalise_postcode(row.postcode_norm).outward,
-                    "first_seen": row.event_date,
-                    "last_seen": row.event_date,
+                    "first_seen": day,
+                    "last_seen": day,
                 }
-            elif row.event_date:
-                link["first_seen"] = min(filter(None, (link["first_seen"], row.event_date)))
-                link["last_seen"] = max(filter(None, (link["last_seen"], row.event_date)))
+            elif day:  # ISO dates order as text
+                link["first_seen"] = min(filter(None, (link["first_seen"], day)))
+                link["last_seen"] = max(filter(None, (link["last_seen"], day)))
         if row.event_id:
             events[(row.source, row.event_id)] = {
                 "source": row.source,
                 "source_record_id": row.source_record_id,
                 "event_id": row.event_id,
-                "date": row.event_date,
+                "date": day,
                 "type": row.event_type,
             }
-    return BatchParams(
-        _organisations(rows, organisation),
-        [_dates_as_text(record, "last_seen") for record in records.values()],
-        [_dates_as_text(link, "first_seen", "last_seen") for link in addresses.values()],
-        [_dates_as_text(event, "date") for event in events.values()],
-    )
+    return BatchParams(_organisations(rows, organisation), [_record(row) for row in latest.values()],
+                       list(addresses.values()), list(events.values()))
 
 
-def _dates_as_text(entry: dict, *names: str) -> dict:
-    """Dates travel as ISO text, read back by Cypher's ``date()``: the driver's encoding of a
-    date object costs more than all of a row's other values together."""
-    for name in names:
-        entry[name] = _iso(entry[name])
-    if "details" in entry:
-        entry["details"]["date_of_birth"] = _iso(entry["details"]["date_of_birth"])
-    return entry
+def _record(row: CanonicalRow) -> dict:
+    """A record's entry, from its latest row; its fingerprint is taken once, from that row."""
+    details = {name: getattr(row, name) for name in RECORD_DETAILS}
+    details["date_of_birth"] = _iso(row.date_of_birth)
+    details["address_key"] = _address_key(row)
+    return {
+        "source": row.source,
+        "source_record_id": row.source_record_id,
+        "last_seen": _iso(row.event_date or date.min),
+        "fingerprint": fingerprint(row),
+        "details": details,
+    }
 
 
 def _iso(day: date | None) -> str | None:
@@ -166,7 +162,9 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecord
     """
     known = tx.run(cypher.load("ingest/known_records"),
                    records=[[r["source"], r["source_record_id"]] for r in batch.records]).single()["known"]
-    known_records = {tuple(key) for key in known}
+    if len(known) == len(batch.records):  # a re-load: everything goes through the upserts
+        return FreshRecords([], []), batch
+    known_records = set(map(tuple, known))
     fresh: dict[tuple[str, str], dict] = {}
     merged = BatchParams(batch.organisations, [], [], [])
     for record in batch.records:
@@ -175,29 +173,29 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecord
             merged.records.append(record)
         else:
             fresh[key] = record | {"addresses": [], "events": []}
-    links = [link for link in batch.addresses if (link["source"], link["source_record_id"]) in fresh]
-    events = [event for event in batch.events if (event["source"], event["source_record_id"]) in fresh]
-    merged.addresses = [link for link in batch.addresses if (link["source"], link["source_record_id"]) not in fresh]
-    merged.events = [event for event in batch.events if (event["source"], event["source_record_id"]) not in fresh]
-    if not fresh:
-        return FreshRecords([], []), merged
+    links, events = [], []
+    for link in batch.addresses:
+        (links if (link["source"], link["source_record_id"]) in fresh else merged.addresses).append(link)
+    for event in batch.events:
+        (events if (event["source"], event["source_record_id"]) in fresh else merged.events).append(event)
     found = tx.run(cypher.load("ingest/known_events_and_addresses"),
                    events=[[e["source"], e["event_id"]] for e in events],
                    addresses=list({link["key"] for link in links})).single()
-    known_events = {tuple(key) for key in found["events"]}
+    known_events = set(map(tuple, found["events"]))
     known_addresses = set(found["addresses"])
     new_addresses: dict[str, dict] = {}
     for link in links:
-        if link["key"] not in known_addresses:
-            new_addresses.setdefault(link["key"], link)  # the first row of a key, as MERGE's ON CREATE
+        if link["key"] not in known_addresses and link["key"] not in new_addresses:
+            # the first row of a key, as MERGE's ON CREATE
+            new_addresses[link["key"]] = {name: link[name] for name in NEW_ADDRESS}
         fresh[(link["source"], link["source_record_id"])]["addresses"].append(
-            {name: link[name] for name in ("key", "first_seen", "last_seen")})
+            {"key": link["key"], "first_seen": link["first_seen"], "last_seen": link["last_seen"]})
     for event in events:
         if (event["source"], event["event_id"]) in known_events:
             merged.events.append(event)  # an event that exists moves to its new record by upsert_events
         else:
             fresh[(event["source"], event["source_record_id"])]["events"].append(
-                {name: event[name] for name in ("event_id", "date", "type")})
+                {"event_id": event["event_id"], "date": event["date"], "type": event["type"]})
     return FreshRecords(list(fresh.values()), list(new_addresses.values())), merged
 
 
@@ -232,19 +230,32 @@ def write_rows(
     driver: Driver,
     settings: Settings | None = None,
 ) -> BatchCounts:
-    """Write one batch of valid rows in a single managed (retried, atomic) transaction.
+    """Write one batch of valid rows in a single managed (retried, atomic) transaction."""
+    return write_plan(plan_batch(rows, organisation), driver=driver, settings=settings)
+
+
+def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None = None) -> BatchCounts:
+    """Write one planned batch in a single managed (retried, atomic) transaction.
 
     A record, event or address created by another writer between this batch's existence
     read and its commit fails a uniqueness constraint; the batch is then written again with
     the MERGE upserts only, which wait for such a writer instead of failing.
     """
     settings = settings or get_settings()
-    plan = plan_batch(rows, organisation)
     with causal_session(driver, settings.neo4j_database) as session:
         try:
             return execute_write(session, _write_batch, plan)
         except ConstraintError:
             return execute_write(session, _write_batch, plan, False)
+
+
+def write_organisations(organisations: list[dict], *, driver: Driver, settings: Settings) -> None:
+    """Upsert a batch's organisations in their own transaction, before its parts are written
+    at once: each part then finds them unchanged (a plain read), instead of one part's
+    ``SET`` on the organisation node holding the other part until it commits."""
+    query = cypher.load("ingest/upsert_organisations")
+    with causal_session(driver, settings.neo4j_database) as session:
+        execute_write(session, lambda tx: tx.run(query, organisations=organisations).consume())
 
 
 def write_rows_in(tx: ManagedTransaction, rows: list[CanonicalRow], *, create_new: bool = True) -> BatchCounts:
