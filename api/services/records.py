@@ -22,6 +22,7 @@ from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_rows_in
 from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_in, resolve_records
+from aim.graph.identity.records import FIELDS as RESOLUTION_FIELDS
 from aim.graph.store import causal_session
 
 log = logging.getLogger("aim.api")
@@ -76,7 +77,7 @@ def _submit_together(be: Backend, caller: Caller, entry: AuditEntry, rows: list[
 
     def work(tx: ManagedTransaction) -> tuple[BatchCounts, dict]:
         counts = write_rows_in(tx, rows) if rows else BatchCounts()
-        persons = resolve_in(tx, keys) if keys else []
+        persons = resolve_in(tx, keys, likely=[_as_stored(row) for row in rows]) if keys else []
         report = evaluate_in(tx, persons) if persons else None
         write_entry(tx, caller.audit, entry)
         return counts, _outcome(keys, persons, report)
@@ -90,6 +91,12 @@ def _submit_together(be: Backend, caller: Caller, entry: AuditEntry, rows: list[
     except Exception as exc:  # noqa: BLE001 - done again in steps, which say what failed
         log.info("submission written in steps: one transaction failed (%s)", type(exc).__name__)
         return None
+
+
+def _as_stored(row: CanonicalRow) -> dict:
+    """A valid row's resolution fields as its record holds them once written."""
+    return {name: getattr(row, name) for name in RESOLUTION_FIELDS} | {
+        "date_of_birth": row.date_of_birth.isoformat() if row.date_of_birth else None}
 
 
 def _submit_in_steps(be: Backend, caller: Caller, entry: AuditEntry, rows: list[CanonicalRow],

@@ -198,14 +198,17 @@ def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
     return {zlib.crc32(value.encode()) % LOCK_BUCKETS for p in props for value in p.values() if value}
 
 
-def _lock_records(tx: ManagedTransaction, keys: list[Key]) -> tuple[dict[str, dict], dict[str, dict]]:
+def _lock_records(tx: ManagedTransaction, keys: list[Key],
+                  likely: Iterable[dict] = ()) -> tuple[dict[str, dict], dict[str, dict]]:
     """The records (key → row) and their blocking keys (key → ``bk_`` properties), read
     again after write-locking the buckets of those keys. Two resolutions whose records
     share a key take turns here; the second reads what the first committed. A record
-    corrected meanwhile (other keys) has its new buckets locked in another round."""
+    corrected meanwhile (other keys) has its new buckets locked in another round; so has
+    one whose details were not what the caller thought ``likely`` (the rows it has just
+    written: their buckets are locked in the first round, saving one)."""
     params = [list(k) for k in keys]
     locked: set[int] = set()
-    missing: set[int] = set()
+    missing = key_buckets(blocking_props(r) for r in likely)
     while True:
         found = tx.run(cypher.load("resolution/get_records"), keys=params, buckets=sorted(missing)).data()
         locked |= missing
@@ -301,16 +304,18 @@ def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[
     return sorted(groups, key=lambda group: group[0][0])
 
 
-def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY) -> list[str]:
+def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, likely: Iterable[dict] = ()) -> list[str]:
     """Resolve these records (at most ``TOGETHER``) together in ``tx``, locking only what
     they touch: the buckets of their blocking keys, then the persons of their
-    neighbourhood; returns the affected person ids. The model is read in the same
-    transaction. Raises :class:`NoModel` when ``aim resolve`` has never run."""
+    neighbourhood; returns the affected person ids. ``likely``: what the records probably
+    hold (``FIELDS``: the rows just written), whose buckets are locked with the first read.
+    The model is read in the same transaction. Raises :class:`NoModel` when ``aim
+    resolve`` has never run."""
     found = read_current_model(tx)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found
-    records, props = _lock_records(tx, keys)
+    records, props = _lock_records(tx, keys, likely)
     if not records:
         return []
     candidates = _candidates(tx, records, props, per_key)
