@@ -213,6 +213,8 @@ def _lock_records(tx: ManagedTransaction, keys: list[Key],
         found = tx.run(cypher.load("resolution/get_records"), keys=params, buckets=sorted(missing)).data()
         locked |= missing
         records = {record_key(r["source"], r["source_record_id"]): r for r in found}
+        for r in records.values():
+            r["similar"] = {record_key(*o) for o in r["similar"]}
         props = {k: blocking_props(r) for k, r in records.items()}
         missing = key_buckets(props.values()) - locked
         if not missing:
@@ -263,7 +265,7 @@ def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[
 
 def _score(model: Model, version: str, records: dict[str, dict], candidates: dict[str, list[dict]]):
     """The pairs to write (in or above the review band), the pairs to drop (a corrected
-    record may no longer match what it matched before), each record's linked keys and
+    record may no longer match what it has a SIMILAR pair with), each record's linked keys and
     the keys the clusters' evidence reaches from it (:func:`_reached`, in linked too)."""
     pairs: dict[tuple[str, str], dict] = {}
     gone: dict[tuple[str, str], dict] = {}
@@ -287,9 +289,9 @@ def _score(model: Model, version: str, records: dict[str, dict], candidates: dic
         reached[k] = _reached(model, candidates[k], scored)
         linked[k] |= reached[k]
         for c, s in zip(candidates[k], scored):
-            if s["match_probability"] < model.review_threshold:
-                pair = ordered(k, record_key(c["source"], c["source_record_id"]))
-                gone[pair] = pair_params(*pair)
+            other = record_key(c["source"], c["source_record_id"])
+            if s["match_probability"] < model.review_threshold and other in records[k]["similar"]:
+                gone[ordered(k, other)] = pair_params(*ordered(k, other))
     return list(pairs.values()), [g for p, g in gone.items() if p not in pairs], linked, reached
 
 
