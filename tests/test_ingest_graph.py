@@ -122,8 +122,8 @@ def test_two_writers_creating_the_same_records_at_once_leave_one_of_each(graph, 
     real = ingest_module.split_batch
     first_splits = []
 
-    def read_then_wait(tx, batch):
-        split = real(tx, batch)
+    def read_then_wait(tx, batch, *how):
+        split = real(tx, batch, *how)
         if len(first_splits) < 2:  # the retry after the constraint failure does not wait
             first_splits.append(split)
             both_read.wait()  # both found nothing, so both CREATE the same records

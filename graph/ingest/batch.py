@@ -154,14 +154,17 @@ class FreshRecords:
     addresses: list[dict]
 
 
-def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecords, BatchParams]:
+def split_batch(tx: ManagedTransaction, batch: BatchParams, assume_new: bool = False) -> tuple[FreshRecords, BatchParams]:
     """What of ``batch`` is new (created outright) and what must be merged with the graph.
 
     Two reads: the records, then the events and addresses of the new ones only, so that a
-    re-load (every record known) reads each record once before its upserts.
+    re-load (every record known) reads each record once before its upserts. With
+    ``assume_new`` (the load's batches so far were all new) the addresses only: every record
+    and event is created, and one that exists fails its uniqueness constraint.
     """
-    known = tx.run(cypher.load("ingest/known_records"),
-                   records=[[r["source"], r["source_record_id"]] for r in batch.records]).single()["known"]
+    known = [] if assume_new else tx.run(
+        cypher.load("ingest/known_records"),
+        records=[[r["source"], r["source_record_id"]] for r in batch.records]).single()["known"]
     if len(known) == len(batch.records):  # a re-load: everything goes through the upserts
         return FreshRecords([], []), batch
     known_records = set(map(tuple, known))
@@ -179,7 +182,7 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecord
     for event in batch.events:
         (events if (event["source"], event["source_record_id"]) in fresh else merged.events).append(event)
     found = tx.run(cypher.load("ingest/known_events_and_addresses"),
-                   events=[[e["source"], e["event_id"]] for e in events],
+                   events=[] if assume_new else [[e["source"], e["event_id"]] for e in events],
                    addresses=list({link["key"] for link in links})).single()
     known_events = set(map(tuple, found["events"]))
     known_addresses = set(found["addresses"])
@@ -199,9 +202,10 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams) -> tuple[FreshRecord
     return FreshRecords(list(fresh.values()), list(new_addresses.values())), merged
 
 
-def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True) -> BatchCounts:
+def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True,
+                 assume_new: bool = False) -> BatchCounts:
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    fresh, merged = split_batch(tx, batch) if create_new else (FreshRecords([], []), batch)
+    fresh, merged = split_batch(tx, batch, assume_new) if create_new else (FreshRecords([], []), batch)
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
@@ -234,15 +238,23 @@ def write_rows(
     return write_plan(plan_batch(rows, organisation), driver=driver, settings=settings)
 
 
-def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None = None) -> BatchCounts:
+def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None = None,
+               assume_new: bool = False) -> BatchCounts:
     """Write one planned batch in a single managed (retried, atomic) transaction.
 
     A record, event or address created by another writer between this batch's existence
     read and its commit fails a uniqueness constraint; the batch is then written again with
-    the MERGE upserts only, which wait for such a writer instead of failing.
+    the MERGE upserts only, which wait for such a writer instead of failing. With
+    ``assume_new`` the records and events are created without the existence reads; when one
+    exists, the batch is written again as without it.
     """
     settings = settings or get_settings()
     with causal_session(driver, settings.neo4j_database) as session:
+        if assume_new:
+            try:
+                return execute_write(session, _write_batch, plan, True, True)
+            except ConstraintError:
+                pass
         try:
             return execute_write(session, _write_batch, plan)
         except ConstraintError:

@@ -67,21 +67,23 @@ def ingest_validated(
 
     One batch is written while the next is validated and planned. A large batch is written
     as parts that share no record, address or event, in concurrent transactions (each part
-    atomic); batches still commit in file order. A failed part stops the load with its
-    exception once the batch's other parts have finished.
+    atomic); batches still commit in file order. After a batch whose records and events
+    were all new (a first load), the next is written without the existence reads (see
+    ``write_plan``). A failed part stops the load with its exception once the batch's other
+    parts have finished.
     """
     settings = settings or get_settings()
     report = report or IngestReport()
-    write = partial(write_plan, driver=driver, settings=settings)
     with _rare_collections(), ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="aim-ingest") as writers:
-        pending: list[Future] = []
-        pending_rows = 0
+        pending: list[tuple[BatchParams, Future]] = []
+        pending_rows, assume_new = 0, False
         for chunk in batches(validated, settings.ingest_batch_size):
             parts = _planned_parts(triage(chunk, report), organisation)
-            _finish(pending, pending_rows, report, on_batch)
+            assume_new = _finish(pending, pending_rows, report, on_batch) if pending else assume_new
             if len(parts) > 1:
                 write_organisations(parts[0].organisations, driver=driver, settings=settings)
-            pending, pending_rows = [writers.submit(write, part) for part in parts], len(chunk)
+            write = partial(write_plan, driver=driver, settings=settings, assume_new=assume_new)
+            pending, pending_rows = [(part, writers.submit(write, part)) for part in parts], len(chunk)
         _finish(pending, pending_rows, report, on_batch)
     return report
 
@@ -126,12 +128,16 @@ def triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
     return good
 
 
-def _finish(pending: list[Future], rows: int, report: IngestReport, on_batch) -> None:
-    """Wait for a batch's parts; their counts go to the report as one batch."""
+def _finish(pending: list[tuple[BatchParams, Future]], rows: int, report: IngestReport, on_batch) -> bool:
+    """Wait for a batch's parts; their counts go to the report as one batch. True when the
+    batch created every record and event it holds."""
+    written = sum((future.result() for _, future in pending), BatchCounts())
     if pending:
-        report.absorb(sum((part.result() for part in pending), BatchCounts()))
+        report.absorb(written)
     if on_batch and rows:
         on_batch(rows)
+    return bool(pending) and (written.new_records, written.new_events) == (
+        sum(len(part.records) for part, _ in pending), sum(len(part.events) for part, _ in pending))
 
 
 def _count_lines(path: Path) -> int:
