@@ -16,14 +16,14 @@ from aim.api.services.auditing import audited_read, audited_transaction
 from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
 from aim.graph.identity.keys import subject_id as record_subject_id
-from aim.graph.alerts.engine import RunReport, evaluate_in, evaluate_subjects
+from aim.graph.alerts.engine import RunReport, evaluate_in, evaluate_subjects, session_for
 from aim.graph.access import policy
 from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_rows_in
 from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_in, resolve_records
 from aim.graph.identity.records import FIELDS as RESOLUTION_FIELDS
-from aim.graph.store import causal_session
+from aim.graph.store import causal_session, execute_write
 
 log = logging.getLogger("aim.api")
 
@@ -50,8 +50,12 @@ def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     subjects = sorted({record_subject_id(r.source, r.source_record_id) for r in good})
     entry = AuditEntry("records.submit", subjects, {"rows": len(records), "accepted": len(good)})
     keys = sorted({(r.source, r.source_record_id) for r in good})
-    together = _submit_together(be, caller, entry, good, keys)
-    counts, outcome = together or _submit_in_steps(be, caller, entry, good, keys)
+    try:
+        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, good, True)
+    except ConstraintError:
+        # Another writer created one of these records meanwhile: the upserts wait for it.
+        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, good, False)
+    outcome = _resolve_together(be, keys, good) or _resolve(be, keys)
     return {
         "organisation": organisation,
         "received": len(records),
@@ -65,31 +69,36 @@ def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     }
 
 
-def _submit_together(be: Backend, caller: Caller, entry: AuditEntry, rows: list[CanonicalRow],
-                     keys: list[tuple[str, str]]) -> tuple[BatchCounts, dict] | None:
-    """The rows, their resolution, the alerts of the persons they touch and the audit entry
-    in one transaction: one commit instead of four. The entry is written last, so that the
-    audit chain's head (every writer's) is locked only from there to the commit. None when
-    a part failed (nothing is then written): the caller does it in steps, each part's
-    failure handled on its own."""
-    if len(keys) > TOGETHER:
+def _write_audited_rows(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry, rows: list[CanonicalRow],
+                        create_new: bool) -> BatchCounts:
+    """The rows and the audit entry of their submission, in one transaction; the entry last,
+    so that the audit chain's head (every writer's) is locked only from there to the commit.
+    The rows' own locks (a shared address, say) end with it too, before their resolution."""
+    counts = write_rows_in(tx, rows, create_new=create_new) if rows else BatchCounts()
+    write_entry(tx, ctx, entry)
+    return counts
+
+
+def _resolve_together(be: Backend, keys: list[tuple[str, str]], rows: list[CanonicalRow]) -> dict | None:
+    """Real-time resolution and the alerts of the persons it touches in one transaction;
+    None when there is nothing to resolve or a part failed (then undone: the caller
+    does it in steps, each part's failure handled on its own)."""
+    if not keys or len(keys) > TOGETHER:
         return None
 
-    def work(tx: ManagedTransaction) -> tuple[BatchCounts, dict]:
-        counts = write_rows_in(tx, rows) if rows else BatchCounts()
-        persons = resolve_in(tx, keys, likely=[_as_stored(row) for row in rows]) if keys else []
-        report = evaluate_in(tx, persons) if persons else None
-        write_entry(tx, caller.audit, entry)
-        return counts, _outcome(keys, persons, report)
+    def work(tx: ManagedTransaction) -> dict:
+        persons = resolve_in(tx, keys, likely=[_as_stored(row) for row in rows])
+        return _outcome(keys, persons, evaluate_in(tx, persons) if persons else None)
 
     try:
-        return audited_transaction(be, work)
+        with session_for(be.driver, be.settings) as session:
+            return execute_write(session, work)
     except (ServiceUnavailable, SessionExpired, TransientError):
         raise
     except NoModel:
         return None
     except Exception as exc:  # noqa: BLE001 - done again in steps, which say what failed
-        log.info("submission written in steps: one transaction failed (%s)", type(exc).__name__)
+        log.info("resolution and alerts in steps: one transaction failed (%s)", type(exc).__name__)
         return None
 
 
@@ -99,26 +108,8 @@ def _as_stored(row: CanonicalRow) -> dict:
         "date_of_birth": row.date_of_birth.isoformat() if row.date_of_birth else None}
 
 
-def _submit_in_steps(be: Backend, caller: Caller, entry: AuditEntry, rows: list[CanonicalRow],
-                     keys: list[tuple[str, str]]) -> tuple[BatchCounts, dict]:
-    """The rows with their audit entry, then their resolution, then the alerts, each in a
-    transaction of its own: the submission has succeeded once its rows are written."""
-    try:
-        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, rows, True)
-    except ConstraintError:
-        # Another writer created one of these records meanwhile: the upserts wait for it.
-        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, rows, False)
-    return counts, _resolve(be, keys)
-
-
-def _write_audited_rows(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry, rows: list[CanonicalRow],
-                        create_new: bool) -> BatchCounts:
-    write_entry(tx, ctx, entry)
-    return write_rows_in(tx, rows, create_new=create_new) if rows else BatchCounts()
-
-
 def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
-    """Real-time resolution and incremental alert evaluation, each in a transaction of its
+    """Real-time resolution, then incremental alert evaluation, each in a transaction of its
     own; the submission itself has succeeded either way (the next batch run picks up what
     is deferred)."""
     if not keys:

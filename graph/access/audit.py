@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 from neo4j import Driver, ManagedTransaction, Session
 
 from aim import cypher
-from aim.graph.store.db import causal_session
+from aim.graph.store.db import causal_session, execute_write
 
 from . import audit_copy
 from .audit_chain import CHAIN, GENESIS, HASHING, Verdict, check, content_hash, read_head
@@ -96,7 +96,7 @@ def _write_audited(session: Session, copy: Path, work: Callable[..., T], *args) 
     def run(tx: ManagedTransaction):
         return work(tx, *args), _pending.pop(tx, [])
 
-    result, written = session.execute_write(run)
+    result, written = execute_write(session, run)  # retries the deadlocks the driver hides too
     audit_copy.append(copy, written)
     return result
 
