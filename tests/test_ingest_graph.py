@@ -170,3 +170,23 @@ def test_neo4j_killed_mid_ingest_then_rerun_matches_an_uninterrupted_load(graph,
 
     _load(path, settings)
     assert counts(graph, settings.neo4j_database) == expected
+
+
+def test_a_first_load_that_meets_its_own_records_again_and_then_an_older_one(graph, settings, tmp_path):
+    """After all-new batches a load writes without existence reads: a record it wrote in an
+    earlier batch is merged, and a record another load wrote fails the uniqueness constraint,
+    so that batch is written again with the reads."""
+    rows = canonical_rows(60, events_per_record=1)
+    small = settings.model_copy(update={"ingest_batch_size": 10})
+    ingest_file(write_csv(tmp_path / "older.csv", rows[50:]), source="WMP", progress=False, driver=graph, settings=small)
+    own = dict(rows[3], first_name="Again", event_id="E-own", event_date="01/11/2026")
+    older = dict(rows[55], first_name="Corrected", event_id="E-older", event_date="01/11/2026")
+    report = ingest_file(write_csv(tmp_path / "wmp.csv", rows[:30] + [own] + rows[30:50] + [older]), source="WMP",
+                         progress=False, driver=graph, settings=small)
+    assert report.written == BatchCounts(new_records=50, updated_records=2, new_events=52)
+    found, _, _ = graph.execute_query(
+        "MATCH (r:Record)-[:HAS_EVENT]->(e:Event) WHERE e.event_id IN ['E-own', 'E-older'] "
+        "RETURN r.source_record_id AS id, r.first_name AS name ORDER BY id")
+    assert [(r["id"], r["name"]) for r in found] == [(own["source_record_id"], "Again"),
+                                                      (older["source_record_id"], "Corrected")]
+    assert counts(graph, settings.neo4j_database)[":Record"] == 60

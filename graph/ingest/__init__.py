@@ -1,5 +1,6 @@
 """Ingest of the minimum data set: validation wiring and batched writes (:mod:`.load`,
-:mod:`.batch`), the rejects file (:mod:`.rejects`); ``aim ingest`` in :mod:`.cli`."""
+:mod:`.batch`, two writers on disjoint parts of a batch: :mod:`.parts`), the rejects file
+(:mod:`.rejects`); ``aim ingest`` in :mod:`.cli`."""
 
 from aim.graph import public_surface
 

@@ -1,11 +1,12 @@
 """One batch of the minimum data set written to the graph: batched ``UNWIND`` in one
 managed transaction.
 
-Each batch is one transaction, so a failure mid-file (Neo4j stopped, say) leaves no
-half-written batch. A read at the start of the batch finds which of its records (and of
-their events and addresses) exist: the new ones are ``CREATE``d in one pass (a first load
-takes no per-row ``MERGE`` locks), the others go through ``MERGE`` upserts on their natural
-keys, so re-running the same file finishes the job and loading it twice changes nothing.
+Each batch (or each part of a large batch, see :mod:`.parts`) is one transaction, so a
+failure mid-file (Neo4j stopped, say) leaves no half-written one. A read at the start of the
+batch finds which of its records (and of their events and addresses) exist: the new ones are
+``CREATE``d in one pass (a first load takes no per-row ``MERGE`` locks), the others go
+through ``MERGE`` upserts on their natural keys, so re-running the same file finishes the
+job and loading it twice changes nothing.
 """
 
 from __future__ import annotations
@@ -154,17 +155,20 @@ class FreshRecords:
     addresses: list[dict]
 
 
-def split_batch(tx: ManagedTransaction, batch: BatchParams, assume_new: bool = False) -> tuple[FreshRecords, BatchParams]:
+def split_batch(tx: ManagedTransaction, batch: BatchParams,
+                loaded: set[int] | None = None) -> tuple[FreshRecords, BatchParams]:
     """What of ``batch`` is new (created outright) and what must be merged with the graph.
 
     Two reads: the records, then the events and addresses of the new ones only, so that a
-    re-load (every record known) reads each record once before its upserts. With
-    ``assume_new`` (the load's batches so far were all new) the addresses only: every record
-    and event is created, and one that exists fails its uniqueness constraint.
+    re-load (every record known) reads each record once before its upserts. Given
+    ``loaded`` (the ``hash`` of each record key that this load has written, when the graph
+    held none of them), the addresses only: the records in ``loaded`` are merged, the
+    others and every new record's events are created, and one that exists after all fails
+    its uniqueness constraint.
     """
-    known = [] if assume_new else tx.run(
-        cypher.load("ingest/known_records"),
-        records=[[r["source"], r["source_record_id"]] for r in batch.records]).single()["known"]
+    keys = [(r["source"], r["source_record_id"]) for r in batch.records]
+    known = [key for key in keys if hash(key) in loaded] if loaded is not None else tx.run(
+        cypher.load("ingest/known_records"), records=[list(key) for key in keys]).single()["known"]
     if len(known) == len(batch.records):  # a re-load: everything goes through the upserts
         return FreshRecords([], []), batch
     known_records = set(map(tuple, known))
@@ -182,7 +186,7 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams, assume_new: bool = F
     for event in batch.events:
         (events if (event["source"], event["source_record_id"]) in fresh else merged.events).append(event)
     found = tx.run(cypher.load("ingest/known_events_and_addresses"),
-                   events=[] if assume_new else [[e["source"], e["event_id"]] for e in events],
+                   events=[] if loaded is not None else [[e["source"], e["event_id"]] for e in events],
                    addresses=list({link["key"] for link in links})).single()
     known_events = set(map(tuple, found["events"]))
     known_addresses = set(found["addresses"])
@@ -203,9 +207,9 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams, assume_new: bool = F
 
 
 def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True,
-                 assume_new: bool = False) -> BatchCounts:
+                 loaded: set[int] | None = None) -> BatchCounts:
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    fresh, merged = split_batch(tx, batch, assume_new) if create_new else (FreshRecords([], []), batch)
+    fresh, merged = split_batch(tx, batch, loaded) if create_new else (FreshRecords([], []), batch)
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
@@ -239,20 +243,20 @@ def write_rows(
 
 
 def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None = None,
-               assume_new: bool = False) -> BatchCounts:
+               loaded: set[int] | None = None) -> BatchCounts:
     """Write one planned batch in a single managed (retried, atomic) transaction.
 
     A record, event or address created by another writer between this batch's existence
     read and its commit fails a uniqueness constraint; the batch is then written again with
     the MERGE upserts only, which wait for such a writer instead of failing. With
-    ``assume_new`` the records and events are created without the existence reads; when one
-    exists, the batch is written again as without it.
+    ``loaded`` (see :func:`split_batch`) the batch is first written without the existence
+    reads of records and events; when one exists after all, it is written again as without.
     """
     settings = settings or get_settings()
     with causal_session(driver, settings.neo4j_database) as session:
-        if assume_new:
+        if loaded is not None:
             try:
-                return execute_write(session, _write_batch, plan, True, True)
+                return execute_write(session, _write_batch, plan, True, loaded)
             except ConstraintError:
                 pass
         try:

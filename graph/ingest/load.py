@@ -67,8 +67,9 @@ def ingest_validated(
 
     One batch is written while the next is validated and planned. A large batch is written
     as parts that share no record, address or event, in concurrent transactions (each part
-    atomic); batches still commit in file order. After a batch whose records and events
-    were all new (a first load), the next is written without the existence reads (see
+    atomic); batches still commit in file order. While every record and event the load has
+    met was new to the graph (a first load), the batches after the first are written without
+    the existence reads: the load's own records are known from the load (see
     ``write_plan``). A failed part stops the load with its exception once the batch's other
     parts have finished.
     """
@@ -76,16 +77,36 @@ def ingest_validated(
     report = report or IngestReport()
     with _rare_collections(), ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="aim-ingest") as writers:
         pending: list[tuple[BatchParams, Future]] = []
-        pending_rows, assume_new = 0, False
+        pending_rows, loaded = 0, _LoadedRecords()
         for chunk in batches(validated, settings.ingest_batch_size):
             parts = _planned_parts(triage(chunk, report), organisation)
-            assume_new = _finish(pending, pending_rows, report, on_batch) if pending else assume_new
+            if pending:
+                loaded.add([part for part, _ in pending], _finish(pending, pending_rows, report, on_batch, loaded.keys))
             if len(parts) > 1:
                 write_organisations(parts[0].organisations, driver=driver, settings=settings)
-            write = partial(write_plan, driver=driver, settings=settings, assume_new=assume_new)
+            write = partial(write_plan, driver=driver, settings=settings, loaded=loaded.keys)
             pending, pending_rows = [(part, writers.submit(write, part)) for part in parts], len(chunk)
-        _finish(pending, pending_rows, report, on_batch)
+        _finish(pending, pending_rows, report, on_batch, loaded.keys)
     return report
+
+
+@dataclass
+class _LoadedRecords:
+    """The records a load has written, while every record and event it met was new to the
+    graph (a first load): the ``hash`` of each record key, or None before its first batch is
+    written and from the first batch that met one it had not written (every batch then
+    reads the graph)."""
+
+    keys: set[int] | None = None
+    met_older: bool = False
+
+    def add(self, parts: list[BatchParams], all_new: bool) -> None:
+        self.met_older = self.met_older or not all_new
+        if self.met_older:
+            self.keys = None
+            return
+        self.keys = self.keys if self.keys is not None else set()
+        self.keys.update(hash((r["source"], r["source_record_id"])) for part in parts for r in part.records)
 
 
 @contextmanager
@@ -128,16 +149,19 @@ def triage(chunk: list[Validated], report: IngestReport) -> list[CanonicalRow]:
     return good
 
 
-def _finish(pending: list[tuple[BatchParams, Future]], rows: int, report: IngestReport, on_batch) -> bool:
+def _finish(pending: list[tuple[BatchParams, Future]], rows: int, report: IngestReport, on_batch,
+            loaded: set[int] | None) -> bool:
     """Wait for a batch's parts; their counts go to the report as one batch. True when the
-    batch created every record and event it holds."""
+    batch created every record and event it holds, bar the records the load had written
+    (``loaded``)."""
     written = sum((future.result() for _, future in pending), BatchCounts())
     if pending:
         report.absorb(written)
     if on_batch and rows:
         on_batch(rows)
-    return bool(pending) and (written.new_records, written.new_events) == (
-        sum(len(part.records) for part, _ in pending), sum(len(part.events) for part, _ in pending))
+    records = [(r["source"], r["source_record_id"]) for part, _ in pending for r in part.records]
+    fresh = sum(1 for key in records if loaded is None or hash(key) not in loaded)
+    return (written.new_records, written.new_events) == (fresh, sum(len(part.events) for part, _ in pending))
 
 
 def _count_lines(path: Path) -> int:
