@@ -275,7 +275,7 @@ def write_organisations(organisations: list[dict], *, driver: Driver, settings: 
 
 
 def write_rows_in(tx: ManagedTransaction, rows: list[CanonicalRow], *, create_new: bool = True) -> BatchCounts:
-    """:func:`write_rows` inside the caller's transaction (an API submission writes its rows,
-    their resolution and its audit entry in one). A ConstraintError there (another writer
+    """:func:`write_rows` inside the caller's transaction (an API submission writes its rows
+    and its audit entry in one). A ConstraintError there (another writer
     created one of the records meanwhile) is the caller's to retry with ``create_new=False``."""
     return _write_batch(tx, plan_batch(rows), create_new)
