@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +236,25 @@ def _rows_to_records(records) -> tuple[list[str], list[str], np.ndarray, dict]:
     return row_ids.tolist(), row_ids[first_row].tolist(), row_record, fields
 
 
+def _address_parts(raw: str) -> tuple[str, str, str, str]:
+    """Text, house, flat and street key of an address."""
+    a = S.parse_address(raw)
+    return a.text, a.house, a.flat, S.street_key(a)
+
+
+# A long-running process (the API resolving submissions in real time) standardises the
+# same names, postcodes and addresses again and again: its candidates share them. A batch
+# run standardises each distinct value once, so its many values bypass these caches.
+_CACHED = {fn: lru_cache(maxsize=100_000)(fn) for fn in (S.normalise_name, S.normalise_postcode, _address_parts)}
+
+
+def _standardised(fn, values: list[str]) -> list:
+    """``fn`` of each value; through the process's cache for a few values."""
+    if len(values) < SMALL:
+        fn = _CACHED[fn]
+    return [fn(v) for v in values]
+
+
 def prepare(records) -> Prepared:
     """Collapse rows to records and standardise every field (once per distinct value)."""
     row_ids, record_ids, row_record, fields = _rows_to_records(records)
@@ -263,7 +283,7 @@ def prepare(records) -> Prepared:
 
     # Postcodes
     pc_codes, pc_u = fields["postcode"]
-    pcs = [S.normalise_postcode(v) for v in pc_u]
+    pcs = _standardised(S.normalise_postcode, pc_u)
     C["pc"], U["pc"] = _derive(pc_codes, pcs, lambda x: x.text)
     C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
     C["pc_sector"], U["pc_sector"] = _derive(pc_codes, pcs, lambda x: x.sector)
@@ -290,8 +310,8 @@ def _names(p: Prepared, first: tuple[np.ndarray, list[str]], last: tuple[np.ndar
     value standardised once."""
     C, U = p.cols, p.uniques
     (fr_codes, fr_u), (lr_codes, lr_u) = first, last
-    fr_norm = [S.normalise_name(v) for v in fr_u]
-    lr_norm = [S.normalise_name(v) for v in lr_u]
+    fr_norm = _standardised(S.normalise_name, fr_u)
+    lr_norm = _standardised(S.normalise_name, lr_u)
     first_u = [f.split(" ", 1)[0] for f in fr_norm]
     middle_u = [f.split(" ", 2)[1] if " " in f else "" for f in fr_norm]
     last_u = [x.replace(" ", "") for x in lr_norm]
@@ -316,14 +336,8 @@ def _names(p: Prepared, first: tuple[np.ndarray, list[str]], last: tuple[np.ndar
 
 
 def _parse_addresses(values: list[str]) -> tuple[list[str], list[str], list[str], list[str]]:
-    text, house, flat, street = [], [], [], []
-    for v in values:
-        a = S.parse_address(v)
-        text.append(a.text)
-        house.append(a.house)
-        flat.append(a.flat)
-        street.append(S.street_key(a))
-    return text, house, flat, street
+    parsed = _standardised(_address_parts, values)
+    return [a[0] for a in parsed], [a[1] for a in parsed], [a[2] for a in parsed], [a[3] for a in parsed]
 
 
 def _in_subprocess(fn, arg):

@@ -227,11 +227,9 @@ def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[st
     rows = [{"source": r["source"], "source_record_id": r["source_record_id"], "keys": props[k],
              "fp": keys_fingerprint(props[k])} for k, r in records.items()]
     found: dict[str, list[dict]] = {k: [] for k in records}
-    # Hundreds of rows of plain values: Record.data()'s recursive conversion (for nodes and
-    # paths) would cost more than reading them.
-    for row in tx.run(cypher.load("resolution/realtime_candidates"), rows=rows, per_key=per_key):
-        c = dict(row.items())
-        found[record_key(c.pop("seed_source"), c.pop("seed_record_id"))].append(c)
+    for seed_source, seed_record_id, candidates in tx.run(cypher.load("resolution/realtime_candidates"),
+                                                          rows=rows, per_key=per_key):
+        found[record_key(seed_source, seed_record_id)] = candidates
     return found
 
 
