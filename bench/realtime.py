@@ -63,7 +63,8 @@ REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api
                   "resolution/explain.py", "resolution/records.py",
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
                   "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
-                  "cypher/resolution/write_similar.cypher")
+                  "cypher/resolution/write_similar.cypher", "cypher/alerts/households_of.cypher",
+                  "cypher/alerts/merged.cypher")
 
 
 def _typo(name: str, rng: random.Random) -> str:

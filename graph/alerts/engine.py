@@ -246,7 +246,11 @@ def carry_over_merged(tx: ManagedTransaction, person_ids: list[str]) -> int:
     """Alerts about persons merged into these survivors follow them: moved to the survivor
     when it has no alert for that rule, otherwise closed as duplicates (if still open)
     pointing at the survivor's alert. Returns how many alerts were handled."""
-    rows = tx.run(cypher.load("alerts/merged"), person_ids=person_ids).data()
+    return _carry_over(tx, tx.run(cypher.load("alerts/merged"), person_ids=person_ids).single()["merged"])
+
+
+def _carry_over(tx: ManagedTransaction, rows: list[dict]) -> int:
+    """:func:`carry_over_merged` of the rows ``alerts/merged`` read."""
     for row in rows:
         if row["kept_id"] is None:
             tx.run(cypher.load("alerts/repoint"), alert_id=row["alert_id"], survivor=row["survivor"],
@@ -306,8 +310,13 @@ def run_all(
     return report
 
 
-def _households_of(tx: ManagedTransaction, person_ids: list[str], since: date) -> list[str]:
-    return tx.run(cypher.load("alerts/households_of"), person_ids=person_ids, since=since).value("household_id")
+def _households_and_merged(tx: ManagedTransaction, person_ids: list[str], since: date) -> tuple[list[str], list[dict]]:
+    """The households of these persons (``alerts/households_of``) and the alerts of the
+    persons merged into them (``alerts/merged``), in one round trip."""
+    query = (f"CALL () {{\n{cypher.load('alerts/households_of')}\n}}\n"
+             f"CALL () {{\n{cypher.load('alerts/merged')}\n}}\nRETURN household_ids, merged")
+    row = tx.run(query, person_ids=person_ids, since=since).single()
+    return row["household_ids"], row["merged"]
 
 
 def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: list[str] | None = None,
@@ -324,8 +333,9 @@ def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: li
     households = set(household_ids or [])
     if person_ids:
         lookback = max(r.lookback for r in rules.rules)
-        households |= set(_households_of(tx, person_ids, report.today - timedelta(days=lookback)))
-        report.carried_over = carry_over_merged(tx, person_ids)
+        in_households, merged = _households_and_merged(tx, person_ids, report.today - timedelta(days=lookback))
+        households |= set(in_households)
+        report.carried_over = _carry_over(tx, merged)
     apply_findings(tx, _detect_together(tx, rules, report.today, person_ids, sorted(households)), rules, report)
     report.seconds = time.perf_counter() - started
     return report
