@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from aim.canonical import Mapping, Organisation
+from aim.canonical import Mapping, Organisation, validate_row
 from aim.graph.ingest import batch as ingest_module
-from aim.graph.ingest import BatchCounts, ingest_file, write_rows
+from aim.graph.ingest import BatchCounts, ingest_file, ingest_validated, write_rows
 from aim.graph.store import get_driver
 from tests.factories import as_canonical, canonical_rows, write_csv
 from tests.graph_helpers import counts, wipe
@@ -190,3 +190,15 @@ def test_a_first_load_that_meets_its_own_records_again_and_then_an_older_one(gra
     assert [(r["id"], r["name"]) for r in found] == [(own["source_record_id"], "Again"),
                                                       (older["source_record_id"], "Corrected")]
     assert counts(graph, settings.neo4j_database)[":Record"] == 60
+
+
+def test_progress_counts_every_row_read_rejected_chunks_included(graph, settings):
+    rows = canonical_rows(30)
+    for row in rows[10:20]:
+        row["date_of_birth"] = "31/02/2001"
+    validated = [validate_row(row, i, Mapping(), source="WMP") for i, row in enumerate(rows)]
+    progress = []
+    report = ingest_validated(validated, driver=graph, settings=settings.model_copy(update={"ingest_batch_size": 10}),
+                              on_batch=progress.append)
+    assert progress == [10, 10, 10]
+    assert (report.rejected, report.batches, report.written.new_records) == (10, 2, 10)

@@ -80,7 +80,7 @@ def ingest_validated(
         pending_rows, loaded = 0, _LoadedRecords()
         for chunk in batches(validated, settings.ingest_batch_size):
             parts = _planned_parts(triage(chunk, report), organisation)
-            if pending:
+            if pending_rows:
                 loaded.add([part for part, _ in pending], _finish(pending, pending_rows, report, on_batch, loaded.keys))
             if len(parts) > 1:
                 write_organisations(parts[0].organisations, driver=driver, settings=settings)
@@ -101,6 +101,8 @@ class _LoadedRecords:
     met_older: bool = False
 
     def add(self, parts: list[BatchParams], all_new: bool) -> None:
+        if not parts:  # a chunk of rejects only tells nothing
+            return
         self.met_older = self.met_older or not all_new
         if self.met_older:
             self.keys = None
