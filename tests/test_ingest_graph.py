@@ -178,7 +178,8 @@ def test_a_first_load_that_meets_its_own_records_again_and_then_an_older_one(gra
     so that batch is written again with the reads."""
     rows = canonical_rows(60, events_per_record=1)
     small = settings.model_copy(update={"ingest_batch_size": 10})
-    ingest_file(write_csv(tmp_path / "older.csv", rows[50:]), source="WMP", progress=False, driver=graph, settings=small)
+    ingest_file(write_csv(tmp_path / "older.csv", rows[50:]), source="WMP", progress=False, driver=graph,
+                settings=small)
     own = dict(rows[3], first_name="Again", event_id="E-own", event_date="01/11/2026")
     older = dict(rows[55], first_name="Corrected", event_id="E-older", event_date="01/11/2026")
     report = ingest_file(write_csv(tmp_path / "wmp.csv", rows[:30] + [own] + rows[30:50] + [older]), source="WMP",

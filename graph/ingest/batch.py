@@ -169,7 +169,7 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams,
     keys = [(r["source"], r["source_record_id"]) for r in batch.records]
     known = [key for key in keys if hash(key) in loaded] if loaded is not None else tx.run(
         cypher.load("ingest/known_records"), records=[list(key) for key in keys]).single()["known"]
-    if len(known) == len(batch.records):  # a re-load: everything goes through the upserts
+    if len(known) == len(batch.records):  # every record known (a re-load): all goes through the upserts
         return FreshRecords([], []), batch
     known_records = set(map(tuple, known))
     fresh: dict[tuple[str, str], dict] = {}
