@@ -17,7 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 from . import standardise as S
 from ._np import unique
 from .location import compare_location
-from .pairs import pair_predicate, pair_similarity, unique_pairs
+from .pairs import pair_predicate, pair_similarity, threads_for, unique_pairs
 from .records import Prepared
 
 __all__ = ["COMPARISONS", "FIELD_INDEX", "Comparison", "compare", "compare_chunked", "compare_location",
@@ -127,7 +127,8 @@ def compare_first_name(p: Prepared, i: np.ndarray, j: np.ndarray, swapped: np.nd
         ua, ub, inv = unique_pairs(fi[d_idx], fj[d_idx])
         names = p.uniques["name"]
         sa, sb = [names[x] for x in ua.tolist()], [names[x] for x in ub.tolist()]
-        jw = process.cpdist(sa, sb, scorer=JaroWinkler.normalized_similarity, workers=-1, dtype=np.float32)
+        jw = process.cpdist(sa, sb, scorer=JaroWinkler.normalized_similarity, workers=threads_for(len(sa)),
+                           dtype=np.float32)
         t = _name_tables(p)
         init = (t["single"][ua] | t["single"][ub]) & (t["initial"][ua] == t["initial"][ub])
         # A short form drops at least two letters (one is a typo): CHRIS / CHRISTOPHER.

@@ -8,7 +8,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .pairs import pair_similarity
+from .pairs import pair_similarity, threads_for
 from .records import Prepared
 
 
@@ -20,7 +20,8 @@ def _house_typo_table(p: Prepared) -> np.ndarray:
         houses = p.uniques["house"]
         t = np.zeros((len(houses) + 1, len(houses) + 1), dtype=bool)
         if houses:
-            dist = process.cdist(houses, houses, scorer=OSA.distance, score_cutoff=1, dtype=np.uint8, workers=-1)
+            dist = process.cdist(houses, houses, scorer=OSA.distance, score_cutoff=1, dtype=np.uint8,
+                                 workers=threads_for(len(houses) ** 2))
             t[:-1, :-1] = dist <= 1
         p.extra["house_typo"] = t
     return t

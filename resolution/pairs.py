@@ -17,6 +17,13 @@ def unique_pairs(a: np.ndarray, b: np.ndarray):
     return keys // base, keys % base, inv
 
 
+def threads_for(comparisons: int) -> int:
+    """rapidfuzz's ``workers`` for this many comparisons: all cores for a batch, one thread
+    below 10,000 (starting a thread pool per call costs more than a real-time record's
+    comparisons themselves)."""
+    return -1 if comparisons >= 10_000 else 1
+
+
 def pair_similarity(a: np.ndarray, b: np.ndarray, uniques: list[str], scorer, workers: int = -1) -> np.ndarray:
     """``scorer(uniques[a[k]], uniques[b[k]])`` for every k, each distinct pair scored once."""
     if a.size == 0:
@@ -24,9 +31,8 @@ def pair_similarity(a: np.ndarray, b: np.ndarray, uniques: list[str], scorer, wo
     ua, ub, inv = unique_pairs(a, b)
     sa = [uniques[x] for x in ua.tolist()]
     sb = [uniques[x] for x in ub.tolist()]
-    if workers == -1 and len(sa) < 10_000:
-        workers = 1  # starting a thread pool costs ~10 ms: too much for one new record
-    sims = process.cpdist(sa, sb, scorer=scorer, workers=workers, dtype=np.float32)
+    sims = process.cpdist(sa, sb, scorer=scorer, workers=threads_for(len(sa)) if workers == -1 else workers,
+                          dtype=np.float32)
     return sims[inv]
 
 
