@@ -22,7 +22,7 @@ from neo4j.exceptions import ConstraintError
 from aim import cypher
 from aim.canonical import CanonicalRow, Organisation
 from aim.resolution.standardise import normalise_postcode
-from aim.graph.store.db import causal_session, execute_write
+from aim.graph.store.db import Rows, causal_session, execute_write
 from aim.settings import Settings, get_settings
 
 RECORD_DETAILS = (
@@ -168,7 +168,7 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams,
     """
     keys = [(r["source"], r["source_record_id"]) for r in batch.records]
     known = [key for key in keys if hash(key) in loaded] if loaded is not None else tx.run(
-        cypher.load("ingest/known_records"), records=[list(key) for key in keys]).single()["known"]
+        cypher.load("ingest/known_records"), records=Rows(list(key) for key in keys)).single()["known"]
     if len(known) == len(batch.records):  # every record known (a re-load): all goes through the upserts
         return FreshRecords([], []), batch
     known_records = set(map(tuple, known))
@@ -186,8 +186,8 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams,
     for event in batch.events:
         (events if (event["source"], event["source_record_id"]) in fresh else merged.events).append(event)
     found = tx.run(cypher.load("ingest/known_events_and_addresses"),
-                   events=[] if loaded is not None else [[e["source"], e["event_id"]] for e in events],
-                   addresses=list({link["key"] for link in links})).single()
+                   events=Rows([] if loaded is not None else ([e["source"], e["event_id"]] for e in events)),
+                   addresses=Rows({link["key"] for link in links})).single()
     known_events = set(map(tuple, found["events"]))
     known_addresses = set(found["addresses"])
     new_addresses: dict[str, dict] = {}
@@ -216,17 +216,17 @@ def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = 
     counts = BatchCounts(new_records=len(fresh.records), updated_records=0,
                          new_events=sum(len(record["events"]) for record in fresh.records))
     if fresh.addresses:
-        tx.run(cypher.load("ingest/create_addresses"), addresses=fresh.addresses).consume()
+        tx.run(cypher.load("ingest/create_addresses"), addresses=Rows(fresh.addresses)).consume()
     if fresh.records:
-        tx.run(cypher.load("ingest/create_records"), records=fresh.records, batch=token).consume()
+        tx.run(cypher.load("ingest/create_records"), records=Rows(fresh.records), batch=token).consume()
     if merged.records:
-        records = tx.run(cypher.load("ingest/upsert_records"), records=merged.records, batch=token)
+        records = tx.run(cypher.load("ingest/upsert_records"), records=Rows(merged.records), batch=token)
         counts.updated_records = records.single()["updated"]
         counts.new_records += records.consume().counters.nodes_created
     if merged.addresses:
-        tx.run(cypher.load("ingest/upsert_addresses"), addresses=merged.addresses).consume()
+        tx.run(cypher.load("ingest/upsert_addresses"), addresses=Rows(merged.addresses)).consume()
     if merged.events:
-        events = tx.run(cypher.load("ingest/upsert_events"), events=merged.events)
+        events = tx.run(cypher.load("ingest/upsert_events"), events=Rows(merged.events))
         counts.new_events += events.consume().counters.nodes_created
     return counts
 

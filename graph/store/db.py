@@ -73,6 +73,21 @@ def as_date(value) -> date | None:
         return None
 
 
+class Rows(list):
+    """A list parameter whose ``repr`` is its length.
+
+    The driver (neo4j 6.4, ``Bolt5x5.run``) formats every statement's parameters for its
+    debug log whether debug logging is on or not: for a batch of thousands of rows that costs
+    about as much as packing them, and a debug log would hold the rows' personal data. The
+    driver packs it as the list it is.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
 def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
     """``items`` in lists of at most ``size`` (read lazily: a generator is not materialised)."""
     iterator = iter(items)
@@ -106,4 +121,4 @@ def write_batched(driver: Driver, database: str, query: str, name: str, rows: li
     text = cypher.load(query)
     with causal_session(driver, database) as session:
         for chunk in batches(rows, size):
-            execute_write(session, lambda tx, c=chunk: tx.run(text, {name: c}).consume())
+            execute_write(session, lambda tx, c=chunk: tx.run(text, {name: Rows(c)}).consume())
