@@ -151,6 +151,7 @@ def score_records(model: Model, records: Sequence[Mapping[str, object]],
     also the pairs as prepared (None when there is no candidate), for their explanations."""
     rows: list[dict] = []
     left: list[int] = []
+    right: list[int] = []
     start: list[int] = []
     for n, (record, cands) in enumerate(zip(records, candidates)):
         start.append(len(left))
@@ -158,6 +159,7 @@ def score_records(model: Model, records: Sequence[Mapping[str, object]],
             continue
         # Each row its own record (a source id of its own): prepare() collapses rows sharing one.
         left += [len(rows)] * len(cands)
+        right += range(len(rows) + 1, len(rows) + 1 + len(cands))
         rows.append(dict(record, record_id=str(record.get("record_id", "__new__")),
                          source="__new__", source_record_id=str(n)))
         rows += [dict(c, record_id=str(c.get("record_id", k)), source="__cand__", source_record_id=f"{n}.{k}")
@@ -166,7 +168,7 @@ def score_records(model: Model, records: Sequence[Mapping[str, object]],
         return [[] for _ in records], None
     p = prepare(rows)
     i = p.row_record[np.array(left, dtype=np.int64)]
-    j = p.row_record[np.flatnonzero(~np.isin(np.arange(len(rows)), left))]
+    j = p.row_record[np.array(right, dtype=np.int64)]
     gam = CMP.compare(p, i, j)
     tf = tf_from_model(model, p)
     w = match_weights(model, p, i, j, gam, tf)

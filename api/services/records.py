@@ -96,7 +96,7 @@ def _resolve_together(be: Backend, keys: list[tuple[str, str]], rows: list[Canon
     except (ServiceUnavailable, SessionExpired, TransientError):
         raise
     except NoModel:
-        return None
+        return _no_model()  # the steps would only read the model again to find none
     except Exception as exc:  # noqa: BLE001 - done again in steps, which say what failed
         log.info("resolution and alerts in steps: one transaction failed (%s)", type(exc).__name__)
         return None
@@ -117,8 +117,7 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
     try:
         persons = resolve_records(keys, driver=be.driver, settings=be.settings)
     except NoModel:
-        return {"resolution": "pending: no resolution model yet (run `aim resolve`)", "persons": [],
-                "alerts": None}
+        return _no_model()
     except (ServiceUnavailable, SessionExpired, TransientError):
         # The database went away mid-resolution: a 503, so that the client's retry (idempotent
         # for the stored rows) resolves these records now rather than at the next batch run.
@@ -135,6 +134,10 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
         log.exception("incremental alert evaluation failed")
         return _outcome(keys, persons, None) | {"alerts": {"error": f"deferred ({type(exc).__name__})"}}
     return _outcome(keys, persons, report)
+
+
+def _no_model() -> dict:
+    return {"resolution": "pending: no resolution model yet (run `aim resolve`)", "persons": [], "alerts": None}
 
 
 def _outcome(keys: list[tuple[str, str]], persons: list[str], report: RunReport | None) -> dict:

@@ -265,15 +265,6 @@ def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None =
             return execute_write(session, _write_batch, plan, False)
 
 
-def write_organisations(organisations: list[dict], *, driver: Driver, settings: Settings) -> None:
-    """Upsert a batch's organisations in their own transaction, before its parts are written
-    at once: each part then finds them unchanged (a plain read), instead of one part's
-    ``SET`` on the organisation node holding the other part until it commits."""
-    query = cypher.load("ingest/upsert_organisations")
-    with causal_session(driver, settings.neo4j_database) as session:
-        execute_write(session, lambda tx: tx.run(query, organisations=organisations).consume())
-
-
 def write_rows_in(tx: ManagedTransaction, rows: list[CanonicalRow], *, create_new: bool = True) -> BatchCounts:
     """:func:`write_rows` inside the caller's transaction (an API submission writes its rows
     and its audit entry in one). A ConstraintError there (another writer

@@ -16,10 +16,10 @@ from pathlib import Path
 from neo4j import Driver
 
 from aim.canonical import CanonicalRow, Mapping, Organisation, Reject, RowWarning, Validated, read_csv
-from aim.graph.store import batches
+from aim.graph.store import batches, write_batched
 from aim.settings import Settings, get_settings
 
-from .batch import BatchCounts, BatchParams, plan_batch, write_organisations, write_plan
+from .batch import BatchCounts, BatchParams, plan_batch, write_plan
 from .parts import disjoint_parts
 from .rejects import write_rejects
 
@@ -82,8 +82,9 @@ def ingest_validated(
             parts = _planned_parts(triage(chunk, report), organisation)
             if pending_rows:
                 loaded.add([part for part, _ in pending], _finish(pending, pending_rows, report, on_batch, loaded.keys))
-            if len(parts) > 1:
-                write_organisations(parts[0].organisations, driver=driver, settings=settings)
+            if len(parts) > 1:  # upserted first: each part then finds them unchanged (a plain read), not locked
+                write_batched(driver, settings.neo4j_database, "ingest/upsert_organisations", "organisations",
+                              parts[0].organisations)
             write = partial(write_plan, driver=driver, settings=settings, loaded=loaded.keys)
             pending, pending_rows = [(part, writers.submit(write, part)) for part in parts], len(chunk)
         _finish(pending, pending_rows, report, on_batch, loaded.keys)
