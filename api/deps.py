@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request
 from neo4j import Driver
 
 from aim.api.errors import Invalid
-from aim.api.security import Principal, require
+from aim.api.security import Principal, current_principal, require
 from aim.api.settings import ApiSettings
 from aim.graph.access.audit import AuditContext
 
@@ -83,15 +83,17 @@ def acting(*roles: str, purpose: bool = False):
     with ``purpose=True`` the request must state why (``stated_purpose``)."""
     check = require(*roles)
 
+    # async, calling the role check itself: neither does I/O, so FastAPI runs them on the event
+    # loop instead of handing each to a worker thread and back (a hop costs more than their work).
     if purpose:
-        def with_purpose(request: Request, principal: Principal = Depends(check),
-                         x_aim_purpose: str | None = Header(None, description="Why you are looking (audited)")
-                         ) -> Caller:
-            return caller_of(request, principal, stated_purpose(request, x_aim_purpose))
+        async def with_purpose(request: Request, principal: Principal = Depends(current_principal),
+                               x_aim_purpose: str | None = Header(None, description="Why you are looking (audited)")
+                               ) -> Caller:
+            return caller_of(request, check(principal), stated_purpose(request, x_aim_purpose))
 
         return with_purpose
 
-    def without_purpose(request: Request, principal: Principal = Depends(check)) -> Caller:
-        return caller_of(request, principal)
+    async def without_purpose(request: Request, principal: Principal = Depends(current_principal)) -> Caller:
+        return caller_of(request, check(principal))
 
     return without_purpose
