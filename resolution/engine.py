@@ -18,7 +18,7 @@ from ._np import pair_codes
 from .cluster_evidence import reference_year
 from .clustering import Components, components as connected_components
 from .guard import clusters_and_lifted
-from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs
+from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs, sex_u_same_given_name
 from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
 from .predict import match_weights, probability, raise_lifted, tf_tables
 from .records import Prepared, full_dob, prepare
@@ -105,17 +105,19 @@ def _session_samples(p: Prepared, cand: np.ndarray, gammas: np.ndarray, em_pairs
 
 
 def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[np.ndarray],
-               location_u_same_surname: np.ndarray | None = None) -> tuple[list[np.ndarray], list[dict]]:
+               name_session_u: dict[int, np.ndarray]) -> tuple[list[np.ndarray], list[dict]]:
     """m by Splink-style training sessions: pairs blocked on one thing (exact full names;
     exact full date of birth), EM with u fixed estimates m for every *other* field (inside
-    such a block the non-matches behave like random pairs on the other fields)."""
+    such a block the non-matches behave like random pairs on the other fields, except
+    those in ``name_session_u``: u of a comparison among non-matches that share a name)."""
     sessions, log = [], []
     for name, fixed, g in samples:
         g = g.copy()
         g[:, list(fixed)] = -1
         u_s = list(u)
-        if location_u_same_surname is not None and SURNAME in fixed:
-            u_s[LOCATION] = location_u_same_surname
+        if SURNAME in fixed:
+            for k, u_k in name_session_u.items():
+                u_s[k] = u_k
         m_s, _, lam_s, hist = expectation_maximisation(pattern_counts(g), u_s, lam=0.3, fix_m_fields=fixed)
         sessions.append((fixed, m_s))
         log.append({"session": name, "pairs": int(g.shape[0]), "lambda": lam_s, "iterations": len(hist)})
@@ -126,7 +128,8 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
     return m, log
 
 
-def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], refit_sessions: bool):
+def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], name_session_u: dict[int, np.ndarray],
+                 refit_sessions: bool):
     """What the independence of the fields misses, and m refitted under it: surname ×
     location among non-matches (households, :func:`interaction.estimate_interaction`),
     then the training sessions again with the households' u
@@ -137,7 +140,7 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], re
     interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     log = None
     if refit_sessions:
-        m, log = _session_m(c.samples, u, _location_u_same_surname(u, interaction))
+        m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)})
         m = smooth_m(m)
         interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     by_dob = [g for _, fixed, g in c.samples if fixed == DOB_SESSION]
@@ -272,12 +275,13 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
     mixture over the candidates), the dependences the independence of the fields misses, the prior."""
     u = estimate_u(c.g_rand)
     session_log: list[dict] = []
+    name_session_u = {CMP.FIELD_INDEX["gender"]: sex_u_same_given_name(c.g_rand)}
     if method == "mixture":
         # EM on the candidate pairs as a two-class mixture (u free): it gives m and the
         # expected number of matching pairs.
         m, _u_cand, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
     else:
-        m, session_log = _session_m(c.samples, u)
+        m, session_log = _session_m(c.samples, u, name_session_u)
         # How many candidate pairs match: a two-class mixture over the candidates (u free,
         # since blocked non-matches agree far more often than random pairs do).
         _, _, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
@@ -291,7 +295,7 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
     n_u = c.g_rand.shape[0]
     u = [np.maximum((uk - lam0 * mk) / (1 - lam0), 0.25 / n_u) for uk, mk in zip(u, m)]
     u = [uk / uk.sum() for uk in u]
-    m, u, interaction, refit_log = _dependences(c, m, u, refit_sessions=method != "mixture")
+    m, u, interaction, refit_log = _dependences(c, m, u, name_session_u, refit_sessions=method != "mixture")
     session_log = refit_log or session_log
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
     # did not generate have a negligible posterior and add nothing).
