@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from .mapping import Mapping, MappingError
-from .rows import Reject, Validated, validate_row
+from .columns import validate_block
+from .rows import Reject, Validated
 
 # Columns a file must provide, directly or through a mapping. The identity of a row is
 # (source, source_record_id); `source` may come from --source instead of a column, and a
@@ -65,6 +66,23 @@ def read_text_stream(
     check_header(header, mapping, source)
     reader = csv.reader(handle, delimiter=delimiter)
     today = today or date.today()  # one date for the whole file, not a clock read per row
+    block: list[tuple[int, list[str] | Reject]] = []
+    for entry in _lines(reader, len(header)):
+        block.append(entry)
+        if len(block) == BLOCK_ROWS:
+            yield from _validated(block, header, mapping, source, today)
+            block = []
+    yield from _validated(block, header, mapping, source, today)
+
+
+# Rows validated together, column by column (:mod:`.columns`); small enough that the first
+# rows are soon ready, large enough that each distinct value of a column is checked once.
+BLOCK_ROWS = 2000
+
+
+def _lines(reader, width: int) -> Iterator[tuple[int, list[str] | Reject]]:
+    """(line number, fields) of each row with any text, in order, or a ``Reject`` for a row
+    that cannot be read as ``width`` fields."""
     line = 2
     while True:
         try:
@@ -72,17 +90,23 @@ def read_text_stream(
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Validated(None, Reject(line, f"unreadable CSV: {exc}"), [])
+            yield line, Reject(line, f"unreadable CSV: {exc}")
             line = reader.line_num + 2
             continue
         start, line = line, reader.line_num + 2
         if not fields or all(not f.strip() for f in fields):
             continue
-        if len(fields) != len(header):
-            yield Validated(
-                None,
-                Reject(start, f"ragged row: {len(fields)} fields where the header has {len(header)}"),
-                [],
-            )
+        if len(fields) != width:
+            yield start, Reject(start, f"ragged row: {len(fields)} fields where the header has {width}")
             continue
-        yield validate_row(dict(zip(header, fields, strict=True)), start, mapping, source, today)
+        yield start, fields
+
+
+def _validated(block: list[tuple[int, list[str] | Reject]], header: list[str], mapping: Mapping,
+               source: str | None, today: date) -> Iterator[Validated]:
+    """A block's rows validated, in order (the unreadable ones as their rejects)."""
+    readable = [(line, fields) for line, fields in block if not isinstance(fields, Reject)]
+    checked = iter(validate_block(header, [line for line, _ in readable], [fields for _, fields in readable],
+                                  mapping, source, today))
+    for _, fields in block:
+        yield Validated(None, fields, []) if isinstance(fields, Reject) else next(checked)

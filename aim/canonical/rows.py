@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from aim.resolution.standardise import normalise_address, normalise_postcode
+from aim.resolution.standardise import Postcode, normalise_address, normalise_postcode
 
 from .mapping import CANONICAL_COLUMNS, DEFAULT_GENDER_CODES, Mapping, parse_date, split_full_name
 
@@ -22,8 +22,8 @@ SURROGATES = re.compile("[\ud800-\udfff]")
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # below space, bar \t \n \r
 # An export repeats its addresses and postcodes (every event of a person, every member of a
 # household): their standardisation is done once per distinct value (the results are immutable).
-_standard_address = lru_cache(maxsize=1 << 12)(normalise_address)
-_standard_postcode = lru_cache(maxsize=1 << 12)(normalise_postcode)
+standard_address = lru_cache(maxsize=1 << 12)(normalise_address)
+standard_postcode = lru_cache(maxsize=1 << 12)(normalise_postcode)
 
 
 @dataclass(slots=True)
@@ -90,6 +90,91 @@ class Unusable(ValueError):
     """Why a row cannot be used: the reason its ``Reject`` gives."""
 
 
+# The checks of one field (or of the fields that decide together), shared by the row check
+# below and the column check of a block of rows (:mod:`.columns`): one meaning for both.
+
+
+def suspect_text(values) -> bool:
+    """Whether some of ``values`` may not be usable text: one search over them all ("\n" is
+    allowed text); the row check names the column only when one is bad."""
+    given = [value for value in values if value]
+    joined = "\n".join(given)
+    return bool(SURROGATES.search(joined) or CONTROL_CHARACTERS.search(joined)
+                or max(map(len, given), default=0) > MAX_FIELD_CHARS)
+
+
+def source_of(row_source: str, wanted: str | None) -> str:
+    """The row's organisation: the one being loaded (``wanted``), or the row's own."""
+    if wanted and row_source and row_source != wanted:
+        raise Unusable(f"source '{row_source}' does not match the source being loaded ('{wanted}')")
+    if not (wanted or row_source):
+        raise Unusable("no source organisation: give --source or a 'source' column")
+    return wanted or row_source
+
+
+def record_id_of(record_id: str, mapping: Mapping) -> str:
+    if not record_id:
+        raise Unusable(f"no {mapping.header_for('source_record_id')} (the agency's record id)")
+    return record_id
+
+
+def names(first: str, last: str, full_name, mapping: Mapping) -> tuple[str, str]:
+    """(first names, surname); ``full_name()`` gives the full-name column's value, read only
+    when the mapping has one and both names are empty."""
+    if "full_name" in mapping.columns and not (first or last):
+        first, last = split_full_name(full_name() or "", mapping.name_order)
+    if not first and not last:
+        raise Unusable("no name at all: first name and surname are both empty")
+    return first, last
+
+
+def parsed_date(what: str, text: str, mapping: Mapping, today: date) -> date:
+    try:
+        day = parse_date(text, mapping.date_formats)
+    except ValueError as exc:
+        raise Unusable(f"{what} {exc}") from exc
+    if day > today:
+        raise Unusable(f"{what} {day.isoformat()} is in the future")
+    return day
+
+
+def date_of_birth(text: str, mapping: Mapping, today: date) -> date | None:
+    if not text:
+        return None
+    dob = parsed_date("date of birth", text, mapping, today)
+    if dob < OLDEST_BIRTH:
+        raise Unusable(f"date of birth {dob.isoformat()} is before {OLDEST_BIRTH.year}")
+    return dob
+
+
+def gender_code(raw: str, mapping: Mapping) -> str | None:
+    """The canonical code of ``raw``; None for a code nobody listed."""
+    return mapping.gender_codes.get(raw.lower()) or DEFAULT_GENDER_CODES.get(raw.lower())
+
+
+def event(event_id: str, text: str, event_type: str, mapping: Mapping, today: date) -> tuple[str, date | None, str]:
+    """(event id as given, date, type) of a row's event; no date means no event."""
+    event_type = mapping.event_type_codes.get(event_type, event_type)
+    if not text:
+        if event_id or event_type:
+            raise Unusable("event without a date")
+        return event_id, None, event_type
+    event_date = parsed_date("event date", text, mapping, today)
+    if not event_type:
+        raise Unusable("event has a date but no event type")
+    return event_id, event_date, event_type
+
+
+def dated_before_birth(event_date: date | None, dob: date | None) -> bool:
+    """A soft problem: the row is kept, with a warning."""
+    return bool(dob and event_date and event_date < dob)
+
+
+def unparsed_postcode(raw: str, postcode: Postcode) -> bool:
+    """A postcode given that is not a UK one: a soft problem, the row is kept with a warning."""
+    return bool(raw) and not postcode.valid
+
+
 class _RowCheck:
     """The checks of one row, one step each, in the order their reasons are reported. A
     step raises ``Unusable`` for a row that cannot be used, and adds a warning for a soft
@@ -108,11 +193,7 @@ class _RowCheck:
         self.warnings.append(RowWarning(self.line, field_name, message))
 
     def text(self) -> None:
-        given = [value for value in self.values.values() if value]
-        # One search over the whole row ("\n" is allowed text); the column is named only when one is bad.
-        joined = "\n".join(given)
-        if not (SURROGATES.search(joined) or CONTROL_CHARACTERS.search(joined)
-                or max(map(len, given), default=0) > MAX_FIELD_CHARS):
+        if not suspect_text(self.values.values()):
             return
         for header, value in self.values.items():
             if value and SURROGATES.search(value):
@@ -122,52 +203,10 @@ class _RowCheck:
             if value and CONTROL_CHARACTERS.search(value):
                 raise Unusable(f"column '{header}' contains control characters")
 
-    def source(self, given: str | None) -> str:
-        row_source = self.get("source")
-        wanted = given or self.mapping.source
-        if wanted and row_source and row_source != wanted:
-            raise Unusable(f"source '{row_source}' does not match the source being loaded ('{wanted}')")
-        if not (wanted or row_source):
-            raise Unusable("no source organisation: give --source or a 'source' column")
-        return wanted or row_source
-
-    def record_id(self) -> str:
-        record_id = self.get("source_record_id")
-        if not record_id:
-            raise Unusable(f"no {self.mapping.header_for('source_record_id')} (the agency's record id)")
-        return record_id
-
-    def names(self) -> tuple[str, str]:
-        first, last = self.get("first_name"), self.get("last_name")
-        if "full_name" in self.mapping.columns and not (first or last):
-            full = self.values.get(self.mapping.columns["full_name"]) or ""
-            first, last = split_full_name(full, self.mapping.name_order)
-        if not first and not last:
-            raise Unusable("no name at all: first name and surname are both empty")
-        return first, last
-
-    def parsed_date(self, what: str, text: str) -> date:
-        try:
-            day = parse_date(text, self.mapping.date_formats)
-        except ValueError as exc:
-            raise Unusable(f"{what} {exc}") from exc
-        if day > self.today:
-            raise Unusable(f"{what} {day.isoformat()} is in the future")
-        return day
-
-    def date_of_birth(self) -> date | None:
-        text = self.get("date_of_birth")
-        if not text:
-            return None
-        dob = self.parsed_date("date of birth", text)
-        if dob < OLDEST_BIRTH:
-            raise Unusable(f"date of birth {dob.isoformat()} is before {OLDEST_BIRTH.year}")
-        return dob
-
     def gender(self) -> tuple[str, str]:
         """(canonical code, code as given): an unknown code is kept raw, as U, with a warning."""
         raw = self.get("gender")
-        gender = self.mapping.gender_codes.get(raw.lower()) or DEFAULT_GENDER_CODES.get(raw.lower())
+        gender = gender_code(raw, self.mapping)
         if gender is None:
             self.warn("gender", f"unknown gender code '{raw}' kept as raw")
         return gender or "U", raw
@@ -175,35 +214,31 @@ class _RowCheck:
     def event(self, source: str, record_id: str, dob: date | None) -> tuple[str, date | None, str]:
         """(event id, date, type) of the row's event, if it has one; an event that arrived
         without an id gets a stable one."""
-        text, event_type, event_id = self.get("event_date"), self.get("event_type"), self.get("event_id")
-        event_type = self.mapping.event_type_codes.get(event_type, event_type)
-        if not text:
-            if event_id or event_type:
-                raise Unusable("event without a date")
+        event_id, event_date, event_type = event(
+            self.get("event_id"), self.get("event_date"), self.get("event_type"), self.mapping, self.today)
+        if event_date is None:
             return event_id, None, event_type
-        event_date = self.parsed_date("event date", text)
-        if not event_type:
-            raise Unusable("event has a date but no event type")
-        if dob and event_date < dob:
+        if dated_before_birth(event_date, dob):
             self.warn("event_date", "event is dated before the date of birth")
         return event_id or event_key(source, record_id, event_date, event_type), event_date, event_type
 
     def row(self, given_source: str | None) -> CanonicalRow:
         self.text()
-        source = self.source(given_source)
-        record_id = self.record_id()
-        first, last = self.names()
-        dob = self.date_of_birth()
+        source = source_of(self.get("source"), given_source or self.mapping.source)
+        record_id = record_id_of(self.get("source_record_id"), self.mapping)
+        first, last = names(self.get("first_name"), self.get("last_name"),
+                            lambda: self.values.get(self.mapping.columns["full_name"]), self.mapping)
+        dob = date_of_birth(self.get("date_of_birth"), self.mapping, self.today)
         gender, gender_raw = self.gender()
         event_id, event_date, event_type = self.event(source, record_id, dob)
         postcode_raw, address = self.get("postcode"), self.get("address")
-        postcode = _standard_postcode(postcode_raw)
-        if postcode_raw and not postcode.valid:
+        postcode = standard_postcode(postcode_raw)
+        if unparsed_postcode(postcode_raw, postcode):
             self.warn("postcode", f"'{postcode_raw}' is not a UK postcode; kept as given")
         return CanonicalRow(
             source=source, source_record_id=record_id, first_name=first, last_name=last,
             middle_names=self.get("middle_names"), date_of_birth=dob, gender=gender, gender_raw=gender_raw,
-            address=address, address_norm=_standard_address(address),
+            address=address, address_norm=standard_address(address),
             postcode=postcode_raw, postcode_norm=postcode.text, postcode_valid=postcode.valid,
             event_id=event_id or None, event_date=event_date, event_type=event_type or None,
             phone=self.get("phone"), email=self.get("email"), nhs_number=self.get("nhs_number"),

@@ -15,6 +15,8 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 
 from neo4j import Driver, ManagedTransaction
 from neo4j.exceptions import ConstraintError
@@ -55,9 +57,16 @@ class BatchParams:
     events: list[dict]
 
 
+_record_details = attrgetter(*RECORD_DETAILS)
+
+
 def fingerprint(row: CanonicalRow) -> str:
     """Identifies a record's details, so that an ingest can say which records changed."""
-    text = "|".join(str(getattr(row, name) or "") for name in RECORD_DETAILS)
+    return _fingerprint(_record_details(row))
+
+
+def _fingerprint(details: tuple) -> str:
+    text = "|".join([str(value or "") for value in details])
     return hashlib.sha1(text.encode()).hexdigest()
 
 
@@ -103,7 +112,7 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
                     "line": row.address_norm,
                     "postcode": row.postcode_norm,
                     "postcode_valid": row.postcode_valid,
-                    "outward": normalise_postcode(row.postcode_norm).outward,
+                    "outward": _outward(row.postcode_norm),
                     "first_seen": day,
                     "last_seen": day,
                 }
@@ -124,20 +133,26 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
 
 def _record(row: CanonicalRow) -> dict:
     """A record's entry, from its latest row; its fingerprint is taken once, from that row."""
-    details = {name: getattr(row, name) for name in RECORD_DETAILS}
+    values = _record_details(row)
+    details = dict(zip(RECORD_DETAILS, values))
     details["date_of_birth"] = _iso(row.date_of_birth)
     details["address_key"] = _address_key(row)
     return {
         "source": row.source,
         "source_record_id": row.source_record_id,
         "last_seen": _iso(row.event_date or date.min),
-        "fingerprint": fingerprint(row),
+        "fingerprint": _fingerprint(values),
         "details": details,
     }
 
 
 def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
+    return None if day is None else _iso_date(day)
+
+
+# A batch repeats its dates (every event of a day, every row of a record): each is written out once.
+_iso_date = lru_cache(maxsize=1 << 12)(date.isoformat)
+_outward = lru_cache(maxsize=1 << 12)(lambda postcode: normalise_postcode(postcode).outward)
 
 
 def _address_key(row: CanonicalRow) -> str | None:
