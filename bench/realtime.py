@@ -60,7 +60,8 @@ SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 # --before takes from its ref; one absent at the ref is absent from that side).
 REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api/services/records.py",
                   "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
-                  "resolution/explain.py", "resolution/records.py",
+                  "resolution/explain.py", "resolution/records.py", "resolution/guard.py", "api/deps.py",
+                  "api/routes/records.py",
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
                   "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
                   "cypher/resolution/write_similar.cypher", "cypher/alerts/households_of.cypher",

@@ -161,16 +161,14 @@ def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
             | surname_change_candidates(gammas) | shared_home(gammas))
 
 
-def reaches_across(levels: Sequence[Mapping[str, str]], in_review_band: np.ndarray) -> np.ndarray:
-    """Per pair of one new record and its candidates (``predict.score_record``'s levels by
-    field; -1 is "null"): the clusters' evidence reads it across persons, so the real-time
-    path must re-cluster both records' persons together, as the batch run clusters all at
-    once — a possible surname change with a move in the review band
-    (:func:`cluster_evidence.surname_change_links` joins only those), and, when the record
-    has one, the candidates sharing its surname and address (a partner's home: whether its
-    cluster shows the marriage)."""
-    gammas = np.array([[CMP.level(c.name, lv[c.name]) if lv[c.name] != "null" else -1 for c in CMP.COMPARISONS]
-                       for lv in levels], dtype=np.int64).reshape(-1, len(CMP.COMPARISONS))
+def reaches_across(gammas: np.ndarray, in_review_band: np.ndarray) -> np.ndarray:
+    """Per pair of one new record and its candidates (their comparison levels, -1 for
+    null, as ``predict.score_records`` compared them): the clusters' evidence reads it
+    across persons, so the real-time path must re-cluster both records' persons together,
+    as the batch run clusters all at once — a possible surname change with a move in the
+    review band (:func:`cluster_evidence.surname_change_links` joins only those), and, when
+    the record has one, the candidates sharing its surname and address (a partner's home:
+    whether its cluster shows the marriage)."""
     change = surname_change_candidates(gammas) & np.asarray(in_review_band, dtype=bool)
     return change | (shared_home(gammas) & change.any())
 

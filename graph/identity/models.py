@@ -36,9 +36,12 @@ def read_current_model(tx: ManagedTransaction) -> tuple[Model, str] | None:
     ``aim resolve``. The version is looked up every time (one small read); the JSON only
     for a new version."""
     row = tx.run(cypher.load("resolution/current_model_version")).single()
-    if row is None:
-        return None
-    version = row["model_version"]
+    return None if row is None else model_of_version(tx, row["model_version"])
+
+
+def model_of_version(tx: ManagedTransaction, version: str) -> tuple[Model, str] | None:
+    """The model of ``version``, the current one as ``tx`` has just read it: parsed once per
+    version (its JSON read in ``tx`` only for a new one)."""
     if version not in _PARSED:
         row = tx.run(cypher.load("resolution/current_model")).single()
         if row is None:

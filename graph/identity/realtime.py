@@ -45,14 +45,14 @@ from aim.resolution.blocking import shared_key_pairs
 from aim.resolution.explain import stored_explanations
 from aim.resolution.guard import cluster_records, reaches_across
 from aim.resolution.model import Model
-from aim.resolution.predict import probability, score_records
+from aim.resolution.predict import RecordPairs, probability, score_records
 from aim.settings import Settings, get_settings
 
 from .changes import apply_in_tx
 from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
-from .models import read_current_model
+from .models import model_of_version, read_current_model
 from .records import blocking_props, keys_fingerprint, record_details
 
 PER_KEY = 20
@@ -87,11 +87,12 @@ def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int,
     return labels, [pairs[k] for k in lifted.tolist()]
 
 
-def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str]):
+def _neighbourhood(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], hood=None):
     """The records of ``person_ids`` plus the seeds, their old person ids, and the
-    SIMILAR weights and decisions between them."""
-    hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids),
-                  seeds=[key_param(k) for k in seeds]).single()
+    SIMILAR weights and decisions between them (``hood``: as already read)."""
+    if hood is None:
+        hood = tx.run(cypher.load("resolution/neighbourhood"), person_ids=sorted(person_ids),
+                      seeds=[key_param(k) for k in sorted(seeds)]).single()
     records: dict[str, dict] = {}
     old: dict[str, str] = {}
     for r in hood["records"]:
@@ -126,6 +127,24 @@ def lock_persons(tx: ManagedTransaction, person_ids: set[str], record_keys: set[
             return holders
 
 
+def _lock_and_read(tx: ManagedTransaction, person_ids: set[str], record_keys: set[str], seeds: Iterable[str], *,
+                   pairs: Sequence[dict], gone: Sequence[dict]) -> tuple[dict[str, str], object]:
+    """:func:`lock_persons`, and in the same statement the neighbourhood of ``person_ids``
+    and the ``seeds``, read after the locks: what the re-clustering reads when the records'
+    holders are those persons, as they usually are. When they are not (a merge committed
+    meanwhile, a person reached further), the holders are locked as ``lock_persons`` locks
+    them and the neighbourhood is None (read afterwards)."""
+    query = (f"CALL () {{\n{cypher.load('resolution/lock_persons')}\n}}\n"
+             "WITH collect([source, source_record_id, person_id]) AS holders\n"
+             f"CALL () {{\n{cypher.load('resolution/neighbourhood')}\n}}\nRETURN holders, records, edges")
+    row = tx.run(query, person_ids=sorted(person_ids), keys=[key_param(k) for k in sorted(record_keys)],
+                 pairs=list(pairs), gone=list(gone), seeds=[key_param(k) for k in sorted(seeds)]).single()
+    holders = {record_key(source, record_id): person for source, record_id, person in row["holders"]}
+    if set(holders.values()) == set(person_ids):
+        return holders, row
+    return lock_persons(tx, set(holders.values()), record_keys), None
+
+
 def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[str], model: Model | None,
               version: str | None, *, by: str, reason: str | None) -> list[str]:
     """Re-cluster the records of ``person_ids`` plus the ``seeds`` (key → record row) from
@@ -141,12 +160,12 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
 
 
 def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict], set[str]]], model: Model | None,
-                      version: str | None, *, by: str, reason: str | None) -> list[str]:
+                      version: str | None, *, by: str, reason: str | None, hood=None) -> list[str]:
     """:func:`recluster` once the persons are locked, for disjoint groups of seeds and
     persons (no person in two groups), each clustered on its own: one read and one write
-    for them all."""
+    for them all (``hood``: the neighbourhood of them all, when already read)."""
     hood, records, old = _neighbourhood(tx, {k: r for seeds, _ in groups for k, r in seeds.items()},
-                                        set().union(*(persons for _, persons in groups)))
+                                        set().union(*(persons for _, persons in groups)), hood)
     group_of_person = {p: n for n, (_, persons) in enumerate(groups) for p in persons}
     group_of = {k: group_of_person[r["person_id"]] for k, r in records.items() if r.get("person_id") in group_of_person}
     group_of |= {k: n for n, (seeds, _) in enumerate(groups) for k in seeds}
@@ -198,27 +217,41 @@ def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
     return {zlib.crc32(value.encode()) % LOCK_BUCKETS for p in props for value in p.values() if value}
 
 
-def _lock_records(tx: ManagedTransaction, keys: list[Key],
-                  likely: Iterable[dict] = ()) -> tuple[dict[str, dict], dict[str, dict]]:
+def _records_query(with_model: bool) -> str:
+    """``get_records``; ``with_model``: each row also says the current model's version (no
+    row without a model), saving a statement of its own."""
+    records = cypher.load("resolution/get_records")
+    if not with_model:
+        return records
+    return (f"CALL () {{\n{cypher.load('resolution/current_model_version')}\n}}\n"
+            f"CALL () {{\n{records}\n}}\nRETURN *")
+
+
+def _lock_records(tx: ManagedTransaction, keys: list[Key], likely: Iterable[dict] = (), *,
+                  with_model: bool = False) -> tuple[dict[str, dict], dict[str, dict], str | None]:
     """The records (key → row) and their blocking keys (key → ``bk_`` properties), read
     again after write-locking the buckets of those keys. Two resolutions whose records
     share a key take turns here; the second reads what the first committed. A record
     corrected meanwhile (other keys) has its new buckets locked in another round; so has
     one whose details were not what the caller thought ``likely`` (the rows it has just
-    written: their buckets are locked in the first round, saving one)."""
+    written: their buckets are locked in the first round, saving one). ``with_model``:
+    also the current model's version as read with them (None when nothing was read:
+    no such record, or no model)."""
     params = [list(k) for k in keys]
     locked: set[int] = set()
     missing = key_buckets(blocking_props(r) for r in likely)
+    version = None
     while True:
-        found = tx.run(cypher.load("resolution/get_records"), keys=params, buckets=sorted(missing)).data()
+        found = tx.run(_records_query(with_model), keys=params, buckets=sorted(missing)).data()
         locked |= missing
         records = {record_key(r["source"], r["source_record_id"]): r for r in found}
         for r in records.values():
             r["similar"] = {record_key(*o) for o in r["similar"]}
+            version = r.pop("model_version", version)
         props = {k: blocking_props(r) for k, r in records.items()}
         missing = key_buckets(props.values()) - locked
         if not missing:
-            return records, props
+            return records, props, version
 
 
 def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[str, dict],
@@ -233,14 +266,16 @@ def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[st
     return found
 
 
-def _reached(model: Model, cands: list[dict], scored: list[dict]) -> set[str]:
-    """The candidates whose persons the clusters' evidence may join to the record's (a
-    surname change with a move, and the homes that say who married:
-    :func:`aim.resolution.guard.reaches_across`); they are re-clustered with it, as linked
-    ones are."""
-    reach = reaches_across([s["levels"] for s in scored],
-                           [s["match_probability"] >= model.review_threshold for s in scored])
-    return {record_key(c["source"], c["source_record_id"]) for c, r in zip(cands, reach) if r}
+def _reached(model: Model, cands: list[dict], scored: list[dict], pairs: RecordPairs | None, n: int) -> set[str]:
+    """The candidates whose persons the clusters' evidence may join to the ``n``-th record's
+    (a surname change with a move, and the homes that say who married:
+    :func:`aim.resolution.guard.reaches_across`, from the levels ``pairs`` holds); they are
+    re-clustered with it, as linked ones are."""
+    if not scored:
+        return set()
+    gammas = pairs.gammas[pairs.start[n]:pairs.start[n] + len(scored)]
+    reach = reaches_across(gammas, np.array([s["match_probability"] >= model.review_threshold for s in scored]))
+    return {record_key(c["source"], c["source_record_id"]) for c, r in zip(cands, reach.tolist()) if r}
 
 
 def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[str]], linked: dict[str, set[str]],
@@ -251,11 +286,11 @@ def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[
     far = set().union(*reached.values()) - set(reached)
     if not far:
         return
-    records, props = _lock_records(tx, sorted(split_key(k) for k in far))
+    records, props, _ = _lock_records(tx, sorted(split_key(k) for k in far))
     candidates = _candidates(tx, records, props, per_key)
-    scores, _ = score_records(model, list(records.values()), [candidates[k] for k in records])
-    for k, scored in zip(records, scores):
-        more = _reached(model, candidates[k], scored)
+    scores, prepared = score_records(model, list(records.values()), [candidates[k] for k in records])
+    for n, (k, scored) in enumerate(zip(records, scores)):
+        more = _reached(model, candidates[k], scored, prepared, n)
         for seed, others in reached.items():
             if k in others:
                 linked[seed] |= more
@@ -283,8 +318,8 @@ def _score(model: Model, version: str, records: dict[str, dict], candidates: dic
             "band": "link" if pr >= model.link_threshold else "review"}
         if pr >= model.link_threshold:
             linked[k].add(other)
-    for k, scored in zip(records, scores):
-        reached[k] = _reached(model, candidates[k], scored)
+    for n, (k, scored) in enumerate(zip(records, scores)):
+        reached[k] = _reached(model, candidates[k], scored, prepared, n)
         linked[k] |= reached[k]
         for c, s in zip(candidates[k], scored):
             other = record_key(c["source"], c["source_record_id"])
@@ -314,11 +349,12 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, 
     hold (``FIELDS``: the rows just written), whose buckets are locked with the first read.
     The model is read in the same transaction. Raises :class:`NoModel` when ``aim
     resolve`` has never run."""
-    found = read_current_model(tx)
+    records, props, version = _lock_records(tx, keys, likely, with_model=True)
+    # Nothing read: no such record, or no model (then no row either); told apart here.
+    found = model_of_version(tx, version) if version else read_current_model(tx)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found
-    records, props = _lock_records(tx, keys, likely)
     if not records:
         return []
     candidates = _candidates(tx, records, props, per_key)
@@ -327,10 +363,10 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, 
     known = {r["person_id"] for r in records.values() if r["person_id"]}
     known |= {c["person_id"] for k, cands in candidates.items() for c in cands
               if c["person_id"] and record_key(c["source"], c["source_record_id"]) in linked[k]}
-    holders = lock_persons(tx, known, set(records).union(*linked.values()), pairs=pairs, gone=gone)
+    holders, hood = _lock_and_read(tx, known, set(records).union(*linked.values()), records, pairs=pairs, gone=gone)
     groups = [({k: dict(records[k], person_id=holders.get(k)) for k in seeds}, persons)
               for seeds, persons in _groups(linked, holders)]
-    return _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested")
+    return _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested", hood=hood)
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
