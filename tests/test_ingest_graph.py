@@ -14,6 +14,7 @@ from aim.canonical import Mapping, Organisation, validate_row
 from aim.graph.ingest import batch as ingest_module
 from aim.graph.ingest import BatchCounts, ingest_file, ingest_validated, write_rows
 from aim.graph.store import get_driver
+from aim.resolution.standardise import normalise_address
 from tests.factories import as_canonical, canonical_rows, write_csv
 from tests.graph_helpers import counts, wipe
 from tests.threads import run_together
@@ -81,6 +82,24 @@ def test_an_older_row_never_overwrites_a_newer_one(graph, settings, tmp_path):
     assert [(r["current"], r["line"], r["seen"]) for r in found] == [
         ("9 New Road", "1 OLD ROAD", "2025-01-01"),
         ("9 New Road", "9 NEW ROAD", "2025-06-01"),
+    ]
+
+
+def test_a_later_file_older_or_tied_on_date_keeps_latest_wins_and_still_adds_events_and_addresses(
+        graph, settings, tmp_path):
+    older, tied, same = canonical_rows(3, events_per_record=1)
+    _load(write_csv(tmp_path / "a.csv", [older, tied, same]), settings)
+    stale = older | {"event_id": "E-OLD", "event_date": "01/01/2020", "first_name": "Stale", "address": "5 Old Road"}
+    report = _load(write_csv(tmp_path / "b.csv", [stale, tied | {"first_name": "Tied"}, same]), settings)
+    assert report.written == BatchCounts(new_records=0, updated_records=1, new_events=1)
+    found, _, _ = graph.execute_query(
+        "MATCH (r:Record) RETURN r.source_record_id AS id, r.first_name AS name, "
+        "[(r)-[:HAS_EVENT]->(e) | e.event_id] AS events, [(r)-[:LIVES_AT]->(a) | a.line] AS lines ORDER BY id")
+    assert [(r["id"], r["name"], sorted(r["events"]), sorted(r["lines"])) for r in found] == [
+        (older["source_record_id"], older["first_name"], sorted(["E-OLD", older["event_id"]]),
+         sorted(["5 OLD ROAD", normalise_address(older["address"])])),
+        (tied["source_record_id"], "Tied", [tied["event_id"]], [normalise_address(tied["address"])]),
+        (same["source_record_id"], same["first_name"], [same["event_id"]], [normalise_address(same["address"])]),
     ]
 
 

@@ -110,18 +110,23 @@ class Mapping(BaseModel):
 
 def parse_date(value: str, formats: list[str] | tuple[str, ...]) -> date:
     """The first of ``formats`` that parses ``value``; ValueError names what was expected."""
-    return _parse_date(value, tuple(formats))
+    day = _parse_date(value, tuple(formats))
+    if isinstance(day, str):
+        raise ValueError(day)
+    return day
 
 
-@lru_cache(maxsize=1 << 16)  # strptime is slow, and an export repeats its dates many times
-def _parse_date(value: str, formats: tuple[str, ...]) -> date:
+# strptime is slow, and an export repeats its dates many times, its unreadable ones too (a
+# cache keeps no exception, so a failure is kept as its message).
+@lru_cache(maxsize=1 << 16)
+def _parse_date(value: str, formats: tuple[str, ...]) -> date | str:
     for fmt in formats:
         try:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     expected = ", ".join(describe_date_format(fmt) for fmt in formats)
-    raise ValueError(f"'{value}' is not a real date (expected {expected})")
+    return f"'{value}' is not a real date (expected {expected})"
 
 
 def describe_date_format(fmt: str) -> str:

@@ -182,19 +182,21 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams,
     its uniqueness constraint.
     """
     keys = [(r["source"], r["source_record_id"]) for r in batch.records]
-    known = [key for key in keys if hash(key) in loaded] if loaded is not None else tx.run(
-        cypher.load("ingest/known_records"), records=Rows(list(key) for key in keys)).single()["known"]
+    if loaded is not None:
+        known: dict[tuple[str, str], tuple | None] = {key: None for key in keys if hash(key) in loaded}
+    else:
+        held = tx.run(cypher.load("ingest/known_records"), records=Rows(list(key) for key in keys)).single()["known"]
+        known = {(source, record_id): (last_seen, stored) for source, record_id, last_seen, stored in held}
     if len(known) == len(batch.records):  # every record known (a re-load): all goes through the upserts
-        return FreshRecords([], []), batch
-    known_records = set(map(tuple, known))
+        changed = [record for record, key in zip(batch.records, keys) if not _unchanged(record, known[key])]
+        return FreshRecords([], []), BatchParams(batch.organisations, changed, batch.addresses, batch.events)
     fresh: dict[tuple[str, str], dict] = {}
     merged = BatchParams(batch.organisations, [], [], [])
-    for record in batch.records:
-        key = (record["source"], record["source_record_id"])
-        if key in known_records:
-            merged.records.append(record)
-        else:
+    for record, key in zip(batch.records, keys):
+        if key not in known:
             fresh[key] = record | {"addresses": [], "events": []}
+        elif not _unchanged(record, known[key]):
+            merged.records.append(record)
     links, events = [], []
     for link in batch.addresses:
         (links if (link["source"], link["source_record_id"]) in fresh else merged.addresses).append(link)
@@ -219,6 +221,17 @@ def split_batch(tx: ManagedTransaction, batch: BatchParams,
             fresh[(event["source"], event["source_record_id"])]["events"].append(
                 {"event_id": event["event_id"], "date": event["date"], "type": event["type"]})
     return FreshRecords(list(fresh.values()), list(new_addresses.values())), merged
+
+
+def _unchanged(record: dict, held: tuple[str | None, str | None] | None) -> bool:
+    """Whether upsert_records would leave the record as the graph holds it (``held``: its
+    last_seen as ISO text and its fingerprint there, None when not read): such a record is
+    not sent at all, which spares a re-load the packing and the server's read of every record."""
+    if held is None or held[0] is None:
+        return False
+    last_seen, stored_fingerprint = held
+    return record["last_seen"] < last_seen or (
+        record["last_seen"] == last_seen and record["fingerprint"] == stored_fingerprint)
 
 
 def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True,
