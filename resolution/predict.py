@@ -43,9 +43,16 @@ def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gamma
     nfields = gammas.shape[1]
     a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)
     if not with_parts:
-        # Fast path: one lookup per pair in a table over all comparison vectors.
+        # Fast path: one lookup per pair in a table over all comparison vectors — over
+        # those present when there are fewer pairs than vectors (real-time: ~45 pairs
+        # against 12,150 vectors); each vector's weight is computed the same either way.
         codes, radix, mult = pattern_codes(gammas)
-        pats = ((np.arange(int(radix.prod()))[:, None] // mult) % radix - 1)
+        every = int(radix.prod())
+        if codes.size < every:
+            vectors, codes = np.unique(codes, return_inverse=True)
+        else:
+            vectors = np.arange(every)
+        pats = ((vectors[:, None] // mult) % radix - 1)
         gi = np.where(pats < 0, table.shape[1] - 1, pats)
         pat_w = table[np.arange(nfields), gi].sum(axis=1)
         if model.interaction is not None:
@@ -174,16 +181,15 @@ def score_records(model: Model, records: Sequence[Mapping[str, object]],
     w = match_weights(model, p, i, j, gam, tf)
     prob = probability(w)
     scored = []
-    for k in range(j.size):
-        pr = float(prob[k])
+    # Python values first: indexing numpy arrays one element at a time costs more than the rest.
+    for other, weight, pr, levels in zip(j.tolist(), w.tolist(), prob.tolist(), gam.tolist()):
         scored.append({
-            "record_id": p.record_ids[int(j[k])],
-            "match_weight": float(w[k]),
+            "record_id": p.record_ids[other],
+            "match_weight": weight,
             "match_probability": pr,
             "decision": "link" if pr >= model.link_threshold else
                         "review" if pr >= model.review_threshold else "no",
-            "levels": {c.name: c.levels[int(gam[k, f])] if gam[k, f] >= 0 else "null"
-                       for f, c in enumerate(CMP.COMPARISONS)},
+            "levels": {c.name: c.levels[level] if level >= 0 else "null" for c, level in zip(CMP.COMPARISONS, levels)},
         })
     ends = start[1:] + [j.size]
     return [scored[a:b] for a, b in zip(start, ends)], RecordPairs(p, i, j, start, gam, tf)
