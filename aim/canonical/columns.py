@@ -83,6 +83,7 @@ def validate_block(
                             lambda given: names(given[0], given[1], lambda: given[2], mapping))
     births = _checked(field("date_of_birth"), lambda text: date_of_birth(text, mapping, today))
     genders_raw = field("gender")
+    # An unknown gender code keeps its row, with a warning: flagged, for the row check to word it.
     genders = _checked(genders_raw, lambda raw: gender_code(raw, mapping) or _FLAGGED)
     events = _checked(zip(field("event_id"), field("event_date"), field("event_type")),
                       lambda given: event(*given, mapping, today))
