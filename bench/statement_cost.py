@@ -10,7 +10,10 @@ write transaction setting a property of one probe node. Then, with the driver as
 configured, a write transaction creating a probe node with two names, as a submission
 creates a ``Record``: without a full-text index on them, with one as ``record_names`` is
 (updated as the transaction commits), and with one eventually consistent (updated just
-after; waited for within the measurement). The probe nodes and the index are deleted at the end.
+after; waited for within the measurement). With ``--records``, the same write creates a
+``Record`` of a probe source in the graph's own ``record_names`` (about a million documents
+at 1M), against the same values under properties no index holds. The probe nodes, Records
+and index are deleted after each round.
 
 Per unit: Neo4j's CPU microseconds (the sum of its threads' ``/proc/<pid>/task/*/schedstat``
 run time: nanoseconds, where ``/proc/<pid>/stat`` counts 10 ms ticks) and this process's
@@ -44,6 +47,18 @@ FULL_TEXT_INDEXES = {
     "no full-text index": None,
     "full-text index": "",
     "eventually consistent one": " OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}}",
+}
+PROBE_SOURCE = "STATEMENT_COST_PROBE"
+# --records: new Records of a probe source, with a first name in record_names or with the same
+# value under a property no index holds (the last name under one either way: record_last_name
+# would count too).
+RECORD_PROBES = {
+    "a Record, its first name in record_names":
+        f"CREATE (:Record {{source: '{PROBE_SOURCE}', source_record_id: toString($n), first_name: $first, "
+        "probe_last_name: $last})",
+    "a Record, the same values in no index":
+        f"CREATE (:Record {{source: '{PROBE_SOURCE}', source_record_id: toString($n), probe_first_name: $first, "
+        "probe_last_name: $last})",
 }
 
 
@@ -85,10 +100,10 @@ def write_transactions(driver, database: str, n: int) -> None:
             session.execute_write(lambda tx, s=step: tx.run(PROBE, n=s).consume())
 
 
-def named_writes(driver, database: str, n: int) -> None:
+def named_writes(driver, database: str, n: int, query: str = NAMED_PROBE) -> None:
     with causal_session(driver, database) as session:
         for step in range(n):
-            session.execute_write(lambda tx, s=step: tx.run(NAMED_PROBE, n=s, first=f"Probe{s % 97}",
+            session.execute_write(lambda tx, s=step: tx.run(query, n=s, first=f"Probe{s % 97}",
                                                              last=f"Surname{s}").consume())
     # an eventually consistent index's updates, applied after the commits, counted with them
     driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()", database_=database)
@@ -107,6 +122,7 @@ def clear_probes(driver, database: str) -> None:
     """No probe index or probe node left (an index's background work would count in the next measurement)."""
     use_full_text_index(driver, database, None)
     driver.execute_query("MATCH (p:StatementCostProbe|StatementCostNamedProbe) DELETE p", database_=database)
+    driver.execute_query("MATCH (r:Record {source: $source}) DELETE r", source=PROBE_SOURCE, database_=database)
 
 
 KINDS = {"statement": statements, "read transaction": read_transactions, "write transaction": write_transactions}
@@ -126,6 +142,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=2000, help="units of each kind per measurement")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--records", action="store_true",
+                    help="also new Records of a probe source (deleted after each case) in the graph's record_names")
     args = ap.parse_args()
     settings = get_settings()
     neo4j_pid = LocalNeo4j(settings).status().pid
@@ -144,6 +162,11 @@ def main() -> None:
                 report(neo4j_pid, f"round {round_} write transaction, new named node, {name}",
                        partial(named_writes, configured["as configured"], settings.neo4j_database, args.n), args.n)
             clear_probes(configured["as configured"], settings.neo4j_database)
+            for name, query in RECORD_PROBES.items() if args.records else ():
+                report(neo4j_pid, f"round {round_} write transaction, {name}",
+                       partial(named_writes, configured["as configured"], settings.neo4j_database, args.n, query),
+                       args.n)
+                clear_probes(configured["as configured"], settings.neo4j_database)
     finally:
         clear_probes(configured["as configured"], settings.neo4j_database)
         for driver in configured.values():
