@@ -21,14 +21,17 @@ FOR (h:Household) REQUIRE h.household_id IS UNIQUE;
 CREATE INDEX record_date_of_birth IF NOT EXISTS
 FOR (r:Record) ON (r.date_of_birth);
 
-CREATE INDEX record_last_name IF NOT EXISTS
-FOR (r:Record) ON (r.last_name);
-
-CREATE INDEX address_postcode IF NOT EXISTS
-FOR (a:Address) ON (a.postcode);
-
 CREATE INDEX event_date IF NOT EXISTS
 FOR (e:Event) ON (e.date);
 
-CREATE INDEX event_type IF NOT EXISTS
-FOR (e:Event) ON (e.type);
+// No query reads Record.last_name, Address.postcode or Event.type through an index (EXPLAIN of
+// every statement under cypher/ and of the composed alert rules): person search goes through
+// the record_names full-text index, and every test of e.type follows a traversal or is a
+// `$types IS NULL OR ...` or `NOT ... IN` test that no seek can serve. Yet every write paid
+// for their entries (about 5 % of Neo4j's CPU on a first load, docs/benchmarks.md, Ingest),
+// so they are dropped where they exist.
+DROP INDEX record_last_name IF EXISTS;
+
+DROP INDEX address_postcode IF EXISTS;
+
+DROP INDEX event_type IF EXISTS;
