@@ -26,6 +26,12 @@ def backend(request: Request) -> Backend:
     return Backend(state.driver, state.settings.neo4j_database, state.settings)
 
 
+async def request_backend(request: Request) -> Backend:
+    """:func:`backend` as a route's dependency: async, since it does no I/O (FastAPI hands a
+    sync dependency to a worker thread and back, which costs more than reading the app's state)."""
+    return backend(request)
+
+
 def client_address(request: Request) -> str:
     """The caller's address: behind the TLS proxy, the one it forwards (AIM_FORWARDED_ALLOW_IPS)."""
     return request.client.host if request.client else "unknown"

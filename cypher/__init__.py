@@ -16,6 +16,13 @@ def load(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
 
 
+def subquery(text: str) -> str:
+    """``text`` as a unit subquery (``CALL () { … }``): statements composed this way run in
+    one round trip, each with variables of its own, its returned columns joining the outer
+    statement's."""
+    return f"CALL () {{\n{text}\n}}"
+
+
 def statements(name: str) -> list[str]:
     """A multi-statement file (such as the schema) split on ``;`` at line ends."""
     text = load(name)

@@ -21,7 +21,7 @@ from .rows import (
     date_of_birth,
     dated_before_birth,
     event,
-    event_key,
+    event_id_of,
     gender_code,
     names,
     record_id_of,
@@ -98,9 +98,7 @@ def validate_block(
     addresses = field("address")
     first_names, last_names = _unzipped(person_names, 2)
     event_ids, event_dates, event_types = _unzipped(events, 3)
-    event_ids = [event_id or (day and event_key(source_, record_id, day, event_type)) or None
-                 for event_id, day, event_type, source_, record_id
-                 in zip(event_ids, event_dates, event_types, sources, record_ids)]
+    event_ids = list(map(event_id_of, event_ids, sources, record_ids, event_dates, event_types))
     # Built for every row (a flagged row's is then replaced): one call per row, positional.
     validated = [Validated(row, None, []) for row in map(
         CanonicalRow, sources, record_ids, first_names, last_names, field("middle_names"), births, genders,

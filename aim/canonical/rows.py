@@ -86,6 +86,15 @@ def event_key(source: str, source_record_id: str, event_date: date, event_type: 
     return "h:" + hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
+def event_id_of(event_id: str | None, source: str, source_record_id: str, event_date: date | None,
+                event_type: str) -> str | None:
+    """The id of a row's event: as given, or a stable one (:func:`event_key`) for a dated
+    event that came without; None when the row has no event."""
+    if event_id or event_date is None:
+        return event_id or None
+    return event_key(source, source_record_id, event_date, event_type)
+
+
 class Unusable(ValueError):
     """Why a row cannot be used: the reason its ``Reject`` gives."""
 
@@ -211,16 +220,14 @@ class _RowCheck:
             self.warn("gender", f"unknown gender code '{raw}' kept as raw")
         return gender or "U", raw
 
-    def event(self, source: str, record_id: str, dob: date | None) -> tuple[str, date | None, str]:
+    def event(self, source: str, record_id: str, dob: date | None) -> tuple[str | None, date | None, str]:
         """(event id, date, type) of the row's event, if it has one; an event that arrived
         without an id gets a stable one."""
         event_id, event_date, event_type = event(
             self.get("event_id"), self.get("event_date"), self.get("event_type"), self.mapping, self.today)
-        if event_date is None:
-            return event_id, None, event_type
         if dated_before_birth(event_date, dob):
             self.warn("event_date", "event is dated before the date of birth")
-        return event_id or event_key(source, record_id, event_date, event_type), event_date, event_type
+        return event_id_of(event_id, source, record_id, event_date, event_type), event_date, event_type
 
     def row(self, given_source: str | None) -> CanonicalRow:
         self.text()

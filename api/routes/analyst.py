@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from aim.api.deps import Backend, Caller, acting, backend, with_purpose
+from aim.api.deps import Backend, Caller, acting, request_backend, with_purpose
 from aim.api.schemas_analyst import AnalystChoices, AnalystQuery, AnalystResult
 from aim.api.services import analyst as service
 from aim.graph.views.analyst import Filters
@@ -22,14 +22,14 @@ def _filters(body: AnalystQuery) -> Filters:
 
 
 @router.get("/choices", response_model=AnalystChoices, summary="What the workspace's filters offer (no personal data)")
-def choices(caller: Caller = Depends(ANALYST), be: Backend = Depends(backend)) -> dict:
+def choices(caller: Caller = Depends(ANALYST), be: Backend = Depends(request_backend)) -> dict:
     return service.choices(be)
 
 
 @router.post("/alerts", response_model=AnalystResult,
              summary="Alerts over households or persons, pseudonymised, with aggregates (counts < 5 suppressed)")
 def alerts(body: AnalystQuery, request: Request, caller: Caller = Depends(ANALYST),
-           be: Backend = Depends(backend)) -> dict:
+           be: Backend = Depends(request_backend)) -> dict:
     return service.query(be, with_purpose(request, caller, body.purpose), _filters(body))
 
 
@@ -37,7 +37,7 @@ def alerts(body: AnalystQuery, request: Request, caller: Caller = Depends(ANALYS
              responses={200: {"content": {"text/csv": {}}, "description": "The rows and aggregates as CSV"}},
              summary="The same query as a pseudonymised CSV (audited as an export)")
 def export(body: AnalystQuery, request: Request, caller: Caller = Depends(ANALYST),
-           be: Backend = Depends(backend)) -> Response:
+           be: Backend = Depends(request_backend)) -> Response:
     text = service.export(be, with_purpose(request, caller, body.purpose), _filters(body))
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{EXPORT_NAME}"'})

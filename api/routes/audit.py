@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from aim.api.deps import Backend, Caller, acting, backend, with_purpose
+from aim.api.deps import Backend, Caller, acting, request_backend, with_purpose
 from aim.api.schemas import AuditLog
 from aim.api.schemas_chronology import SubjectAccesses, SubjectLookup, SubjectLookupIn
 from aim.api.services import audit as service
@@ -26,7 +26,7 @@ def audit_log(
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(100, ge=1, le=1000),
     caller: Caller = Depends(acting("dpo")),
-    be: Backend = Depends(backend),
+    be: Backend = Depends(request_backend),
 ) -> dict:
     return service.log(be, caller, subject_id=subject_id, username=username, endpoint=endpoint, since=since,
                        until=until, page=page, page_size=page_size)
@@ -35,7 +35,7 @@ def audit_log(
 @router.post("/audit/subjects/search", response_model=SubjectLookup,
              summary="Who accessed a person, step 1: find them by name (and date of birth)")
 def find_subjects(body: SubjectLookupIn, request: Request, caller: Caller = Depends(acting("dpo")),
-                  be: Backend = Depends(backend)) -> dict:
+                  be: Backend = Depends(request_backend)) -> dict:
     caller = with_purpose(request, caller, body.purpose)
     return {"subjects": service.find_subjects(be, caller, first_name=body.first_name, last_name=body.last_name,
                                               date_of_birth=body.date_of_birth)}
@@ -45,5 +45,5 @@ def find_subjects(body: SubjectLookupIn, request: Request, caller: Caller = Depe
             summary="Who accessed a person, step 2: every access to them, their records and households")
 def subject_accesses(subject_id: Annotated[str, Path(min_length=1, max_length=300)],
                      caller: Caller = Depends(acting("dpo", purpose=True)),
-                     be: Backend = Depends(backend)) -> dict:
+                     be: Backend = Depends(request_backend)) -> dict:
     return service.accesses_of(be, caller, subject_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from aim.api.deps import Backend, Caller, acting, backend
+from aim.api.deps import Backend, Caller, acting, request_backend
 from aim.api.schemas_cases import CaseAction, CaseChange, CaseDetail, Cases, ReviewRequestIn, ReviewRequests
 from aim.api.services import cases as service
 
@@ -29,7 +29,7 @@ def list_cases(
     subject_id: str | None = Query(None, max_length=300),
     limit: int = Query(100, ge=1, le=1000),
     caller: Caller = Depends(READER),
-    be: Backend = Depends(backend),
+    be: Backend = Depends(request_backend),
 ) -> dict:
     return {"cases": service.list_cases(be, caller, status=status, rag=rag, rule=rule, owner=owner,
                                         subject_id=subject_id, limit=limit)}
@@ -37,24 +37,25 @@ def list_cases(
 
 @router.post("/review-requests", response_model=ReviewRequests,
              summary="A partner asks the MASH to review a person it may open (reason required)")
-def request_review(body: ReviewRequestIn, caller: Caller = Depends(PARTNER), be: Backend = Depends(backend)) -> dict:
+def request_review(body: ReviewRequestIn, caller: Caller = Depends(PARTNER),
+                   be: Backend = Depends(request_backend)) -> dict:
     return {"requests": service.request_review(be, caller, body.subject_id, body.reason)}
 
 
 @router.get("/review-requests/{subject_id}", response_model=ReviewRequests,
             summary="The partner's own requests about a person: when asked, when reviewed")
 def review_requests(subject_id: Annotated[str, Path(min_length=1, max_length=300)],
-                    caller: Caller = Depends(PARTNER_READER), be: Backend = Depends(backend)) -> dict:
+                    caller: Caller = Depends(PARTNER_READER), be: Backend = Depends(request_backend)) -> dict:
     return {"requests": service.requests_of(be, caller, subject_id)}
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="One case: its alerts, evidence, history and notes")
-def get_case(case_id: CaseId, caller: Caller = Depends(READER), be: Backend = Depends(backend)) -> dict:
+def get_case(case_id: CaseId, caller: Caller = Depends(READER), be: Backend = Depends(request_backend)) -> dict:
     return service.get_case(be, caller, case_id)
 
 
 @router.post("/{case_id}/actions", response_model=CaseChange,
              summary="Acknowledge, assign, set a due date, add a note, watch, refer, record the outcome or dismiss")
 def act_on_case(body: CaseAction, case_id: CaseId, caller: Caller = Depends(MASH),
-                be: Backend = Depends(backend)) -> dict:
+                be: Backend = Depends(request_backend)) -> dict:
     return service.act(be, caller, case_id, **body.model_dump())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from aim.api.deps import Backend, backend
+from aim.api.deps import Backend, request_backend
 from aim.api.schemas import Status
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -18,7 +18,7 @@ def live() -> dict:
 
 @router.get("/ready", response_model=Status, response_model_exclude_none=True,
             summary="Neo4j answers: ready to serve", responses={503: {"description": "not ready", "model": Status}})
-def ready(be: Backend = Depends(backend)):
+def ready(be: Backend = Depends(request_backend)):
     try:
         # An auto-commit query is not retried, so an unreachable server fails fast. It runs in
         # the session's default write mode on purpose: on a cluster that asks the leader, which

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from aim.api.deps import Backend, Caller, acting, backend
+from aim.api.deps import Backend, Caller, acting, request_backend
 from aim.api.schemas import Job, ResolutionJobIn
 from aim.api.services import jobs as service
 
@@ -16,7 +16,7 @@ MASH = acting("mash")
 
 @router.post("", response_model=Job, status_code=202, summary="Start a resolution run in the background")
 def start_job(body: ResolutionJobIn, request: Request, caller: Caller = Depends(MASH),
-              be: Backend = Depends(backend)) -> dict:
+              be: Backend = Depends(request_backend)) -> dict:
     return service.start(be, caller, request.app.state.jobs, body.train)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from aim.api.deps import Backend, Caller, acting, backend
+from aim.api.deps import Backend, Caller, acting, request_backend
 from aim.api.schemas import RecordBatch, Retention, RetentionRequest, Stats, SubmitResult
 from aim.api.schemas_access import Approval
 from aim.api.services import records as service
@@ -18,15 +18,14 @@ router = APIRouter(tags=["records"])
 @router.post("/records", response_model=SubmitResult, summary="Submit one or many records (idempotent)",
              description="Rows are validated exactly as `aim ingest` validates a CSV; each row's outcome is "
                          "reported. The source is always the caller's organisation.")
-def submit(batch: RecordBatch, request: Request, caller: Caller = Depends(acting("partner", "mash"))) -> dict:
-    # The backend read here, not as a (sync) dependency: each of those is a hop to a worker
-    # thread and back, which costs a partner's busiest endpoint more than the read itself.
-    return service.submit(backend(request), caller, [r.model_dump(exclude_none=True) for r in batch.records])
+def submit(batch: RecordBatch, caller: Caller = Depends(acting("partner", "mash")),
+           be: Backend = Depends(request_backend)) -> dict:
+    return service.submit(be, caller, [r.model_dump(exclude_none=True) for r in batch.records])
 
 
 @router.get("/stats", response_model=Stats, summary="Records and events per organisation and event type")
 def stats(since: date | None = Query(None, alias="from"), caller: Caller = Depends(acting("analyst", "mash", "dpo")),
-          be: Backend = Depends(backend)) -> dict:
+          be: Backend = Depends(request_backend)) -> dict:
     return {"organisations": service.stats(be, caller, since)}
 
 
@@ -34,7 +33,7 @@ def stats(since: date | None = Query(None, alias="from"), caller: Caller = Depen
              summary="Preview (dry run) or ask to apply the retention policy (another DPO approves the run)",
              responses={202: {"model": Approval, "description": "a run: waiting for another DPO's approval"}})
 def apply_retention(body: RetentionRequest, response: Response, caller: Caller = Depends(acting("dpo")),
-                    be: Backend = Depends(backend)) -> dict:
+                    be: Backend = Depends(request_backend)) -> dict:
     if body.dry_run:
         return retention.run(be, caller, body.days, dry_run=True)
     response.status_code = 202

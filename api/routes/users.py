@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from aim.api.deps import Backend, Caller, acting, backend
+from aim.api.deps import Backend, Caller, acting, request_backend
 from aim.api.schemas import User, UserIn
 from aim.api.schemas_access import Approval, RoleChange
 from aim.api.services import approvals, auth
@@ -17,7 +17,7 @@ ADMIN = acting("admin")
 
 
 @router.get("", response_model=list[User], summary="List users")
-def list_users(caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) -> list[dict]:
+def list_users(caller: Caller = Depends(ADMIN), be: Backend = Depends(request_backend)) -> list[dict]:
     return service.list_users(be, caller)
 
 
@@ -25,7 +25,7 @@ def list_users(caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) 
              summary="Create a user (mash, dpo, admin: a request that another administrator approves)",
              responses={202: {"model": Approval, "description": "a privileged role: waiting for approval"}})
 def create_user(body: UserIn, response: Response, caller: Caller = Depends(ADMIN),
-                be: Backend = Depends(backend)) -> dict:
+                be: Backend = Depends(request_backend)) -> dict:
     created = service.create(be, caller, **body.model_dump())
     if "request_id" in created:
         response.status_code = 202
@@ -36,7 +36,7 @@ def create_user(body: UserIn, response: Response, caller: Caller = Depends(ADMIN
              summary="Change a user's role (to mash, dpo or admin: a request that another administrator approves)",
              responses={202: {"model": Approval, "description": "a privileged role: waiting for approval"}})
 def change_role(username: Annotated[str, Path(min_length=1, max_length=100)], body: RoleChange, response: Response,
-                caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) -> dict:
+                caller: Caller = Depends(ADMIN), be: Backend = Depends(request_backend)) -> dict:
     changed = approvals.change_role(be, caller, username, body.role, body.organisation)
     if "request_id" in changed:
         response.status_code = 202
@@ -45,13 +45,13 @@ def change_role(username: Annotated[str, Path(min_length=1, max_length=100)], bo
 
 @router.post("/{username}/disable", response_model=User, summary="Disable a user (takes effect at once)")
 def disable_user(username: Annotated[str, Path(min_length=1, max_length=100)],
-                 caller: Caller = Depends(ADMIN), be: Backend = Depends(backend)) -> dict:
+                 caller: Caller = Depends(ADMIN), be: Backend = Depends(request_backend)) -> dict:
     return service.disable(be, caller, username)
 
 
 @router.post("/{username}/unlock", status_code=204, response_class=Response,
              summary="End a user's sign-in lockout and forget their failed sign-ins")
 def unlock_user(username: Annotated[str, Path(min_length=1, max_length=100)], caller: Caller = Depends(ADMIN),
-                be: Backend = Depends(backend)) -> Response:
+                be: Backend = Depends(request_backend)) -> Response:
     auth.unlock(be, caller, username)
     return Response(status_code=204)

@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
@@ -310,12 +311,16 @@ def run_all(
     return report
 
 
+@cache
+def _households_and_merged_query() -> str:
+    return "\n".join([cypher.subquery(cypher.load("alerts/households_of")),
+                      cypher.subquery(cypher.load("alerts/merged")), "RETURN household_ids, merged"])
+
+
 def _households_and_merged(tx: ManagedTransaction, person_ids: list[str], since: date) -> tuple[list[str], list[dict]]:
     """The households of these persons (``alerts/households_of``) and the alerts of the
     persons merged into them (``alerts/merged``), in one round trip."""
-    query = (f"CALL () {{\n{cypher.load('alerts/households_of')}\n}}\n"
-             f"CALL () {{\n{cypher.load('alerts/merged')}\n}}\nRETURN household_ids, merged")
-    row = tx.run(query, person_ids=person_ids, since=since).single()
+    row = tx.run(_households_and_merged_query(), person_ids=person_ids, since=since).single()
     return row["household_ids"], row["merged"]
 
 
@@ -358,7 +363,7 @@ def _detect_together(tx: ManagedTransaction, rules: RuleSet, today: date, person
                    rule.parameters(today, child_age=rules.child_age, scope="ids", subject_ids=ids).items()}
         # A rule about any subject says of each row which kind it is; the others' kind is the rule's.
         kind = "subject_type" if rule.subject == "any" else "null AS subject_type"
-        parts.append(f"CALL () {{\n{query}\n}}\n"
+        parts.append(f"{cypher.subquery(query)}\n"
                      f"RETURN {n} AS rule, {kind}, subject_id, as_of, evidence, organisations, metrics")
     if not parts:
         return []

@@ -34,6 +34,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import networkx as nx
 import numpy as np
@@ -127,6 +128,13 @@ def lock_persons(tx: ManagedTransaction, person_ids: set[str], record_keys: set[
             return holders
 
 
+@cache
+def _lock_and_read_query() -> str:
+    return "\n".join([cypher.subquery(cypher.load("resolution/lock_persons")),
+                      "WITH collect([source, source_record_id, person_id]) AS holders",
+                      cypher.subquery(cypher.load("resolution/neighbourhood")), "RETURN holders, records, edges"])
+
+
 def _lock_and_read(tx: ManagedTransaction, person_ids: set[str], record_keys: set[str], seeds: Iterable[str], *,
                    pairs: Sequence[dict], gone: Sequence[dict]) -> tuple[dict[str, str], object]:
     """:func:`lock_persons`, and in the same statement the neighbourhood of ``person_ids``
@@ -134,11 +142,9 @@ def _lock_and_read(tx: ManagedTransaction, person_ids: set[str], record_keys: se
     holders are those persons, as they usually are. When they are not (a merge committed
     meanwhile, a person reached further), the holders are locked as ``lock_persons`` locks
     them and the neighbourhood is None (read afterwards)."""
-    query = (f"CALL () {{\n{cypher.load('resolution/lock_persons')}\n}}\n"
-             "WITH collect([source, source_record_id, person_id]) AS holders\n"
-             f"CALL () {{\n{cypher.load('resolution/neighbourhood')}\n}}\nRETURN holders, records, edges")
-    row = tx.run(query, person_ids=sorted(person_ids), keys=[key_param(k) for k in sorted(record_keys)],
-                 pairs=list(pairs), gone=list(gone), seeds=[key_param(k) for k in sorted(seeds)]).single()
+    row = tx.run(_lock_and_read_query(), person_ids=sorted(person_ids),
+                 keys=[key_param(k) for k in sorted(record_keys)], pairs=list(pairs), gone=list(gone),
+                 seeds=[key_param(k) for k in sorted(seeds)]).single()
     holders = {record_key(source, record_id): person for source, record_id, person in row["holders"]}
     if set(holders.values()) == set(person_ids):
         return holders, row
@@ -217,14 +223,15 @@ def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
     return {zlib.crc32(value.encode()) % LOCK_BUCKETS for p in props for value in p.values() if value}
 
 
+@cache
 def _records_query(with_model: bool) -> str:
     """``get_records``; ``with_model``: each row also says the current model's version (no
     row without a model), saving a statement of its own."""
     records = cypher.load("resolution/get_records")
     if not with_model:
         return records
-    return (f"CALL () {{\n{cypher.load('resolution/current_model_version')}\n}}\n"
-            f"CALL () {{\n{records}\n}}\nRETURN *")
+    return "\n".join([cypher.subquery(cypher.load("resolution/current_model_version")), cypher.subquery(records),
+                      "RETURN *"])
 
 
 def _lock_records(tx: ManagedTransaction, keys: list[Key], likely: Iterable[dict] = (), *,

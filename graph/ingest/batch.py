@@ -23,7 +23,7 @@ from neo4j.exceptions import ConstraintError
 
 from aim import cypher
 from aim.canonical import CanonicalRow, Organisation
-from aim.resolution.standardise import normalise_postcode
+from aim.canonical.rows import standard_postcode
 from aim.graph.store.db import Rows, causal_session, execute_write
 from aim.settings import Settings, get_settings
 
@@ -112,7 +112,7 @@ def plan_batch(rows: list[CanonicalRow], organisation: Organisation | None = Non
                     "line": row.address_norm,
                     "postcode": row.postcode_norm,
                     "postcode_valid": row.postcode_valid,
-                    "outward": _outward(row.postcode_norm),
+                    "outward": standard_postcode(row.postcode_norm).outward,
                     "first_seen": day,
                     "last_seen": day,
                 }
@@ -152,7 +152,6 @@ def _iso(day: date | None) -> str | None:
 
 # A batch repeats its dates (every event of a day, every row of a record): each is written out once.
 _iso_date = lru_cache(maxsize=1 << 12)(date.isoformat)
-_outward = lru_cache(maxsize=1 << 12)(lambda postcode: normalise_postcode(postcode).outward)
 
 
 def _address_key(row: CanonicalRow) -> str | None:
