@@ -28,12 +28,28 @@ PYTHON=${PYTHON:-python3}
 # spark: the Spark backend and its tests (pyspark, about 400 MB, fetched once).
 extras=${AIM_EXTRAS:-dev,spark}
 stamp=.venv/.aim-installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras//,/-}
+# Networks drop connections mid-download: pip retries and resumes (older pips ignore the
+# settings they do not know), and a failed install is run again after a pause; what pip
+# already fetched stays in its cache.
+export PIP_RETRIES=${PIP_RETRIES:-10} PIP_TIMEOUT=${PIP_TIMEOUT:-60} PIP_RESUME_RETRIES=${PIP_RESUME_RETRIES:-20}
+with_retries() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    echo "  attempt $attempt failed (network?); trying again in $((attempt * 20)) s..." >&2
+    sleep $((attempt * 20))
+  done
+  "$@"
+}
+install_aim() {
+  # not -q: a first install fetches about a hundred packages, and silence reads as a hang
+  .venv/bin/python -m pip install -e ".[${extras}]" | { grep --line-buffered -E '^(Collecting|Successfully)' || true; }
+}
 if [ ! -f "$stamp" ]; then
   echo "Installing AIM and its dependencies into .venv (each package pip fetches is listed)..."
   started=$SECONDS
-  .venv/bin/python -m pip install -q --upgrade pip
-  # not -q: a first install fetches about a hundred packages, and silence reads as a hang
-  .venv/bin/python -m pip install -e ".[${extras}]" | { grep --line-buffered -E '^(Collecting|Successfully)' || true; }
+  with_retries .venv/bin/python -m pip install -q --upgrade pip
+  with_retries install_aim
   rm -f .venv/.aim-installed-*
   touch "$stamp"
   echo "  install: $((SECONDS - started)) s"

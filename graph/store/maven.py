@@ -19,6 +19,8 @@ COPYING = re.compile(r"Copying (?P<name>\S+\.jar) to ")
 UNIT_BYTES = {"B": 1, "kB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
 TAIL_LINES = 60
 COPIES_PER_REPORT = 50
+ATTEMPTS = 3
+RETRY_PAUSE_S = 20
 
 
 def _stderr(text: str) -> None:
@@ -57,11 +59,26 @@ class MavenProgress:
                 f"{self.copied} jars copied, in {self.elapsed:.0f} s")
 
 
-def run_maven(cmd: list[str], cwd: str, progress: MavenProgress | None = None) -> tuple[int, str]:
+def run_maven(cmd: list[str], cwd: str, progress: MavenProgress | None = None,
+              attempts: int = ATTEMPTS, pause_s: float = RETRY_PAUSE_S) -> tuple[int, str]:
     """Run Maven (``cmd`` without ``-q``), reporting its progress; returns the exit code and
-    the last lines of its output (for an error message)."""
+    the last lines of its output (for an error message). A failed run is tried again after a
+    pause, up to ``attempts`` runs: connections drop, and what Maven already fetched stays in
+    its local repository, so a later run picks up where the failed one stopped."""
     progress = progress or MavenProgress()
     progress.report("Fetching Neo4j and its plugins with Maven (first start only)...")
+    for attempt in range(1, attempts + 1):
+        code, tail = _run_once(cmd, cwd, progress)
+        if code == 0 or attempt == attempts:
+            break
+        progress.report(f"Maven failed (exit {code}, attempt {attempt} of {attempts}); "
+                        f"trying again in {pause_s * attempt:.0f} s...")
+        time.sleep(pause_s * attempt)
+    progress.report(progress.describe())
+    return code, tail
+
+
+def _run_once(cmd: list[str], cwd: str, progress: MavenProgress) -> tuple[int, str]:
     tail: deque[str] = deque(maxlen=TAIL_LINES)
     with subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         assert proc.stdout is not None
@@ -69,5 +86,4 @@ def run_maven(cmd: list[str], cwd: str, progress: MavenProgress | None = None) -
             tail.append(line)
             progress.feed(line)
         code = proc.wait()
-    progress.report(progress.describe())
     return code, "".join(tail)
