@@ -28,6 +28,15 @@ average before and after (other processes share the machine: compare the two sid
 within a repeat, and repeat). Phases alternate between the sides, and which runs first
 alternates between repeats; records are new each phase (ids
 unique to the run), so the graph grows by a few hundred records per phase.
+
+``--rate R`` (or a sweep, ``--rates 10,20,40``) measures the latency at an offered load
+instead: open loop, single records, this code. Per ``--workers`` count (a comma list), one
+server: after its warm-up, the closed-loop phase above (its saturation point), then a phase
+per rate in which the ``--clients`` partner clients' requests arrive on a seeded Poisson
+schedule (``R / clients`` a second each), are sent on time whatever earlier ones are doing
+(``--inflight`` at most per client) and are timed from that time (no coordinated omission).
+``--chart PATH`` draws p50/p95 against the offered rate, the 100 ms target and the closed
+loop's point.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +63,7 @@ sys.path.append(str(HERE.parent))
 
 from bench.ingest import server_cpu  # noqa: E402
 from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
+from bench.realtime_chart import draw  # noqa: E402
 
 # Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
 SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
@@ -149,27 +160,53 @@ def tree_cpu(pid: int) -> float:
     return server_cpu(pid)["total"] + sum(tree_cpu(int(child)) for child in children)
 
 
-def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, submit) -> None:
-    """One client: ``submit`` its rows ``batch`` at a time, timing each call; ``submit``
-    returns None when all went well, else what went wrong."""
+def poisson_arrivals(rate: float, n: int, seed: int) -> list[float]:
+    """When ``n`` requests are due, seconds from the start (seeded): a Poisson process of ``rate``
+    a second given ``n`` arrivals in ``n / rate`` seconds (uniform times), so it offers ``rate``."""
+    rng = random.Random(f"arrivals-{seed}")
+    return sorted(rng.uniform(0, n / rate) for _ in range(n))
+
+
+def _timed(submit, chunk: list[dict], since: float, out: dict) -> None:
+    """``submit`` one chunk, timed from ``since`` (``submit`` returns what went wrong, or None)."""
+    try:
+        failed = submit(chunk)
+    except Exception as exc:  # noqa: BLE001 - counted as an error
+        failed = type(exc).__name__
+    out["latency"].append(time.perf_counter() - since)
+    if failed:
+        out["errors"].append(failed)
+
+
+def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, submit,
+          arrivals: list[float] | None = None, inflight: int = 1) -> None:
+    """One client: ``submit`` its rows ``batch`` at a time. Closed loop (no ``arrivals``): each
+    call as soon as the previous one has answered, timed from its send. Open loop: chunk k is
+    due ``arrivals[k]`` seconds after the start and sent from a pool of ``inflight`` threads,
+    so that a slow answer does not hold back the next; timed from when it was due, any wait
+    for a free thread or a late wake-up included (no coordinated omission)."""
+    chunks = [rows[i:i + batch] for i in range(0, len(rows), batch)]
     start.wait()
-    for i in range(0, len(rows), batch):
-        t = time.perf_counter()
-        try:
-            failed = submit(rows[i:i + batch])
-        except Exception as exc:  # noqa: BLE001 - counted as an error
-            failed = type(exc).__name__
-        out["latency"].append(time.perf_counter() - t)
-        if failed:
-            out["errors"].append(failed)
+    if arrivals is None:
+        for chunk in chunks:
+            _timed(submit, chunk, time.perf_counter(), out)
+        return
+    began = time.perf_counter()
+    with ThreadPoolExecutor(inflight) as pool:
+        for due, chunk in zip(arrivals, chunks, strict=True):
+            time.sleep(max(0.0, began + due - time.perf_counter()))
+            pool.submit(_timed, submit, chunk, began + due, out)
 
 
-def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], start, out) -> None:
-    """A partner client: the rows through ``POST /records``."""
+def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], start, out, arrivals=None,
+               inflight: int = 1) -> None:
+    """A partner client: the rows through ``POST /records``; open loop with ``arrivals``, up
+    to ``inflight`` requests at once (one connection each; the client is thread-safe)."""
     import httpx
 
     headers = {"Authorization": f"Bearer {toks[org]}"}
-    with httpx.Client(base_url=url, timeout=120) as client:
+    limits = httpx.Limits(max_connections=max(inflight, 10))
+    with httpx.Client(base_url=url, timeout=120, limits=limits) as client:
         def submit(chunk: list[dict]) -> str | None:
             response = client.post(f"{V1}/records", json={"records": chunk}, headers=headers)
             if response.status_code != 200:
@@ -177,24 +214,26 @@ def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], sta
             resolution = response.json()["resolution"]
             return None if resolution == "resolved" else resolution
 
-        _loop(rows, batch, start, out, submit)
+        _loop(rows, batch, start, out, submit, arrivals, inflight)
 
 
-def direct_client(driver, batch: int, org: str, rows: list[dict], start, out) -> None:
+def direct_client(driver, batch: int, org: str, rows: list[dict], start, out, arrivals=None) -> None:
     """Resolution alone: ``resolve_records`` on rows ingested beforehand, in this process."""
     from aim.graph.identity.realtime import resolve_records
 
     def submit(chunk: list[dict]) -> None:
         resolve_records([(org, r["source_record_id"]) for r in chunk], driver=driver)
 
-    _loop(rows, batch, start, out, submit)
+    _loop(rows, batch, start, out, submit, arrivals)
 
 
 def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False,
-          api_pid: int | None = None) -> dict:
-    """``clients`` threads, each ``client(org, rows, start, out)`` over ``records`` new rows
-    of its own organisation, started together; ``ingest`` writes the rows first. The CPU
-    seconds of Neo4j and (``api_pid``) of the API server are taken around the phase."""
+          api_pid: int | None = None, rate: float | None = None) -> dict:
+    """``clients`` threads, each ``client(org, rows, start, out, arrivals)`` over ``records``
+    new rows of its own organisation, started together; ``ingest`` writes the rows first. With
+    ``rate`` (records/s in all), open loop: each client's arrivals a Poisson process of ``rate /
+    clients`` a second. The CPU seconds of Neo4j and (``api_pid``) of the API server are taken
+    around the phase."""
     from aim.graph.store import LocalNeo4j
     from aim.settings import get_settings
 
@@ -209,7 +248,9 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
         write_rows(as_canonical([dict(r, source=org) for org, rows in work for r in rows]), driver=driver)
     out = {"latency": [], "errors": []}
     start = threading.Barrier(clients + 1)
-    threads = [threading.Thread(target=client, args=(org, rows, start, out)) for org, rows in work]
+    arrivals = [poisson_arrivals(rate / clients, records, seed * 100 + n) if rate else None for n in range(clients)]
+    threads = [threading.Thread(target=client, args=(org, rows, start, out, due))
+               for (org, rows), due in zip(work, arrivals, strict=True)]
     load_before = os.getloadavg()[0]
     cpu_before = (server_cpu(neo4j_pid)["total"], tree_cpu(api_pid) if api_pid else 0.0)
     for t in threads:
@@ -252,11 +293,46 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
+    """Open loop, single records, this code: per ``--workers`` count a fresh ``aim serve``;
+    after its warm-up, the closed-loop phase (the saturation point, measured as the default
+    mode measures it), then one open-loop phase per offered rate, lowest first."""
+    code, results = code_dir("after"), []
+    for repeat in range(args.repeat):
+        for workers in args.workers:
+            with serving(code, workers) as (url, pid):
+                client = functools.partial(api_client, url, toks, 1, inflight=args.inflight)
+                run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid)
+                each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers}
+                warm = run(records=args.warmup, seed=repeat * 100 + 99)
+                closed = run(records=args.records, seed=repeat * 100)
+                results.append(emit(args.json, each | {"loop": "closed"} | closed | {"warmup": warm}))
+                for k, rate in enumerate(sorted(args.rate)):
+                    offered = run(records=args.records, seed=repeat * 100 + k + 1, rate=rate)
+                    results.append(emit(args.json, each | {"loop": "open", "offered_records_per_s": rate} | offered))
+    return results
+
+
+def emit(path: Path, result: dict) -> dict:
+    """``result``, timed, printed and appended to the JSON lines at ``path``."""
+    result = result | {"at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    print(json.dumps(result), flush=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fh.write(json.dumps(result) + "\n")
+    return result
+
+
 def direct_child(args, driver, orgs: list[str]) -> None:
     client = functools.partial(direct_client, driver, args.batch)
     phase(driver, orgs, client, clients=args.clients, records=2, seed=999, ingest=True)  # warm-up
     print(json.dumps(phase(driver, orgs, client, clients=args.clients, records=args.records, seed=args.seed,
                            ingest=True)))
+
+
+def _numbers(kind):
+    """An argument type: a comma-separated list of ``kind``."""
+    return lambda text: [kind(part) for part in text.split(",")]
 
 
 def main() -> None:
@@ -269,13 +345,22 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=2,
                     help="records per client submitted (as the phase submits them) before each phase, reported apart")
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--workers", type=int, default=1, help="aim serve worker processes")
+    ap.add_argument("--workers", type=_numbers(int), default=[1],
+                    help="aim serve worker processes (open loop: a comma list, a sweep each)")
+    ap.add_argument("--rate", "--rates", type=_numbers(float), default=None,
+                    help="open loop, single records: records/s offered in all over the clients, a Poisson "
+                         "schedule (a comma list: a phase each, after the closed-loop phase)")
+    ap.add_argument("--inflight", type=int, default=16, help="open loop: requests in flight at most per client")
+    ap.add_argument("--chart", type=Path, default=None, help="open loop: draw latency against offered load here")
     ap.add_argument("--direct", action="store_true",
                     help="resolution alone: threads calling resolve_records in process, no HTTP, ingest or alerts")
     ap.add_argument("--direct-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
     args = ap.parse_args()
+    if args.rate and (args.direct or args.before) or not args.rate and (len(args.workers) > 1 or args.chart):
+        ap.error("--rate: this code through the API (no --direct, --before); --chart, several --workers need it")
+    args.workers = args.workers if args.rate else args.workers[0]  # the closed-loop mode has one server
 
     import logging
 
@@ -294,20 +379,21 @@ def main() -> None:
     graph = {"records": driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"],
              "persons": driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]}
     print(json.dumps({"graph": graph, "cpus": os.cpu_count()}))
+    if args.rate:
+        about = {"bench": "realtime", "via": "api", "code": "after", "clients": args.clients, "graph": graph}
+        results = sweep(args, driver, orgs, toks, about)
+        if args.chart:
+            draw(results, args.chart)
+        return
     sides = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)} if args.before else {})
     for repeat in range(args.repeat):
         for kind, batch in (("single", 1), ("batch", args.batch)):
             # The side that runs first alternates: Neo4j's JIT and caches warm up through a run.
             for side, code in sorted(sides.items(), reverse=(repeat % 2 == 0)):
                 result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
-                result = {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
-                          "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
-                          "clients": args.clients, "workers": args.workers, "graph": graph, **result,
-                          "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-                print(json.dumps(result))
-                args.json.parent.mkdir(parents=True, exist_ok=True)
-                with open(args.json, "a") as fh:
-                    fh.write(json.dumps(result) + "\n")
+                emit(args.json, {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
+                                 "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
+                                 "clients": args.clients, "workers": args.workers, "graph": graph, **result})
 
 
 if __name__ == "__main__":
