@@ -27,6 +27,13 @@ def wipe(driver, database: str) -> None:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
+def plan_operators(plan) -> set[str]:
+    """The operators of an EXPLAIN or PROFILE plan (the summary's ``plan``), without their
+    database suffix."""
+    return {plan["operatorType"].split("@")[0]} | {op for child in plan.get("children", [])
+                                                  for op in plan_operators(child)}
+
+
 def counts(driver, database: str) -> dict[str, int]:
     """Nodes per label and relationships per type: what 'identical counts' compares."""
     nodes, _, _ = driver.execute_query(

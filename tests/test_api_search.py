@@ -10,6 +10,7 @@ import pytest
 
 from aim import cypher
 from tests.api_world import PURPOSE, V1, auth
+from tests.graph_helpers import plan_operators
 from tests.search_world import NAMESAKES, SANDEEP, SHABIR, SHABNAM, YOUSSEF, person_id, search_client
 
 pytestmark = pytest.mark.neo4j
@@ -82,11 +83,6 @@ def test_a_partner_is_told_of_more_only_among_what_it_may_see(world):
     assert found == {"results": [], "more": 0, "more_at_least": False}
 
 
-def _plan_operators(plan) -> set[str]:
-    return {plan["operatorType"].split("@")[0]} | {op for child in plan.get("children", [])
-                                                  for op in _plan_operators(child)}
-
-
 @pytest.mark.parametrize("query, params", [
     ("api/search_blocking", {"names": ["names:S|SNK"], "dob_l": [], "dob_f": [], "dob_i": [],
                              "ny_yob": ["ny_yob:SANG:2009"], "limit": 300}),
@@ -98,6 +94,6 @@ def _plan_operators(plan) -> set[str]:
 ])
 def test_every_candidate_query_seeks_an_index_and_never_scans(driver, world, query, params):
     summary = driver.execute_query("EXPLAIN " + cypher.load(query), **params).summary
-    operators = _plan_operators(summary.plan)
+    operators = plan_operators(summary.plan)
     assert not operators & {"AllNodesScan", "NodeByLabelScan"}, operators
     assert operators & {"NodeIndexSeek", "NodeUniqueIndexSeek", "MultiNodeIndexSeek", "ProcedureCall"}, operators
