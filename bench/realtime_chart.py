@@ -18,7 +18,7 @@ def draw(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig, ax = plt.subplots(figsize=(10, 7.5))
     sweeps = sorted({(r["workers"], r["repeat"]) for r in results})
     for (workers, repeat), colour in zip(sweeps, plt.get_cmap("tab10").colors):
         name = f"{workers} worker{'s' if workers > 1 else ''}" + (f", run {repeat + 1}" if repeat else "")
@@ -52,7 +52,7 @@ def draw(results: list[dict], path: Path) -> None:
                  f"latency against offered load\n(alerts evaluated; load average {min(loads):g}–{max(loads):g}; "
                  f"{results[0]['at'][:16].replace('T', ' ')})", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
