@@ -200,12 +200,13 @@ def _loop(rows: list[dict], batch: int, start: threading.Barrier, out: dict, sub
 
 def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], start, out, arrivals=None,
                inflight: int = 1) -> None:
-    """A partner client: the rows through ``POST /records``; open loop with ``arrivals``, up
-    to ``inflight`` requests at once (one connection each; the client is thread-safe)."""
+    """A partner client: the rows through ``POST /records``; open loop with ``arrivals``, up to
+    ``inflight`` requests at once, a connection each, an idle one dropped before the server's
+    5 s keep-alive ends (else one is reused as the server closes it: RemoteProtocolError)."""
     import httpx
 
     headers = {"Authorization": f"Bearer {toks[org]}"}
-    limits = httpx.Limits(max_connections=max(inflight, 10))
+    limits = httpx.Limits(max_connections=max(inflight, 10), keepalive_expiry=2)
     with httpx.Client(base_url=url, timeout=120, limits=limits) as client:
         def submit(chunk: list[dict]) -> str | None:
             response = client.post(f"{V1}/records", json={"records": chunk}, headers=headers)
@@ -229,11 +230,10 @@ def direct_client(driver, batch: int, org: str, rows: list[dict], start, out, ar
 
 def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False,
           api_pid: int | None = None, rate: float | None = None) -> dict:
-    """``clients`` threads, each ``client(org, rows, start, out, arrivals)`` over ``records``
-    new rows of its own organisation, started together; ``ingest`` writes the rows first. With
-    ``rate`` (records/s in all), open loop: each client's arrivals a Poisson process of ``rate /
-    clients`` a second. The CPU seconds of Neo4j and (``api_pid``) of the API server are taken
-    around the phase."""
+    """``clients`` threads, each ``client(org, rows, start, out, arrivals)`` over ``records`` new
+    rows of its own organisation, started together (``ingest``: the rows written first); with
+    ``rate`` (records/s in all) open loop, each client's arrivals Poisson at ``rate / clients``.
+    The CPU seconds of Neo4j and (``api_pid``) of the API server are taken around the phase."""
     from aim.graph.store import LocalNeo4j
     from aim.settings import get_settings
 
