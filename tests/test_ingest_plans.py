@@ -1,10 +1,10 @@
 """The ingest statements' plans, made afresh from the graph's statistics of the moment
 (``CYPHER replan=force``): on an empty graph, and after a load has grown it before its
-indexes were sampled again. Neo4j caches a plan and reuses it until it finds the statistics
-changed (at most every 10 s), so a plan made while the graph was empty serves a batch of a
-re-load on the full graph: every node a statement looks up by its natural key must then still
-be found through its unique index, never by a scan (docs/benchmarks.md, Ingest, "The slow
-re-load on a freshly started server")."""
+indexes were sampled again. Neo4j caches a plan and compares its statistics at most every 10 s,
+and only once a transaction has committed since: a plan made while the graph was empty can serve
+a whole re-load (which commits nothing) on the full graph. Every node a statement looks up by
+its natural key must then still be found through its unique index, never by a scan
+(docs/benchmarks.md, Ingest, "The slow re-load on a freshly started server")."""
 
 from __future__ import annotations
 
