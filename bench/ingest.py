@@ -7,7 +7,8 @@ the bulk path (``aim ingest --bulk``, Neo4j's offline importer, into the emptied
 Uses its own AIM home (``.aim/bench``) and Neo4j server, started when not running. Each load
 runs ``ingest_file`` in a child process, so that its CPU seconds are its own; the Neo4j
 server's CPU seconds come from its ``/proc`` entry, with those of its garbage collector's and
-JIT compilers' threads apart (the JIT's are the server's warm-up: compare warm rounds). With
+JIT compilers' threads apart (the JIT's are the server's warm-up: compare warm rounds); a
+transaction of the load open 30 s or more is named with its statement (sampled every 2 s). With
 ``--before REF`` the same file is also loaded by the loader as it was at REF (``graph/ingest``,
 ``cypher/ingest`` and ``aim/canonical`` from that commit, the rest as now) against the same server, right
 after the current one.
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -96,22 +98,51 @@ def server_cpu(pid: int) -> Counter:
     return spent
 
 
-def timed_load(code: Path, path: Path, batch_size: int, server_pid: int) -> dict:
-    """One load by the loader in ``code``, with the server's CPU seconds over it."""
+# A statement that runs far longer than a batch ever should is named in the output (session 10
+# once saw a re-load take 310 s instead of 4, and nothing said which statement it was).
+LONG_TRANSACTION_S = 30
+SAMPLE_EVERY_S = 2.0
+
+
+def sample_long_transactions(driver, stop: threading.Event, longest: dict[str, int]) -> None:
+    """Until ``stop``: the statement of each server transaction open for LONG_TRANSACTION_S
+    or more (its Cypher without comments, shortened), with the longest time it was seen open."""
+    while not stop.wait(SAMPLE_EVERY_S):
+        records, _, _ = driver.execute_query(
+            "SHOW TRANSACTIONS YIELD currentQuery, elapsedTime "
+            "WHERE elapsedTime.seconds >= $long AND NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' "
+            "RETURN currentQuery, elapsedTime.seconds AS seconds", long=LONG_TRANSACTION_S)
+        for record in records:
+            code = " ".join(line.strip() for line in record["currentQuery"].splitlines() if not line.startswith("//"))
+            if code:
+                longest[code[:100]] = max(longest.get(code[:100], 0), record["seconds"])
+
+
+def timed_load(code: Path, path: Path, batch_size: int, server_pid: int, driver) -> dict:
+    """One load by the loader in ``code``, with the server's CPU seconds over it and the
+    statements of its transactions that stayed open long (``long``)."""
     environment = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
+    stop, longest = threading.Event(), {}
+    sampler = threading.Thread(target=sample_long_transactions, args=(driver, stop, longest), daemon=True)
     before = server_cpu(server_pid)
-    result = subprocess.run([sys.executable, __file__, "--load-worker", str(path), "--batch-size", str(batch_size)],
-                            env=environment, check=True, capture_output=True, text=True)
+    sampler.start()
+    try:
+        result = subprocess.run([sys.executable, __file__, "--load-worker", str(path), "--batch-size",
+                                 str(batch_size)], env=environment, check=True, capture_output=True, text=True)
+    finally:
+        stop.set()
+        sampler.join()
     spent = server_cpu(server_pid) - before
     return json.loads(result.stdout.splitlines()[-1]) | {"server_cpu": spent["total"], "server_gc": spent["gc"],
-                                                          "server_jit": spent["jit"]}
+                                                          "server_jit": spent["jit"], "long": longest}
 
 
 def describe(label: str, rows: int, run: dict) -> str:
     cpu = run["loader_cpu"] + run["server_cpu"]
+    long = "".join(f"\n{'':34} open {seconds} s: {code}" for code, seconds in run["long"].items())
     return (f"{label:<34} {run['seconds']:7.1f} s {rows / run['seconds']:9,.0f} rows/s   CPU s: loader "
             f"{run['loader_cpu']:5.1f}, Neo4j {run['server_cpu']:5.1f} (GC {run['server_gc']:4.1f}, "
-            f"JIT {run['server_jit']:4.1f}) → {rows / cpu:7,.0f} rows per CPU-second")
+            f"JIT {run['server_jit']:4.1f}) → {rows / cpu:7,.0f} rows per CPU-second{long}")
 
 
 def first_rows(path: Path, rows: int, out: Path) -> Path:
@@ -143,9 +174,9 @@ def measure_sides(sides: dict[str, Path], path: Path, repeat: int, driver, setti
     for round_ in range(repeat):
         for name in (list(sides) if round_ % 2 == 0 else list(sides)[::-1]):
             wipe(driver, settings.neo4j_database)
-            first = timed_load(sides[name], path, settings.ingest_batch_size, pid)
+            first = timed_load(sides[name], path, settings.ingest_batch_size, pid, driver)
             after_first = counts(driver, settings.neo4j_database)
-            again = timed_load(sides[name], path, settings.ingest_batch_size, pid)
+            again = timed_load(sides[name], path, settings.ingest_batch_size, pid, driver)
             runs.append((name, {"first": first, "again": again, "counts": after_first,
                                 "same": counts(driver, settings.neo4j_database) == after_first}))
             print(f"[{name}] load average now {os.getloadavg()[0]:.1f}", flush=True)
@@ -188,7 +219,7 @@ def main() -> None:
 
         wipe(driver, settings.neo4j_database)
         sample = write_csv(Path(folder) / "sample.csv", canonical_rows(args.sample, seed=2))
-        peer = timed_load(sides["after"], sample, 1, pid)
+        peer = timed_load(sides["after"], sample, 1, pid, driver)
 
         if not args.no_bulk:
             bulk_s = timed_bulk(path, driver, settings)
