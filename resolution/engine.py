@@ -306,7 +306,7 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
                  history=[{"records": c.n, "candidate_pairs": c.n_candidates,
                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
                            "expected_matching_pairs": lam * total_pairs, "lambda": lam,
-                           "method": method, "sessions": session_log}])
+                           "method": method, "sessions": session_log, "dob_m_of_area_sample": c.dob_m is not None}])
 
 
 @dataclass

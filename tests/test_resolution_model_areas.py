@@ -76,3 +76,4 @@ def test_m_of_the_dob_levels_on_large_data_is_the_area_samples_own_estimate(popu
     # (smoothed to the floor once more: within 1e-5)
     assert np.allclose(model.m[DOB], E.train(sample).m[DOB], atol=1e-4)   # what the name session gives at 2,000
     assert not np.allclose(model.m[DOB], whole, atol=1e-4)
+    assert model.history[0]["dob_m_of_area_sample"]      # said in the model's history
