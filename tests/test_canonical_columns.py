@@ -40,9 +40,9 @@ def blocks(draw):
     mapping = draw(st.sampled_from(MAPPINGS))
     header = _header(mapping)
     good = canonical_rows(draw(st.integers(1, 12)), seed=draw(st.integers(0, 99)))
-    rows = []
+    rows, extra = [], [""] * (len(header) - len(CANONICAL_COLUMNS))
     for values in good:
-        fields = [values.get(column, "") for column in CANONICAL_COLUMNS] + [""] * (len(header) - len(CANONICAL_COLUMNS))
+        fields = [values.get(column, "") for column in CANONICAL_COLUMNS] + extra
         for position in draw(st.lists(st.integers(0, len(header) - 1), max_size=3)):
             fields[position] = draw(st.one_of(PLAUSIBLE, field_text))
         rows.append(fields)
