@@ -22,16 +22,29 @@ from .interaction import estimate_interaction, estimate_match_dependence, same_p
 from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
 from .predict import match_weights, probability, raise_lifted, tf_tables
 from .records import Prepared, full_dob, prepare
-from .samples import SAMPLE_RECORDS, area_sample, random_pairs, sample_sizes
 
 Progress = Callable[[str], None]
 SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
-DOB = CMP.FIELD_INDEX["date_of_birth"]
-DOB_SESSION = (DOB,)
+DOB_SESSION = (CMP.FIELD_INDEX["date_of_birth"],)
 
 
 def _as_prepared(records) -> Prepared:
     return records if isinstance(records, Prepared) else prepare(records)
+
+
+def random_pairs(n: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k distinct-index random pairs (i < j) drawn uniformly; deterministic by seed."""
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, n, size=k, dtype=np.int64)
+    j = rng.integers(0, n - 1, size=k, dtype=np.int64)
+    j = np.where(j >= i, j + 1, j)
+    return np.minimum(i, j), np.maximum(i, j)
+
+
+def sample_sizes(n: int, u_pairs: int) -> tuple[int, int]:
+    """How many random pairs of ``n`` records training compares, and pairs sharing a postcode."""
+    n_u = int(min(u_pairs, n * (n - 1) // 2))
+    return n_u, min(n_u // 10, 200_000)
 
 
 # Training sessions: pairs that agree exactly on these ``Prepared`` columns (a date of birth only when
@@ -92,13 +105,11 @@ def _session_samples(p: Prepared, cand: np.ndarray, gammas: np.ndarray, em_pairs
 
 
 def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[np.ndarray],
-               name_session_u: dict[int, np.ndarray],
-               dob_m: np.ndarray | None = None) -> tuple[list[np.ndarray], list[dict]]:
+               name_session_u: dict[int, np.ndarray]) -> tuple[list[np.ndarray], list[dict]]:
     """m by Splink-style training sessions: pairs blocked on one thing (exact full names;
     exact full date of birth), EM with u fixed estimates m for every *other* field (inside
     such a block the non-matches behave like random pairs on the other fields, except
-    those in ``name_session_u``: u of a comparison among non-matches that share a name).
-    ``dob_m``: m of the DOB levels the name session gave on a sample of areas (large data)."""
+    those in ``name_session_u``: u of a comparison among non-matches that share a name)."""
     sessions, log = [], []
     for name, fixed, g in samples:
         g = g.copy()
@@ -114,8 +125,6 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
     for k in range(len(CMP.COMPARISONS)):
         ests = [ms[k] for fixed, ms in sessions if k not in fixed]
         m.append(np.mean(ests, axis=0) if ests else default_m()[k])
-    if dob_m is not None:
-        m[DOB] = dob_m
     return m, log
 
 
@@ -131,8 +140,7 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], na
     interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     log = None
     if refit_sessions:
-        m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)},
-                            c.dob_m)
+        m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)})
         m = smooth_m(m)
         interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     by_dob = [g for _, fixed, g in c.samples if fixed == DOB_SESSION]
@@ -198,7 +206,6 @@ class TrainingCounts:
     samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs
     tf: dict[str, dict[str, float]]               # the name frequencies the model keeps
     weight_histogram: Callable[[Model], tuple[np.ndarray, float]]   # without the prior (weight_bins)
-    dob_m: np.ndarray | None = None               # m of the DOB levels from a sample of areas (_dob_m_of_areas)
 
 
 def stored_frequencies(names: dict[str, list[str]], tf: dict[str, np.ndarray], n_named: dict[str, int]) -> dict:
@@ -229,12 +236,6 @@ def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: 
         tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)
 
 
-def _dob_m_of_areas(p: Prepared, **train_args) -> np.ndarray | None:
-    """m of the DOB levels on data over SAMPLE_RECORDS: of whole areas that many records hold (why: samples)."""
-    sample = area_sample(p, SAMPLE_RECORDS, train_args["seed"])
-    return None if sample is None else train(sample, **train_args).m[DOB]
-
-
 def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, window: int = 30,
           link_threshold: float = 0.95, review_threshold: float = 0.5,
           method: str = "sessions", em_pairs: int = 1_000_000,
@@ -257,7 +258,6 @@ def train(records, *, u_pairs: int = 2_000_000, seed: int = 42, cap: int = 100, 
     timings["compare"] = time.perf_counter() - t
     t = time.perf_counter()
     counts = _counts(p, blocks, gammas, u_pairs, em_pairs, seed)
-    counts.dob_m = _dob_m_of_areas(p, u_pairs=u_pairs, seed=seed, cap=cap, window=window, em_pairs=em_pairs)
     timings["sample"] = time.perf_counter() - t
     say("estimating m by EM")
     t = time.perf_counter()
@@ -281,7 +281,7 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
         # expected number of matching pairs.
         m, _u_cand, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
     else:
-        m, session_log = _session_m(c.samples, u, name_session_u, c.dob_m)
+        m, session_log = _session_m(c.samples, u, name_session_u)
         # How many candidate pairs match: a two-class mixture over the candidates (u free,
         # since blocked non-matches agree far more often than random pairs do).
         _, _, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
@@ -306,7 +306,7 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
                  history=[{"records": c.n, "candidate_pairs": c.n_candidates,
                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
                            "expected_matching_pairs": lam * total_pairs, "lambda": lam,
-                           "method": method, "sessions": session_log, "dob_m_of_area_sample": c.dob_m is not None}])
+                           "method": method, "sessions": session_log}])
 
 
 @dataclass

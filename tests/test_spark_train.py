@@ -15,16 +15,10 @@ from typer.testing import CliRunner  # noqa: E402
 
 from aim.cli import app  # noqa: E402
 from aim.resolution import engine  # noqa: E402
-from aim.resolution.backends import training  # noqa: E402
 from aim.resolution.model import Model  # noqa: E402
 from aim.resolution.records import read_records  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
-
-
-# Lowered so that both backends draw the area sample of large data (samples.area_sample) and take
-# m of the DOB levels from it: the parity below covers that path too, in the same Spark run.
-SAMPLE_RECORDS = 300
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +27,7 @@ def linked_on_spark(tmp_path_factory):
     spark` with no model trained on it and saved, and the entity per row it wrote."""
     from aim.seeds.independent.generate import generate
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "SAMPLE_RECORDS", SAMPLE_RECORDS)
-        patch.setattr(training, "SAMPLE_RECORDS", SAMPLE_RECORDS)
-        yield _link_on_spark(tmp_path_factory.mktemp("spark"), generate)
-
-
-def _link_on_spark(work, generate):
+    work = tmp_path_factory.mktemp("spark")
     generate(800, 7, work)
     records, out, model = work / "canonical.csv", work / "clusters.csv", work / "model.json"
     result = CliRunner().invoke(app, ["link", str(records), "--out", str(out), "--save-model", str(model),
@@ -55,10 +43,6 @@ def _link_on_spark(work, generate):
 def test_training_on_spark_gives_the_in_process_model(linked_on_spark):
     records, got, _ = linked_on_spark
     expected = engine.train(read_records(records))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "SAMPLE_RECORDS", 10**9)
-        whole = engine.train(read_records(records))
-    assert not np.allclose(expected.m[engine.DOB], whole.m[engine.DOB], atol=1e-4)   # the sample was drawn
     # The same pairs are drawn and compared; only the order in which the driver sums the
     # random pairs' vectors differs, so the estimates agree to rounding.
     for k, (m, u) in enumerate(zip(expected.m, expected.u)):

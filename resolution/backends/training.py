@@ -5,7 +5,7 @@ counts* reads the records and their pairs, *counts → model* (:func:`engine.fit
 the dependences, the prior and the thresholds. Here Spark does the first half and the
 driver runs the engine's own second half on what it collects:
 
-* the same pairs as in process: the random pairs of :func:`samples.random_pairs` (record
+* the same pairs as in process: the random pairs of :func:`engine.random_pairs` (record
   numbers in input order, the same seed), the candidate pairs (:func:`spark.candidate_pairs`),
   the training sessions' blocks (:data:`engine.TRAINING_SESSIONS` by
   :func:`engine.session_key`, joined by :func:`spark.blocked_pairs`), and the pairs drawn
@@ -20,14 +20,6 @@ driver runs the engine's own second half on what it collects:
 One difference: a training session with more than ``em_pairs`` pairs (about a million
 records and up) is sampled to ``em_pairs`` by Spark's random order, not by the engine's
 draw over its list of pairs: the same number of pairs, uniformly, but not the same ones.
-
-On data larger than :data:`samples.SAMPLE_RECORDS`, m of the DOB levels comes from a model
-trained on whole postcode areas holding that many records (:func:`engine._dob_m_of_areas`):
-Spark counts the areas' records, the driver draws the same areas
-(:func:`samples.drawn_areas`), collects their records (tens of thousands, standardised) and
-trains on them in process; restored from their standardised columns
-(:func:`partitions.restored`), the sample's phonetic blocking keys may differ from the
-engine's, which moves only its candidate count, not the name session's pairs.
 """
 
 from __future__ import annotations
@@ -42,7 +34,6 @@ from .. import engine as E
 from ..cluster_evidence import latest_common_year
 from ..interaction import pairs_within_groups
 from ..model import Model, pattern_codes
-from ..samples import SAMPLE_RECORDS, drawn_areas, random_pairs, record_areas, sample_sizes
 from . import partitions as P
 from . import spark as S
 
@@ -55,14 +46,12 @@ def _session_column(name: str) -> str:
 
 def _training_values(pdf_batches):
     """A ``mapInPandas`` function: records (their standardised columns, :func:`partitions.restored`)
-    → year of birth, postcode, area (:func:`samples.record_areas`) and the key of each training
-    session (as text, so that it is the same in every partition)."""
+    → year of birth, postcode and the key of each training session (as text, so that it is
+    the same in every partition)."""
     for pdf in pdf_batches:
         p = P.restored(pdf)
-        area, area_text = record_areas(p)
         out = pd.DataFrame({"record_idx": pdf["record_idx"].to_numpy(), "dob_y": p.cols["dob_y"].astype(np.int64),
-                            "pc": [p.text("pc", k) or None for k in range(p.n)],
-                            "area": [area_text[a] if a >= 0 else None for a in area]})
+                            "pc": [p.text("pc", k) or None for k in range(p.n)]})
         for name, columns, _ in E.TRAINING_SESSIONS:
             key = E.session_key(p, columns)
             out[_session_column(name)] = ["\x1f".join(p.text(c, k) for c in columns) if key[k] >= 0 else None
@@ -77,8 +66,8 @@ def _numbered(df, column: str, name: str):
 
 def training_records(recs, work: str):
     """Per record: ``record_idx``, ``number`` (its index in process: records in input
-    order), year of birth, standardised postcode, area and session keys."""
-    schema = S._schema([("record_idx", "long"), ("dob_y", "long"), ("pc", "string"), ("area", "string")]
+    order), year of birth, standardised postcode and session keys."""
+    schema = S._schema([("record_idx", "long"), ("dob_y", "long"), ("pc", "string")]
                        + [(_session_column(name), "string") for name, _, _ in E.TRAINING_SESSIONS])
     values = recs.select("record_idx", *["std_" + c for c in P.STD_COLUMNS]).mapInPandas(_training_values, schema)
     return S._stage(values.join(_numbered(recs, "record_idx", "number"), "record_idx"), work, "training_records")
@@ -216,9 +205,9 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
     candidates = S._stage(S.candidate_pairs(recs, cap, window), work, "candidate_pairs")
     n_candidates = candidates.count()
     say(f"{n:,} records, {n_candidates:,} candidate pairs; drawing the training pairs")
-    n_u, n_same = sample_sizes(n, u_pairs)
+    n_u, n_same = E.sample_sizes(n, u_pairs)
     drawn = [candidates.withColumn("n", F.lit(1).cast("long")).withColumn("kind", F.lit("candidates")),
-             _by_number(spark, tr, *random_pairs(n, n_u, seed), "random", work)]
+             _by_number(spark, tr, *E.random_pairs(n, n_u, seed), "random", work)]
     same, share = _same_postcode(spark, tr, n, n_same, seed, work)
     drawn += ([same] if same is not None else []) + _sessions(tr, em_pairs, seed, say)
     kinds = S._stage(reduce(lambda a, b: a.unionByName(b), drawn), work, "training_pairs")
@@ -244,22 +233,6 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
         tf=E.stored_frequencies(names, tf, n_named), weight_histogram=_weight_histogram(candidates, recs, work))
 
 
-def dob_m_of_areas(recs, tr, n: int, **train_args) -> np.ndarray | None:
-    """:func:`engine._dob_m_of_areas` of the staged records (module docstring)."""
-    from pyspark.sql import functions as F
-
-    if n <= SAMPLE_RECORDS:
-        return None
-    sizes = tr.filter(F.col("area").isNotNull()).groupBy("area").count().toPandas()
-    if sizes.empty:
-        return None
-    chosen = drawn_areas(sizes["area"].tolist(), sizes["count"].to_numpy(), SAMPLE_RECORDS, train_args["seed"])
-    members = tr.filter(F.col("area").isin(sizes["area"][chosen].tolist())).select("record_idx")
-    pdf = (recs.join(members, "record_idx").select("record_idx", *["std_" + c for c in P.STD_COLUMNS])
-           .toPandas().sort_values("record_idx", kind="stable").reset_index(drop=True))
-    return E.train(P.restored(pdf), **train_args).m[E.DOB]
-
-
 def reference_year(tr) -> int:
     """:func:`cluster_evidence.reference_year` of the records, from Spark's count of each
     year of birth."""
@@ -278,8 +251,6 @@ def train_staged(recs, work: str, *, seed: int = 42, u_pairs: int = 2_000_000, e
     tr = training_records(recs, work)
     counts = training_counts(recs.sparkSession, recs, tr, work, cap=cap, window=window, u_pairs=u_pairs,
                              em_pairs=em_pairs, seed=seed, say=say)
-    counts.dob_m = dob_m_of_areas(recs, tr, counts.n, u_pairs=u_pairs, seed=seed, cap=cap, window=window,
-                                  em_pairs=em_pairs)
     say("estimating m by EM; the prior over the candidates' weights")
     return E.fit(counts, cap=cap, window=window, link_threshold=link_threshold,
                  review_threshold=review_threshold, method=method, reference_year=reference_year(tr))
