@@ -278,7 +278,7 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
     if not args.direct:
-        with serving(code, args.workers) as (url, pid):
+        with serving(code, args.workers[0]) as (url, pid):  # the closed-loop mode runs one server
             client = functools.partial(api_client, url, toks, batch)
             # warm-up, reported apart: the model, query plans and caches of a fresh server
             # (and Neo4j's JIT, which a production server has long finished)
@@ -360,7 +360,6 @@ def main() -> None:
     args = ap.parse_args()
     if args.rate and (args.direct or args.before) or not args.rate and (len(args.workers) > 1 or args.chart):
         ap.error("--rate: this code through the API (no --direct, --before); --chart, several --workers need it")
-    args.workers = args.workers if args.rate else args.workers[0]  # the closed-loop mode has one server
 
     import logging
 
@@ -393,7 +392,7 @@ def main() -> None:
                 result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
                 emit(args.json, {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
                                  "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,
-                                 "clients": args.clients, "workers": args.workers, "graph": graph, **result})
+                                 "clients": args.clients, "workers": args.workers[0], "graph": graph, **result})
 
 
 if __name__ == "__main__":

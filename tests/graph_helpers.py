@@ -29,9 +29,9 @@ def wipe(driver, database: str) -> None:
 
 def plan_operators(plan) -> set[str]:
     """The operators of an EXPLAIN or PROFILE plan (the summary's ``plan``), without their
-    database suffix."""
-    return {plan["operatorType"].split("@")[0]} | {op for child in plan.get("children", [])
-                                                  for op in plan_operators(child)}
+    database suffix and locking mode (a write's ``NodeUniqueIndexSeek(Locking)`` is a seek)."""
+    return {plan["operatorType"].split("@")[0].removesuffix("(Locking)")} | {
+        op for child in plan.get("children", []) for op in plan_operators(child)}
 
 
 def counts(driver, database: str) -> dict[str, int]:
