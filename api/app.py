@@ -24,6 +24,7 @@ from aim.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from aim.api.routes import (alerts, analyst, approvals, audit, auth, cases, health, households, jobs, network,
                             persons, records, review, subjects, usage, users, watchlist)
 from aim.api.security import TokenBucket
+from aim.api.services import records as records_service
 from aim.api.services.jobs import Jobs
 from aim.api.services.notifications import Notifier
 from aim.api.settings import ApiSettings, get_api_settings
@@ -71,6 +72,7 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
     app.state.rate_limiter = TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.login_limiter = TokenBucket(settings.login_attempts_per_minute, settings.login_attempts_per_minute)
     app.state.jobs = Jobs()
+    app.state.submissions = records_service.grouping(settings)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
 

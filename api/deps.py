@@ -10,6 +10,7 @@ from neo4j import Driver
 
 from aim.api.errors import Invalid
 from aim.api.security import Principal, current_principal, require
+from aim.api.services.group_commit import GroupCommit
 from aim.api.settings import ApiSettings
 from aim.graph.access.audit import AuditContext
 
@@ -19,11 +20,12 @@ class Backend:
     driver: Driver
     database: str
     settings: ApiSettings
+    submissions: GroupCommit | None = None  # the app's group commit of record submissions
 
 
 def backend(request: Request) -> Backend:
     state = request.app.state
-    return Backend(state.driver, state.settings.neo4j_database, state.settings)
+    return Backend(state.driver, state.settings.neo4j_database, state.settings, state.submissions)
 
 
 async def request_backend(request: Request) -> Backend:

@@ -36,6 +36,8 @@ class ApiSettings(Settings):
     login_attempts_per_minute: int = Field(20, ge=1, description="Token requests per client address per minute")
     max_body_bytes: int = Field(2_000_000, ge=1024, description="Largest accepted request body")
     max_records_per_request: int = Field(1000, ge=1, le=10_000)
+    submit_groups: int = Field(2, ge=0, le=64, description="Groups of concurrent record submissions written and "
+                                                           "resolved at once (each a group commit; 0: each alone)")
     api_docs: bool = Field(False, description="Serve the OpenAPI document and Swagger UI (off by default)")
     retention_event_days: int = Field(7 * 365, ge=1, description="Events older than this are removed")
     retention_closed_alert_days: int = Field(2 * 365, ge=1, description="Closed alerts and cases (their history, "

@@ -72,7 +72,7 @@ SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api/services/records.py",
                   "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
                   "resolution/explain.py", "resolution/records.py", "resolution/guard.py", "api/deps.py",
-                  "api/routes/records.py",
+                  "api/routes/records.py", "api/app.py", "api/settings.py",
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
                   "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
                   "cypher/resolution/write_similar.cypher", "cypher/alerts/households_of.cypher",

@@ -5,6 +5,7 @@ and the aggregate counts analysts see."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from neo4j import ManagedTransaction
@@ -13,25 +14,40 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from aim.api.deps import Backend, Caller
 from aim.api.errors import Forbidden, TooLarge
 from aim.api.services.auditing import audited_read, audited_transaction
+from aim.api.services.group_commit import GroupCommit
+from aim.api.settings import ApiSettings
 from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
-from aim.graph.identity.keys import subject_id as record_subject_id
 from aim.graph.alerts.engine import RunReport, evaluate_in, evaluate_subjects, session_for
 from aim.graph.access import policy
 from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_rows_in
-from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_in, resolve_records
+from aim.graph.identity.keys import record_key
+from aim.graph.identity.keys import subject_id as record_subject_id
+from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_each_in, resolve_records
 from aim.graph.identity.records import FIELDS as RESOLUTION_FIELDS
 from aim.graph.store import causal_session, execute_write
 
 log = logging.getLogger("aim.api")
 
 
+@dataclass(eq=False)
+class Submission:
+    """One request's valid rows, their record keys and its audit entry, once validated."""
+
+    be: Backend
+    audit: AuditContext
+    entry: AuditEntry
+    rows: list[CanonicalRow]
+    keys: list[tuple[str, str]]
+
+
 def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     """Validate every row as coming from the caller's own organisation, write the valid
     ones, resolve them and re-evaluate the alerts of the persons they touch, and say per
-    row what happened."""
+    row what happened. Submissions that arrive while others are being written and resolved
+    are done together with them (``be.submissions``, a group commit)."""
     organisation = caller.principal.organisation
     if not organisation:
         raise Forbidden("this account has no organisation to submit as")
@@ -50,12 +66,9 @@ def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     subjects = sorted({record_subject_id(r.source, r.source_record_id) for r in good})
     entry = AuditEntry("records.submit", subjects, {"rows": len(records), "accepted": len(good)})
     keys = sorted({(r.source, r.source_record_id) for r in good})
-    try:
-        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, good, True)
-    except ConstraintError:
-        # Another writer created one of these records meanwhile: the upserts wait for it.
-        counts = audited_transaction(be, _write_audited_rows, caller.audit, entry, good, False)
-    outcome = _resolve_together(be, keys, good) or _resolve(be, keys)
+    submission = Submission(be, caller.audit, entry, good, keys)
+    grouped = be.submissions is not None and 0 < len(keys) <= TOGETHER
+    counts, outcome = be.submissions.run(submission) if grouped else submit_group([submission])[0]
     return {
         "organisation": organisation,
         "received": len(records),
@@ -69,26 +82,76 @@ def submit(be: Backend, caller: Caller, records: list[dict]) -> dict:
     }
 
 
-def _write_audited_rows(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry, rows: list[CanonicalRow],
-                        create_new: bool) -> BatchCounts:
-    """The rows and the audit entry of their submission, in one transaction; the entry last,
-    so that the audit chain's head (every writer's) is locked only from there to the commit.
+def grouping(settings: ApiSettings) -> GroupCommit[Submission, tuple[BatchCounts, dict] | Exception] | None:
+    """The app's group commit of submissions: at most ``submit_groups`` groups at once,
+    each of at most ``TOGETHER`` records (what one resolution transaction takes); None
+    when ``submit_groups`` is 0 (each submission alone, in parallel)."""
+    if not settings.submit_groups:
+        return None
+    return GroupCommit(submit_group, parallel=settings.submit_groups, limit=TOGETHER,
+                       size=lambda submission: len(submission.keys))
+
+
+def submit_group(group: list[Submission]) -> list[tuple[BatchCounts, dict] | Exception]:
+    """Write the submissions' rows and audit entries in one transaction, then resolve their
+    records and re-evaluate their alerts in another, each submission's outcome its own.
+    When the group's write fails, each submission is written on its own, so that one
+    submission's failure is not the others'."""
+    be = group[0].be
+    try:
+        every_count = _write(be, group)
+    except (ServiceUnavailable, SessionExpired, TransientError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - alone, each submission meets its own error
+        if len(group) == 1:
+            raise
+        log.info("submissions written one by one: the group's write failed (%s)", type(exc).__name__)
+        return [_submit_alone(submission) for submission in group]
+    outcomes = _resolve_together(be, group) or [_resolve(be, submission.keys) for submission in group]
+    return list(zip(every_count, outcomes))
+
+
+def _submit_alone(submission: Submission) -> tuple[BatchCounts, dict] | Exception:
+    try:
+        return submit_group([submission])[0]
+    except Exception as exc:  # noqa: BLE001 - this submission's caller gets it
+        return exc
+
+
+def _write(be: Backend, group: list[Submission]) -> list[BatchCounts]:
+    try:
+        return audited_transaction(be, _write_audited_rows, group, True)
+    except ConstraintError:
+        # Another writer created one of these records meanwhile: the upserts wait for it.
+        return audited_transaction(be, _write_audited_rows, group, False)
+
+
+def _write_audited_rows(tx: ManagedTransaction, group: list[Submission], create_new: bool) -> list[BatchCounts]:
+    """The submissions' rows and audit entries, in one transaction; the entries last, so
+    that the audit chain's head (every writer's) is locked only from there to the commit.
     The rows' own locks (a shared address, say) end with it too, before their resolution."""
-    counts = write_rows_in(tx, rows, create_new=create_new) if rows else BatchCounts()
-    write_entry(tx, ctx, entry)
+    counts = [write_rows_in(tx, s.rows, create_new=create_new) if s.rows else BatchCounts() for s in group]
+    for submission in group:
+        write_entry(tx, submission.audit, submission.entry)
     return counts
 
 
-def _resolve_together(be: Backend, keys: list[tuple[str, str]], rows: list[CanonicalRow]) -> dict | None:
-    """Real-time resolution and the alerts of the persons it touches in one transaction;
-    None when there is nothing to resolve or a part failed (then undone: the caller
-    does it in steps, each part's failure handled on its own)."""
+def _resolve_together(be: Backend, group: list[Submission]) -> list[dict] | None:
+    """Real-time resolution of the group's records and the alerts of the persons each
+    submission touches, in one transaction; None when there is more than one transaction
+    can take or a part failed (then undone: the caller does it in steps, each part's
+    failure handled on its own)."""
+    keys = sorted({key for submission in group for key in submission.keys})
     if not keys or len(keys) > TOGETHER:
         return None
 
-    def work(tx: ManagedTransaction) -> dict:
-        persons = resolve_in(tx, keys, likely=[_as_stored(row) for row in rows])
-        return _outcome(keys, persons, evaluate_in(tx, persons) if persons else None)
+    def work(tx: ManagedTransaction) -> list[dict]:
+        affected = resolve_each_in(tx, keys, likely=[_as_stored(row) for s in group for row in s.rows])
+        outcomes = []
+        for submission in group:  # alerts as if submitted one after another
+            persons = sorted({p for key in submission.keys for p in affected.get(record_key(*key), [])})
+            outcomes.append(_outcome(submission.keys, persons, evaluate_in(tx, persons) if persons else None))
+        return outcomes
 
     try:
         with session_for(be.driver, be.settings) as session:
@@ -96,7 +159,7 @@ def _resolve_together(be: Backend, keys: list[tuple[str, str]], rows: list[Canon
     except (ServiceUnavailable, SessionExpired, TransientError):
         raise
     except NoModel:
-        return _no_model()  # the steps would only read the model again to find none
+        return [_no_model() for _ in group]  # the steps would only read the model again to find none
     except Exception as exc:  # noqa: BLE001 - done again in steps, which say what failed
         log.info("resolution and alerts in steps: one transaction failed (%s)", type(exc).__name__)
         return None

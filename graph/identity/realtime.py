@@ -161,15 +161,17 @@ def recluster(tx: ManagedTransaction, seeds: dict[str, dict], person_ids: set[st
     records involved."""
     holders = lock_persons(tx, person_ids, set(seeds))
     seeds = {k: dict(r, person_id=holders.get(k)) for k, r in seeds.items()}
-    return _recluster_locked(tx, [(seeds, set(person_ids) | set(holders.values()))], model, version, by=by,
-                             reason=reason)
+    [persons] = _recluster_locked(tx, [(seeds, set(person_ids) | set(holders.values()))], model, version, by=by,
+                                  reason=reason)
+    return persons
 
 
 def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict], set[str]]], model: Model | None,
-                      version: str | None, *, by: str, reason: str | None, hood=None) -> list[str]:
+                      version: str | None, *, by: str, reason: str | None, hood=None) -> list[list[str]]:
     """:func:`recluster` once the persons are locked, for disjoint groups of seeds and
     persons (no person in two groups), each clustered on its own: one read and one write
-    for them all (``hood``: the neighbourhood of them all, when already read)."""
+    for them all (``hood``: the neighbourhood of them all, when already read). Returns
+    each group's live person ids."""
     hood, records, old = _neighbourhood(tx, {k: r for seeds, _ in groups for k, r in seeds.items()},
                                         set().union(*(persons for _, persons in groups)), hood)
     group_of_person = {p: n for n, (_, persons) in enumerate(groups) for p in persons}
@@ -198,7 +200,7 @@ def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict]
     a = assign_ids(clusters, old, set())
     details = {k: record_details(records[k]) for k in group_of}
     apply_in_tx(tx, a, clusters, details, model_version=version, by=by, reason=reason)
-    return sorted(set(a.ids.values()))
+    return [sorted({pid for (n, _), pid in a.ids.items() if n == group}) for group in range(len(groups))]
 
 
 def _cluster_group(records: dict[str, dict], keys: list[str], edges: list[tuple[str, str, dict]],
@@ -356,6 +358,14 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, 
     hold (``FIELDS``: the rows just written), whose buckets are locked with the first read.
     The model is read in the same transaction. Raises :class:`NoModel` when ``aim
     resolve`` has never run."""
+    return sorted(set().union(*resolve_each_in(tx, keys, per_key, likely).values()))
+
+
+def resolve_each_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY,
+                    likely: Iterable[dict] = ()) -> dict[str, list[str]]:
+    """:func:`resolve_in`, saying per record (``record_key``) which persons its re-clustered
+    group affected: what resolving it alone would have said, for records submitted
+    separately and resolved together (records not found are left out)."""
     records, props, version = _lock_records(tx, keys, likely, with_model=True)
     # Nothing read: no such record, or no model (then no row either); told apart here.
     found = model_of_version(tx, version) if version else read_current_model(tx)
@@ -363,7 +373,7 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, 
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found
     if not records:
-        return []
+        return {}
     candidates = _candidates(tx, records, props, per_key)
     pairs, gone, linked, reached = _score(model, version, records, candidates)
     _reach_further(tx, model, reached, linked, per_key)
@@ -373,7 +383,8 @@ def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, 
     holders, hood = _lock_and_read(tx, known, set(records).union(*linked.values()), records, pairs=pairs, gone=gone)
     groups = [({k: dict(records[k], person_id=holders.get(k)) for k in seeds}, persons)
               for seeds, persons in _groups(linked, holders)]
-    return _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested", hood=hood)
+    affected = _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested", hood=hood)
+    return {k: persons for (seeds, _), persons in zip(groups, affected) for k in seeds if k in records}
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
