@@ -30,8 +30,9 @@ alternates between repeats; records are new each phase (ids
 unique to the run), so the graph grows by a few hundred records per phase.
 
 ``--rate R`` (or a sweep, ``--rates 10,20,40``) measures the latency at an offered load
-instead: open loop, single records, this code. Per ``--workers`` count (a comma list), one
-server: after its warm-up, the closed-loop phase above (its saturation point), then a phase
+instead: open loop, single records, this code. Per ``--workers`` count (a comma list) and
+``--groups`` setting (``AIM_SUBMIT_GROUPS``, a comma list: ``--groups 0,2`` compares the group
+commit of submissions off and on in one run), one server: after its warm-up, the closed-loop phase above (its saturation point), then a phase
 per rate in which the ``--clients`` partner clients' requests arrive on a seeded Poisson
 schedule (``R / clients`` a second each), are sent on time whatever earlier ones are doing
 (``--inflight`` at most per client) and are timed from that time (no coordinated omission).
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import random
@@ -137,11 +139,12 @@ def code_dir(name: str, before: str | None = None) -> Path:
 
 
 @contextmanager
-def serving(code: Path, workers: int = 1):
-    """``aim serve`` (``workers`` processes) running the ``aim`` package in ``code``."""
+def serving(code: Path, workers: int = 1, env: dict[str, str] | None = None):
+    """``aim serve`` (``workers`` processes) running the ``aim`` package in ``code``, with
+    ``env`` (settings) added to its environment."""
     saved = dict(os.environ)
     # Only that code on the path: neither the current directory nor the editable install first.
-    os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
+    os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"} | (env or {})
     try:
         server = Server(workers=workers)
     finally:
@@ -294,16 +297,19 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
 
 
 def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
-    """Open loop, single records, this code: per ``--workers`` count a fresh ``aim serve``;
-    after its warm-up, the closed-loop phase (the saturation point, measured as the default
-    mode measures it), then one open-loop phase per offered rate, lowest first."""
+    """Open loop, single records, this code: per ``--workers`` count and ``--groups`` setting a
+    fresh ``aim serve``; after its warm-up, the closed-loop phase (the saturation point,
+    measured as the default mode measures it), then one open-loop phase per offered rate,
+    lowest first."""
     code, results = code_dir("after"), []
     for repeat in range(args.repeat):
-        for workers in args.workers:
-            with serving(code, workers) as (url, pid):
+        for workers, groups in itertools.product(args.workers, args.groups or [None]):
+            env = {} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}
+            with serving(code, workers, env) as (url, pid):
                 client = functools.partial(api_client, url, toks, 1, inflight=args.inflight)
                 run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid)
-                each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers}
+                each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers,
+                                "submit_groups": groups}
                 warm = run(records=args.warmup, seed=repeat * 100 + 99)
                 closed = run(records=args.records, seed=repeat * 100)
                 results.append(emit(args.json, each | {"loop": "closed"} | closed | {"warmup": warm}))
@@ -350,6 +356,9 @@ def main() -> None:
     ap.add_argument("--rate", "--rates", type=_numbers(float), default=None,
                     help="open loop, single records: records/s offered in all over the clients, a Poisson "
                          "schedule (a comma list: a phase each, after the closed-loop phase)")
+    ap.add_argument("--groups", type=_numbers(int), default=None,
+                    help="open loop: AIM_SUBMIT_GROUPS of the server, a comma list, a sweep each (0: no group "
+                         "commit; the server's default otherwise)")
     ap.add_argument("--inflight", type=int, default=16, help="open loop: requests in flight at most per client")
     ap.add_argument("--chart", type=Path, default=None, help="open loop: draw latency against offered load here")
     ap.add_argument("--direct", action="store_true",
@@ -358,8 +367,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
     args = ap.parse_args()
-    if args.rate and (args.direct or args.before) or not args.rate and (len(args.workers) > 1 or args.chart):
-        ap.error("--rate: this code through the API (no --direct, --before); --chart, several --workers need it")
+    if args.rate and (args.direct or args.before) or not args.rate and (len(args.workers) > 1 or args.chart
+                                                                          or args.groups):
+        ap.error("--rate: this code through the API (no --direct, --before); --chart, --groups, several --workers "
+                 "need it")
 
     import logging
 

@@ -9,7 +9,7 @@ TARGET_MS = 100  # issue 16: p95 per single-record submission
 
 def draw(results: list[dict], path: Path) -> None:
     """p50 and p95 against the offered rate, one pair of lines per sweep (a worker count, a
-    repeat), each closed-loop phase as its saturation point (the rate it reached and its p95,
+    group commit setting, a repeat), each closed-loop phase as its saturation point (the rate it reached and its p95,
     a dotted line at that rate), and the 100 ms target. An open-loop point whose achieved rate
     fell short of the offered one is labelled with it: the server could not keep up."""
     import matplotlib
@@ -19,10 +19,14 @@ def draw(results: list[dict], path: Path) -> None:
     from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     fig, ax = plt.subplots(figsize=(10, 7.5))
-    sweeps = sorted({(r["workers"], r["repeat"]) for r in results})
-    for (workers, repeat), colour in zip(sweeps, plt.get_cmap("tab10").colors):
-        name = f"{workers} worker{'s' if workers > 1 else ''}" + (f", run {repeat + 1}" if repeat else "")
-        mine = [r for r in results if (r["workers"], r["repeat"]) == (workers, repeat)]
+    def sweep(r: dict) -> tuple:
+        return r["workers"], r.get("submit_groups") if r.get("submit_groups") is not None else -1, r["repeat"]
+
+    for (workers, groups, repeat), colour in zip(sorted({sweep(r) for r in results}), plt.get_cmap("tab10").colors):
+        name = f"{workers} worker{'s' if workers > 1 else ''}" + (
+            "" if groups < 0 else ", no group commit" if groups == 0 else f", group commit ({groups} at once)") + (
+            f", run {repeat + 1}" if repeat else "")
+        mine = [r for r in results if sweep(r) == (workers, groups, repeat)]
         offered = sorted((r for r in mine if r["loop"] == "open"), key=lambda r: r["offered_records_per_s"])
         rates = [r["offered_records_per_s"] for r in offered]
         ax.plot(rates, [r["p95_ms"] for r in offered], "o-", color=colour, label=f"p95, open loop, {name}")
