@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from aim.graph.alerts.engine import alert_id_for, evaluate_subjects, run_all
+from aim.graph.alerts.engine import alert_id_for, evaluate_each_in, evaluate_subjects, run_all
 from aim.graph.alerts.lifecycle import (
     LifecycleError, acknowledge, add_to_watch_list, alert_history, dismiss, get_alert, list_alerts, refer,
     transition,
@@ -152,6 +152,24 @@ def test_incremental_evaluation_touches_only_the_given_people_and_their_househol
     assert evaluate_subjects(["P1"], today=TODAY, driver=event_world.driver).created == 0
     evaluate_subjects(["P2", "NOBODY"], today=TODAY, driver=event_world.driver)
     assert ("high_risk_child", "P2") in {(a["rule"], a["subject_id"]) for a in list_alerts(driver=event_world.driver)}
+
+
+def test_submissions_evaluated_together_each_hear_of_their_own_subjects_alerts(event_world):
+    _escalating_child(event_world)
+    event_world.event("WMP", "MUM", TODAY - timedelta(days=1), "domestic_abuse_incident", dob=ADULT_DOB)
+    event_world.person("MUM", ("WMP", "MUM"))
+    event_world.household("H1", ("MUM", date(2020, 1, 1), None), ("P1", date(2020, 1, 1), None))
+    event_world.event("WMP", "LONE", TODAY - timedelta(days=2), "missing_person")
+    event_world.person("LONE", ("WMP", "LONE"))
+    with event_world.driver.session() as session:
+        child, lone, nobody = session.execute_write(
+            lambda tx: evaluate_each_in(tx, [["P1"], ["LONE"], ["NOBODY"]], today=TODAY))
+    assert (child.created, lone.created, nobody.created) == (4, 1, 0)  # P1's three and household H1's; LONE's one
+    assert set(child.per_rule) == {"multi_agency_child", "multi_agency_child_wide", "escalation",
+                                   "high_risk_household"}
+    assert set(lone.per_rule) == {"high_risk_child"} and not nobody.alert_ids
+    assert not set(child.alert_ids) & set(lone.alert_ids)
+    assert len({a["alert_id"] for a in list_alerts(driver=event_world.driver)}) == 5
 
 
 def _merge(event_world, old: str, into: str) -> None:

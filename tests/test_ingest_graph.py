@@ -222,3 +222,30 @@ def test_progress_counts_every_row_read_rejected_chunks_included(graph, settings
                               on_batch=progress.append)
     assert progress == [10, 10, 10]
     assert (report.rejected, report.batches, report.written.new_records) == (10, 2, 10)
+
+
+def _parts_written(driver, settings, parts: list[list]) -> list[BatchCounts]:
+    with driver.session(database=settings.neo4j_database) as session:
+        return session.execute_write(ingest_module.write_parts_in, [as_canonical(part) for part in parts])
+
+
+def test_several_submissions_written_as_one_batch_each_get_their_own_counts(graph, settings):
+    rows = canonical_rows(12)  # six records, two events each
+    write_rows(as_canonical(rows[:4]), driver=graph, settings=settings)  # R0, R1 known already
+    corrected = [dict(row, first_name="Changed", event_id=row["event_id"] + "X") for row in rows[2:4]]
+    parts = [rows[4:8], corrected, rows[8:10], []]  # new R2-R3; R1 corrected with a new event; new R4
+    before = counts(graph, settings.neo4j_database)
+    written = _parts_written(graph, settings, parts)
+    assert written == [BatchCounts(new_records=2, new_events=4), BatchCounts(updated_records=1, new_events=2),
+                       BatchCounts(new_records=1, new_events=2), BatchCounts()]
+    after = counts(graph, settings.neo4j_database)
+    assert after[":Record"] - before[":Record"] == 3 and after[":Event"] - before[":Event"] == 8
+
+
+def test_submissions_sharing_a_record_are_written_one_after_another(graph, settings):
+    rows = canonical_rows(4)  # two records, two events each
+    later = [dict(row, first_name="Changed") for row in rows[:2]]  # the first record again, corrected
+    assert _parts_written(graph, settings, [rows[:2], later]) == [
+        BatchCounts(new_records=1, new_events=2), BatchCounts(updated_records=1)]
+    assert _parts_written(graph, settings, [rows[2:], rows[2:]]) == [
+        BatchCounts(new_records=1, new_events=2), BatchCounts()]

@@ -18,11 +18,11 @@ from aim.api.services.group_commit import GroupCommit
 from aim.api.settings import ApiSettings
 from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
-from aim.graph.alerts.engine import RunReport, evaluate_in, evaluate_subjects, session_for
+from aim.graph.alerts.engine import RunReport, evaluate_each_in, evaluate_subjects, session_for
 from aim.graph.access import policy
 from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.ingest import BatchCounts
-from aim.graph.ingest.batch import write_rows_in
+from aim.graph.ingest.batch import write_parts_in, write_rows_in
 from aim.graph.identity.keys import record_key
 from aim.graph.identity.keys import subject_id as record_subject_id
 from aim.graph.identity.realtime import TOGETHER, NoModel, resolve_each_in, resolve_records
@@ -130,7 +130,9 @@ def _write_audited_rows(tx: ManagedTransaction, group: list[Submission], create_
     """The submissions' rows and audit entries, in one transaction; the entries last, so
     that the audit chain's head (every writer's) is locked only from there to the commit.
     The rows' own locks (a shared address, say) end with it too, before their resolution."""
-    counts = [write_rows_in(tx, s.rows, create_new=create_new) if s.rows else BatchCounts() for s in group]
+    parts = [submission.rows for submission in group]
+    counts = write_parts_in(tx, parts) if create_new else [
+        write_rows_in(tx, rows, create_new=False) if rows else BatchCounts() for rows in parts]
     for submission in group:
         write_entry(tx, submission.audit, submission.entry)
     return counts
@@ -138,20 +140,18 @@ def _write_audited_rows(tx: ManagedTransaction, group: list[Submission], create_
 
 def _resolve_together(be: Backend, group: list[Submission]) -> list[dict] | None:
     """Real-time resolution of the group's records and the alerts of the persons each
-    submission touches, in one transaction; None when there is more than one transaction
-    can take or a part failed (then undone: the caller does it in steps, each part's
-    failure handled on its own)."""
+    submission touches, in one transaction (the alerts evaluated once for them all); None
+    when the group has more records than one transaction takes or a part failed (then
+    undone: the caller does it in steps, each part's failure handled on its own)."""
     keys = sorted({key for submission in group for key in submission.keys})
     if not keys or len(keys) > TOGETHER:
         return None
 
     def work(tx: ManagedTransaction) -> list[dict]:
         affected = resolve_each_in(tx, keys, likely=[_as_stored(row) for s in group for row in s.rows])
-        outcomes = []
-        for submission in group:  # alerts as if submitted one after another
-            persons = sorted({p for key in submission.keys for p in affected.get(record_key(*key), [])})
-            outcomes.append(_outcome(submission.keys, persons, evaluate_in(tx, persons) if persons else None))
-        return outcomes
+        persons = [sorted({p for key in s.keys for p in affected.get(record_key(*key), [])}) for s in group]
+        reports = evaluate_each_in(tx, persons) if any(persons) else [None] * len(group)
+        return [_outcome(s.keys, mine, report if mine else None) for s, mine, report in zip(group, persons, reports)]
 
     try:
         with session_for(be.driver, be.settings) as session:

@@ -27,8 +27,7 @@ import hashlib
 import os
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -40,6 +39,7 @@ from aim.graph.store import causal_session, to_native
 from aim.settings import Settings, get_settings
 
 from . import scoring
+from .report import Outcome, RunReport
 from .rules import Rule, RuleSet, Scope, load_rules
 from .staleness import ENGINE, OPEN, expire, with_currency
 
@@ -88,23 +88,6 @@ class Finding:
     @property
     def event_keys(self) -> set[str]:
         return {f"{e['source']}|{e['event_id']}" for e in self.evidence}
-
-
-@dataclass
-class RunReport:
-    today: date | None = None
-    findings: int = 0
-    created: int = 0
-    updated: int = 0
-    reopened: int = 0
-    unchanged: int = 0
-    per_rule: Counter = field(default_factory=Counter)
-    rag: Counter = field(default_factory=Counter)
-    carried_over: int = 0
-    stale: int = 0
-    closed: int = 0
-    seconds: float = 0.0
-    alert_ids: list[str] = field(default_factory=list)
 
 
 def _finding(rule: Rule, rules: RuleSet, row: dict) -> Finding:
@@ -200,29 +183,23 @@ def _plan(findings: list[Finding], existing: dict[tuple, dict], rules: RuleSet, 
             latest[key] = f
     rows = []
     for key, f in latest.items():
-        report.findings += 1
-        report.per_rule[f.rule.id] += 1
         state = existing.get(key)
         alert_id = state["alert_id"] if state else f.alert_id
         fresh = f.event_keys - set(state["evidence"]) if state else f.event_keys
         transition = None
         if state is None:
-            status = "new"
+            status, did = "new", "created"
             transition = {"from": None, "to": "new", "by": ENGINE, "reason": f"raised: {f.summary}"}
-            report.created += 1
         elif not fresh:
-            report.unchanged += 1
+            report.count(Outcome((f.subject_type, f.subject_id), f.rule.id, "unchanged", None, None))
             continue
         elif state["status"] in REOPENABLE:
-            status = "new"
+            status, did = "new", "reopened"
             transition = {"from": state["status"], "to": "new", "by": ENGINE,
                           "reason": f"re-opened on {len(fresh)} new event(s): {f.summary}"}
-            report.reopened += 1
         else:
-            status = state["status"]
-            report.updated += 1
-        report.rag[f.rag] += 1
-        report.alert_ids.append(alert_id)
+            status, did = state["status"], "updated"
+        report.count(Outcome((f.subject_type, f.subject_id), f.rule.id, did, f.rag, alert_id))
         rows.append({
             "alert_id": alert_id, "rule": f.rule.id, "title": f.rule.title,
             "subject_type": f.subject_type, "subject_id": f.subject_id, "as_of": f.as_of,
@@ -314,14 +291,16 @@ def run_all(
 @cache
 def _households_and_merged_query() -> str:
     return "\n".join([cypher.subquery(cypher.load("alerts/households_of")),
-                      cypher.subquery(cypher.load("alerts/merged")), "RETURN household_ids, merged"])
+                      cypher.subquery(cypher.load("alerts/merged")), "RETURN memberships, merged"])
 
 
-def _households_and_merged(tx: ManagedTransaction, person_ids: list[str], since: date) -> tuple[list[str], list[dict]]:
-    """The households of these persons (``alerts/households_of``) and the alerts of the
-    persons merged into them (``alerts/merged``), in one round trip."""
+def _households_and_merged(tx: ManagedTransaction, person_ids: list[str],
+                           since: date) -> tuple[list[tuple[str, str]], list[dict]]:
+    """The households of these persons, as (person id, household id) pairs
+    (``alerts/households_of``), and the alerts of the persons merged into them
+    (``alerts/merged``), in one round trip."""
     row = tx.run(_households_and_merged_query(), person_ids=person_ids, since=since).single()
-    return row["household_ids"], row["merged"]
+    return [tuple(pair) for pair in row["memberships"]], row["merged"]
 
 
 def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: list[str] | None = None,
@@ -331,19 +310,35 @@ def evaluate_in(tx: ManagedTransaction, person_ids: list[str], household_ids: li
     that real-time resolution touched (the surviving id after a merge: alerts of persons
     merged into it are moved to it, or closed as duplicates of its own alert for the same
     rule). Unknown ids are ignored."""
+    return evaluate_each_in(tx, [person_ids], household_ids, today, rules=rules)[0]
+
+
+def evaluate_each_in(tx: ManagedTransaction, person_groups: list[list[str]], household_ids: list[str] | None = None,
+                     today: date | None = None, *, rules: RuleSet | None = None) -> list[RunReport]:
+    """:func:`evaluate_in` for the persons of several submissions at once: one evaluation
+    of them all, then, when there is more than one group, each group's report narrowed to
+    its own subjects (its persons, their households and ``household_ids``)."""
     started = time.perf_counter()
     rules = rules or load_rules()
     report = RunReport(today=today or default_today())
-    person_ids = sorted(set(person_ids or []))
+    person_ids = sorted(set().union(*person_groups))
     households = set(household_ids or [])
+    memberships, merged = [], []
     if person_ids:
         lookback = max(r.lookback for r in rules.rules)
-        in_households, merged = _households_and_merged(tx, person_ids, report.today - timedelta(days=lookback))
-        households |= set(in_households)
+        memberships, merged = _households_and_merged(tx, person_ids, report.today - timedelta(days=lookback))
+        households |= {household for _, household in memberships}
         report.carried_over = _carry_over(tx, merged)
     apply_findings(tx, _detect_together(tx, rules, report.today, person_ids, sorted(households)), rules, report)
     report.seconds = time.perf_counter() - started
-    return report
+    if len(person_groups) == 1:
+        return [report]
+    narrowed = []
+    for group in map(set, person_groups):
+        subjects = {("person", p) for p in group} | {("household", h) for h in household_ids or []} | {
+            ("household", h) for p, h in memberships if p in group}
+        narrowed.append(report.about(subjects, sum(1 for row in merged if row["survivor"] in group)))
+    return narrowed
 
 
 def _detect_together(tx: ManagedTransaction, rules: RuleSet, today: date, person_ids: list[str],

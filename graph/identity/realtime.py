@@ -351,21 +351,15 @@ def _groups(linked: dict[str, set[str]], holders: dict[str, str]) -> list[tuple[
     return sorted(groups, key=lambda group: group[0][0])
 
 
-def resolve_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY, likely: Iterable[dict] = ()) -> list[str]:
-    """Resolve these records (at most ``TOGETHER``) together in ``tx``, locking only what
-    they touch: the buckets of their blocking keys, then the persons of their
-    neighbourhood; returns the affected person ids. ``likely``: what the records probably
-    hold (``FIELDS``: the rows just written), whose buckets are locked with the first read.
-    The model is read in the same transaction. Raises :class:`NoModel` when ``aim
-    resolve`` has never run."""
-    return sorted(set().union(*resolve_each_in(tx, keys, per_key, likely).values()))
-
-
 def resolve_each_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_KEY,
                     likely: Iterable[dict] = ()) -> dict[str, list[str]]:
-    """:func:`resolve_in`, saying per record (``record_key``) which persons its re-clustered
-    group affected: what resolving it alone would have said, for records submitted
-    separately and resolved together (records not found are left out)."""
+    """Resolve these records (at most ``TOGETHER``) together in ``tx``, locking only what
+    they touch: the buckets of their blocking keys, then the persons of their
+    neighbourhood. Returns per record found (``record_key``) the person ids its re-clustered
+    group affected (what resolving it alone would say). ``likely``: what the records
+    probably hold (``FIELDS``: the rows just written), whose buckets are locked with the
+    first read. The model is read in the same transaction. Raises :class:`NoModel` when
+    ``aim resolve`` has never run."""
     records, props, version = _lock_records(tx, keys, likely, with_model=True)
     # Nothing read: no such record, or no model (then no row either); told apart here.
     found = model_of_version(tx, version) if version else read_current_model(tx)
@@ -399,8 +393,8 @@ def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | Non
     with causal_session(driver, settings.neo4j_database) as session:
         unique = sorted({split_key(k) for k in keys})
         for start in range(0, len(unique), TOGETHER):
-            ids = execute_write(session, resolve_in, unique[start:start + TOGETHER], per_key)
-            affected.extend(i for i in ids if i not in affected)
+            each = execute_write(session, resolve_each_in, unique[start:start + TOGETHER], per_key)
+            affected.extend(i for i in sorted(set().union(*each.values())) if i not in affected)
     if households and affected:
         refresh_for_persons(affected, driver=driver, settings=settings)
     return affected

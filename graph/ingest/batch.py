@@ -240,12 +240,21 @@ def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = 
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
-    counts = BatchCounts(new_records=len(fresh.records), updated_records=0,
+    _create_fresh(tx, fresh, token)
+    counts = BatchCounts(new_records=len(fresh.records),
                          new_events=sum(len(record["events"]) for record in fresh.records))
+    return counts + _upsert_merged(tx, merged, token)
+
+
+def _create_fresh(tx: ManagedTransaction, fresh: FreshRecords, token: str) -> None:
     if fresh.addresses:
         tx.run(cypher.load("ingest/create_addresses"), addresses=Rows(fresh.addresses)).consume()
     if fresh.records:
         tx.run(cypher.load("ingest/create_records"), records=Rows(fresh.records), batch=token).consume()
+
+
+def _upsert_merged(tx: ManagedTransaction, merged: BatchParams, token: str) -> BatchCounts:
+    counts = BatchCounts()
     if merged.records:
         records = tx.run(cypher.load("ingest/upsert_records"), records=Rows(merged.records), batch=token)
         counts.updated_records = records.single()["updated"]
@@ -255,6 +264,39 @@ def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = 
     if merged.events:
         events = tx.run(cypher.load("ingest/upsert_events"), events=Rows(merged.events))
         counts.new_events += events.consume().counters.nodes_created
+    return counts
+
+
+def write_parts_in(tx: ManagedTransaction, parts: list[list[CanonicalRow]]) -> list[BatchCounts]:
+    """:func:`write_rows_in` for several submissions' rows at once, each part's counts its
+    own: one batch's statements for them all (the records new to the graph created
+    together), the upserts of what the graph already holds per part. Parts that share a
+    record or an event are written one after another instead, as submitted."""
+    if not any(parts):
+        return [BatchCounts() for _ in parts]
+    keys = [{(row.source, row.source_record_id) for row in part} for part in parts]
+    events = [{(row.source, row.event_id) for row in part if row.event_id} for part in parts]
+    if sum(map(len, keys)) != len(set().union(*keys)) or sum(map(len, events)) != len(set().union(*events)):
+        return [write_rows_in(tx, part) for part in parts]
+    batch = plan_batch([row for part in parts for row in part])
+    part_of = {key: n for n, part_keys in enumerate(keys) for key in part_keys}
+    tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
+    fresh, merged = split_batch(tx, batch)
+    token = uuid.uuid4().hex
+    _create_fresh(tx, fresh, token)
+    counts = [BatchCounts() for _ in parts]
+    for record in fresh.records:
+        own = counts[part_of[record["source"], record["source_record_id"]]]
+        own.new_records += 1
+        own.new_events += len(record["events"])
+
+    def of_part(n: int, rows: list[dict]) -> list[dict]:
+        return [row for row in rows if part_of[row["source"], row["source_record_id"]] == n]
+
+    for n in sorted({part_of[row["source"], row["source_record_id"]]
+                     for rows in (merged.records, merged.addresses, merged.events) for row in rows}):
+        counts[n] += _upsert_merged(tx, BatchParams(batch.organisations, of_part(n, merged.records),
+                                                    of_part(n, merged.addresses), of_part(n, merged.events)), token)
     return counts
 
 
