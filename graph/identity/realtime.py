@@ -72,14 +72,16 @@ def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]
 
 
 def _cluster(records: dict[str, dict], keys: list[str], similar: list[tuple[int, int, float]], must: list,
-             cannot: list, model: Model | None) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
+             cannot: list, model: Model | None,
+             parts: list[int] | None = None) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
     """Cluster the records with the batch run's rules (``aim.resolution.guard``): the
     SIMILAR pairs with their weights and the other pairs sharing a blocking key below the
-    review band (they never link, but the guard reads their levels). Also returns the
-    SIMILAR pairs the clusters' evidence linked."""
+    review band (they never link, but the guard reads their levels; only within a group
+    of ``parts``). Also returns the SIMILAR pairs the clusters' evidence linked."""
     rows = [dict(records[k], record_id=k) for k in keys]
     scored = {(a, b) for a, b, _ in similar} | {(b, a) for a, b, _ in similar}
-    below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows))) if (a, b) not in scored]
+    below = [(a, b, -np.inf) for a, b in zip(*(x.tolist() for x in shared_key_pairs(rows)))
+             if (a, b) not in scored and (parts is None or parts[a] == parts[b])]
     pairs = similar + below
     labels, lifted = cluster_records(
         rows, *_index_arrays([(a, b) for a, b, _ in pairs]), np.array([w for _, _, w in pairs], dtype=float),
@@ -179,14 +181,13 @@ def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict]
     group_of |= {k: n for n, (seeds, _) in enumerate(groups) for k in seeds}
     edges = [(record_key(e["sa"], e["ia"]), record_key(e["sb"], e["ib"]), e) for e in hood["edges"]]
     clusters: dict[tuple[int, int], list[str]] = defaultdict(list)
-    raised: list[dict] = []
-    for n in range(len(groups)):
-        keys = sorted(k for k in records if group_of.get(k) == n)
-        labels, lifted = _cluster_group(records, keys, [(a, b, e) for a, b, e in edges
-                                                        if group_of.get(a) == n and group_of.get(b) == n], model)
-        raised += lifted
-        for k, label in zip(keys, labels.tolist()):
-            clusters[n, label].append(k)
+    # The groups clustered in one call (they share no pair, so each clusters as if alone).
+    keys = sorted(group_of, key=lambda k: (group_of[k], k))
+    labels, raised = _cluster_group(records, keys, [(a, b, e) for a, b, e in edges if a in group_of
+                                                    and group_of.get(a) == group_of.get(b)], model,
+                                    [group_of[k] for k in keys])
+    for k, label in zip(keys, labels.tolist()):
+        clusters[group_of[k], label].append(k)
     if raised:
         # Stored as the batch run stores them (Model.as_link), so that a later re-clustering
         # of the person from the stored weights keeps it whole.
@@ -204,10 +205,9 @@ def _recluster_locked(tx: ManagedTransaction, groups: list[tuple[dict[str, dict]
 
 
 def _cluster_group(records: dict[str, dict], keys: list[str], edges: list[tuple[str, str, dict]],
-                   model: Model | None) -> tuple[np.ndarray, list[dict]]:
-    """One group's cluster labels (in the order of ``keys``) from its stored SIMILAR weights
-    and decisions; and the SIMILAR pairs the clusters' evidence linked (their parameters,
-    with the weight they had)."""
+                   model: Model | None, parts: list[int] | None = None) -> tuple[np.ndarray, list[dict]]:
+    """Cluster labels (in the order of ``keys``; ``parts``: each key's group) from the stored
+    SIMILAR weights and decisions; and the SIMILAR pairs the clusters' evidence linked."""
     index = {k: i for i, k in enumerate(keys)}
     similar, must, cannot = [], [], []
     for a, b, e in edges:
@@ -215,7 +215,7 @@ def _cluster_group(records: dict[str, dict], keys: list[str], edges: list[tuple[
             similar.append((index[a], index[b], e["match_weight"]))
         elif e["decision"] in ("same", "different"):
             (must if e["decision"] == "same" else cannot).append((index[a], index[b]))
-    labels, lifted = _cluster(records, keys, similar, must, cannot, model)
+    labels, lifted = _cluster(records, keys, similar, must, cannot, model, parts)
     return labels, [{**pair_params(keys[a], keys[b]), "match_weight": w} for a, b, w in lifted]
 
 
