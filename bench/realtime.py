@@ -3,41 +3,31 @@ this code against an earlier commit's real-time resolution, in the same run.
 
     AIM_HOME=... python bench/realtime.py --before ddd34f4^ --clients 4 --records 20 --repeat 2
 
-Needs a resolved graph (``aim demo --no-serve``: the 5,000-person town, or ``aim seed load``
-then ``aim resolve``). Two copies of the working tree's code are taken at the start:
-``after`` as it is, ``before`` with the real-time resolution files (``REALTIME_FILES``) as
-they were at the ``--before`` ref — the only difference between them. Each is served in
-turn by ``aim serve`` (``--workers``, default one) on the same database. Per phase, ``--clients`` partner
-clients (threads, one organisation each) submit at once ``--records`` new records each —
-half another agency's record of a known person (a typo in the given name for some,
-another address for some), half someone new — one per request (``single``) or
-``--batch`` per request (``batch``), after ``--warmup`` records each submitted the same
-way (two by default; reported apart, under ``warmup``). Every submission
-goes through validation, ingest, real-time resolution and incremental alert evaluation,
-as a partner's does.
+Needs a resolved graph (``aim demo --no-serve``, or ``aim seed load`` then ``aim resolve``).
+Two copies of the code are taken at the start: ``after`` as it is, ``before`` with the
+files of ``REALTIME_FILES`` as at the ``--before`` ref. Each is served in turn by ``aim
+serve`` (``--workers``) on the same database. Per phase, ``--clients`` partner clients (one
+organisation each) submit at once ``--records`` new records each — half another agency's
+record of a known person (some with a typo or another address), half someone new — one
+per request (``single``) or ``--batch`` per request (``batch``), after ``--warmup``
+records each (reported apart). Every submission goes through validation, ingest,
+real-time resolution and incremental alert evaluation, as a partner's does.
 
-``--direct`` measures resolution alone instead: in a child process running each copy,
-the clients are threads calling ``resolve_records`` on records ingested just before (no
-HTTP, validation, ingest or alert evaluation in the timings).
+``--direct``: resolution alone (threads calling ``resolve_records`` in a child process
+running each copy, on records ingested just before).
 
-Reported per phase: records/s (all clients, wall time), p50/p95 latency per request,
-errors (a status other than 200 or a resolution other than ``resolved``), CPU milliseconds
-per record of the API server (its process and workers; through the API only) and of
-Neo4j (which also serves the benchmark's own reads, a few per phase), and the load
-average before and after (other processes share the machine: compare the two sides
-within a repeat, and repeat). Phases alternate between the sides, and which runs first
-alternates between repeats; records are new each phase (ids
-unique to the run), so the graph grows by a few hundred records per phase.
+Reported per phase: records/s (wall time), p50/p95 latency per request, errors (a status
+other than 200 or a resolution other than ``resolved``), CPU ms per record of the API
+server (through the API only) and of Neo4j, and the load average before and after
+(compare the two sides within a repeat, and repeat). Which side runs first alternates
+between repeats; records are new each phase, so the graph grows a little each phase.
 
-``--rate R`` (or a sweep, ``--rates 10,20,40``) measures the latency at an offered load
-instead: open loop, single records, this code. Per ``--workers`` count (a comma list) and
-``--groups`` setting (``AIM_SUBMIT_GROUPS``, a comma list: ``--groups 0,2`` compares the group
-commit of submissions off and on in one run), one server: after its warm-up, the closed-loop phase above (its saturation point), then a phase
-per rate in which the ``--clients`` partner clients' requests arrive on a seeded Poisson
-schedule (``R / clients`` a second each), are sent on time whatever earlier ones are doing
-(``--inflight`` at most per client) and are timed from that time (no coordinated omission).
-``--chart PATH`` draws p50/p95 against the offered rate, the 100 ms target and the closed
-loop's point.
+``--rate R`` (or ``--rates 10,20,40``) measures the latency at an offered load: open loop,
+single records, this code, one server per ``--workers`` count and ``--groups`` setting
+(``AIM_SUBMIT_GROUPS``; ``--groups 0,2``: group commit off and on in one run). After its
+warm-up and the closed-loop phase (its saturation point), a phase per rate: requests
+arrive on a seeded Poisson schedule, are sent on time (``--inflight`` at most per client)
+and timed from then (no coordinated omission). ``--chart PATH`` draws p50/p95 against it.
 """
 
 from __future__ import annotations
