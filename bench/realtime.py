@@ -19,8 +19,7 @@ running each copy, on records ingested just before).
 Reported per phase: records/s (wall time), p50/p95 latency per request, errors (a status
 other than 200 or a resolution other than ``resolved``), CPU ms per record of the API
 server (through the API only) and of Neo4j, and the load average before and after
-(compare the two sides within a repeat, and repeat). Which side runs first alternates
-between repeats; records are new each phase, so the graph grows a little each phase.
+(compare the sides within a repeat; which runs first alternates); records are new each phase.
 
 ``--rate R`` (or ``--rates 10,20,40``) measures the latency at an offered load: open loop,
 single records, this code, one server per ``--workers`` count and ``--groups`` setting
