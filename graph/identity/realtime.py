@@ -378,7 +378,7 @@ def resolve_each_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_
     groups = [({k: dict(records[k], person_id=holders.get(k)) for k in seeds}, persons)
               for seeds, persons in _groups(linked, holders)]
     affected = _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested", hood=hood)
-    return {k: persons for (seeds, _), persons in zip(groups, affected) for k in seeds if k in records}
+    return {k: persons for (seeds, _), persons in zip(groups, affected) for k in seeds}
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
