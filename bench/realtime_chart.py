@@ -20,7 +20,8 @@ def draw(results: list[dict], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(10, 7.5))
     def sweep(r: dict) -> tuple:
-        return r["workers"], r.get("submit_groups") if r.get("submit_groups") is not None else -1, r["repeat"]
+        groups = r.get("submit_groups")  # None: the server's default (-1 here, so that it sorts)
+        return r["workers"], -1 if groups is None else groups, r["repeat"]
 
     for (workers, groups, repeat), colour in zip(sorted({sweep(r) for r in results}), plt.get_cmap("tab10").colors):
         name = f"{workers} worker{'s' if workers > 1 else ''}" + (

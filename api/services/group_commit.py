@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -23,7 +23,7 @@ class _Slot(Generic[T, R]):
     item: T
     done: bool = False
     result: R | None = None
-    error: BaseException | None = field(default=None)
+    error: BaseException | None = None
 
 
 class GroupCommit(Generic[T, R]):

@@ -234,16 +234,30 @@ def _unchanged(record: dict, held: tuple[str | None, str | None] | None) -> bool
 
 
 def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = True,
-                 loaded: set[int] | None = None) -> BatchCounts:
+                 loaded: set[int] | None = None, part_of: dict[tuple[str, str], int] | None = None,
+                 parts: int = 1) -> list[BatchCounts]:
+    """Write one batch; its counts per part (``part_of``: each record key's part of
+    ``parts``, when the batch gathers several submissions), the records new to the graph
+    created together, the upserts of what the graph holds per part."""
     tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
     fresh, merged = split_batch(tx, batch, loaded) if create_new else (FreshRecords([], []), batch)
     # A fresh token per attempt: a retried transaction must not take the records that a
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
     _create_fresh(tx, fresh, token)
-    counts = BatchCounts(new_records=len(fresh.records),
-                         new_events=sum(len(record["events"]) for record in fresh.records))
-    return counts + _upsert_merged(tx, merged, token)
+    counts = [BatchCounts() for _ in range(parts)]
+    for record in fresh.records:
+        own = counts[part_of[record["source"], record["source_record_id"]] if part_of else 0]
+        own.new_records += 1
+        own.new_events += len(record["events"])
+
+    def of_part(n: int, rows: list[dict]) -> list[dict]:
+        return [row for row in rows if part_of[row["source"], row["source_record_id"]] == n] if part_of else rows
+
+    for n in range(parts):
+        counts[n] += _upsert_merged(tx, BatchParams(batch.organisations, of_part(n, merged.records),
+                                                    of_part(n, merged.addresses), of_part(n, merged.events)), token)
+    return counts
 
 
 def _create_fresh(tx: ManagedTransaction, fresh: FreshRecords, token: str) -> None:
@@ -268,36 +282,17 @@ def _upsert_merged(tx: ManagedTransaction, merged: BatchParams, token: str) -> B
 
 
 def write_parts_in(tx: ManagedTransaction, parts: list[list[CanonicalRow]]) -> list[BatchCounts]:
-    """:func:`write_rows_in` for several submissions' rows at once, each part's counts its
-    own: one batch's statements for them all (the records new to the graph created
-    together), the upserts of what the graph already holds per part. Parts that share a
-    record or an event are written one after another instead, as submitted."""
+    """:func:`write_rows_in` for several submissions' rows at once, as one batch, each part's
+    counts its own. Parts that share a record or an event are written one after another
+    instead, as submitted."""
     if not any(parts):
         return [BatchCounts() for _ in parts]
     keys = [{(row.source, row.source_record_id) for row in part} for part in parts]
     events = [{(row.source, row.event_id) for row in part if row.event_id} for part in parts]
     if sum(map(len, keys)) != len(set().union(*keys)) or sum(map(len, events)) != len(set().union(*events)):
         return [write_rows_in(tx, part) for part in parts]
-    batch = plan_batch([row for part in parts for row in part])
     part_of = {key: n for n, part_keys in enumerate(keys) for key in part_keys}
-    tx.run(cypher.load("ingest/upsert_organisations"), organisations=batch.organisations).consume()
-    fresh, merged = split_batch(tx, batch)
-    token = uuid.uuid4().hex
-    _create_fresh(tx, fresh, token)
-    counts = [BatchCounts() for _ in parts]
-    for record in fresh.records:
-        own = counts[part_of[record["source"], record["source_record_id"]]]
-        own.new_records += 1
-        own.new_events += len(record["events"])
-
-    def of_part(n: int, rows: list[dict]) -> list[dict]:
-        return [row for row in rows if part_of[row["source"], row["source_record_id"]] == n]
-
-    for n in sorted({part_of[row["source"], row["source_record_id"]]
-                     for rows in (merged.records, merged.addresses, merged.events) for row in rows}):
-        counts[n] += _upsert_merged(tx, BatchParams(batch.organisations, of_part(n, merged.records),
-                                                    of_part(n, merged.addresses), of_part(n, merged.events)), token)
-    return counts
+    return _write_batch(tx, plan_batch([row for part in parts for row in part]), part_of=part_of, parts=len(parts))
 
 
 def write_rows(
@@ -325,17 +320,17 @@ def write_plan(plan: BatchParams, *, driver: Driver, settings: Settings | None =
     with causal_session(driver, settings.neo4j_database) as session:
         if loaded is not None:
             try:
-                return execute_write(session, _write_batch, plan, True, loaded)
+                return execute_write(session, _write_batch, plan, True, loaded)[0]
             except ConstraintError:
                 pass
         try:
-            return execute_write(session, _write_batch, plan)
+            return execute_write(session, _write_batch, plan)[0]
         except ConstraintError:
-            return execute_write(session, _write_batch, plan, False)
+            return execute_write(session, _write_batch, plan, False)[0]
 
 
 def write_rows_in(tx: ManagedTransaction, rows: list[CanonicalRow], *, create_new: bool = True) -> BatchCounts:
     """:func:`write_rows` inside the caller's transaction (an API submission writes its rows
     and its audit entry in one). A ConstraintError there (another writer
     created one of the records meanwhile) is the caller's to retry with ``create_new=False``."""
-    return _write_batch(tx, plan_batch(rows), create_new)
+    return _write_batch(tx, plan_batch(rows), create_new)[0]
