@@ -13,6 +13,9 @@ per request (``single``) or ``--batch`` per request (``batch``), after ``--warmu
 records each (reported apart). Every submission goes through validation, ingest,
 real-time resolution and incremental alert evaluation, as a partner's does.
 
+``--resend``: what is timed is each record sent a second time, unchanged, with a new event
+(a partner's next contact with someone it has sent before); the first sending is not timed.
+
 ``--direct``: resolution alone (threads calling ``resolve_records`` in a child process
 running each copy, on records ingested just before).
 
@@ -45,7 +48,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -55,12 +57,13 @@ sys.path.append(str(HERE.parent))
 from bench.ingest import server_cpu  # noqa: E402
 from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
 from bench.realtime_chart import draw  # noqa: E402
+from bench.realtime_rows import make_rows  # noqa: E402
 
 # Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
 SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 # What issue 16 changed in real-time resolution and the submission path (the files
 # --before takes from its ref; one absent at the ref is absent from that side).
-REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api/services/records.py",
+REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py", "api/services/records.py",
                   "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
                   "resolution/explain.py", "resolution/records.py", "resolution/guard.py", "api/deps.py",
                   "api/routes/records.py", "api/app.py", "api/settings.py", "api/services/group_commit.py",
@@ -69,41 +72,6 @@ REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/models.py", "api
                   "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
                   "cypher/resolution/write_similar.cypher", "cypher/alerts/households_of.cypher",
                   "cypher/alerts/merged.cypher")
-
-
-def _typo(name: str, rng: random.Random) -> str:
-    if not name or len(name) < 4:
-        return name or ""
-    i = rng.randrange(1, len(name) - 2)
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
-
-
-def make_rows(driver, n: int, seed: int, source: str, prefix: str) -> list[dict]:
-    """``n`` new records from ``source``: even ones another agency's record of a known
-    person, odd ones someone new."""
-    rng = random.Random(seed)
-    total = driver.execute_query("MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL RETURN count(r) AS n")[0][0]["n"]
-    sample, _, _ = driver.execute_query(
-        "MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL "
-        "RETURN r.first_name AS f, r.last_name AS l, toString(r.date_of_birth) AS d, r.gender AS g, "
-        "r.address AS a, r.postcode AS p SKIP $skip LIMIT $n", skip=rng.randrange(max(1, total - n)), n=n)
-    rows = []
-    for k in range(n):
-        base = sample[k % len(sample)]
-        if k % 2 == 0:
-            first = _typo(base["f"], rng) if rng.random() < 0.3 else base["f"]
-            address, postcode = (base["a"], base["p"]) if rng.random() < 0.7 else ("1 Bench Road", "B1 1BB")
-            last, dob = base["l"], base["d"]
-        else:
-            first, last = sample[rng.randrange(len(sample))]["f"], f"Benchmark{prefix}{k}"
-            dob = (date(1950, 1, 1) + timedelta(days=rng.randrange(25000))).isoformat()
-            address, postcode = f"{rng.randrange(1, 300)} Bench Street", "B2 2BB"
-        y, m, d = dob.split("-")
-        rows.append({"source_record_id": f"{prefix}R{k:05d}", "first_name": first, "last_name": last,
-                     "date_of_birth": f"{d}/{m}/{y}", "gender": base["g"] or "U", "address": address or "",
-                     "postcode": postcode or "", "event_id": f"{prefix}E{k:05d}", "event_date": "01/10/2026",
-                     "event_type": "concern_for_welfare"})
-    return rows
 
 
 def code_dir(name: str, before: str | None = None) -> Path:
@@ -222,10 +190,12 @@ def direct_client(driver, batch: int, org: str, rows: list[dict], start, out, ar
 
 
 def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False,
-          api_pid: int | None = None, rate: float | None = None) -> dict:
+          api_pid: int | None = None, rate: float | None = None, resend: bool = False) -> dict:
     """``clients`` threads, each ``client(org, rows, start, out, arrivals)`` over ``records`` new
     rows of its own organisation, started together (``ingest``: the rows written first); with
     ``rate`` (records/s in all) open loop, each client's arrivals Poisson at ``rate / clients``.
+    ``resend``: the rows are submitted once untimed, then timed again unchanged, each with a
+    new event (a partner's next contact with people it has sent before).
     The CPU seconds of Neo4j and (``api_pid``) of the API server are taken around the phase."""
     from aim.graph.store import LocalNeo4j
     from aim.settings import get_settings
@@ -239,20 +209,14 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
         from tests.factories import as_canonical
 
         write_rows(as_canonical([dict(r, source=org) for org, rows in work for r in rows]), driver=driver)
-    out = {"latency": [], "errors": []}
-    start = threading.Barrier(clients + 1)
     arrivals = [poisson_arrivals(rate / clients, records, seed * 100 + n) if rate else None for n in range(clients)]
-    threads = [threading.Thread(target=client, args=(org, rows, start, out, due))
-               for (org, rows), due in zip(work, arrivals, strict=True)]
+    if resend:
+        _run_clients(client, work, [None] * clients)
+        work = [(org, [dict(r, event_id=r["event_id"] + "N", event_date="02/10/2026") for r in rows])
+                for org, rows in work]
     load_before = os.getloadavg()[0]
     cpu_before = (server_cpu(neo4j_pid)["total"], tree_cpu(api_pid) if api_pid else 0.0)
-    for t in threads:
-        t.start()
-    start.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - began
+    out, wall = _run_clients(client, work, arrivals)
     neo4j_cpu, api_cpu = (server_cpu(neo4j_pid)["total"] - cpu_before[0],
                           tree_cpu(api_pid) - cpu_before[1] if api_pid else None)
     found = driver.execute_query(
@@ -267,6 +231,21 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
             "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1)}
 
 
+def _run_clients(client, work: list[tuple[str, list[dict]]], arrivals: list) -> tuple[dict, float]:
+    """A thread a client over its (organisation, rows), started together: what they saw, and the wall time."""
+    out = {"latency": [], "errors": []}
+    start = threading.Barrier(len(work) + 1)
+    threads = [threading.Thread(target=client, args=(org, rows, start, out, due))
+               for (org, rows), due in zip(work, arrivals, strict=True)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    return out, time.perf_counter() - began
+
+
 def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], toks: dict) -> dict:
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
@@ -278,7 +257,7 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
             warm = phase(driver, orgs, client, clients=args.clients, records=args.warmup, seed=seed + 999,
                          api_pid=pid)
             return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed,
-                         api_pid=pid) | {"warmup": warm}
+                         api_pid=pid, resend=args.resend) | {"warmup": warm, "resend": args.resend}
     command = [sys.executable, __file__, "--direct-child", "--clients", str(args.clients), "--records",
                str(args.records), "--batch", str(batch), "--seed", str(seed)]
     env = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
@@ -351,6 +330,8 @@ def main() -> None:
                          "commit; the server's default otherwise)")
     ap.add_argument("--inflight", type=int, default=16, help="open loop: requests in flight at most per client")
     ap.add_argument("--chart", type=Path, default=None, help="open loop: draw latency against offered load here")
+    ap.add_argument("--resend", action="store_true",
+                    help="closed loop: time the phase's records sent a second time, unchanged, each with a new event")
     ap.add_argument("--direct", action="store_true",
                     help="resolution alone: threads calling resolve_records in process, no HTTP, ingest or alerts")
     ap.add_argument("--direct-child", action="store_true", help=argparse.SUPPRESS)

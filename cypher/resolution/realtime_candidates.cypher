@@ -2,11 +2,12 @@
 // records sharing at least one key (indexed equality lookups, at most $per_key per key;
 // one lookup per bk_ property of records.BK_PROPS — a test holds them equal),
 // with their persons. The keys are stored first so that records submitted together find
-// each other, as they would one after another.
+// each other, as they would one after another. A record resolved here also keeps what this
+// resolution saw of it (row.resolved_as; null for a record only looked at: left as it was).
 CALL () {
   UNWIND $rows AS row
   MATCH (r:Record {source: row.source, source_record_id: row.source_record_id})
-  SET r += row.keys, r.bk_fp = row.fp
+  SET r += row.keys, r.bk_fp = row.fp, r.resolved_as = coalesce(row.resolved_as, r.resolved_as)
 }
 UNWIND $rows AS row
 CALL (row) {

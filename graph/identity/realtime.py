@@ -25,13 +25,17 @@ only what they touch (no global lock: unrelated submissions resolve in parallel)
    starts a new one, or merges two (the bigger keeps its id; the other becomes a
    tombstone ``MERGED_INTO`` it). Every change is a ``ResolutionEvent``.
 
+A record that a person holds and whose fields are what real-time resolution last saw under
+the current model (``Record.resolved_as``, :func:`records.resolved_fingerprint`) is not
+resolved again: the same fields under the same model cluster as before, and whatever
+changed around it was resolved when it arrived. Its person is locked and returned.
+
 A lock wait that Neo4j finds to be a deadlock is a transient error: the managed
 transaction retries it (the driver's ``max_transaction_retry_time``).
 """
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -54,13 +58,11 @@ from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
 from .models import model_of_version, read_current_model
-from .records import blocking_props, keys_fingerprint, record_details
+from .locks import lock_records
+from .records import keys_fingerprint, record_details, resolved_fingerprint
 
 PER_KEY = 20
 TOGETHER = 200  # records resolved in one transaction
-# Lock nodes for blocking-key values: a bounded number of nodes, few enough collisions
-# (two unrelated single records share one about once in a thousand).
-LOCK_BUCKETS = 65_536
 
 
 class NoModel(RuntimeError):
@@ -219,55 +221,13 @@ def _cluster_group(records: dict[str, dict], keys: list[str], edges: list[tuple[
     return labels, [{**pair_params(keys[a], keys[b]), "match_weight": w} for a, b, w in lifted]
 
 
-def key_buckets(props: Iterable[dict[str, str | None]]) -> set[int]:
-    """The lock buckets of blocking-key values: a stable hash (the same in every process),
-    so that two records sharing a key — the only records that can link — share a bucket."""
-    return {zlib.crc32(value.encode()) % LOCK_BUCKETS for p in props for value in p.values() if value}
-
-
-@cache
-def _records_query(with_model: bool) -> str:
-    """``get_records``; ``with_model``: each row also says the current model's version (no
-    row without a model), saving a statement of its own."""
-    records = cypher.load("resolution/get_records")
-    if not with_model:
-        return records
-    return "\n".join([cypher.subquery(cypher.load("resolution/current_model_version")), cypher.subquery(records),
-                      "RETURN *"])
-
-
-def _lock_records(tx: ManagedTransaction, keys: list[Key], likely: Iterable[dict] = (), *,
-                  with_model: bool = False) -> tuple[dict[str, dict], dict[str, dict], str | None]:
-    """The records (key → row) and their blocking keys (key → ``bk_`` properties), read
-    again after write-locking the buckets of those keys. Two resolutions whose records
-    share a key take turns here; the second reads what the first committed. A record
-    corrected meanwhile (other keys) has its new buckets locked in another round; so has
-    one whose details were not what the caller thought ``likely`` (the rows it has just
-    written: their buckets are locked in the first round, saving one). ``with_model``:
-    also the current model's version as read with them (None when nothing was read:
-    no such record, or no model)."""
-    params = [list(k) for k in keys]
-    locked: set[int] = set()
-    missing = key_buckets(blocking_props(r) for r in likely)
-    version = None
-    while True:
-        found = tx.run(_records_query(with_model), keys=params, buckets=sorted(missing)).data()
-        locked |= missing
-        records = {record_key(r["source"], r["source_record_id"]): r for r in found}
-        for r in records.values():
-            r["similar"] = {record_key(*o) for o in r["similar"]}
-            version = r.pop("model_version", version)
-        props = {k: blocking_props(r) for k, r in records.items()}
-        missing = key_buckets(props.values()) - locked
-        if not missing:
-            return records, props, version
-
-
 def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[str, dict],
-                per_key: int) -> dict[str, list[dict]]:
-    """Store the records' blocking keys and return each one's candidates (one round trip)."""
+                per_key: int, version: str | None = None) -> dict[str, list[dict]]:
+    """Store the records' blocking keys and return each one's candidates (one round trip).
+    ``version``: the model they are resolved with (what they are resolved as is stored too)."""
     rows = [{"source": r["source"], "source_record_id": r["source_record_id"], "keys": props[k],
-             "fp": keys_fingerprint(props[k])} for k, r in records.items()]
+             "fp": keys_fingerprint(props[k]), "resolved_as": version and resolved_fingerprint(r, version)}
+            for k, r in records.items()]
     found: dict[str, list[dict]] = {k: [] for k in records}
     for seed_source, seed_record_id, candidates in tx.run(cypher.load("resolution/realtime_candidates"),
                                                           rows=rows, per_key=per_key):
@@ -295,7 +255,7 @@ def _reach_further(tx: ManagedTransaction, model: Model, reached: dict[str, set[
     far = set().union(*reached.values()) - set(reached)
     if not far:
         return
-    records, props, _ = _lock_records(tx, sorted(split_key(k) for k in far))
+    records, props, _ = lock_records(tx, sorted(split_key(k) for k in far))
     candidates = _candidates(tx, records, props, per_key)
     scores, prepared = score_records(model, list(records.values()), [candidates[k] for k in records])
     for n, (k, scored) in enumerate(zip(records, scores)):
@@ -356,19 +316,32 @@ def resolve_each_in(tx: ManagedTransaction, keys: list[Key], per_key: int = PER_
     """Resolve these records (at most ``TOGETHER``) together in ``tx``, locking only what
     they touch: the buckets of their blocking keys, then the persons of their
     neighbourhood. Returns per record found (``record_key``) the person ids its re-clustered
-    group affected (what resolving it alone would say). ``likely``: what the records
+    group affected (what resolving it alone would say); for a record not resolved again
+    (module docstring: unchanged since last seen), the person holding it. ``likely``: what the records
     probably hold (``FIELDS``: the rows just written), whose buckets are locked with the
     first read. The model is read in the same transaction. Raises :class:`NoModel` when
     ``aim resolve`` has never run."""
-    records, props, version = _lock_records(tx, keys, likely, with_model=True)
+    records, props, version = lock_records(tx, keys, likely, with_model=True)
     # Nothing read: no such record, or no model (then no row either); told apart here.
     found = model_of_version(tx, version) if version else read_current_model(tx)
     if found is None:
         raise NoModel("no resolution model in the graph: run `aim resolve` once")
     model, version = found
-    if not records:
-        return {}
-    candidates = _candidates(tx, records, props, per_key)
+    # Records unchanged since real-time resolution saw them under this model keep their person.
+    settled = {k: r["person_id"] for k, r in records.items()
+               if r["person_id"] and r["resolved_as"] == resolved_fingerprint(r, version)}
+    records = {k: r for k, r in records.items() if k not in settled}
+    resolved = _resolve_locked(tx, model, version, records, props, per_key) if records else {}
+    if not settled:
+        return resolved
+    # Their holders locked, as the re-clustering of the others left them (a merge may move one).
+    return resolved | {k: [person] for k, person in lock_persons(tx, set(settled.values()), set(settled)).items()}
+
+
+def _resolve_locked(tx: ManagedTransaction, model: Model, version: str, records: dict[str, dict],
+                    props: dict[str, dict], per_key: int) -> dict[str, list[str]]:
+    """:func:`resolve_each_in` once the records are read under their buckets' locks."""
+    candidates = _candidates(tx, records, props, per_key, version)
     pairs, gone, linked, reached = _score(model, version, records, candidates)
     _reach_further(tx, model, reached, linked, per_key)
     known = {r["person_id"] for r in records.values() if r["person_id"]}

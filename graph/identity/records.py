@@ -31,6 +31,14 @@ def keys_fingerprint(props: dict[str, str | None]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
+def resolved_fingerprint(record: dict, model_version: str) -> str:
+    """What real-time resolution saw of a record: its fields and the model's version. A record
+    that stores this value and that a person holds has nothing new to resolve (the same
+    fields under the same model cluster as they did; a batch run re-clusters everything)."""
+    text = "\x1f".join([model_version, *(str(record.get(f) or "") for f in FIELDS)])
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def full_dob(text: str | None) -> str | None:
     """An ISO date of birth when the text gives day, month and year; else None."""
     d = S.parse_dob(text)
