@@ -61,6 +61,11 @@ class AuditEntry:
     remembered: list[Callable[[ManagedTransaction], None]] = field(default_factory=list)
 
 
+def lock_chain(tx: ManagedTransaction) -> None:
+    """Take the chain's head first in a transaction that writes more than its entries."""
+    tx.run(cypher.load("api/audit_chain_lock"), chain=CHAIN, genesis=GENESIS).consume()
+
+
 def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) -> dict:
     """Write ``entry`` at the end of the chain, and its read's count (``entry.counted``) in
     the same statement; returns it as written (for the copy). QuotaExceeded when the count
