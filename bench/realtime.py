@@ -63,8 +63,8 @@ from bench.realtime_rows import make_rows  # noqa: E402
 SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 # What issue 16 changed in real-time resolution and the submission path (the files
 # --before takes from its ref; one absent at the ref is absent from that side).
-REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py", "api/services/records.py",
-                  "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
+REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py",
+                  "api/services/records.py", "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
                   "resolution/explain.py", "resolution/records.py", "resolution/guard.py", "api/deps.py",
                   "api/routes/records.py", "api/app.py", "api/settings.py", "api/services/group_commit.py",
                   "graph/ingest/batch.py", "graph/alerts/report.py",
