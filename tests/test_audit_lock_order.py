@@ -1,10 +1,11 @@
-"""The order in which a submission's write takes its locks: the audit chain's head first.
+"""The order in which a transaction that writes more than its audit entries takes its locks:
+the audit chain's head first.
 
-Every writer of the audit trail waits for the chain's head. A submission that locked its
-rows first and the head last could hold a record another group's transaction waits for
-while it waits for the head that transaction holds: Neo4j ends one of them as a deadlock,
-retried by the driver a second later. Taken first, the head is never waited for by a
-transaction that holds anything else."""
+Every writer of the audit trail waits for the chain's head. A transaction that locked its
+own nodes first and the head last could hold a node another transaction waits for while it
+waits for the head that transaction holds: Neo4j ends one of them as a deadlock, retried by
+the driver a second later. Taken first, the head is never waited for by a transaction that
+holds anything else: a record submission, a successful sign-in (its failures cleared)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import time
 import pytest
 
 from aim.graph.access.audit import lock_chain
-from tests.api_world import V1, auth, submitted_record, world  # noqa: F401 (fixture)
+from tests.api_world import PASSWORD, V1, auth, submitted_record, world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.neo4j
 
@@ -57,3 +58,31 @@ def test_a_submission_waiting_for_the_audit_chain_holds_no_lock_on_its_records(w
         chain.rollback()
     sender.join(timeout=60)
     assert answers and answers[0].status_code == 200, answers
+
+
+def test_a_sign_in_waiting_for_the_audit_chain_holds_no_lock_on_its_failures(world, driver, settings):  # noqa: F811
+    client, _ = world
+    refused = client.post(f"{V1}/auth/token", data={"username": "partner1", "password": "not the password"})
+    assert refused.status_code == 401  # one failure counted: the username's SignInGuard
+    database = settings.neo4j_database
+    answers: list = []
+    with driver.session(database=database) as holder:
+        chain = holder.begin_transaction()
+        lock_chain(chain)
+        sender = threading.Thread(target=lambda: answers.append(
+            client.post(f"{V1}/auth/token", data={"username": "partner1", "password": PASSWORD})))
+        sender.start()
+        deadline = time.monotonic() + 30
+        while not _blocked(driver, database):
+            assert time.monotonic() < deadline and sender.is_alive(), "the sign-in never waited"
+            time.sleep(0.05)
+        # Clearing the failures after the entry, the waiting sign-in has not touched them yet.
+        with driver.session(database=database) as other:
+            probe = other.begin_transaction(timeout=5)
+            guards = probe.run("MATCH (g:SignInGuard {username: 'partner1'}) "
+                               "SET g._probe = true REMOVE g._probe RETURN count(g) AS n").single()["n"]
+            probe.commit()
+        assert guards == 1
+        chain.rollback()
+    sender.join(timeout=60)
+    assert answers and answers[0].status_code == 200, answers[0].text if answers else answers
