@@ -28,61 +28,54 @@ def _blocked(driver, database: str) -> int:
     return rows[0]["n"]
 
 
+def lockable_while_waiting(driver, database: str, request, probe: str, **params) -> tuple[int, object]:
+    """Send ``request()`` while another transaction holds the audit chain's head; once it waits
+    for the head, lock what ``probe`` matches (SET and REMOVE a property; a 5 s timeout: a lock
+    the waiting request holds fails it) and return how many nodes it locked, with the answer
+    the request got once the head was let go."""
+    answers: list = []
+    with driver.session(database=database) as holder:
+        chain = holder.begin_transaction()
+        lock_chain(chain)   # another writer of the audit trail, mid-transaction
+        sender = threading.Thread(target=lambda: answers.append(request()))
+        sender.start()
+        deadline = time.monotonic() + 30
+        while not _blocked(driver, database):
+            assert time.monotonic() < deadline and sender.is_alive(), "the request never waited"
+            time.sleep(0.05)
+        with driver.session(database=database) as other:
+            tx = other.begin_transaction(timeout=5)
+            locked = tx.run(f"{probe} SET n._probe = true REMOVE n._probe RETURN count(n) AS n", params).single()["n"]
+            tx.commit()
+        chain.rollback()
+    sender.join(timeout=60)
+    assert answers, "the request never answered"
+    return locked, answers[0]
+
+
 def test_a_submission_waiting_for_the_audit_chain_holds_no_lock_on_its_records(world, driver, settings):  # noqa: F811
     client, tokens = world
     partner = auth(tokens["partner"])
     first = client.post(f"{V1}/records", json={"records": [submitted_record()]}, headers=partner)
     assert first.status_code == 200, first.text
-    database = settings.neo4j_database
-    answers: list = []
-    with driver.session(database=database) as holder:
-        chain = holder.begin_transaction()
-        lock_chain(chain)   # another writer of the audit trail, mid-transaction
-        again = submitted_record(event_id="NE2")  # the same record sent again, with its next contact
-        sender = threading.Thread(target=lambda: answers.append(
-            client.post(f"{V1}/records", json={"records": [again]}, headers=partner)))
-        sender.start()
-        deadline = time.monotonic() + 30
-        while not _blocked(driver, database):
-            assert time.monotonic() < deadline and sender.is_alive(), "the submission never waited"
-            time.sleep(0.05)
-        # While the submission waits for the head, another transaction can lock its record:
-        # it holds nothing (locked after its rows, it would hold the record, and this would time out).
-        with driver.session(database=database) as other:
-            probe = other.begin_transaction(timeout=5)
-            locked = probe.run("MATCH (r:Record {source: $s, source_record_id: $i}) "
-                               "SET r._probe = true REMOVE r._probe RETURN count(r) AS n",
-                               s=RECORD[0], i=RECORD[1]).single()["n"]
-            probe.commit()
-        assert locked == 1
-        chain.rollback()
-    sender.join(timeout=60)
-    assert answers and answers[0].status_code == 200, answers
+    again = submitted_record(event_id="NE2")  # the same record sent again, with its next contact
+    # Locked after its rows, the waiting submission would hold its record.
+    locked, answer = lockable_while_waiting(
+        driver, settings.neo4j_database,
+        lambda: client.post(f"{V1}/records", json={"records": [again]}, headers=partner),
+        "MATCH (n:Record {source: $s, source_record_id: $i})", s=RECORD[0], i=RECORD[1])
+    assert locked == 1
+    assert answer.status_code == 200, answer.text
 
 
 def test_a_sign_in_waiting_for_the_audit_chain_holds_no_lock_on_its_failures(world, driver, settings):  # noqa: F811
     client, _ = world
     refused = client.post(f"{V1}/auth/token", data={"username": "partner1", "password": "not the password"})
     assert refused.status_code == 401  # one failure counted: the username's SignInGuard
-    database = settings.neo4j_database
-    answers: list = []
-    with driver.session(database=database) as holder:
-        chain = holder.begin_transaction()
-        lock_chain(chain)
-        sender = threading.Thread(target=lambda: answers.append(
-            client.post(f"{V1}/auth/token", data={"username": "partner1", "password": PASSWORD})))
-        sender.start()
-        deadline = time.monotonic() + 30
-        while not _blocked(driver, database):
-            assert time.monotonic() < deadline and sender.is_alive(), "the sign-in never waited"
-            time.sleep(0.05)
-        # Clearing the failures after the entry, the waiting sign-in has not touched them yet.
-        with driver.session(database=database) as other:
-            probe = other.begin_transaction(timeout=5)
-            guards = probe.run("MATCH (g:SignInGuard {username: 'partner1'}) "
-                               "SET g._probe = true REMOVE g._probe RETURN count(g) AS n").single()["n"]
-            probe.commit()
-        assert guards == 1
-        chain.rollback()
-    sender.join(timeout=60)
-    assert answers and answers[0].status_code == 200, answers[0].text if answers else answers
+    # Clearing the failures before its entry, the waiting sign-in would hold them.
+    locked, answer = lockable_while_waiting(
+        driver, settings.neo4j_database,
+        lambda: client.post(f"{V1}/auth/token", data={"username": "partner1", "password": PASSWORD}),
+        "MATCH (n:SignInGuard {username: $u})", u="partner1")
+    assert locked == 1
+    assert answer.status_code == 200, answer.text
