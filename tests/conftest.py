@@ -56,18 +56,12 @@ def graph(driver, settings):
     return driver
 
 
-@pytest.fixture(scope="session")
-def saved_worlds(driver, settings, tmp_path_factory):
-    """The dashboard worlds of this session, each built once and restored for later modules."""
-    from tests.e2e.world import SavedWorlds
-
-    return SavedWorlds(driver, settings, tmp_path_factory.mktemp("worlds"))
-
-
 @pytest.fixture(scope="module")
-def dashboard_world(saved_worlds):
-    """The dashboard tests' small world (tests/e2e/world.py), loaded afresh for each module."""
-    return saved_worlds.load()
+def dashboard_world(driver, settings, tmp_path_factory):
+    """The dashboard tests' small world (tests/e2e/world.py), loaded once per module."""
+    from tests.e2e.world import build
+
+    return build(driver, settings, tmp_path_factory.mktemp("world"))
 
 
 @pytest.fixture

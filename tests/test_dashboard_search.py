@@ -16,8 +16,10 @@ PURPOSE = "MASH triage of a referral"
 
 
 @pytest.fixture(scope="module")
-def app(saved_worlds, driver, settings):
-    saved_worlds.load(extra_rows=tuple(singh_rows()))
+def app(driver, settings, tmp_path_factory):
+    from tests.e2e.world import build
+
+    build(driver, settings, tmp_path_factory.mktemp("world"), extra_rows=tuple(singh_rows()))
     return create_app(dashboard_settings(settings), driver=driver)
 
 

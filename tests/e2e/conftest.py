@@ -1,6 +1,6 @@
 """Fixtures for the browser tests: Debian's Chromium, the dashboard served by uvicorn on a free
-loopback port against the real Neo4j and the world of tests/e2e/world.py (loaded afresh for each module),
-one Chromium for the package and a fresh browser context per test."""
+loopback port against the real Neo4j and the world of tests/e2e/world.py (built once per module),
+and a fresh browser context per test."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: install it with "
@@ -50,10 +50,8 @@ def base_url(dashboard_world, driver, settings):
     thread.join(10)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    # One Chromium for every browser test: each test still gets a fresh context (the page
-    # fixture), which shares no cookies, storage or cache with any other.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -15,9 +15,11 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def dashboard_world(saved_worlds):
+def dashboard_world(driver, settings, tmp_path_factory):
     """The dashboard world with the Singh family and their namesakes (tests/search_world.py)."""
-    return saved_worlds.load(extra_rows=tuple(singh_rows()))
+    from tests.e2e.world import build
+
+    return build(driver, settings, tmp_path_factory.mktemp("world"), extra_rows=tuple(singh_rows()))
 
 
 def search(page, first_name: str, last_name: str):

@@ -13,7 +13,7 @@ records) and the alert rules (``run_all``).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -155,36 +155,6 @@ def build(driver, settings, workdir: Path, today: date | None = None, extra_rows
         "MATCH (:Record)-[s:SIMILAR {band: 'review'}]->(:Record) RETURN count(s) AS n", database_=db)
     return World(child_id=rows[0]["id"], child_name="William Smith", review_pairs=pairs[0]["n"],
                  alerts=alerts.created + alerts.updated + alerts.reopened)
-
-
-class SavedWorlds:
-    """Worlds built once per test session and saved with ``export_graph``; every later module
-    that asks for the same world gets the saved graph back with ``restore_graph`` (a second
-    or two, where building it again (ingest, training, resolution, the alert rules) takes
-    about 20 s). A world built on another day is built again: its events are dated from today."""
-
-    def __init__(self, driver, settings, directory: Path):
-        self.driver, self.settings, self.directory = driver, settings, directory
-        self.saved: dict[tuple[date, str], tuple[World, Path]] = {}
-
-    def load(self, extra_rows: tuple[dict, ...] = ()) -> World:
-        """The graph of ``build(extra_rows=extra_rows)``, as it was straight after building."""
-        from aim.graph.store.backup import export_graph
-        from tests.graph_helpers import restore_base
-
-        today = date.today()
-        key = (today, repr(extra_rows))
-        if key in self.saved:
-            world, path = self.saved[key]
-            restore_base(path, self.driver, self.settings)
-            return replace(world)
-        workdir = self.directory / f"world-{len(self.saved)}"
-        workdir.mkdir()
-        world = build(self.driver, self.settings, workdir, today=today, extra_rows=extra_rows)
-        path = workdir / "graph.jsonl.gz"
-        export_graph(path, driver=self.driver, settings=self.settings, unencrypted=True)
-        self.saved[key] = (world, path)
-        return replace(world)
 
 
 def dashboard_settings(settings) -> ApiSettings:
