@@ -64,8 +64,9 @@ SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 # What issue 16 changed in real-time resolution and the submission path (the files
 # --before takes from its ref; one absent at the ref is absent from that side).
 REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py",
-                  "api/services/records.py", "api/services/auditing.py", "graph/alerts/engine.py", "resolution/predict.py",
-                  "resolution/explain.py", "resolution/records.py", "resolution/guard.py", "api/deps.py",
+                  "api/services/records.py", "api/services/auditing.py", "graph/alerts/engine.py",
+                  "resolution/predict.py", "resolution/explain.py", "resolution/records.py", "resolution/guard.py",
+                  "api/deps.py", "graph/access/audit.py",
                   "api/routes/records.py", "api/app.py", "api/settings.py", "api/services/group_commit.py",
                   "graph/ingest/batch.py", "graph/alerts/report.py",
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",

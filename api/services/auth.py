@@ -103,10 +103,8 @@ def _attempt(endpoint: str, username: str, user: dict | None = None) -> AuditCon
 
 
 def _signed_in(tx: ManagedTransaction, ctx: AuditContext, client: str) -> None:
-    # The entry first: the audit chain's head before any other lock, as every writer takes
-    # it (a refused sign-in counts its failure after its entry: the other order deadlocks).
-    write_entry(tx, ctx, AuditEntry("auth.sign_in", [], {"client": client}))
     sessions.clear_failures(tx, ctx.username)
+    write_entry(tx, ctx, AuditEntry("auth.sign_in", [], {"client": client}))
 
 
 def _failed(tx: ManagedTransaction, ctx: AuditContext, client: str, reason: str,

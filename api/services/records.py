@@ -20,7 +20,7 @@ from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
 from aim.graph.alerts.engine import RunReport, evaluate_each_in, evaluate_subjects, session_for
 from aim.graph.access import policy
-from aim.graph.access.audit import AuditContext, AuditEntry, lock_chain, write_entry
+from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_parts_in, write_rows_in
 from aim.graph.identity.keys import record_key
@@ -127,12 +127,9 @@ def _write(be: Backend, group: list[Submission]) -> list[BatchCounts]:
 
 
 def _write_audited_rows(tx: ManagedTransaction, group: list[Submission], create_new: bool) -> list[BatchCounts]:
-    """The submissions' rows and audit entries, in one transaction. The audit chain's head
-    (every writer's) is locked first: taken after the rows, it deadlocked with another
-    group's transaction now and then (a known record's rows sent again), and each deadlock
-    cost its group a retry a second later. The rows' own locks (a shared address, say) end
-    with it too, before their resolution."""
-    lock_chain(tx)
+    """The submissions' rows and audit entries, in one transaction (``audited_transaction``
+    has locked the audit chain's head first). The rows' own locks (a shared address, say)
+    end with it too, before their resolution."""
     parts = [submission.rows for submission in group]
     counts = write_parts_in(tx, parts) if create_new else [
         write_rows_in(tx, rows, create_new=False) if rows else BatchCounts() for rows in parts]

@@ -62,7 +62,7 @@ class AuditEntry:
 
 
 def lock_chain(tx: ManagedTransaction) -> None:
-    """Take the chain's head first in a transaction that writes more than its entries."""
+    """Write-lock the chain's head (what :func:`audited_write` does first)."""
     tx.run(cypher.load("api/audit_chain_lock"), chain=CHAIN, genesis=GENESIS).consume()
 
 
@@ -91,10 +91,18 @@ def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) ->
 def audited_write(driver: Driver, database: str, copy: Path, work: Callable[..., T], *args) -> T:
     """Run ``work(tx, *args)`` in a write transaction; the entries it writes (``write_entry``)
     go to the copy once the transaction has committed. Every transaction that writes audit
-    entries runs through this (or ``audited_read``, ``record``), else the copy misses them."""
+    entries runs through this (or ``audited_read``, ``record``), else the copy misses them.
+    The chain's head is locked before ``work`` runs: every writer of the trail waits for it,
+    and one that held another node (a record, a sign-in's failures) while waiting could
+    deadlock with one holding the head and waiting for that node."""
 
     with causal_session(driver, database) as session:
-        return _write_audited(session, copy, work, *args)
+        return _write_audited(session, copy, _chain_first, work, *args)
+
+
+def _chain_first(tx: ManagedTransaction, work: Callable[..., T], *args) -> T:
+    lock_chain(tx)
+    return work(tx, *args)
 
 
 def _write_audited(session: Session, copy: Path, work: Callable[..., T], *args) -> T:
@@ -107,8 +115,10 @@ def _write_audited(session: Session, copy: Path, work: Callable[..., T], *args) 
 
 
 def record(driver: Driver, database: str, copy: Path, ctx: AuditContext, entry: AuditEntry) -> dict:
-    """Write one entry in a transaction of its own (and to the copy)."""
-    return audited_write(driver, database, copy, write_entry, ctx, entry)
+    """Write one entry in a transaction of its own (and to the copy); its statement takes the
+    head itself, before anything else."""
+    with causal_session(driver, database) as session:
+        return _write_audited(session, copy, write_entry, ctx, entry)
 
 
 def query(tx: ManagedTransaction, *, subject_ids: list[str] | None = None, username: str | None = None,

@@ -245,18 +245,22 @@ def _write_batch(tx: ManagedTransaction, batch: BatchParams, create_new: bool = 
     # rolled-back attempt created for already existing.
     token = uuid.uuid4().hex
     _create_fresh(tx, fresh, token)
+    def part(row: dict) -> int:
+        return part_of[row["source"], row["source_record_id"]] if part_of else 0
+
     counts = [BatchCounts() for _ in range(parts)]
     for record in fresh.records:
-        own = counts[part_of[record["source"], record["source_record_id"]] if part_of else 0]
-        own.new_records += 1
-        own.new_events += len(record["events"])
-
-    def of_part(n: int, rows: list[dict]) -> list[dict]:
-        return [row for row in rows if part_of[row["source"], row["source_record_id"]] == n] if part_of else rows
-
-    for n in range(parts):
-        counts[n] += _upsert_merged(tx, BatchParams(batch.organisations, of_part(n, merged.records),
-                                                    of_part(n, merged.addresses), of_part(n, merged.events)), token)
+        counts[part(record)].new_records += 1
+        counts[part(record)].new_events += len(record["events"])
+    each = [BatchParams(batch.organisations, [], [], []) for _ in range(parts)]
+    for row in merged.records:
+        each[part(row)].records.append(row)
+    for row in merged.addresses:
+        each[part(row)].addresses.append(row)
+    for row in merged.events:
+        each[part(row)].events.append(row)
+    for n, upserts in enumerate(each):
+        counts[n] += _upsert_merged(tx, upserts, token)
     return counts
 
 
