@@ -22,9 +22,9 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + name[i + 1] + name[i] + name[i + 2:]
 
 
-def _sample(driver, n: int, rng: random.Random) -> list[dict]:
+def sample_records(driver, n: int, rng: random.Random) -> list[dict]:
     """About ``n`` records with a date of birth, spread over the graph (one scan, each
-    record kept with the same chance)."""
+    record kept with the same chance), in an order drawn from ``rng``."""
     total = driver.execute_query("MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL RETURN count(r) AS n")[0][0]["n"]
     rows, _, _ = driver.execute_query(
         "MATCH (r:Record) WHERE r.date_of_birth IS NOT NULL AND rand() < $share "
@@ -35,11 +35,12 @@ def _sample(driver, n: int, rng: random.Random) -> list[dict]:
     return rows
 
 
-def make_rows(driver, n: int, seed: int, source: str, prefix: str) -> list[dict]:
+def make_rows(driver, n: int, seed: int, source: str, prefix: str, sample: list[dict] | None = None) -> list[dict]:
     """``n`` new records from ``source``: even ones another agency's record of a known
-    person, odd ones someone new."""
+    person, odd ones someone new. ``sample`` (:func:`sample_records`): the records they are
+    made from, shared by clients that should send records of the same people at once."""
     rng = random.Random(seed)
-    sample = _sample(driver, max(n, 3), rng)
+    sample = sample or sample_records(driver, max(n, 3), rng)
 
     def other() -> dict:
         return sample[rng.randrange(len(sample))]
