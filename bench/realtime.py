@@ -15,6 +15,7 @@ real-time resolution and incremental alert evaluation, as a partner's does.
 
 ``--resend``: what is timed is each record sent a second time, unchanged, with a new event
 (a partner's next contact with someone it has sent before); the first sending is not timed.
+With ``--rate`` too: every phase of the sweep sends its rows twice, the second time at the rate.
 
 ``--direct``: resolution alone (threads calling ``resolve_records`` in a child process
 running each copy, on records ingested just before).
@@ -277,9 +278,10 @@ def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
             env = {} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}
             with serving(code, workers, env) as (url, pid):
                 client = functools.partial(api_client, url, toks, 1, inflight=args.inflight)
-                run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid)
+                run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid,
+                                        resend=args.resend)
                 each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers,
-                                "submit_groups": groups}
+                                "submit_groups": groups, "resend": args.resend}
                 warm = run(records=args.warmup, seed=repeat * 100 + 99)
                 closed = run(records=args.records, seed=repeat * 100)
                 results.append(emit(args.json, each | {"loop": "closed"} | closed | {"warmup": warm}))
