@@ -73,7 +73,7 @@ REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "grap
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
                   "cypher/resolution/get_records.cypher", "cypher/resolution/lock_persons.cypher",
                   "cypher/resolution/write_similar.cypher", "cypher/alerts/households_of.cypher",
-                  "cypher/alerts/merged.cypher")
+                  "cypher/alerts/merged.cypher", "cypher/api/audit_write.cypher")
 
 
 def code_dir(name: str, before: str | None = None) -> Path:

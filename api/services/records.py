@@ -20,7 +20,7 @@ from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
 from aim.graph.alerts.engine import RunReport, evaluate_each_in, evaluate_subjects, session_for
 from aim.graph.access import policy
-from aim.graph.access.audit import AuditContext, AuditEntry, write_entry
+from aim.graph.access.audit import AuditContext, AuditEntry, write_entries
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_parts_in, write_rows_in
 from aim.graph.identity.keys import record_key
@@ -133,8 +133,7 @@ def _write_audited_rows(tx: ManagedTransaction, group: list[Submission], create_
     parts = [submission.rows for submission in group]
     counts = write_parts_in(tx, parts) if create_new else [
         write_rows_in(tx, rows, create_new=False) if rows else BatchCounts() for rows in parts]
-    for submission in group:
-        write_entry(tx, submission.audit, submission.entry)
+    write_entries(tx, [(submission.audit, submission.entry) for submission in group])
     return counts
 
 

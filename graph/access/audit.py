@@ -70,22 +70,41 @@ def write_entry(tx: ManagedTransaction, ctx: AuditContext, entry: AuditEntry) ->
     """Write ``entry`` at the end of the chain, and its read's count (``entry.counted``) in
     the same statement; returns it as written (for the copy). QuotaExceeded when the count
     goes over a daily limit (the transaction then rolls back, entry included)."""
-    content = {
+    [written] = write_entries(tx, [(ctx, entry)])
+    return written
+
+
+def write_entries(tx: ManagedTransaction, entries: list[tuple[AuditContext, AuditEntry]]) -> list[dict]:
+    """Write ``entries`` at the end of the chain in this order, in one statement (the
+    submissions of a group commit each have one); returns them as written. Only a lone
+    entry may carry a read's count (:func:`write_entry`)."""
+    counted = [entry.counted for _, entry in entries if entry.counted]
+    if counted and len(entries) > 1:
+        raise ValueError("only a lone audit entry carries a read's count")
+    contents = [_content(ctx, entry) for ctx, entry in entries]
+    rows = tx.run(cypher.load("api/audit_write"), chain=CHAIN, genesis=GENESIS,
+                  entries=[content | {"content_hash": content_hash(content)} for content in contents],
+                  usage=counted[0].params() if counted else None).data()
+    if counted:
+        counted[0].check(rows[0]["searches"], rows[0]["subjects"])
+    for _, entry in entries:
+        for remember in entry.remembered:
+            remember(tx)
+    written = [content | {"seq": row["seq"], "previous_hash": row["previous_hash"], "hash": row["hash"]}
+               for content, row in zip(contents, rows, strict=True)]
+    _pending.setdefault(tx, []).extend(written)
+    return written
+
+
+def _content(ctx: AuditContext, entry: AuditEntry) -> dict:
+    """What an entry's writer hashes (``audit_chain.CONTENT``) before the chain gives it a place."""
+    return {
         "entry_id": str(uuid.uuid4()), "at": datetime.now(UTC), "username": ctx.username, "role": ctx.role,
         "organisation": ctx.organisation, "purpose": ctx.purpose, "method": ctx.method,
         "endpoint": ctx.endpoint, "action": entry.action, "subject_ids": sorted(set(entry.subject_ids)),
         "detail": json.dumps(entry.detail, default=str, sort_keys=True) if entry.detail else None,
         "hashing": HASHING,
     }
-    row = tx.run(cypher.load("api/audit_write"), chain=CHAIN, genesis=GENESIS, content_hash=content_hash(content),
-                 usage=entry.counted.params() if entry.counted else None, **content).single()
-    if entry.counted:
-        entry.counted.check(row["searches"], row["subjects"])
-    for remember in entry.remembered:
-        remember(tx)
-    written = content | {"seq": row["seq"], "previous_hash": row["previous_hash"], "hash": row["hash"]}
-    _pending.setdefault(tx, []).append(written)
-    return written
 
 
 def audited_write(driver: Driver, database: str, copy: Path, work: Callable[..., T], *args) -> T:

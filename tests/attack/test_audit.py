@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aim.cli import app as aim_cli
+from aim.graph.access.audit import AuditContext, AuditEntry, audited_write, write_entries
 from aim.graph.access.audit_chain import entry_hash
 from tests.api_world import PASSWORD, V1, auth
 from tests.attack.audit_world import audit_count, entry_at, read_person, settings_from_env, verify
@@ -29,6 +30,30 @@ def test_concurrent_reads_take_positions_one_by_one(audit_world, driver):
     records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN a.seq AS seq ORDER BY seq")
     assert [r["seq"] for r in records] == list(range(1, 31))
     assert len(copy.read_text().splitlines()) == 30
+    whole = verify(copy)
+    assert whole.exit_code == 0, whole.output
+
+
+def test_entries_written_together_interleaved_with_reads_keep_one_chain(audit_world, driver, settings):
+    """A group commit writes its submissions' entries in one statement (``write_entries``):
+    amid concurrent reads, each group's entries take consecutive positions and the whole
+    chain, and its copy, still verify."""
+    client, tokens, copy = audit_world
+    ctx = AuditContext("partner1", "partner", "WMP", "POST", "/api/v1/records")
+
+    def together(n: int) -> None:
+        group = [(ctx, AuditEntry("records.submit", [f"R{n}-{i}"])) for i in range(3)]
+        audited_write(driver, settings.neo4j_database, copy, write_entries, group)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda n: together(n) if n % 2 else read_person(client, tokens), range(16)))
+    records, _, _ = driver.execute_query("MATCH (a:AuditEntry) RETURN a.seq AS seq, a.subject_ids AS subjects "
+                                         "ORDER BY seq")
+    assert [r["seq"] for r in records] == list(range(1, 8 + 8 * 3 + 1))
+    positions = {r["subjects"][0]: r["seq"] for r in records if r["subjects"][0].startswith("R")}
+    for n in range(1, 16, 2):
+        assert [positions[f"R{n}-{i}"] for i in range(3)] == list(range(positions[f"R{n}-0"], positions[f"R{n}-0"] + 3))
+    assert len(copy.read_text().splitlines()) == 32
     whole = verify(copy)
     assert whole.exit_code == 0, whole.output
 
