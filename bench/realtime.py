@@ -257,7 +257,7 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
             # warm-up, reported apart: the model, query plans and caches of a fresh server
             # (and Neo4j's JIT, which a production server has long finished)
             warm = phase(driver, orgs, client, clients=args.clients, records=args.warmup, seed=seed + 999,
-                         api_pid=pid)
+                         api_pid=pid) if args.warmup else None
             return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed,
                          api_pid=pid, resend=args.resend) | {"warmup": warm, "resend": args.resend}
     command = [sys.executable, __file__, "--direct-child", "--clients", str(args.clients), "--records",
@@ -282,7 +282,7 @@ def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
                                         resend=args.resend)
                 each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers,
                                 "submit_groups": groups, "resend": args.resend}
-                warm = run(records=args.warmup, seed=repeat * 100 + 99)
+                warm = run(records=args.warmup, seed=repeat * 100 + 99) if args.warmup else None
                 closed = run(records=args.records, seed=repeat * 100)
                 results.append(emit(args.json, each | {"loop": "closed"} | closed | {"warmup": warm}))
                 for k, rate in enumerate(sorted(args.rate)):
