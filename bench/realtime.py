@@ -168,17 +168,19 @@ def api_client(url: str, toks: dict, batch: int, org: str, rows: list[dict], sta
     5 s keep-alive ends (else one is reused as the server closes it: RemoteProtocolError)."""
     import httpx
 
-    headers = {"Authorization": f"Bearer {toks[org]}"}
     limits = httpx.Limits(max_connections=max(inflight, 10), keepalive_expiry=2)
     with httpx.Client(base_url=url, timeout=120, limits=limits) as client:
-        def submit(chunk: list[dict]) -> str | None:
-            response = client.post(f"{V1}/records", json={"records": chunk}, headers=headers)
-            if response.status_code != 200:
-                return str(response.status_code)
-            resolution = response.json()["resolution"]
-            return None if resolution == "resolved" else resolution
+        _loop(rows, batch, start, out, functools.partial(post_records, client, toks[org]), arrivals, inflight)
 
-        _loop(rows, batch, start, out, submit, arrivals, inflight)
+
+def post_records(client, token: str, chunk: list[dict]) -> str | None:
+    """``POST /records`` of ``chunk`` with ``client`` (an ``httpx.Client`` on the API); None
+    when every record was resolved, else what went wrong (the status, or the resolution)."""
+    response = client.post(f"{V1}/records", json={"records": chunk}, headers={"Authorization": f"Bearer {token}"})
+    if response.status_code != 200:
+        return str(response.status_code)
+    resolution = response.json()["resolution"]
+    return None if resolution == "resolved" else resolution
 
 
 def direct_client(driver, batch: int, org: str, rows: list[dict], start, out, arrivals=None) -> None:

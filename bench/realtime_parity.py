@@ -39,8 +39,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.append(str(HERE.parent))
 
-from bench.load import V1, ensure_users, tokens  # noqa: E402
-from bench.realtime import _run_clients, api_client, code_dir, serving  # noqa: E402
+from bench.load import ensure_users, tokens  # noqa: E402
+from bench.realtime import _run_clients, api_client, code_dir, post_records, serving  # noqa: E402
 from bench.realtime_rows import make_rows, sample_records  # noqa: E402
 
 HOLDERS = """
@@ -108,15 +108,10 @@ def one_at_a_time(url: str, toks: dict, work: list[tuple[str, list[dict]]]) -> d
     """The clients' rows in turn (client 1's first, client 2's first, ...), one request at a time."""
     import httpx
 
-    errors = []
     turns = itertools.zip_longest(*[[(org, row) for row in rows] for org, rows in work])
     with httpx.Client(base_url=url, timeout=120) as client:
-        for org, row in (pair for turn in turns for pair in turn if pair):
-            response = client.post(f"{V1}/records", json={"records": [row]},
-                                   headers={"Authorization": f"Bearer {toks[org]}"})
-            if response.status_code != 200 or response.json()["resolution"] != "resolved":
-                errors.append(str(response.status_code))
-    return {"errors": errors}
+        outcomes = [post_records(client, toks[org], [row]) for turn in turns for org, row in filter(None, turn)]
+    return {"errors": [error for error in outcomes if error]}
 
 
 def main() -> None:
