@@ -9,6 +9,7 @@ audit every read of personal data (``services.auditing``) and raise domain error
 
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 
@@ -35,7 +36,14 @@ ROUTERS = (health, auth, records, persons, network, households, alerts, cases, w
 log = logging.getLogger("aim.api")
 
 
-def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
+def serving_app() -> FastAPI:
+    """The app as ``aim serve`` runs it (each worker): :func:`create_app`, warmed at start."""
+    return create_app(warm_start=True)
+
+
+def create_app(settings: ApiSettings | None = None, driver=None, *, warm_start: bool = False) -> FastAPI:
+    """``warm_start``: before serving, ready the real-time path (``realtime.warm``) and freeze
+    what start-up made for the garbage collector (below)."""
     settings = settings or get_api_settings()
     settings.signing_secret()  # fail at start, not on the first request, if it cannot be had
 
@@ -48,6 +56,8 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
             app.state.driver = connect(settings)
         notifier = Notifier(Backend(app.state.driver, settings.neo4j_database, settings)).start() \
             if settings.smtp_host else None
+        if warm_start:
+            _warm(app.state.driver, settings)
         try:
             yield
         finally:
@@ -92,6 +102,22 @@ def create_app(settings: ApiSettings | None = None, driver=None) -> FastAPI:
 
     _answer_errors(app)
     return app
+
+
+def _warm(driver, settings: ApiSettings) -> None:
+    """Ready the real-time path, then freeze the objects start-up made (modules, the model,
+    name tables): the collector's full passes skip frozen objects, and without the freeze each
+    pass walked them all, holding every request for 70-140 ms every few seconds at 100
+    submissions a second (docs/benchmarks.md, session 16). Only long-lived objects exist at
+    this point, so nothing collectable is kept."""
+    from aim.graph.identity.realtime import warm
+
+    try:
+        warm(driver, settings)
+    except Exception as exc:  # noqa: BLE001 - the first submission will read the model instead
+        log.warning("could not ready real-time resolution at start (%s)", type(exc).__name__)
+    gc.collect()
+    gc.freeze()
 
 
 def _answer_errors(app: FastAPI) -> None:

@@ -55,7 +55,7 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     uvicorn.run(
-        "aim.api.app:create_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
+        "aim.api.app:serving_app", factory=True, host=host or settings.api_host, port=port or settings.api_port,
         workers=workers, log_level=log_level, proxy_headers=bool(forwarded_allow_ips),
         forwarded_allow_ips=forwarded_allow_ips, server_header=False,
         # No access log: request lines carry subject ids (nothing personal in any log line).

@@ -26,11 +26,14 @@ server (through the API only) and of Neo4j, and the load average before and afte
 (compare the sides within a repeat; which runs first alternates); records are new each phase.
 
 ``--rate R`` (or ``--rates 10,20,40``) measures the latency at an offered load: open loop,
-single records, this code, one server per ``--workers`` count and ``--groups`` setting
-(``AIM_SUBMIT_GROUPS``; ``--groups 0,2``: group commit off and on in one run). After its
+single records, this code (and the ``--before`` side), one server per ``--workers`` count and
+``--groups`` setting (``AIM_SUBMIT_GROUPS``; ``--groups 0,2``: group commit off and on in one run). After its
 warm-up and the closed-loop phase (its saturation point), a phase per rate: requests
 arrive on a seeded Poisson schedule, are sent on time (``--inflight`` at most per client)
 and timed from then (no coordinated omission). ``--chart PATH`` draws p50/p95 against it.
+
+``--gc``: each phase also reports the API server's garbage-collector passes (``realtime_gc``):
+a pass holds every thread of the process.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ sys.path.append(str(HERE.parent))
 from bench.ingest import server_cpu  # noqa: E402
 from bench.load import V1, Server, ensure_users, percentiles, tokens  # noqa: E402
 from bench.realtime_chart import draw  # noqa: E402
+from bench.realtime_gc import log_for, passes, traced  # noqa: E402
 from bench.realtime_rows import make_rows  # noqa: E402
 
 # Top-level folders installed as subpackages of aim (pyproject.toml [tool.setuptools]).
@@ -67,7 +71,8 @@ SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py",
                   "api/services/records.py", "api/services/auditing.py", "graph/alerts/engine.py",
                   "resolution/predict.py", "resolution/explain.py", "resolution/records.py", "resolution/guard.py",
-                  "api/deps.py", "graph/access/audit.py",
+                  "resolution/standardise.py",
+                  "api/deps.py", "graph/access/audit.py", "api/cli.py",
                   "api/routes/records.py", "api/app.py", "api/settings.py", "api/services/group_commit.py",
                   "graph/ingest/batch.py", "graph/alerts/report.py",
                   "cypher/resolution/candidates.cypher", "cypher/resolution/realtime_candidates.cypher",
@@ -194,13 +199,15 @@ def direct_client(driver, batch: int, org: str, rows: list[dict], start, out, ar
 
 
 def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: int, ingest: bool = False,
-          api_pid: int | None = None, rate: float | None = None, resend: bool = False) -> dict:
+          api_pid: int | None = None, rate: float | None = None, resend: bool = False,
+          gc_log: Path | None = None) -> dict:
     """``clients`` threads, each ``client(org, rows, start, out, arrivals)`` over ``records`` new
     rows of its own organisation, started together (``ingest``: the rows written first); with
     ``rate`` (records/s in all) open loop, each client's arrivals Poisson at ``rate / clients``.
     ``resend``: the rows are submitted once untimed, then timed again unchanged, each with a
     new event (a partner's next contact with people it has sent before).
-    The CPU seconds of Neo4j and (``api_pid``) of the API server are taken around the phase."""
+    The CPU seconds of Neo4j and (``api_pid``) of the API server are taken around the phase, and
+    (``gc_log``) the server's collector passes during it (``realtime_gc``)."""
     from aim.graph.store import LocalNeo4j
     from aim.settings import get_settings
 
@@ -220,7 +227,9 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
                 for org, rows in work]
     load_before = os.getloadavg()[0]
     cpu_before = (server_cpu(neo4j_pid)["total"], tree_cpu(api_pid) if api_pid else 0.0)
+    began = time.time()
     out, wall = _run_clients(client, work, arrivals)
+    collector = passes(gc_log, began, time.time()) if gc_log else {}
     neo4j_cpu, api_cpu = (server_cpu(neo4j_pid)["total"] - cpu_before[0],
                           tree_cpu(api_pid) - cpu_before[1] if api_pid else None)
     found = driver.execute_query(
@@ -232,7 +241,7 @@ def phase(driver, orgs: list[str], client, *, clients: int, records: int, seed: 
             "records_with_a_person": found[0][0]["n"],
             "api_cpu_ms_per_record": round(api_cpu * 1000 / (clients * records), 1) if api_pid else None,
             "neo4j_cpu_ms_per_record": round(neo4j_cpu * 1000 / (clients * records), 1),
-            "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1)}
+            "load_1min_before": round(load_before, 1), "load_1min_after": round(os.getloadavg()[0], 1), **collector}
 
 
 def _run_clients(client, work: list[tuple[str, list[dict]]], arrivals: list) -> tuple[dict, float]:
@@ -254,14 +263,15 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
     if not args.direct:
-        with serving(code, args.workers[0]) as (url, pid):  # the closed-loop mode runs one server
+        log = log_for(code) if args.gc else None
+        with serving(code, args.workers[0], traced(code, log) if log else None) as (url, pid):  # one server
             client = functools.partial(api_client, url, toks, batch)
             # warm-up, reported apart: the model, query plans and caches of a fresh server
             # (and Neo4j's JIT, which a production server has long finished)
             warm = phase(driver, orgs, client, clients=args.clients, records=args.warmup, seed=seed + 999,
                          api_pid=pid) if args.warmup else None
             return phase(driver, orgs, client, clients=args.clients, records=args.records, seed=seed,
-                         api_pid=pid, resend=args.resend) | {"warmup": warm, "resend": args.resend}
+                         api_pid=pid, resend=args.resend, gc_log=log) | {"warmup": warm, "resend": args.resend}
     command = [sys.executable, __file__, "--direct-child", "--clients", str(args.clients), "--records",
                str(args.records), "--batch", str(batch), "--seed", str(seed)]
     env = os.environ | {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}
@@ -270,20 +280,23 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
 
 
 def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
-    """Open loop, single records, this code: per ``--workers`` count and ``--groups`` setting a
-    fresh ``aim serve``; after its warm-up, the closed-loop phase (the saturation point,
-    measured as the default mode measures it), then one open-loop phase per offered rate,
-    lowest first."""
-    code, results = code_dir("after"), []
+    """Open loop, single records: per ``--workers`` count and ``--groups`` setting (and side,
+    with ``--before``: the first alternating) a fresh ``aim serve``; after its warm-up, the
+    closed-loop phase (the saturation point, measured as the default mode measures it), then
+    one open-loop phase per offered rate, lowest first."""
+    sides, results = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)}
+                                                      if args.before else {}), []
     for repeat in range(args.repeat):
-        for workers, groups in itertools.product(args.workers, args.groups or [None]):
-            env = {} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}
+        for workers, groups, (side, code) in itertools.product(
+                args.workers, args.groups or [None], sorted(sides.items(), reverse=(repeat % 2 == 0))):
+            log = log_for(code) if args.gc else None
+            env = ({} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}) | (traced(code, log) if log else {})
             with serving(code, workers, env) as (url, pid):
                 client = functools.partial(api_client, url, toks, 1, inflight=args.inflight)
                 run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid,
-                                        resend=args.resend)
-                each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers,
-                                "submit_groups": groups, "resend": args.resend}
+                                        resend=args.resend, gc_log=log)
+                each = about | {"kind": "single", "batch": 1, "repeat": repeat, "workers": workers, "code": side,
+                                "before": args.before, "submit_groups": groups, "resend": args.resend}
                 warm = run(records=args.warmup, seed=repeat * 100 + 99) if args.warmup else None
                 closed = run(records=args.records, seed=repeat * 100)
                 results.append(emit(args.json, each | {"loop": "closed"} | closed | {"warmup": warm}))
@@ -337,16 +350,16 @@ def main() -> None:
     ap.add_argument("--chart", type=Path, default=None, help="open loop: draw latency against offered load here")
     ap.add_argument("--resend", action="store_true",
                     help="closed loop: time the phase's records sent a second time, unchanged, each with a new event")
+    ap.add_argument("--gc", action="store_true",
+                    help="through the API: the server's garbage-collector passes per phase (bench/realtime_gc.py)")
     ap.add_argument("--direct", action="store_true",
                     help="resolution alone: threads calling resolve_records in process, no HTTP, ingest or alerts")
     ap.add_argument("--direct-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, default=HERE / "out" / "realtime.jsonl")
     args = ap.parse_args()
-    if args.rate and (args.direct or args.before) or not args.rate and (len(args.workers) > 1 or args.chart
-                                                                          or args.groups):
-        ap.error("--rate: this code through the API (no --direct, --before); --chart, --groups, several --workers "
-                 "need it")
+    if args.rate and args.direct or not args.rate and (len(args.workers) > 1 or args.chart or args.groups):
+        ap.error("--rate: through the API (no --direct); --chart, --groups, several --workers need it")
 
     import logging
 
@@ -366,7 +379,7 @@ def main() -> None:
              "persons": driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]}
     print(json.dumps({"graph": graph, "cpus": os.cpu_count()}))
     if args.rate:
-        about = {"bench": "realtime", "via": "api", "code": "after", "clients": args.clients, "graph": graph}
+        about = {"bench": "realtime", "via": "api", "clients": args.clients, "graph": graph}
         results = sweep(args, driver, orgs, toks, about)
         if args.chart:
             draw(results, args.chart)

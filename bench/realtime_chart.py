@@ -21,13 +21,15 @@ def draw(results: list[dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(10, 7.5))
     def sweep(r: dict) -> tuple:
         groups = r.get("submit_groups")  # None: the server's default (-1 here, so that it sorts)
-        return r["workers"], -1 if groups is None else groups, r["repeat"]
+        return r["workers"], -1 if groups is None else groups, r["repeat"], r.get("code", "after")
 
-    for (workers, groups, repeat), colour in zip(sorted({sweep(r) for r in results}), plt.get_cmap("tab10").colors):
+    for (workers, groups, repeat, code), colour in zip(sorted({sweep(r) for r in results}),
+                                                       plt.get_cmap("tab10").colors):
         name = f"{workers} worker{'s' if workers > 1 else ''}" + (
             "" if groups < 0 else ", no group commit" if groups == 0 else f", group commit ({groups} at once)") + (
-            f", run {repeat + 1}" if repeat else "")
-        mine = [r for r in results if sweep(r) == (workers, groups, repeat)]
+            f", run {repeat + 1}" if repeat else "") + (f", before ({results[0].get('before')})" if code == "before"
+                                                          else "")
+        mine = [r for r in results if sweep(r) == (workers, groups, repeat, code)]
         offered = sorted((r for r in mine if r["loop"] == "open"), key=lambda r: r["offered_records_per_s"])
         rates = [r["offered_records_per_s"] for r in offered]
         ax.plot(rates, [r["p95_ms"] for r in offered], "o-", color=colour, label=f"p95, open loop, {name}")

@@ -245,7 +245,7 @@ def _address_parts(raw: str) -> tuple[str, str, str, str]:
 # A long-running process (the API resolving submissions in real time) standardises the
 # same names, postcodes and addresses again and again: its candidates share them. A batch
 # run standardises each distinct value once, so its many values bypass these caches.
-_CACHED = {fn: lru_cache(maxsize=100_000)(fn) for fn in (S.normalise_name, S.normalise_postcode, _address_parts)}
+_CACHED = {fn: lru_cache(maxsize=100_000)(fn) for fn in (S.normalise_name, S.postcode_parts, _address_parts)}
 
 
 def _standardised(fn, values: list[str]) -> list:
@@ -283,7 +283,7 @@ def prepare(records) -> Prepared:
 
     # Postcodes
     pc_codes, pc_u = fields["postcode"]
-    pcs = _standardised(S.normalise_postcode, pc_u)
+    pcs = [S.Postcode(*parts) for parts in _standardised(S.postcode_parts, pc_u)]
     C["pc"], U["pc"] = _derive(pc_codes, pcs, lambda x: x.text)
     C["pc_valid"] = np.array([x.valid for x in pcs] + [False], dtype=bool)[pc_codes]
     C["pc_sector"], U["pc_sector"] = _derive(pc_codes, pcs, lambda x: x.sector)

@@ -6,9 +6,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jellyfish
+
+# The caches below keep plain tuples of strings and numbers, never objects or sets: Python's
+# garbage collector skips such tuples, while every cached object or set is walked by each of
+# its full passes. In the API, whose caches fill with the names, dates and postcodes of
+# months of submissions, those passes held every request for 30-70 ms every two seconds at
+# 100 submissions a second (docs/benchmarks.md, session 16).
 
 # The UK postcode grammar (BS 7666): outward code, then a space, then sector digit + unit.
 _UK_POSTCODE = re.compile(
@@ -33,12 +39,18 @@ def normalise_postcode(raw: str | None) -> Postcode:
     A value that is not a UK postcode (a typo, a foreign code) keeps its compacted text
     with ``valid=False`` so that callers compare it as a plain string, never fail on it.
     """
+    return Postcode(*postcode_parts(raw))
+
+
+def postcode_parts(raw: str | None) -> tuple[str, bool, str, str]:
+    """:func:`normalise_postcode` as a plain tuple: what a cache keeps (see the note on caches
+    above)."""
     compact = re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
     match = _UK_POSTCODE.match(compact)
     if not match:
-        return Postcode(compact, False)
+        return compact, False, "", ""
     outward, inward = match.groups()
-    return Postcode(f"{outward} {inward}", True, outward, f"{outward} {inward[0]}")
+    return f"{outward} {inward}", True, outward, f"{outward} {inward[0]}"
 
 
 # Royal Mail style abbreviations, expanded so that "12 High St" and "12 HIGH STREET" agree.
@@ -182,58 +194,46 @@ def nysiis_key(name: str) -> str:
     return jellyfish.nysiis(name) if name else ""
 
 
-class _Nicknames:
-    """Nickname ↔ given-name equivalence from the ``nicknames`` dataset (ships its CSV)."""
+@cache
+def _nick_namer():
+    """The ``nicknames`` dataset's English nickname ↔ given-name table (ships its CSV)."""
+    from nicknames import NickNamer
 
-    def __init__(self) -> None:
-        from nicknames import NickNamer
-
-        self._nn = NickNamer()
-
-    @lru_cache(maxsize=200_000)  # noqa: B019 - one process-wide instance
-    def related(self, name: str) -> frozenset[str]:
-        low = name.lower()
-        out = {low} | set(self._nn.nicknames_of(low)) | set(self._nn.canonicals_of(low))
-        return frozenset(x.upper() for x in out)
-
-    @lru_cache(maxsize=200_000)  # noqa: B019
-    def canonicals(self, name: str) -> frozenset[str]:
-        return frozenset(x.upper() for x in self._nn.canonicals_of(name.lower()))
-
-    def equivalent(self, a: str, b: str) -> bool:
-        if not a or not b:
-            return False
-        if a == b:
-            return True
-        if b in self.related(a) or a in self.related(b):
-            return True
-        return bool(self.canonicals(a) & self.canonicals(b))
-
-    def canonical(self, name: str) -> str:
-        """One representative form, for blocking: the alphabetically first canonical name."""
-        return min(self.canonicals(name) | {name})
+    return NickNamer()
 
 
-_NICKNAMES: _Nicknames | None = None
+# Cached by name, as plain tuples (see the note on caches).
+@lru_cache(maxsize=200_000)
+def _related(name: str) -> tuple[str, ...]:
+    """The name, its English nicknames and its full forms."""
+    nn, low = _nick_namer(), name.lower()
+    return tuple(sorted({x.upper() for x in {low} | set(nn.nicknames_of(low)) | set(nn.canonicals_of(low))}))
 
 
-def nicknames() -> _Nicknames:
-    global _NICKNAMES
-    if _NICKNAMES is None:
-        _NICKNAMES = _Nicknames()
-    return _NICKNAMES
+@lru_cache(maxsize=200_000)
+def _canonicals(name: str) -> tuple[str, ...]:
+    """The full forms of an English nickname."""
+    return tuple(sorted({x.upper() for x in _nick_namer().canonicals_of(name.lower())}))
+
+
+def _nicknames_agree(a: str, b: str) -> bool:
+    """One name a nickname or full form of the other, or both nicknames of one full form."""
+    if not a or not b:
+        return False
+    return a == b or b in _related(a) or a in _related(b) or not set(_canonicals(a)).isdisjoint(_canonicals(b))
 
 
 @lru_cache(maxsize=500_000)
-def spelling_groups(name: str) -> frozenset[str]:
+def spelling_groups(name: str) -> tuple[str, ...]:
     """Romanisation variant clusters of a normalised name from the maintained
     ``name-variants`` tables (Arabic, Persian, Turkish, Chinese, Indian, Russian and more):
-    ``MOHAMMED``, ``MUHAMMAD`` and ``MOHAMED`` share one; ``CHEN`` and ``CHAN`` another."""
+    ``MOHAMMED``, ``MUHAMMAD`` and ``MOHAMED`` share one; ``CHEN`` and ``CHAN`` another.
+    Sorted, a plain tuple (see the note on caches)."""
     if len(name) < 2:
-        return frozenset()
+        return ()
     from name_variants import lookup
 
-    return frozenset(map(_cluster_label, lookup(name.lower())))
+    return tuple(sorted(set(map(_cluster_label, lookup(name.lower())))))
 
 
 @lru_cache(maxsize=None)
@@ -243,16 +243,16 @@ def _cluster_label(cluster) -> str:
 
 
 @lru_cache(maxsize=500_000)
-def given_name_groups(name: str) -> frozenset[str]:
+def given_name_groups(name: str) -> tuple[str, ...]:
     """Groups of equivalent given names: an English nickname and its full forms share
-    the full form's group (``nicknames``), and romanisation variants share a cluster."""
+    the full form's group (``nicknames``), and romanisation variants share a cluster.
+    Sorted, a plain tuple (see the note on caches)."""
     if not name:
-        return frozenset()
-    nn = nicknames()
-    nick = {f"nick:{c}" for c in nn.canonicals(name)}
-    if nn.related(name) - {name}:
+        return ()
+    nick = {f"nick:{c}" for c in _canonicals(name)}
+    if set(_related(name)) - {name}:
         nick.add(f"nick:{name}")
-    return frozenset(nick) | spelling_groups(name)
+    return tuple(sorted(nick.union(spelling_groups(name))))
 
 
 @lru_cache(maxsize=50_000)
@@ -264,13 +264,13 @@ def given_name_variants(name: str) -> frozenset[str]:
     from name_variants import lookup
 
     spelt = {_fold(form) for cluster in lookup(name.lower()) for form in cluster.forms}
-    return nicknames().related(name) | frozenset(f for f in spelt if f.isalpha())
+    return frozenset(_related(name)) | frozenset(f for f in spelt if f.isalpha())
 
 
 def nickname_equivalent(a: str, b: str) -> bool:
     """``nickname_equivalent("BILL", "WILLIAM")`` → True (normalised given names); also
     spelling variants across communities (``YUSUF`` / ``YOUSSEF``)."""
-    return nicknames().equivalent(a, b) or not given_name_groups(a).isdisjoint(given_name_groups(b))
+    return _nicknames_agree(a, b) or not set(given_name_groups(a)).isdisjoint(given_name_groups(b))
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,7 +322,6 @@ def _expand_year(y: int) -> int:
     return 2000 + y if y <= this else 1900 + y
 
 
-@lru_cache(maxsize=500_000)
 def parse_dob(raw: str | None) -> BirthDate:
     """Parse a date of birth in any of the formats partners send.
 
@@ -332,11 +331,20 @@ def parse_dob(raw: str | None) -> BirthDate:
     the month part can (``03/25/1980``), the swap is detected and corrected. Anything
     unparseable gives an empty ``BirthDate()`` (treated as missing, never an error).
     """
+    return BirthDate(*_dob_parts(raw))
+
+
+_NO_DATE = (0, 0, 0)
+
+
+@lru_cache(maxsize=500_000)
+def _dob_parts(raw: str | None) -> tuple[int, int, int]:
+    """:func:`parse_dob` as a plain tuple (year, month, day), cached (see the note on caches above)."""
     if raw is None:
-        return BirthDate()
+        return _NO_DATE
     text = str(raw).strip().upper()
     if not text:
-        return BirthDate()
+        return _NO_DATE
     for name, num in (_MONTHS.items() if _LETTERS.search(text) else ()):
         if name in text:
             text = re.sub(name + r"[A-Z]*", f" {num} ", text)
@@ -355,7 +363,7 @@ def parse_dob(raw: str | None) -> BirthDate:
         elif len(p) == 4:
             y = int(p)
         else:
-            return BirthDate()
+            return _NO_DATE
     elif len(parts) == 2:
         a, b = parts
         if len(a) == 4:
@@ -371,10 +379,10 @@ def parse_dob(raw: str | None) -> BirthDate:
         if m > 12 and d <= 12:
             d, m = m, d
     else:
-        return BirthDate()
+        return _NO_DATE
     if not _valid(y, m, d):
-        return BirthDate()
-    return BirthDate(y, m, d)
+        return _NO_DATE
+    return y, m, d
 
 
 def dob_day_month_swapped(a: BirthDate, b: BirthDate) -> bool:

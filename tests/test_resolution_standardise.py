@@ -100,3 +100,18 @@ def test_gender():
     assert S.normalise_gender("female") == "F"
     assert S.normalise_gender("M") == "M"
     assert S.normalise_gender("unknown") == ""
+
+
+def test_cached_values_are_nothing_the_garbage_collector_walks():
+    """What the standardisation caches keep (a long-running API fills them with months of
+    names, dates and postcodes) is plain tuples of strings and numbers, which the collector
+    stops tracking: with sets or objects there, each full pass walked them all."""
+    import gc
+
+    values = [S.spelling_groups("MOHAMMED"), S.given_name_groups("BILL"), S._related("BILL"),
+              S._canonicals("BILL"), S._dob_parts("12/03/1980"), S.postcode_parts("b15 2tt")]
+    gc.collect()
+    assert [gc.is_tracked(v) for v in values] == [False] * len(values)
+    assert "nick:WILLIAM" in values[1] and S.nickname_equivalent("BILL", "WILLIAM")
+    assert S.parse_dob("12/03/1980") == S.BirthDate(1980, 3, 12)
+    assert S.normalise_postcode("b15 2tt") == S.Postcode("B15 2TT", True, "B15", "B15 2")

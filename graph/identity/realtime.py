@@ -57,7 +57,7 @@ from .changes import apply_in_tx
 from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
-from .models import model_of_version, read_current_model
+from .models import current_model, model_of_version, read_current_model
 from .locks import lock_records
 from .records import keys_fingerprint, record_details, resolved_fingerprint
 
@@ -352,6 +352,19 @@ def _resolve_locked(tx: ManagedTransaction, model: Model, version: str, records:
               for seeds, persons in _groups(linked, holders)]
     affected = _recluster_locked(tx, groups, model, version, by="real-time", reason="record ingested", hood=hood)
     return {k: persons for (seeds, _), persons in zip(groups, affected) for k in seeds}
+
+
+def warm(driver: Driver, settings: Settings) -> bool:
+    """Parse the current model and score one made-up pair with it, so that what scoring builds
+    on first use (the model, the name tables) is built before the first submission rather than
+    during it; False before the first ``aim resolve``. Writes nothing."""
+    found = current_model(driver, settings.neo4j_database)
+    if found is None:
+        return False
+    record = {"first_name": "ALEX", "last_name": "SMITH", "date_of_birth": "2000-01-01", "gender": "U",
+              "address": "1 HIGH STREET", "postcode": "B1 1AA"}
+    score_records(found[0], [record], [[dict(record, first_name="ALEXANDER")]])
+    return True
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
