@@ -106,10 +106,10 @@ def create_app(settings: ApiSettings | None = None, driver=None, *, warm_start: 
 
 def _warm(driver, settings: ApiSettings) -> None:
     """Ready the real-time path, then freeze the objects start-up made (modules, the model,
-    name tables): the collector's full passes skip frozen objects, and without the freeze each
-    pass walked them all, holding every request for 70-140 ms every few seconds at 100
-    submissions a second (docs/benchmarks.md, session 16). Only long-lived objects exist at
-    this point, so nothing collectable is kept."""
+    name tables): the collector's full passes skip frozen objects; each walked them all before,
+    holding every request for up to 300 ms every few seconds at 60-100 submissions a second
+    (docs/benchmarks.md, session 16). Only long-lived objects exist at this point, so nothing
+    collectable is kept."""
     from aim.graph.identity.realtime import warm
 
     try:

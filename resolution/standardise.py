@@ -13,8 +13,8 @@ import jellyfish
 # The caches below keep plain tuples of strings and numbers, never objects or sets: Python's
 # garbage collector skips such tuples, while every cached object or set is walked by each of
 # its full passes. In the API, whose caches fill with the names, dates and postcodes of
-# months of submissions, those passes held every request for 30-70 ms every two seconds at
-# 100 submissions a second (docs/benchmarks.md, session 16).
+# months of submissions, those passes held every request for longer and longer (a few
+# objects more for each record; docs/benchmarks.md, session 16).
 
 # The UK postcode grammar (BS 7666): outward code, then a space, then sector digit + unit.
 _UK_POSTCODE = re.compile(
