@@ -57,7 +57,7 @@ from .changes import apply_in_tx
 from .households import refresh_for_persons
 from .ids import assign_ids
 from .keys import Key, key_param, ordered, pair_params, record_key, split_key
-from .models import current_model, model_of_version, read_current_model
+from .models import model_of_version, read_current_model
 from .locks import lock_records
 from .records import keys_fingerprint, record_details, resolved_fingerprint
 
@@ -357,8 +357,10 @@ def _resolve_locked(tx: ManagedTransaction, model: Model, version: str, records:
 def warm(driver: Driver, settings: Settings) -> bool:
     """Parse the current model and score one made-up pair with it, so that what scoring builds
     on first use (the model, the name tables) is built before the first submission rather than
-    during it; False before the first ``aim resolve``. Writes nothing."""
-    found = current_model(driver, settings.neo4j_database)
+    during it; False before the first ``aim resolve``. Writes nothing. An explicit transaction,
+    never retried: a database that is down fails the warm-up at once, not after the retries."""
+    with causal_session(driver, settings.neo4j_database) as session, session.begin_transaction() as tx:
+        found = read_current_model(tx)
     if found is None:
         return False
     record = {"first_name": "ALEX", "last_name": "SMITH", "date_of_birth": "2000-01-01", "gender": "U",
