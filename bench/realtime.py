@@ -32,8 +32,7 @@ warm-up and the closed-loop phase (its saturation point), a phase per rate: requ
 arrive on a seeded Poisson schedule, are sent on time (``--inflight`` at most per client)
 and timed from then (no coordinated omission). ``--chart PATH`` draws p50/p95 against it.
 
-``--gc``: each phase also reports the API server's garbage-collector passes (``realtime_gc``):
-a pass holds every thread of the process.
+``--gc``: each phase also reports the API server's garbage-collector passes (``realtime_gc``).
 """
 
 from __future__ import annotations
@@ -104,12 +103,12 @@ def code_dir(name: str, before: str | None = None) -> Path:
 
 
 @contextmanager
-def serving(code: Path, workers: int = 1, env: dict[str, str] | None = None):
+def serving(code: Path, workers: int = 1, env: dict[str, str] | None = None, gc_log: Path | None = None):
     """``aim serve`` (``workers`` processes) running the ``aim`` package in ``code``, with
-    ``env`` (settings) added to its environment."""
+    ``env`` (settings) added to its environment; ``gc_log``: its collector passes logged there."""
     saved = dict(os.environ)
     # Only that code on the path: neither the current directory nor the editable install first.
-    os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"} | (env or {})
+    os.environ |= {"PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"} | (env or {}) | traced(code, gc_log)
     try:
         server = Server(workers=workers)
     finally:
@@ -263,8 +262,8 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     """One phase with the code in ``code``: through its ``aim serve``, or (``--direct``) in
     a child process running that code (this script with ``--direct-child``)."""
     if not args.direct:
-        log = log_for(code) if args.gc else None
-        with serving(code, args.workers[0], traced(code, log) if log else None) as (url, pid):  # one server
+        log = log_for(code, args.gc)
+        with serving(code, args.workers[0], gc_log=log) as (url, pid):  # the closed-loop mode runs one server
             client = functools.partial(api_client, url, toks, batch)
             # warm-up, reported apart: the model, query plans and caches of a fresh server
             # (and Neo4j's JIT, which a production server has long finished)
@@ -279,19 +278,22 @@ def measure(args, code: Path, batch: int, seed: int, driver, orgs: list[str], to
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def sweep(args, driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
-    """Open loop, single records: per ``--workers`` count and ``--groups`` setting (and side,
-    with ``--before``: the first alternating) a fresh ``aim serve``; after its warm-up, the
-    closed-loop phase (the saturation point, measured as the default mode measures it), then
-    one open-loop phase per offered rate, lowest first."""
-    sides, results = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)}
-                                                      if args.before else {}), []
+def in_turn(sides: dict[str, Path], repeat: int) -> list[tuple[str, Path]]:
+    """The sides (name → code) in a repeat's order: the first alternates (Neo4j warms through a run)."""
+    return sorted(sides.items(), reverse=(repeat % 2 == 0))
+
+
+def sweep(args, sides: dict[str, Path], driver, orgs: list[str], toks: dict, about: dict) -> list[dict]:
+    """Open loop, single records: per ``--workers`` count, ``--groups`` setting and side a fresh
+    ``aim serve``; after its warm-up, the closed-loop phase (the saturation point, measured as
+    the default mode measures it), then one open-loop phase per offered rate, lowest first."""
+    results = []
     for repeat in range(args.repeat):
         for workers, groups, (side, code) in itertools.product(
-                args.workers, args.groups or [None], sorted(sides.items(), reverse=(repeat % 2 == 0))):
-            log = log_for(code) if args.gc else None
-            env = ({} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}) | (traced(code, log) if log else {})
-            with serving(code, workers, env) as (url, pid):
+                args.workers, args.groups or [None], in_turn(sides, repeat)):
+            log = log_for(code, args.gc)
+            env = {} if groups is None else {"AIM_SUBMIT_GROUPS": str(groups)}
+            with serving(code, workers, env, log) as (url, pid):
                 client = functools.partial(api_client, url, toks, 1, inflight=args.inflight)
                 run = functools.partial(phase, driver, orgs, client, clients=args.clients, api_pid=pid,
                                         resend=args.resend, gc_log=log)
@@ -378,17 +380,16 @@ def main() -> None:
     graph = {"records": driver.execute_query("MATCH (r:Record) RETURN count(r) AS n")[0][0]["n"],
              "persons": driver.execute_query("MATCH (p:Person {status: 'active'}) RETURN count(p) AS n")[0][0]["n"]}
     print(json.dumps({"graph": graph, "cpus": os.cpu_count()}))
+    sides = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)} if args.before else {})
     if args.rate:
         about = {"bench": "realtime", "via": "api", "clients": args.clients, "graph": graph}
-        results = sweep(args, driver, orgs, toks, about)
+        results = sweep(args, sides, driver, orgs, toks, about)
         if args.chart:
             draw(results, args.chart)
         return
-    sides = {"after": code_dir("after")} | ({"before": code_dir("before", args.before)} if args.before else {})
     for repeat in range(args.repeat):
         for kind, batch in (("single", 1), ("batch", args.batch)):
-            # The side that runs first alternates: Neo4j's JIT and caches warm up through a run.
-            for side, code in sorted(sides.items(), reverse=(repeat % 2 == 0)):
+            for side, code in in_turn(sides, repeat):
                 result = measure(args, code, batch, repeat * 10 + batch, driver, orgs, toks)
                 emit(args.json, {"bench": "realtime", "via": "direct" if args.direct else "api", "code": side,
                                  "before": args.before, "kind": kind, "batch": batch, "repeat": repeat,

@@ -9,16 +9,19 @@ from pathlib import Path
 TRACE_DIR = Path(__file__).resolve().parent / "gc_trace"
 
 
-def log_for(code: Path) -> Path:
-    """Where the server of ``code`` (a copy of the code the benchmark made) logs its passes; emptied."""
+def log_for(code: Path, tracing: bool) -> Path | None:
+    """Where the server of ``code`` (a copy the benchmark made) logs its passes, emptied; None
+    when not ``tracing``."""
+    if not tracing:
+        return None
     log = code.parent / f"{code.name}-gc.log"
     log.unlink(missing_ok=True)
     return log
 
 
-def traced(code: Path, log: Path) -> dict[str, str]:
-    """The environment that serves ``code`` with its collector passes logged to ``log``."""
-    return {"PYTHONPATH": f"{TRACE_DIR}{os.pathsep}{code}", "AIM_BENCH_GC_LOG": str(log)}
+def traced(code: Path, log: Path | None) -> dict[str, str]:
+    """The environment that serves ``code`` with its collector passes logged to ``log`` (none: nothing)."""
+    return {"PYTHONPATH": f"{TRACE_DIR}{os.pathsep}{code}", "AIM_BENCH_GC_LOG": str(log)} if log else {}
 
 
 def passes(log: Path, since: float, until: float) -> dict:

@@ -256,15 +256,16 @@ def given_name_groups(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=50_000)
-def given_name_variants(name: str) -> frozenset[str]:
+def given_name_variants(name: str) -> tuple[str, ...]:
     """The given names equivalent to a normalised one, written out (for search): its English
-    nicknames and full forms, and its romanisation variants (``name-variants``)."""
+    nicknames and full forms, and its romanisation variants (``name-variants``). Sorted, a
+    plain tuple (see the note on caches)."""
     if len(name) < 2:
-        return frozenset()
+        return ()
     from name_variants import lookup
 
     spelt = {_fold(form) for cluster in lookup(name.lower()) for form in cluster.forms}
-    return frozenset(_related(name)) | frozenset(f for f in spelt if f.isalpha())
+    return tuple(sorted(set(_related(name)) | {f for f in spelt if f.isalpha()}))
 
 
 def nickname_equivalent(a: str, b: str) -> bool:

@@ -109,7 +109,8 @@ def test_cached_values_are_nothing_the_garbage_collector_walks():
     import gc
 
     values = [S.spelling_groups("MOHAMMED"), S.given_name_groups("BILL"), S._related("BILL"),
-              S._canonicals("BILL"), S._dob_parts("12/03/1980"), S.postcode_parts("b15 2tt")]
+              S._canonicals("BILL"), S._dob_parts("12/03/1980"), S.postcode_parts("b15 2tt"),
+              S.given_name_variants("BILL")]
     gc.collect()
     assert [gc.is_tracked(v) for v in values] == [False] * len(values)
     assert "nick:WILLIAM" in values[1] and S.nickname_equivalent("BILL", "WILLIAM")

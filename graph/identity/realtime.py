@@ -354,19 +354,17 @@ def _resolve_locked(tx: ManagedTransaction, model: Model, version: str, records:
     return {k: persons for (seeds, _), persons in zip(groups, affected) for k in seeds}
 
 
-def warm(driver: Driver, settings: Settings) -> bool:
+def warm(driver: Driver, settings: Settings) -> None:
     """Parse the current model and score one made-up pair with it, so that what scoring builds
     on first use (the model, the name tables) is built before the first submission rather than
-    during it; False before the first ``aim resolve``. Writes nothing. An explicit transaction,
+    during it; nothing before the first ``aim resolve``. Writes nothing. An explicit transaction,
     never retried: a database that is down fails the warm-up at once, not after the retries."""
     with causal_session(driver, settings.neo4j_database) as session, session.begin_transaction() as tx:
         found = read_current_model(tx)
-    if found is None:
-        return False
-    record = {"first_name": "ALEX", "last_name": "SMITH", "date_of_birth": "2000-01-01", "gender": "U",
-              "address": "1 HIGH STREET", "postcode": "B1 1AA"}
-    score_records(found[0], [record], [[dict(record, first_name="ALEXANDER")]])
-    return True
+    if found is not None:
+        record = {"first_name": "ALEX", "last_name": "SMITH", "date_of_birth": "2000-01-01", "gender": "U",
+                  "address": "1 HIGH STREET", "postcode": "B1 1AA"}
+        score_records(found[0], [record], [[dict(record, first_name="ALEXANDER")]])
 
 
 def resolve_records(keys: list[Key], *, driver: Driver, settings: Settings | None = None, households: bool = False,
