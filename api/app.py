@@ -114,7 +114,8 @@ def _warm(driver, settings: ApiSettings) -> None:
 
     try:
         warm(driver, settings)
-    except Exception as exc:  # noqa: BLE001 - the first submission will read the model instead
+        records_service.warm_plans(Backend(driver, settings.neo4j_database, settings))
+    except Exception as exc:  # noqa: BLE001 - the first submissions will read the model and be planned instead
         log.warning("could not ready real-time resolution at start (%s)", type(exc).__name__)
     gc.collect()
     gc.freeze()

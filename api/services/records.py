@@ -20,7 +20,7 @@ from aim.canonical import CanonicalRow, Mapping, validate_row
 from aim.graph import views
 from aim.graph.alerts.engine import RunReport, evaluate_each_in, evaluate_subjects, session_for
 from aim.graph.access import policy
-from aim.graph.access.audit import AuditContext, AuditEntry, write_entries
+from aim.graph.access.audit import AuditContext, AuditEntry, lock_chain, write_entries
 from aim.graph.ingest import BatchCounts
 from aim.graph.ingest.batch import write_parts_in, write_rows_in
 from aim.graph.identity.keys import record_key
@@ -196,6 +196,41 @@ def _resolve(be: Backend, keys: list[tuple[str, str]]) -> dict:
         log.exception("incremental alert evaluation failed")
         return _outcome(keys, persons, None) | {"alerts": {"error": f"deferred ({type(exc).__name__})"}}
     return _outcome(keys, persons, report)
+
+
+def warm_plans(be: Backend) -> None:
+    """Have Neo4j plan a submission's statements before the first one arrives: a made-up
+    record written, resolved and its alerts evaluated (the persons' rules, then with a
+    household too), and an audit entry written, in transactions that are rolled back, so
+    nothing stays. Neo4j plans a statement when it first runs (an ``EXPLAIN``'s plan is
+    cached apart): the alert rules' statement alone took 0.7-1.4 s to plan at 1M records,
+    which the first submissions after a start waited for (docs/benchmarks.md, session 17).
+    Without a model (before the first ``aim resolve``) the resolution part is skipped."""
+    today = date.today()
+    checked = validate_row({"source_record_id": "WARM-UP-1", "first_name": "JOHN", "last_name": "SMITH",
+                            "date_of_birth": "01/01/1980", "gender": "M", "address": "1 HIGH STREET",
+                            "postcode": "B1 1AA", "event_id": "WARM-UP-E1", "event_date": today.strftime("%d/%m/%Y"),
+                            "event_type": "concern_for_welfare"}, 1, Mapping(), source="AIM-WARM-UP", today=today)
+    row = checked.row
+    ctx = AuditContext("aim-warm-up", "partner", row.source, "POST", "/api/v1/records")
+    with causal_session(be.driver, be.database) as session:
+        with session.begin_transaction() as tx:
+            try:
+                write_parts_in(tx, [[row]])
+                affected = resolve_each_in(tx, [(row.source, row.source_record_id)], likely=[_as_stored(row)])
+                persons = sorted(set().union(*affected.values()))
+                evaluate_each_in(tx, [persons])
+                evaluate_each_in(tx, [persons], household_ids=["WARM-UP-H1"])
+            except NoModel:
+                return
+            finally:
+                tx.rollback()   # a transaction left open commits when its block ends
+        with session.begin_transaction() as tx:
+            try:
+                lock_chain(tx)
+                write_entries(tx, [(ctx, AuditEntry("records.submit", [], {"rows": 1, "accepted": 1}))])
+            finally:
+                tx.rollback()
 
 
 def _no_model() -> dict:
