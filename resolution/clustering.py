@@ -287,31 +287,35 @@ def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, 
                        has_dob: np.ndarray) -> np.ndarray:
     """Record-to-cluster evidence for records without a date of birth.
 
-    A record with no DOB that was left in a cluster of its own joins the cluster of its
-    ``evidence`` pairs (names and home agree) when they all
-    point into ONE cluster, and that cluster holds a record with a DOB: the person whose
-    records agree with it. When they point into two clusters (a same-name parent and
-    child, twins) it stays apart: the pair alone cannot say which of them it is.
+    A cluster of records none of which has a DOB (most often one record left on its own)
+    joins the cluster its ``evidence`` pairs (names and home agree) point to when they all
+    point into ONE cluster that holds a record with a DOB: the person whose records agree
+    with it. Other undated records they point to say nothing of a second person (a tax
+    record and a payslip of one man, both without a DOB). When they point into two dated
+    clusters (a same-name parent and child, twins) it stays apart: the pairs alone cannot
+    say which of them it is.
     """
     labels = np.asarray(labels).copy()
-    sizes = np.bincount(labels, minlength=labels.size)
-    el, er = np.asarray(left)[evidence], np.asarray(right)[evidence]
-    a = np.r_[el, er]
-    b = np.r_[er, el]
-    alone = ~has_dob[a] & (sizes[labels[a]] == 1) & (labels[a] != labels[b])
-    a, b = a[alone], b[alone]
-    if a.size == 0:
-        return labels
     dated = np.zeros(labels.size, dtype=bool)
     dated[labels[has_dob]] = True
+    el, er = np.asarray(left)[evidence], np.asarray(right)[evidence]
+    a, b = labels[np.r_[el, er]], labels[np.r_[er, el]]
+    towards = ~dated[a] & dated[b]
+    a, b = a[towards], b[towards]
+    if a.size == 0:
+        return labels
     targets: dict[int, set[int]] = {}
-    for x, y in zip(a.tolist(), labels[b].tolist()):
+    for x, y in zip(a.tolist(), b.tolist()):
         targets.setdefault(x, set()).add(y)
-    for x, clusters in targets.items():
-        if len(clusters) == 1:
-            target = next(iter(clusters))
-            if dated[target]:
-                labels[x] = target
+    joined = {x: next(iter(ys)) for x, ys in targets.items() if len(ys) == 1}
+    if not joined:
+        return labels
+    undated = np.fromiter(joined, dtype=np.int64)
+    target = np.fromiter(joined.values(), dtype=np.int64)
+    move = np.full(labels.size, -1, dtype=np.int64)
+    move[undated] = target
+    moved = move[labels] >= 0
+    labels[moved] = move[labels[moved]]
     return labels
 
 

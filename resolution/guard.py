@@ -161,16 +161,21 @@ def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
             | surname_change_candidates(gammas) | shared_home(gammas))
 
 
-def reaches_across(gammas: np.ndarray, in_review_band: np.ndarray) -> np.ndarray:
-    """Per pair of one new record and its candidates (their comparison levels, -1 for
-    null, as ``predict.score_records`` compared them): the clusters' evidence reads it
-    across persons, so the real-time path must re-cluster both records' persons together,
-    as the batch run clusters all at once — a possible surname change with a move in the
-    review band (:func:`cluster_evidence.surname_change_links` joins only those), and, when
-    the record has one, the candidates sharing its surname and address (a partner's home:
-    whether its cluster shows the marriage)."""
+def reaches_across(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
+                   in_review_band: np.ndarray) -> np.ndarray:
+    """Per pair of one new record and its candidates (records ``left`` and ``right`` of
+    ``p``, their comparison levels as ``predict.score_records`` compared them): the
+    clusters' evidence reads it across persons, so the real-time path must re-cluster both
+    records' persons together, as the batch run clusters all at once — a possible surname
+    change with a move in the review band (:func:`cluster_evidence.surname_change_links`
+    joins only those), and, when the record has one, the candidates sharing its surname and
+    address (a partner's home: whether its cluster shows the marriage); and names and home
+    agreeing where one of the two has no date of birth, at any weight
+    (:func:`clustering.attach_without_dob`: which person the undated record is)."""
     change = surname_change_candidates(gammas) & np.asarray(in_review_band, dtype=bool)
-    return change | (shared_home(gammas) & change.any())
+    has_dob, evidence = _without_dob_evidence(p, gammas)
+    undated = evidence & ~(has_dob[left] & has_dob[right])
+    return change | (shared_home(gammas) & change.any()) | undated
 
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,

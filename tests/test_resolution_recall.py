@@ -88,6 +88,31 @@ def test_record_without_dob_joins_the_person_whose_records_agree(model):
     assert e["r1"] == e["r2"] == e["r3"]
 
 
+def test_records_without_dob_that_agree_with_each_other_join_the_person_too(model):
+    """A payslip and a tax return (name and home, no DOB or sex) point at each other as
+    well as at the person: another undated record is no second person."""
+    person = {"first_name": "Reza", "last_name": "Tehrani"}
+    home = {"address": "5 Mill Lane", "postcode": "CV3 6GE"}
+    records = [rec("r1", date_of_birth="1988-01-30", gender="M", **person, **home),
+               rec("r2", date_of_birth="1988-01-30", gender="M", **person, **home),
+               rec("pay", **person, **home), rec("tax", **person, **home)]
+    e = _entities(model, records)
+    assert e["r1"] == e["r2"] == e["pay"] == e["tax"]
+
+
+def test_undated_records_between_a_same_name_father_and_son_stay_apart(model):
+    person = {"first_name": "Daniel", "last_name": "Okafor", "gender": "M"}
+    home = {"address": "7 Elm Grove", "postcode": "B12 9QT"}
+    records = [rec("dad1", date_of_birth="1979-05-02", **person, **home),
+               rec("dad2", date_of_birth="1979-05-02", **person, **home),
+               rec("son1", date_of_birth="2016-11-20", **person, **home),
+               rec("son2", date_of_birth="2016-11-20", **person, **home),
+               rec("pay", **person, **home), rec("tax", **person, **home)]
+    e = _entities(model, records)
+    assert e["dad1"] == e["dad2"] != e["son1"] == e["son2"]
+    assert e["pay"] not in (e["dad1"], e["son1"]) and e["tax"] not in (e["dad1"], e["son1"])
+
+
 def test_records_written_surname_first_stay_with_the_person(model):
     """Two of five records carry the names swapped (one with a typo): the swapped given
     name is the surname, not a second identity the guard would split off."""

@@ -237,13 +237,15 @@ def _candidates(tx: ManagedTransaction, records: dict[str, dict], props: dict[st
 
 def _reached(model: Model, cands: list[dict], scored: list[dict], pairs: RecordPairs | None, n: int) -> set[str]:
     """The candidates whose persons the clusters' evidence may join to the ``n``-th record's
-    (a surname change with a move, and the homes that say who married:
+    (a surname change with a move and the homes that say who married; names and home
+    agreeing with a record that has no date of birth:
     :func:`aim.resolution.guard.reaches_across`, from the levels ``pairs`` holds); they are
     re-clustered with it, as linked ones are."""
     if not scored:
         return set()
-    gammas = pairs.gammas[pairs.start[n]:pairs.start[n] + len(scored)]
-    reach = reaches_across(gammas, np.array([s["match_probability"] >= model.review_threshold for s in scored]))
+    at = slice(pairs.start[n], pairs.start[n] + len(scored))
+    reach = reaches_across(pairs.prepared, pairs.left[at], pairs.right[at], pairs.gammas[at],
+                           np.array([s["match_probability"] >= model.review_threshold for s in scored]))
     return {record_key(c["source"], c["source_record_id"]) for c, r in zip(cands, reach.tolist()) if r}
 
 
