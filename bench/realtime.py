@@ -70,6 +70,7 @@ SUBPACKAGES = ("api", "cypher", "graph", "resolution", "seeds")
 REALTIME_FILES = ("graph/identity/realtime.py", "graph/identity/locks.py", "graph/identity/models.py",
                   "api/services/records.py", "api/services/auditing.py", "graph/alerts/engine.py",
                   "resolution/predict.py", "resolution/explain.py", "resolution/records.py", "resolution/guard.py",
+                  "resolution/clustering.py",
                   "resolution/standardise.py",
                   "api/deps.py", "graph/access/audit.py", "api/cli.py",
                   "api/routes/records.py", "api/app.py", "api/settings.py", "api/services/group_commit.py",
