@@ -106,12 +106,25 @@ def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.nda
         return (counts + strength * indep) / (counts.sum() + strength)
 
     if g_same is None or same_rand is None or g_same.shape[0] == 0:
-        u_joint = joint(_cells(g_rand, m, u, a, b))
+        cells = _cells(g_rand, m, u, a, b)
+        u_joint, seen = joint(cells), cells.sum(axis=0)
+        floor = 0.5 / max(g_rand.shape[0], 1)
     else:
-        u_joint = (share * joint(_cells(g_same, m, u, a, b))
-                   + (1 - share) * joint(_cells(g_rand[~same_rand], m, u, a, b)))
+        others = g_rand[~same_rand]
+        cells_same, cells_other = _cells(g_same, m, u, a, b), _cells(others, m, u, a, b)
+        u_joint = share * joint(cells_same) + (1 - share) * joint(cells_other)
+        seen = cells_same.sum(axis=0) + cells_other.sum(axis=0)
+        floor = (1 - share) * 0.5 / max(others.shape[0], 1)
     u_location = u_joint.sum(axis=0) / u_joint.sum()
-    return np.minimum(0.0, np.log2(np.outer(u[a], u_location) / u_joint)), u_location
+    interaction = np.minimum(0.0, np.log2(np.outer(u[a], u_location) / u_joint))
+    # A level that not even half a sampled pair of different people showed (a same address
+    # with one postcode missing: a few pairs in two million random ones, none in an unlucky
+    # draw) keeps only the shrinkage's trace, u ~1e-14, and would outweigh every other field
+    # by 40 bits (a household linked as one person). It gets what half a pair of the coarser
+    # stratum says, as estimate_u's pseudo-count does; raised after the interaction is taken,
+    # so that keeps its shape.
+    u_location = np.where(seen >= 0.5, u_location, np.maximum(u_location, floor))
+    return interaction, u_location / u_location.sum()
 
 
 def estimate_match_dependence(g_session: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],

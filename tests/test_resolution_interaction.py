@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from aim.resolution import comparisons as CMP
-from aim.resolution.interaction import estimate_match_dependence
-from aim.resolution.model import n_levels
+from aim.resolution.interaction import estimate_interaction, estimate_match_dependence
+from aim.resolution.model import estimate_u, n_levels
 
 SURNAME, LOCATION, DOB = (CMP.FIELD_INDEX[f] for f in ("last_name", "location", "date_of_birth"))
 
@@ -52,3 +52,32 @@ def test_independent_fields_need_no_correction():
     # Wherever a hundred matches or more are expected (a rarer cell is left noisy, shrunk).
     expected = np.outer(m[SURNAME], m[LOCATION]) * 0.2 * g.shape[0]
     assert np.abs(correction[expected >= 100]).max() < 0.3
+
+
+def _random_pairs(rng, n: int, location_levels: list[int]) -> np.ndarray:
+    """Comparison vectors of ``n`` pairs of different people: names, date of birth and sex
+    disagree; the location level drawn from ``location_levels``."""
+    g = np.zeros((n, len(n_levels())), dtype=np.int8)
+    g[:, CMP.FIELD_INDEX["gender"]] = rng.integers(0, 2, n)
+    g[:, LOCATION] = rng.choice(location_levels, size=n)
+    return g
+
+
+def test_a_location_level_no_sampled_pair_showed_keeps_a_sane_u():
+    """Two million random pairs of a million records may not hold one "same address,
+    postcode missing" pair; its u must not fall to the shrinkage's trace (1e-14, a weight of
+    40 bits that linked whole households), but to half a random pair's share."""
+    rng = np.random.default_rng(5)
+    same_address_no_postcode = CMP.level("location", "same address, postcode differs or missing")
+    same_postcode = [CMP.level("location", x) for x in ("same postcode", "same address and postcode")]
+    g_rand = _random_pairs(rng, 200_000, [0, 1, 2])
+    g_same = _random_pairs(rng, 20_000, same_postcode)
+    same_rand = np.zeros(g_rand.shape[0], dtype=bool)
+    m = [np.full(L, 1.0 / L) for L in n_levels()]
+    u = estimate_u(g_rand)   # as training starts: L7 unseen, u = half a pair's share
+    share = 1e-5
+    interaction, u_location = estimate_interaction(g_rand, m, u, same_rand, g_same, share)
+    floor = (1 - share) * 0.5 / g_rand.shape[0]
+    assert u_location[same_address_no_postcode] >= 0.99 * floor
+    assert np.log2(m[LOCATION][same_address_no_postcode] / u_location[same_address_no_postcode]) < 25
+    assert u_location[[0, 1, 2]].sum() > 0.99 and (interaction <= 0).all()
