@@ -143,11 +143,27 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], na
         m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)})
         m = smooth_m(m)
         interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
+    u[LOCATION] = _postcode_never_counts_against(m[LOCATION], u[LOCATION])
     by_dob = [g for _, fixed, g in c.samples if fixed == DOB_SESSION]
     if by_dob:
         # Among pairs of one date of birth: surname × location among matches (marriage).
         interaction = interaction + estimate_match_dependence(by_dob[0], m, u, interaction, DOB_SESSION)
     return m, u, interaction, log
+
+
+_ADDRESS_ONLY = CMP.level("location", "same address, postcode differs or missing")
+_ADDRESS_AND_POSTCODE = CMP.level("location", "same address and postcode")
+
+
+def _postcode_never_counts_against(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """u of the location levels with "same address, postcode differs or missing" weighing
+    no more than "same address and postcode": a postcode that agrees too is more evidence,
+    not less. Among different people the first is rare (one record of a household without
+    its postcode), so two million random pairs hold a handful at best and its u rests on
+    them; left alone it outweighed the full agreement by 3 bits at a million records."""
+    out = u.copy()
+    out[_ADDRESS_ONLY] = max(u[_ADDRESS_ONLY], m[_ADDRESS_ONLY] * u[_ADDRESS_AND_POSTCODE] / m[_ADDRESS_AND_POSTCODE])
+    return out / out.sum()
 
 
 def _location_u_same_surname(u: list[np.ndarray], interaction: np.ndarray) -> np.ndarray:

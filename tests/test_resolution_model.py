@@ -104,3 +104,23 @@ def test_a_model_of_an_earlier_format_asks_to_be_retrained(tmp_path):
     path.write_text(json.dumps(old))
     with pytest.raises(ModelFormatError, match="aim resolve --train"):
         Model.load(path)
+
+
+def test_an_address_without_its_postcode_never_outweighs_the_address_with_it():
+    from aim.resolution import comparisons as CMP
+    from aim.resolution.engine import _postcode_never_counts_against
+
+    only = CMP.level("location", "same address, postcode differs or missing")
+    both = CMP.level("location", "same address and postcode")
+    L = len(CMP.COMPARISONS[CMP.FIELD_INDEX["location"]].levels)
+    m = np.full(L, 0.01)
+    m[only], m[both] = 0.1, 0.78
+    m /= m.sum()
+    u = np.full(L, 1e-3)
+    u[only], u[both] = 3e-14, 1.4e-5   # no random pair of different people showed the first
+    u[0] = 1 - u[1:].sum()
+    fixed = _postcode_never_counts_against(m, u)
+    weight = np.log2(m / fixed)
+    assert weight[only] <= weight[both] + 1e-9 and abs(fixed.sum() - 1) < 1e-12
+    u[only] = 1e-4   # already weaker evidence: left as it is
+    assert np.allclose(_postcode_never_counts_against(m, u), u / u.sum())
