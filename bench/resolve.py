@@ -47,6 +47,7 @@ def _write_canonical(path: Path, rows: list[dict]) -> None:
 
 def _write_data_set(work: Path, rows: list[dict], truth: list[tuple[str, str]]) -> tuple[Path, Path]:
     """``records.csv`` (canonical) and ``truth.csv`` (record_id → entity_id) in ``work``."""
+    work.mkdir(parents=True, exist_ok=True)
     rec, tru = work / "records.csv", work / "truth.csv"
     _write_canonical(rec, rows)
     with open(tru, "w", newline="") as fh:
@@ -336,14 +337,10 @@ def main() -> None:
         tag = f"independent-{a.records}"
     elif a.dataset == "pseudopeople":
         seed = 0 if a.seed is None else a.seed
-        d = a.work / f"pseudopeople-{seed}"
-        d.mkdir(exist_ok=True)
-        rec, truth = pseudopeople_sample(d, seed)
         tag = f"pseudopeople-{seed}"
+        rec, truth = pseudopeople_sample(a.work / tag, seed)
     else:
-        d = a.work / a.dataset
-        d.mkdir(exist_ok=True)
-        rec, truth = febrl(a.dataset, d)
+        rec, truth = febrl(a.dataset, a.work / a.dataset)
         tag = a.dataset
     n_rows = sum(1 for _ in open(rec)) - 1
     print(f"{tag}: {n_rows:,} rows in {rec}", flush=True)

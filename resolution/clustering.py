@@ -304,16 +304,11 @@ def attach_without_dob(labels: np.ndarray, left: np.ndarray, right: np.ndarray, 
     a, b = a[towards], b[towards]
     if a.size == 0:
         return labels
-    targets: dict[int, set[int]] = {}
-    for x, y in zip(a.tolist(), b.tolist()):
-        targets.setdefault(x, set()).add(y)
-    joined = {x: next(iter(ys)) for x, ys in targets.items() if len(ys) == 1}
-    if not joined:
-        return labels
-    undated = np.fromiter(joined, dtype=np.int64)
-    target = np.fromiter(joined.values(), dtype=np.int64)
+    # Each undated cluster's distinct dated targets; it moves when it has exactly one.
+    pairs = np.unique(np.c_[a, b], axis=0)
+    undated, first, targets = np.unique(pairs[:, 0], return_index=True, return_counts=True)
     move = np.full(labels.size, -1, dtype=np.int64)
-    move[undated] = target
+    move[undated[targets == 1]] = pairs[first[targets == 1], 1]
     moved = move[labels] >= 0
     labels[moved] = move[labels[moved]]
     return labels

@@ -64,6 +64,13 @@ def _without_dob_evidence(p: Prepared, gammas: np.ndarray):
     return full_dob(p), evidence
 
 
+def _undated_evidence(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray) -> np.ndarray:
+    """Per pair: names and home agree and one of the two records has no date of birth
+    (what :func:`clustering.attach_without_dob` reads across clusters)."""
+    has_dob, evidence = _without_dob_evidence(p, gammas)
+    return evidence & ~(has_dob[left] & has_dob[right])
+
+
 def guard_names(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.ndarray,
                 linked: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The given names the guard compares (code per record, names by code): given and first
@@ -156,8 +163,7 @@ def reaching_pairs(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
     partner's shared home. A backend that clusters part of the records at a time (Spark:
     one group of components per call) must give it whole groups joined by these pairs,
     so a rule added here keeps both backends' answers equal."""
-    has_dob, evidence = _without_dob_evidence(p, gammas)
-    return ((weight >= threshold_weight) | (evidence & ~(has_dob[left] & has_dob[right]))
+    return ((weight >= threshold_weight) | _undated_evidence(p, left, right, gammas)
             | surname_change_candidates(gammas) | shared_home(gammas))
 
 
@@ -173,9 +179,7 @@ def reaches_across(p: Prepared, left: np.ndarray, right: np.ndarray, gammas: np.
     agreeing where one of the two has no date of birth, at any weight
     (:func:`clustering.attach_without_dob`: which person the undated record is)."""
     change = surname_change_candidates(gammas) & np.asarray(in_review_band, dtype=bool)
-    has_dob, evidence = _without_dob_evidence(p, gammas)
-    undated = evidence & ~(has_dob[left] & has_dob[right])
-    return change | (shared_home(gammas) & change.any()) | undated
+    return change | (shared_home(gammas) & change.any()) | _undated_evidence(p, left, right, gammas)
 
 
 def cluster_records(records: Sequence[Mapping[str, object]], left: np.ndarray, right: np.ndarray,
