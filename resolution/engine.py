@@ -18,7 +18,8 @@ from ._np import pair_codes
 from .cluster_evidence import reference_year
 from .clustering import Components, components as connected_components
 from .guard import clusters_and_lifted
-from .interaction import estimate_interaction, estimate_match_dependence, same_postcode_pairs, sex_u_same_given_name
+from .interaction import (ADDRESS_AND_POSTCODE, ADDRESS_ONLY, estimate_interaction, estimate_match_dependence,
+                          same_postcode_pairs, sex_u_same_given_name)
 from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
 from .predict import match_weights, probability, raise_lifted, tf_tables
 from .records import Prepared, full_dob, prepare
@@ -151,8 +152,6 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], na
     return m, u, interaction, log
 
 
-_ADDRESS_ONLY = CMP.level("location", "same address, postcode differs or missing")
-_ADDRESS_AND_POSTCODE = CMP.level("location", "same address and postcode")
 
 
 def _postcode_never_counts_against(m: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -162,7 +161,7 @@ def _postcode_never_counts_against(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     its postcode), so two million random pairs hold a handful at best and its u rests on
     them; left alone it outweighed the full agreement by 3 bits at a million records."""
     out = u.copy()
-    out[_ADDRESS_ONLY] = max(u[_ADDRESS_ONLY], m[_ADDRESS_ONLY] * u[_ADDRESS_AND_POSTCODE] / m[_ADDRESS_AND_POSTCODE])
+    out[ADDRESS_ONLY] = max(u[ADDRESS_ONLY], m[ADDRESS_ONLY] * u[ADDRESS_AND_POSTCODE] / m[ADDRESS_AND_POSTCODE])
     return out / out.sum()
 
 

@@ -21,6 +21,9 @@ from .records import Prepared
 
 FIELDS = ("last_name", "location")
 GIVEN, SEX = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["gender"]
+ADDRESS_ONLY = CMP.level("location", "same address, postcode differs or missing")
+ADDRESS_AND_POSTCODE = CMP.level("location", "same address and postcode")
+SURNAME_EXACT = len(CMP.COMPARISONS[CMP.FIELD_INDEX["last_name"]].levels) - 1
 
 
 def same_postcode_pairs(p: Prepared, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -113,8 +116,10 @@ def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.nda
         others = g_rand[~same_rand]
         cells_same, cells_other = _cells(g_same, m, u, a, b), _cells(others, m, u, a, b)
         u_joint = share * joint(cells_same) + (1 - share) * joint(cells_other)
-        seen = cells_same.sum(axis=0) + cells_other.sum(axis=0)
+        cells = cells_same + cells_other
+        seen = cells.sum(axis=0)
         floor = (1 - share) * 0.5 / max(others.shape[0], 1)
+    u_joint = _address_without_postcode_like_with(u_joint, cells[:, ADDRESS_ONLY], strength)
     u_location = u_joint.sum(axis=0) / u_joint.sum()
     interaction = np.minimum(0.0, np.log2(np.outer(u[a], u_location) / u_joint))
     # A level that not even half a sampled pair of different people showed (a same address
@@ -125,6 +130,27 @@ def estimate_interaction(g_rand: np.ndarray, m: list[np.ndarray], u: list[np.nda
     # so that keeps its shape.
     u_location = np.where(seen >= 0.5, u_location, np.maximum(u_location, floor))
     return interaction, u_location / u_location.sum()
+
+
+def _address_without_postcode_like_with(u_joint: np.ndarray, counts: np.ndarray, strength: float) -> np.ndarray:
+    """``u_joint`` with the share of different people at one address whose postcode differs
+    or is missing who share a surname exactly shrunk towards that share at one address AND
+    postcode, rather than towards independence: both are people of one home, and a household
+    shares its surname whichever record lacks the postcode. ``counts`` are the
+    (non-match-weighted) sampled pairs of that column by surname level: where there are many
+    (FEBRL, a few thousand records) they decide; where there are a handful (two million
+    random pairs of a million records hold about two) the full address's households do,
+    instead of the independence that let a household of a rare surname link as one person.
+    The other surname levels keep their proportions."""
+    full, only = u_joint[:, ADDRESS_AND_POSTCODE], u_joint[:, ADDRESS_ONLY]
+    if full.sum() <= 0 or only.sum() <= 0:
+        return u_joint
+    given = only / only.sum()
+    shared = (counts[SURNAME_EXACT] + strength * full[SURNAME_EXACT] / full.sum()) / (counts.sum() + strength)
+    given = np.r_[given[:SURNAME_EXACT] * (1 - shared) / max(1 - given[SURNAME_EXACT], 1e-300), shared]
+    out = u_joint.copy()
+    out[:, ADDRESS_ONLY] = only.sum() * given
+    return out
 
 
 def estimate_match_dependence(g_session: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
