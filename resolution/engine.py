@@ -152,8 +152,6 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], na
     return m, u, interaction, log
 
 
-
-
 def _postcode_never_counts_against(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     """u of the location levels with "same address, postcode differs or missing" weighing
     no more than "same address and postcode": a postcode that agrees too is more evidence,

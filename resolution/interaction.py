@@ -145,11 +145,12 @@ def _address_without_postcode_like_with(u_joint: np.ndarray, counts: np.ndarray,
     full, only = u_joint[:, ADDRESS_AND_POSTCODE], u_joint[:, ADDRESS_ONLY]
     if full.sum() <= 0 or only.sum() <= 0:
         return u_joint
-    given = only / only.sum()
+    by_level = only / only.sum()
     shared = (counts[SURNAME_EXACT] + strength * full[SURNAME_EXACT] / full.sum()) / (counts.sum() + strength)
-    given = np.r_[given[:SURNAME_EXACT] * (1 - shared) / max(1 - given[SURNAME_EXACT], 1e-300), shared]
+    # The exact surname is the last level; the others share what it leaves, as they did.
+    by_level = np.r_[by_level[:SURNAME_EXACT] * (1 - shared) / max(1 - by_level[SURNAME_EXACT], 1e-300), shared]
     out = u_joint.copy()
-    out[:, ADDRESS_ONLY] = only.sum() * given
+    out[:, ADDRESS_ONLY] = only.sum() * by_level
     return out
 
 
