@@ -69,10 +69,11 @@ def test_rounded_parts_add_up_and_stay_within_a_unit(weights, total):
     assert all(abs(s - w) < 0.1 + 1e-9 for s, w in zip(shown, weights))
 
 
-@pytest.mark.parametrize("probability, words", [(0.999, "almost certainly the same person"),
-                                                (0.948, "very likely the same person"),
-                                                (0.675, "probably the same person"),
-                                                (0.5, "as likely as not the same person"),
+@pytest.mark.parametrize("probability, words", [(0.99995, "almost certainly the same person"),
+                                                (0.995, "probably the same person"),
+                                                (0.96, "possibly the same person"),
+                                                (0.948, "undecided: the records alone cannot tell"),
+                                                (0.5, "undecided: the records alone cannot tell"),
                                                 (0.2, "probably different people"),
                                                 (0.01, "very likely different people")])
 def test_words_agree_with_the_probability(probability, words):

@@ -16,9 +16,12 @@ from aim.resolution import standardise as S
 
 from .present import GENDERS, day, label
 
-# Upper-case the first letter only when shown as a sentence; each band's lower bound.
-LIKELIHOOD_BANDS = ((0.99, "almost certainly the same person"), (0.9, "very likely the same person"),
-                    (0.6, "probably the same person"), (0.4, "as likely as not the same person"),
+# Upper-case the first letter only when shown as a sentence; each band's lower bound. The
+# words say what the model's probabilities turned out to mean on five labelled populations
+# (docs/resolution.md, "A pair's match probability is not a chance to read literally"):
+# households and twins make them run high, so a review-band pair is an open question.
+LIKELIHOOD_BANDS = ((0.9999, "almost certainly the same person"), (0.99, "probably the same person"),
+                    (0.95, "possibly the same person"), (0.5, "undecided: the records alone cannot tell"),
                     (0.1, "probably different people"), (0.0, "very likely different people"))
 MISSING = "missing on one record"
 LEVELS = {
@@ -64,7 +67,8 @@ SAME_FORM = {"first_name": S.normalise_name, "last_name": S.surname_key, "gender
 
 
 def likelihood(probability: float | None) -> str:
-    """``0.948`` -> ``very likely the same person``: the words shown beside a probability."""
+    """``0.948`` -> ``undecided: the records alone cannot tell``: the words shown beside a
+    probability."""
     if probability is None:
         return "not compared"
     return next(words for low, words in LIKELIHOOD_BANDS if probability >= low)
