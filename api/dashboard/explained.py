@@ -21,7 +21,7 @@ from .present import GENDERS, day, label
 # (docs/resolution.md, "A pair's match probability is not a chance to read literally"):
 # households and twins make them run high, so a review-band pair is an open question.
 LIKELIHOOD_BANDS = ((0.9999, "almost certainly the same person"), (0.99, "probably the same person"),
-                    (0.95, "possibly the same person"), (0.5, "undecided: the records alone cannot tell"),
+                    (0.95, "possibly the same person"), (0.5, "undecided"),
                     (0.1, "probably different people"), (0.0, "very likely different people"))
 MISSING = "missing on one record"
 LEVELS = {
@@ -67,7 +67,7 @@ SAME_FORM = {"first_name": S.normalise_name, "last_name": S.surname_key, "gender
 
 
 def likelihood(probability: float | None) -> str:
-    """``0.948`` -> ``undecided: the records alone cannot tell``: the words shown beside a
+    """``0.948`` -> ``undecided`` (the review band): the words shown beside a
     probability."""
     if probability is None:
         return "not compared"
