@@ -329,18 +329,16 @@ def main() -> None:
 
     a.work.mkdir(parents=True, exist_ok=True)
     a.json = a.json or a.work / "resolve.jsonl"
+    seed = {"seeds": 7, "independent": 11, "pseudopeople": 0}.get(a.dataset) if a.seed is None else a.seed
     # The tag names every file a run writes: with the seed, so that another draw of the
     # same size does not overwrite this one's clusters.
     if a.dataset == "seeds":
-        seed = 7 if a.seed is None else a.seed
         rec, truth = seeds(a.records, a.work, seed)
         tag = f"seeds-{a.records}-{seed}"
     elif a.dataset == "independent":
-        seed = 11 if a.seed is None else a.seed
         rec, truth = independent(a.records, a.work, seed)
         tag = f"independent-{a.records}-{seed}"
     elif a.dataset == "pseudopeople":
-        seed = 0 if a.seed is None else a.seed
         tag = f"pseudopeople-{seed}"
         rec, truth = pseudopeople_sample(a.work / tag, seed)
     else:

@@ -23,7 +23,7 @@ FIELDS = ("last_name", "location")
 GIVEN, SEX = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["gender"]
 ADDRESS_ONLY = CMP.level("location", "same address, postcode differs or missing")
 ADDRESS_AND_POSTCODE = CMP.level("location", "same address and postcode")
-SURNAME_EXACT = len(CMP.COMPARISONS[CMP.FIELD_INDEX["last_name"]].levels) - 1
+SURNAME_EXACT = CMP.level("last_name", "exact")   # the last level
 
 
 def same_postcode_pairs(p: Prepared, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -143,14 +143,10 @@ def _address_without_postcode_like_with(u_joint: np.ndarray, counts: np.ndarray,
     instead of the independence that let a household of a rare surname link as one person.
     The other surname levels keep their proportions."""
     full, only = u_joint[:, ADDRESS_AND_POSTCODE], u_joint[:, ADDRESS_ONLY]
-    if full.sum() <= 0 or only.sum() <= 0:
-        return u_joint
-    by_level = only / only.sum()
     shared = (counts[SURNAME_EXACT] + strength * full[SURNAME_EXACT] / full.sum()) / (counts.sum() + strength)
-    # The exact surname is the last level; the others share what it leaves, as they did.
-    by_level = np.r_[by_level[:SURNAME_EXACT] * (1 - shared) / max(1 - by_level[SURNAME_EXACT], 1e-300), shared]
+    others = only[:SURNAME_EXACT]   # the levels below exact share what it leaves, as they did
     out = u_joint.copy()
-    out[:, ADDRESS_ONLY] = only.sum() * by_level
+    out[:, ADDRESS_ONLY] = only.sum() * np.r_[others / others.sum() * (1 - shared), shared]
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from aim.resolution import comparisons as CMP
-from aim.resolution.interaction import (ADDRESS_AND_POSTCODE, ADDRESS_ONLY, estimate_interaction,
+from aim.resolution.interaction import (ADDRESS_AND_POSTCODE, ADDRESS_ONLY, SURNAME_EXACT, estimate_interaction,
                                         estimate_match_dependence)
 from aim.resolution.model import estimate_u, n_levels
 
@@ -85,23 +85,22 @@ def test_a_location_level_no_sampled_pair_showed_keeps_a_sane_u():
     assert u_location[[0, 1, 2]].sum() > 0.99 and (interaction <= 0).all()
 
 
-def _households(rng, without_postcode: int, share_surname_without: float) -> np.ndarray:
+def _households(rng, without_postcode: int) -> np.ndarray:
     """The household estimate's inputs: 200,000 random pairs (names and dates disagree, a
     surname shared by 1 in 1,000), of which ``without_postcode`` are at one address with a
-    postcode missing (a share ``share_surname_without`` of them sharing a surname), and
-    20,000 pairs sharing a postcode, half of them at one address, where half the pairs at
-    one address share a surname. Returns the interaction weights."""
-    exact = len(CMP.COMPARISONS[SURNAME].levels) - 1
+    postcode missing and share no surname, and 20,000 pairs sharing a postcode, half of them
+    at one address, where half the pairs at one address share a surname. Returns the
+    interaction weights of a shared surname by location level."""
     g_rand = _random_pairs(rng, 200_000, [0, 1, 2])
-    g_rand[rng.random(g_rand.shape[0]) < 0.001, SURNAME] = exact
+    g_rand[rng.random(g_rand.shape[0]) < 0.001, SURNAME] = SURNAME_EXACT
     g_rand[:without_postcode, LOCATION] = ADDRESS_ONLY
-    g_rand[:without_postcode, SURNAME] = np.where(rng.random(without_postcode) < share_surname_without, exact, 0)
+    g_rand[:without_postcode, SURNAME] = 0
     g_same = _random_pairs(rng, 20_000, [CMP.level("location", "same postcode"), ADDRESS_AND_POSTCODE])
     at_address = g_same[:, LOCATION] == ADDRESS_AND_POSTCODE
-    g_same[at_address & (rng.random(g_same.shape[0]) < 0.5), SURNAME] = exact
+    g_same[at_address & (rng.random(g_same.shape[0]) < 0.5), SURNAME] = SURNAME_EXACT
     m = [np.full(L, 1.0 / L) for L in n_levels()]
     interaction, _ = estimate_interaction(g_rand, m, estimate_u(g_rand), np.zeros(g_rand.shape[0], bool), g_same, 1e-5)
-    return interaction[exact]
+    return interaction[SURNAME_EXACT]
 
 
 def test_a_household_without_a_postcode_is_a_household_when_few_pairs_show_it():
@@ -109,7 +108,7 @@ def test_a_household_without_a_postcode_is_a_household_when_few_pairs_show_it():
     missing" pairs of different people: their shared surname took no household correction
     (−0.04 bits against −8.1 with the postcode), and a household of a rare surname with one
     record lacking a postcode and a date of birth linked as one person."""
-    shared_surname = _households(np.random.default_rng(6), without_postcode=2, share_surname_without=0.0)
+    shared_surname = _households(np.random.default_rng(6), without_postcode=2)
     assert shared_surname[ADDRESS_AND_POSTCODE] < -6
     assert shared_surname[ADDRESS_ONLY] < shared_surname[ADDRESS_AND_POSTCODE] + 1.5
 
@@ -118,5 +117,5 @@ def test_many_pairs_without_a_postcode_that_share_no_surname_decide_for_themselv
     """FEBRL: duplicates with a mistyped postcode, and among different people at one
     address hardly any shared surname; a few hundred such pairs outweigh the households with
     a postcode."""
-    shared_surname = _households(np.random.default_rng(7), without_postcode=400, share_surname_without=0.0)
+    shared_surname = _households(np.random.default_rng(7), without_postcode=400)
     assert shared_surname[ADDRESS_ONLY] > shared_surname[ADDRESS_AND_POSTCODE] + 4
