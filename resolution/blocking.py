@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import standardise as S
-from ._np import pair_codes, unique, unique_inverse
+from ._np import each_in_threads, pair_codes, unique, unique_inverse
 from .errors import pairs_within
 from .records import Prepared, full_dob
 
@@ -201,12 +201,13 @@ class BlockingResult:
 
 
 def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | None = None):
-    """(rule, pair codes ``lo·n + hi`` with lo < hi, capped blocks) of each rule. The slots
-    of a rule are blocked together, as one list of keys."""
+    """(rule, pair codes ``lo·n + hi`` with lo < hi, capped blocks) of each rule, the rules
+    a core each at once. The slots of a rule are blocked together, as one list of keys."""
     n = np.int64(p.n)
-    for name, slots in rule_keys(p).items():
-        if rules is not None and name not in rules:
-            continue
+    chosen = [(name, slots) for name, slots in rule_keys(p).items() if rules is None or name in rules]
+
+    def rule_pairs(rule: tuple[str, list[tuple[np.ndarray, np.ndarray]]]):
+        name, slots = rule
         key = np.concatenate([k for k, _ in slots]).astype(np.int64)
         secondary = np.concatenate([s for _, s in slots]).astype(np.int64)
         a, b, capped = _pairs_for_key(key, secondary, cap, window)
@@ -214,7 +215,9 @@ def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | Non
         keep = a != b                  # a record whose two slots share a key
         codes = pair_codes(a[keep], b[keep], n)
         # Records agreeing on both slots meet twice.
-        yield name, unique(codes) if len(slots) > 1 else codes, capped
+        return name, unique(codes) if len(slots) > 1 else codes, capped
+
+    return each_in_threads(rule_pairs, chosen)
 
 
 def block(p: Prepared, cap: int = 100, window: int = 30, rules: tuple[str, ...] | None = None) -> BlockingResult:

@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from . import standardise as S
-from ._np import unique
+from ._np import each_in_threads, unique
 from .location import compare_location
 from .pairs import pair_predicate, pair_similarity, threads_for, unique_pairs
 from .records import Prepared
@@ -301,11 +301,15 @@ def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int = 2_000_000, progress=None) -> np.ndarray:
-    """:func:`compare` in chunks (bounded memory for the temporaries)."""
+def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int = 1_000_000, progress=None) -> np.ndarray:
+    """:func:`compare` in chunks (bounded memory for the temporaries), a chunk per core at once."""
     out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
-    for s in range(0, i.size, chunk):
+
+    def compare_chunk(s: int) -> int:
         out[s:s + chunk] = compare(p, i[s:s + chunk], j[s:s + chunk])
+        return min(i.size, s + chunk)
+
+    for done in each_in_threads(compare_chunk, range(0, i.size, chunk)):
         if progress:
-            progress(min(i.size, s + chunk))
+            progress(done)
     return out
