@@ -170,9 +170,12 @@ def pattern_codes(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """One small integer per comparison vector (mixed radix; null = digit 0)."""
     radix = np.array([L + 1 for L in n_levels()], dtype=np.int64)
     mult = np.cumprod(np.r_[1, radix[:-1]]).astype(np.int64)
-    codes = np.zeros(gammas.shape[0], dtype=np.int64)
+    # int32 (the 12,150 vectors fit): half the memory traffic of int64 over 16M pairs
+    codes = np.full(gammas.shape[0], int(mult.sum()), dtype=np.int32)
+    digit = np.empty(gammas.shape[0], dtype=np.int32)
     for k in range(gammas.shape[1]):
-        codes += (gammas[:, k].astype(np.int64) + 1) * mult[k]
+        np.multiply(gammas[:, k], np.int32(mult[k]), out=digit, dtype=np.int32)
+        codes += digit
     return codes, radix, mult
 
 
