@@ -7,6 +7,8 @@ import resource
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,37 @@ def _subreaper(on: bool) -> None:
     their CPU time is reported to no one (init reaps them)."""
     if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def tree_rss(root) -> int:
+    """RSS of a ``psutil.Process`` and all its descendants, summed (pages a forked child
+    still shares with its parent count twice: an upper bound)."""
+    return root.memory_info().rss + sum(c.memory_info().rss for c in root.children(recursive=True))
+
+
+@contextmanager
+def peak_of_this_tree(interval: float = 0.05) -> Iterator[dict]:
+    """While the block runs, the largest RSS this process and its descendants held at once
+    (``["bytes"]``, sampled every ``interval`` seconds in a thread)."""
+    import psutil
+
+    me, peak, stop = psutil.Process(), {"bytes": 0}, threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            try:
+                peak["bytes"] = max(peak["bytes"], tree_rss(me))
+            except psutil.Error:
+                pass
+            stop.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        sampler.join()
 
 
 def _children_cpu() -> float:
@@ -63,8 +96,7 @@ def run_sampled(cmd: list[str], log: Path, watch_pid: int | None = None, interva
             def sample() -> None:
                 while not stop.is_set():
                     try:
-                        tree = root.memory_info().rss + sum(c.memory_info().rss for c in root.children(recursive=True))
-                        peaks["tree"] = max(peaks["tree"], tree)
+                        peaks["tree"] = max(peaks["tree"], tree_rss(root))
                         if watched:
                             peaks["watched"] = max(peaks["watched"], watched.memory_info().rss)
                     except psutil.Error:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-from measure import run_sampled  # noqa: E402  (bench/ is the script's folder)
+from measure import peak_of_this_tree, run_sampled  # noqa: E402  (bench/ is the script's folder)
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,20 +178,23 @@ def engine_worker(package_dir: str, records: str, out: str, blocking_json: str, 
     import numpy as np
 
     engine, reader, read = engine_under_test(package_dir)
-    started, cpu_started = time.perf_counter(), time.process_time()
-    cols = read(records)
-    read_s = time.perf_counter() - started
-    # Prepared first, so that the columns read are freed before linking (as `aim link` does)
-    prepared = reader.prepare(cols)
-    prepare_s = time.perf_counter() - started - read_s
-    del cols
-    res = engine.link(prepared)
-    link_s, link_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    with peak_of_this_tree() as tree_peak:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        cols = read(records)
+        read_s = time.perf_counter() - started
+        # Prepared first, so that the columns read are freed before linking (as `aim link` does)
+        prepared = reader.prepare(cols)
+        prepare_s = time.perf_counter() - started - read_s
+        del cols
+        res = engine.link(prepared)
+        link_s, link_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     # Peak RSS of the reading and linking alone (the tree's peak below also covers the
-    # blocking recall per rule, computed afterwards in this process): this process's, and
-    # its largest child's (the address parser, alive during prepare only).
+    # blocking recall per rule, computed afterwards in this process): this process's, its
+    # largest child's (the address parser, alive during prepare only), and the most the two
+    # held at once ("tree", sampled: the child's pages shared with its parent count twice).
     link_peak = {who: round(resource.getrusage(which).ru_maxrss * 1024 / 1e9, 3)
                  for who, which in (("self", resource.RUSAGE_SELF), ("child", resource.RUSAGE_CHILDREN))}
+    link_peak["tree"] = round(tree_peak["bytes"] / 1e9, 3)
     with open(out, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["record_id", "entity_id"])
