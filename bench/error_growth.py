@@ -14,7 +14,11 @@ For each size: ``link()`` in process (this checkout's engine), then
 * the prior and the weight of every comparison level (which evidence grows with the data:
   the prior falls as 1/N, so does u of an address; names and dates of birth do not);
 * m per level as the model estimated it and as the truth has it among the candidates'
-  true pairs.
+  true pairs;
+* namesakes with two different full dates of birth (given name and surname exact, the date
+  at level "else") by where they live: one person or two, and of two how many link on
+  their own weight and how many end in one cluster (FEBRL's mistyped dates against a
+  household's father and junior).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from aim.resolution._np import pair_codes  # noqa: E402
 from aim.resolution.engine import link  # noqa: E402
 from aim.resolution.errors import missed_category, wrong_category, pairs_within  # noqa: E402
 from aim.resolution.evaluate import evaluate  # noqa: E402
-from aim.resolution.records import read_records  # noqa: E402
+from aim.resolution.records import full_dob, read_records  # noqa: E402
 
 F = CMP.FIELD_INDEX
 _SAME_POSTCODE = CMP.level("location", "same postcode")
@@ -88,13 +92,26 @@ def analyse(records: Path, truth_csv: Path) -> dict:
         how = "linked directly" if weight[idx[k]] >= thr else "through a chain"
         rates[("wrong", wrong_category(g), _where(g[F["location"]]), how)] += per_1000
     rates[("wrong", "not a candidate", "", "")] += per_1000 * int((~found).sum())
+    namesakes: collections.Counter = collections.Counter()
+    full = full_dob(p)
+    exact = ((gammas[:, F["first_name"]] == len(CMP.COMPARISONS[F["first_name"]].levels) - 1)
+             & (gammas[:, F["last_name"]] == len(CMP.COMPARISONS[F["last_name"]].levels) - 1)
+             & (gammas[:, F["date_of_birth"]] == 0) & full[left] & full[right])
+    for k in np.flatnonzero(exact):
+        where, a, b = _where(gammas[k, F["location"]]), left[k], right[k]
+        if t[a] == t[b]:
+            namesakes[(where, "one person")] += 1
+        else:
+            namesakes[(where, "two people")] += 1
+            namesakes[(where, "two, linked on its weight")] += int(weight[k] >= thr)
+            namesakes[(where, "two, in one cluster")] += int(labels[a] == labels[b])
     match = gammas[t[left] == t[right]]
     true_m = []
     for k, c in enumerate(CMP.COMPARISONS):
         col = match[:, k]
         col = col[col >= 0]
         true_m.append(np.bincount(col.astype(np.int64), minlength=len(c.levels)) / max(col.size, 1))
-    return {"scores": scores, "rates": rates, "model": model, "true_m": true_m}
+    return {"scores": scores, "rates": rates, "model": model, "true_m": true_m, "namesakes": namesakes}
 
 
 def report(names: list[str], results: list[dict]) -> None:
@@ -108,6 +125,11 @@ def report(names: list[str], results: list[dict]) -> None:
         values = [r["rates"].get(key, 0.0) for r in results]
         if max(values) >= 0.1:
             print(f"{' | '.join(x for x in key if x)[:96]:96s}" + "".join(f"{v:14.2f}" for v in values))
+    print(f"\nnamesakes with two different full dates of birth (candidate pairs)\n{'':96s}"
+          + "".join(f"{n:>14s}" for n in names))
+    for where in ("else", "near", "postcode", "address"):
+        for what in ("one person", "two people", "two, linked on its weight", "two, in one cluster"):
+            print(f"{where + ' | ' + what:96s}" + "".join(f"{r['namesakes'][(where, what)]:14,}" for r in results))
     print(f"\nweight in bits (m estimated / m true among the candidates' true pairs)\n{'':96s}"
           + "".join(f"{n:>24s}" for n in names))
     print(f"{'prior':96s}" + "".join(f"{r['model'].prior_weight:24.2f}" for r in results))
