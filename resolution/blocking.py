@@ -55,6 +55,9 @@ RULES: tuple[BlockingRule, ...] = (
                  slots=("first", "last")),
 )
 KEY_NAMES: tuple[str, ...] = tuple(name for rule in RULES for name in rule.key_names)
+# Rules blocked at once on a machine with more cores: each holds its pairs' temporaries
+# (a few hundred MB at a million records).
+RULES_AT_ONCE = 4
 # A slot's key string starts with its rule's name: the slots of one rule share a key space.
 _RULE_OF_KEY = {name: rule.name for rule in RULES for name in rule.key_names}
 
@@ -217,7 +220,7 @@ def _rule_pairs(p: Prepared, cap: int, window: int, rules: tuple[str, ...] | Non
         # Records agreeing on both slots meet twice.
         return name, unique(codes) if len(slots) > 1 else codes, capped
 
-    return each_in_threads(rule_pairs, chosen)
+    return each_in_threads(rule_pairs, chosen, at_most=RULES_AT_ONCE)
 
 
 def block(p: Prepared, cap: int = 100, window: int = 30, rules: tuple[str, ...] | None = None) -> BlockingResult:

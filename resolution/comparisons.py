@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from . import standardise as S
-from ._np import each_in_threads, unique
+from ._np import cores, each_in_threads, unique
 from .location import compare_location
 from .pairs import pair_predicate, pair_similarity, threads_for, unique_pairs
 from .records import Prepared
@@ -301,8 +301,10 @@ def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int = 1_000_000, progress=None) -> np.ndarray:
-    """:func:`compare` in chunks (bounded memory for the temporaries), a chunk per core at once."""
+def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int | None = None, progress=None) -> np.ndarray:
+    """:func:`compare` in chunks, a chunk per core at once; by default 2M pairs in flight in
+    all, whatever the cores (bounded memory for the temporaries)."""
+    chunk = chunk or max(100_000, 2_000_000 // cores())
     out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
 
     def compare_chunk(s: int) -> int:

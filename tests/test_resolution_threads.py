@@ -40,6 +40,27 @@ def test_results_come_back_in_order_from_several_threads(four_cores):
     assert len(names) > 1
 
 
+def test_at_most_so_many_threads(four_cores):
+    names = set()
+
+    def note(x: int) -> int:
+        names.add(threading.current_thread().name)
+        time.sleep(0.01)
+        return x
+
+    assert list(_np.each_in_threads(note, range(12), at_most=2)) == list(range(12))
+    assert len(names) == 2
+
+
+@pytest.mark.parametrize(("cpu_max", "expected"), [("max 100000", 4), ("150000 100000", 2), ("50000 100000", 1),
+                                                   ("800000 100000", 4)])
+def test_cores_honour_a_containers_cpu_quota(monkeypatch, tmp_path, cpu_max, expected):
+    monkeypatch.setattr(_np.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    (tmp_path / "cpu.max").write_text(cpu_max + "\n")
+    monkeypatch.setattr(_np, "CPU_MAX", tmp_path / "cpu.max")
+    assert _np.cores() == expected
+
+
 def test_one_item_runs_in_the_calling_thread(four_cores):
     seen = []
     list(_np.each_in_threads(lambda _: seen.append(threading.current_thread()), [1]))
