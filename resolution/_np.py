@@ -8,7 +8,6 @@ spread over the cores in threads."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -39,8 +38,11 @@ def cores() -> int:
 
 
 def _libc_malloc_trim():
-    name = ctypes.util.find_library("c")
-    return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    """glibc's ``malloc_trim`` from the process's own symbols (None elsewhere: musl, macOS)."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no process-wide C library to look into (Windows)
+        return None
 
 
 _MALLOC_TRIM = _libc_malloc_trim()
