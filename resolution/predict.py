@@ -8,8 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import comparisons as CMP
+from ._np import each_in_threads
 from .model import INTERACTION_FIELDS, Model, pattern_codes
 from .records import Prepared, prepare
+
+
+WEIGHTS_CHUNK = 2_000_000   # pairs weighed at once by a thread (16 MB of weights, a few temporaries)
 
 
 def tf_tables(p: Prepared) -> dict[str, np.ndarray]:
@@ -39,6 +43,17 @@ def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gamma
 
     With ``with_parts`` returns ``(weights, per-field weights (n, n_fields), interaction)``.
     """
+    if not with_parts and gammas.shape[0] > WEIGHTS_CHUNK:
+        # Each pair's weight is its own: chunks on every core give the same numbers.
+        out = np.empty(gammas.shape[0])
+
+        def weigh(s: int) -> None:
+            part = slice(s, s + WEIGHTS_CHUNK)
+            out[part] = match_weights(model, p, i[part], j[part], gammas[part], tf)
+
+        for _ in each_in_threads(weigh, range(0, gammas.shape[0], WEIGHTS_CHUNK)):
+            pass
+        return out
     table = model.weight_table()
     nfields = gammas.shape[1]
     a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)

@@ -11,6 +11,9 @@ import pytest
 from aim.resolution import _np
 from aim.resolution import blocking as B
 from aim.resolution import comparisons as C
+from aim.resolution import predict
+from aim.resolution.engine import train
+from aim.resolution.predict import tf_tables
 from aim.resolution.records import prepare
 from tests.factories import resolution_record as rec
 
@@ -85,3 +88,15 @@ def test_blocking_in_threads_equals_one_core(monkeypatch):
     assert alone.n_pairs > 0
     assert np.array_equal(alone.left, threaded.left) and np.array_equal(alone.right, threaded.right)
     assert alone.per_rule == threaded.per_rule and alone.capped_blocks == threaded.capped_blocks
+
+
+def test_weights_in_threads_equal_one_pass(monkeypatch, four_cores):
+    p = prepare(_records())
+    model = train(p)
+    i, j = np.triu_indices(p.n, 1)
+    gammas = C.compare(p, i, j)
+    tf = tf_tables(p)
+    monkeypatch.setattr(predict, "WEIGHTS_CHUNK", 10**9)
+    whole = predict.match_weights(model, p, i, j, gammas, tf)
+    monkeypatch.setattr(predict, "WEIGHTS_CHUNK", 97)
+    assert np.array_equal(predict.match_weights(model, p, i, j, gammas, tf), whole)
