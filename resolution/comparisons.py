@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from . import standardise as S
-from ._np import cores, each_in_threads, unique
+from ._np import cores, fill_in_chunks, unique
 from .location import compare_location
 from .pairs import pair_predicate, pair_similarity, threads_for, unique_pairs
 from .records import Prepared
@@ -304,14 +304,6 @@ def compare(p: Prepared, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def compare_chunked(p: Prepared, i: np.ndarray, j: np.ndarray, chunk: int | None = None, progress=None) -> np.ndarray:
     """:func:`compare` in chunks, a chunk per core at once; by default 2M pairs in flight in
     all, whatever the cores (bounded memory for the temporaries)."""
-    chunk = chunk or max(100_000, 2_000_000 // cores())
-    out = np.empty((i.size, len(COMPARISONS)), dtype=np.int8)
-
-    def compare_chunk(s: int) -> int:
-        out[s:s + chunk] = compare(p, i[s:s + chunk], j[s:s + chunk])
-        return min(i.size, s + chunk)
-
-    for done in each_in_threads(compare_chunk, range(0, i.size, chunk)):
-        if progress:
-            progress(done)
-    return out
+    return fill_in_chunks(np.empty((i.size, len(COMPARISONS)), dtype=np.int8),
+                          lambda part: compare(p, i[part], j[part]),
+                          chunk or max(100_000, 2_000_000 // cores()), progress)

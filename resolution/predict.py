@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import comparisons as CMP
-from ._np import each_in_threads
+from ._np import fill_in_chunks
 from .model import INTERACTION_FIELDS, Model, pattern_codes
 from .records import Prepared, prepare
 
@@ -44,16 +44,8 @@ def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gamma
     With ``with_parts`` returns ``(weights, per-field weights (n, n_fields), interaction)``.
     """
     if not with_parts and gammas.shape[0] > WEIGHTS_CHUNK:
-        # Each pair's weight is its own: chunks on every core give the same numbers.
-        out = np.empty(gammas.shape[0])
-
-        def weigh(s: int) -> None:
-            part = slice(s, s + WEIGHTS_CHUNK)
-            out[part] = match_weights(model, p, i[part], j[part], gammas[part], tf)
-
-        for _ in each_in_threads(weigh, range(0, gammas.shape[0], WEIGHTS_CHUNK)):
-            pass
-        return out
+        return fill_in_chunks(np.empty(gammas.shape[0]),
+                              lambda part: match_weights(model, p, i[part], j[part], gammas[part], tf), WEIGHTS_CHUNK)
     table = model.weight_table()
     nfields = gammas.shape[1]
     a, b = (CMP.FIELD_INDEX[f] for f in INTERACTION_FIELDS)
