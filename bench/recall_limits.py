@@ -3,13 +3,18 @@ F1 at 30k because the evidence runs out, and how strong is the surname-change ru
 
     python bench/recall_limits.py --dataset independent --records 30000 300000 1000000 --work /tmp/rb
     python bench/recall_limits.py --dataset seeds --records 30000 1000000 --work /tmp/rb
+    python bench/recall_limits.py --dataset febrl4 --work /tmp/rb      # the oracle only
 
 For each size, ``link()`` in process (this checkout's engine), then
 
-* **an oracle on the candidates**: each comparison vector (the levels of every field) linked
-  or not by the majority of its candidate pairs among the true pairs of the *other* half of
-  the people (cross-fitted: no pair is decided by its own label); its pairwise F1 on the
-  candidates it links, and after transitive closure;
+* **an oracle on the candidates**: a decision per candidate pair made with the truth: each
+  pair's features (every comparison level, the frequency of an exact given name and
+  surname, sex, first middle names) decided by the pairs of the same features among the
+  *other* half of the people (cross-fitted: no pair is decided by its own label); its
+  pairwise F1 on the candidates it links, after transitive closure, and clustered by the
+  engine's own guard and clusters' evidence (its log-odds in place of the match weights):
+  what a model of these fields could reach if it knew, for every kind of pair, how often it
+  is one person;
 * **the surname-change rule measured on decoys** (``cluster_evidence.one_person``): the cluster
   pairs a possible surname change joins (given names alike, the same full date of birth,
   both female and adult, surnames different, below the link weight), and decoys — pairs of
@@ -36,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from resolve import independent, seeds  # noqa: E402  (bench/ is the script's folder)
+from resolve import febrl, independent, seeds  # noqa: E402  (bench/ is the script's folder)
 
 from aim.resolution import cluster_evidence as CE  # noqa: E402
 from aim.resolution import comparisons as CMP  # noqa: E402
@@ -79,21 +84,50 @@ def _row_pair_scores(res: LinkResult, truth_rows: np.ndarray, t: np.ndarray, lin
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def oracle(res: LinkResult, truth_rows: np.ndarray, t: np.ndarray) -> tuple[tuple, dict]:
-    """The cross-fitted majority decision per comparison vector: pairwise scores, and the
-    scores of its transitive closure."""
+def oracle_features(res: LinkResult) -> np.ndarray:
+    """Per candidate pair, one code of what a pairwise decision may use: every comparison
+    level; on an exact given name or surname, its frequency among the records (a power-of-two
+    bin: ``predict.tf_tables``' term); the first record's sex; and the first middle names
+    (both present and equal, present and different, or not both present)."""
+    p, left, right = res.prepared, res.left, res.right
+    _, vector = np.unique(res.gammas, axis=0, return_inverse=True)
+    code = vector.ravel().astype(np.int64)
+    for field, col in (("first_name", "first"), ("last_name", "last")):
+        k = CMP.FIELD_INDEX[field]
+        names = p.cols[col]
+        count = np.bincount(names[names >= 0], minlength=len(p.uniques["name"]))
+        exact = res.gammas[:, k] == len(CMP.COMPARISONS[k].levels) - 1
+        frequency_bin = np.where(exact, 1 + np.log2(np.maximum(count[np.maximum(names[left], 0)], 1)).astype(np.int64), 0)
+        code = code * 32 + np.minimum(frequency_bin, 31)
+    sex, middle = p.cols["gender"], p.cols["middle1"]
+    both = (middle[left] >= 0) & (middle[right] >= 0)
+    return (code * 4 + sex[left] + 1) * 3 + np.where(both, np.where(middle[left] == middle[right], 2, 1), 0)
+
+
+def oracle(res: LinkResult, truth_rows: np.ndarray, t: np.ndarray) -> tuple[tuple, dict, dict]:
+    """A decision per candidate pair made with the truth, cross-fitted: each pair of
+    :func:`oracle_features` decided by the pairs of the same features among the *other* half
+    of the people (their log-odds of being one person; a combination that half never met
+    keeps the engine's own weight against its link weight). Its pairwise scores (linked
+    where most such pairs are one person), the scores of their transitive closure, and of
+    the same weights clustered by the engine's own guard and clusters' evidence."""
     same = t[res.left] == t[res.right]
     half = (np.array([zlib.crc32(str(x).encode()) for x in range(int(t.max()) + 1)]) % 2)[t[res.left]]
-    _, vector = np.unique(res.gammas, axis=0, return_inverse=True)
-    vector = vector.ravel()
-    linked = np.zeros(res.left.size, dtype=bool)
+    _, cell = np.unique(oracle_features(res), return_inverse=True)
+    cell = cell.ravel()
+    log_odds = np.empty(res.left.size)
     for h in (0, 1):
         learn = half == h
-        true = np.bincount(vector[learn & same], minlength=vector.max() + 1)
-        false = np.bincount(vector[learn & ~same], minlength=vector.max() + 1)
-        linked[~learn] = (true > false)[vector[~learn]]
+        true = np.bincount(cell[learn & same], minlength=cell.max() + 1)
+        false = np.bincount(cell[learn & ~same], minlength=cell.max() + 1)
+        seen = (true + false)[cell[~learn]] > 0
+        log_odds[~learn] = np.where(seen, np.log2((true + 0.5) / (false + 0.5))[cell[~learn]],
+                                    res.weight[~learn] - res.model.link_weight)
+    linked = log_odds > 0
     closed = components(res.prepared.n, res.left[linked], res.right[linked])
-    return _row_pair_scores(res, truth_rows, t, linked), f1(res, truth_rows, closed)
+    guarded, _ = clusters_and_lifted(res.prepared, res.left, res.right, res.gammas, log_odds, 0.0,
+                                     review_weight=0.0, reference_year=res.model.reference_year)
+    return _row_pair_scores(res, truth_rows, t, linked), f1(res, truth_rows, closed), f1(res, truth_rows, guarded)
 
 
 def decoys(res: LinkResult, labels: np.ndarray, grown: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
@@ -173,23 +207,31 @@ def surname_change(res: LinkResult, truth_rows: np.ndarray, t: np.ndarray, shift
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--dataset", choices=["seeds", "independent"], default="independent")
+    ap.add_argument("--dataset", choices=["seeds", "independent", "febrl3", "febrl4"], default="independent")
     ap.add_argument("--records", type=int, nargs="+", default=[30_000, 300_000])
     ap.add_argument("--work", type=Path, default=Path("/tmp/aim-bench"))
+    ap.add_argument("--seed", type=int, default=11, help="the independent population's draw")
     ap.add_argument("--shift", type=int, default=7, help="days between a decoy pair's dates of birth")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    for n in args.records:
-        records, truth_csv = (seeds if args.dataset == "seeds" else independent)(n, args.work)
-        print(f"{args.dataset} {n:,} (load average {os.getloadavg()[0]:.1f})", flush=True)
+    is_febrl = args.dataset.startswith("febrl")
+    for n in [0] if is_febrl else args.records:
+        if is_febrl:
+            (args.work / args.dataset).mkdir(exist_ok=True)
+            records, truth_csv = febrl(args.dataset, args.work / args.dataset)
+        else:
+            records, truth_csv = seeds(n, args.work) if args.dataset == "seeds" else independent(n, args.work, args.seed)
+        print(f"{args.dataset} {f'{n:,}' if n else ''} (load average {os.getloadavg()[0]:.1f})", flush=True)
         res = link(read_records(records))
         truth_rows, t = truth_of_records(res, truth_csv)
         s = f1(res, truth_rows, res.record_entity)
         print(f"  engine: P {s['precision']:.4f} R {s['recall']:.4f} F1 {s['f1']:.4f}")
-        (pp, pr, pf), closed = oracle(res, truth_rows, t)
-        print(f"  oracle on the comparison vectors: pairwise P {pp:.4f} R {pr:.4f} F1 {pf:.4f}; closed "
-              f"P {closed['precision']:.4f} R {closed['recall']:.4f} F1 {closed['f1']:.4f}", flush=True)
-        surname_change(res, truth_rows, t, args.shift)
+        (pp, pr, pf), closed, guarded = oracle(res, truth_rows, t)
+        print(f"  oracle on the pairs' features: pairwise P {pp:.4f} R {pr:.4f} F1 {pf:.4f}; closed "
+              f"P {closed['precision']:.4f} R {closed['recall']:.4f} F1 {closed['f1']:.4f}; through the guard "
+              f"P {guarded['precision']:.4f} R {guarded['recall']:.4f} F1 {guarded['f1']:.4f}", flush=True)
+        if not is_febrl:   # FEBRL records no sex: the rule never applies
+            surname_change(res, truth_rows, t, args.shift)
 
 
 if __name__ == "__main__":
