@@ -20,13 +20,14 @@ from .clustering import Components, components as connected_components
 from .guard import clusters_and_lifted
 from .interaction import (ADDRESS_AND_POSTCODE, ADDRESS_ONLY, estimate_interaction, estimate_match_dependence,
                           same_postcode_pairs, sex_u_same_given_name)
-from .model import Model, default_m, estimate_u, expectation_maximisation, pattern_counts, smooth_m
+from .model import Model, default_m, estimate_u, expectation_maximisation, log_likelihood, pattern_counts, smooth_m
 from .predict import match_weights, probability, raise_lifted, tf_tables
 from .records import Prepared, full_dob, prepare
 
 Progress = Callable[[str], None]
 SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
-DOB_SESSION = (CMP.FIELD_INDEX["date_of_birth"],)
+DOB = CMP.FIELD_INDEX["date_of_birth"]
+DOB_SESSION = (DOB,)
 
 
 def _as_prepared(records) -> Prepared:
@@ -53,6 +54,10 @@ def sample_sizes(n: int, u_pairs: int) -> tuple[int, int]:
 TRAINING_SESSIONS = (("exact full name", ("first", "last"), (CMP.FIELD_INDEX["first_name"], SURNAME)),
                      ("exact date of birth", ("dob",), DOB_SESSION))
 SESSION_CAP, SESSION_WINDOW, MIN_SESSION_PAIRS = 200, 50, 10
+# A parent is this many years older than a child or more. In the exact-full-name session a
+# pair of dates at level "else" this far apart is marked GENERATION_APART (training only,
+# never scored): a father and his junior, or one person's mistyped date (_dob_else_bound).
+GENERATION_YEARS, GENERATION_APART = 15, -2
 
 
 def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
@@ -63,6 +68,19 @@ def session_key(p: Prepared, columns: tuple[str, ...]) -> np.ndarray:
     if "dob" in columns:
         key[~full_dob(p)] = -1
     return key
+
+
+def generation_apart(dob_levels: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -> np.ndarray:
+    """Which pairs have dates of birth at level "else" a generation or more apart."""
+    gap = np.abs(np.asarray(year_i, dtype=np.int64) - np.asarray(year_j, dtype=np.int64))
+    return (dob_levels == 0) & (gap >= GENERATION_YEARS)
+
+
+def near_share(dob_levels: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -> float:
+    """Of the random pairs whose dates of birth are at level "else", the share that are
+    less than a generation apart (1 when there are none)."""
+    differ = dob_levels == 0
+    return 1.0 - float(generation_apart(dob_levels, year_i, year_j)[differ].mean()) if differ.any() else 1.0
 
 
 def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
@@ -101,32 +119,81 @@ def _session_samples(p: Prepared, cand: np.ndarray, gammas: np.ndarray, em_pairs
     for name, columns, fixed in TRAINING_SESSIONS:
         si, sj = _session_pairs(session_key(p, columns), p, em_pairs, seed)
         if si.size >= MIN_SESSION_PAIRS:
-            out.append((name, fixed, _compare_reusing(p, si, sj, cand, gammas)))
+            g = _compare_reusing(p, si, sj, cand, gammas)
+            if SURNAME in fixed:
+                g[generation_apart(g[:, DOB], p.cols["dob_y"][si], p.cols["dob_y"][sj]), DOB] = GENERATION_APART
+            out.append((name, fixed, g))
     return out
 
 
 def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[np.ndarray],
-               name_session_u: dict[int, np.ndarray]) -> tuple[list[np.ndarray], list[dict]]:
+               name_session_u: dict[int, np.ndarray], near: float) -> tuple[list[np.ndarray], list[dict]]:
     """m by Splink-style training sessions: pairs blocked on one thing (exact full names;
     exact full date of birth), EM with u fixed estimates m for every *other* field (inside
     such a block the non-matches behave like random pairs on the other fields, except
-    those in ``name_session_u``: u of a comparison among non-matches that share a name)."""
+    those in ``name_session_u``: u of a comparison among non-matches that share a name).
+    In the exact-full-name session m of "DOB else" is held to what its pairs under a
+    generation apart allow (:func:`_dob_else_bound`; ``near``: :func:`near_share`)."""
     sessions, log = [], []
     for name, fixed, g in samples:
         g = g.copy()
         g[:, list(fixed)] = -1
+        apart = g[:, DOB] == GENERATION_APART
+        g[apart, DOB] = 0
         u_s = list(u)
         if SURNAME in fixed:
             for k, u_k in name_session_u.items():
                 u_s[k] = u_k
         m_s, _, lam_s, hist = expectation_maximisation(pattern_counts(g), u_s, lam=0.3, fix_m_fields=fixed)
+        entry = {"session": name, "pairs": int(g.shape[0]), "lambda": lam_s, "iterations": len(hist)}
+        if apart.any():
+            g[apart, DOB] = GENERATION_APART
+            bound = _dob_else_bound(g, m_s, u_s, lam_s, near)
+            entry |= {"dob_else": float(m_s[DOB][0]), "dob_else_bound": bound}
+            if m_s[DOB][0] > bound:
+                rest = m_s[DOB][1:]
+                m_s[DOB] = np.r_[bound, rest / rest.sum() * (1.0 - bound)]
         sessions.append((fixed, m_s))
-        log.append({"session": name, "pairs": int(g.shape[0]), "lambda": lam_s, "iterations": len(hist)})
+        log.append(entry)
     m = []
     for k in range(len(CMP.COMPARISONS)):
         ests = [ms[k] for fixed, ms in sessions if k not in fixed]
         m.append(np.mean(ests, axis=0) if ests else default_m()[k])
     return m, log
+
+
+def _dob_else_bound(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam: float, near: float) -> float:
+    """The most m of "DOB else" can be by the session's pairs whose two dates are under a
+    generation apart (``g``: the session's vectors, those a generation apart marked; ``m``,
+    ``lam``: the session's EM over them all).
+
+    Among pairs of one full name, two different dates a generation apart are often a
+    father and his junior at one home, and EM took them for one person whose date was
+    mistyped (m of "DOB else" 0.02–0.04 where the truth has 0.0002). A mistyped date is as
+    likely any other date as a stranger's is, so the share of one person's differing dates
+    that lie under a generation apart is the random pairs' share ``near``, and m of "else"
+    is what the near pairs that match make of it, divided by ``near``: a fixed point over
+    the near pairs alone, each pair's odds those of the session's model with that m. Their
+    count is taken at about two standard deviations above, so that where no households
+    hold namesakes (FEBRL) the session's own estimate stays within the bound."""
+    dated = int((g[:, DOB] >= 0).sum() + (g[:, DOB] == GENERATION_APART).sum())
+    matches = lam * dated * near
+    if matches <= 0:
+        return 1.0
+    pats, counts = pattern_counts(g[g[:, DOB] == 0])
+    if counts.size == 0:
+        return min(1.0, 1.0 / matches)
+    # every one of them is at level "else": its m is the unknown, the rest is the session's
+    others = log_likelihood(pats, m) - np.log(m[DOB][0]) + np.log(lam)
+    non_match = log_likelihood(pats, u) + np.log1p(-lam)
+    m_else, n_near = float(m[DOB][0]), 0.0
+    for _ in range(200):
+        n_near = float((counts * probability((others + np.log(m_else) - non_match) / np.log(2))).sum())
+        new = min(1.0, max(n_near / matches, 1e-12))
+        if abs(new - m_else) <= 1e-9:
+            break
+        m_else = new
+    return float(min(1.0, (n_near + 2.0 * np.sqrt(n_near) + 1.0) / matches))
 
 
 def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], name_session_u: dict[int, np.ndarray],
@@ -141,7 +208,8 @@ def _dependences(c: TrainingCounts, m: list[np.ndarray], u: list[np.ndarray], na
     interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     log = None
     if refit_sessions:
-        m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)})
+        m, log = _session_m(c.samples, u, {**name_session_u, LOCATION: _location_u_same_surname(u, interaction)},
+                            c.near_share)
         m = smooth_m(m)
         interaction, u[LOCATION] = estimate_interaction(c.g_rand, m, u, c.same_rand, c.g_same, c.share)
     u[LOCATION] = _postcode_never_counts_against(m[LOCATION], u[LOCATION])
@@ -216,7 +284,8 @@ class TrainingCounts:
     same_rand: np.ndarray                         # which random pairs share a postcode
     g_same: np.ndarray                            # of pairs drawn among those sharing one
     share: float                                  # (a share of all pairs)
-    samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs
+    samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs (generation_apart marked)
+    near_share: float                             # of random pairs' differing dates (near_share)
     tf: dict[str, dict[str, float]]               # the name frequencies the model keeps
     weight_histogram: Callable[[Model], tuple[np.ndarray, float]]   # without the prior (weight_bins)
 
@@ -241,9 +310,11 @@ def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: 
         lo = float(base.min(initial=0.0))
         return np.bincount(weight_bins(base, lo)), lo
 
+    g_rand, year = CMP.compare_chunked(p, ri, rj), p.cols["dob_y"]
     return TrainingCounts(
         n=p.n, n_candidates=blocks.n_pairs, candidates=pattern_counts(gammas),
-        g_rand=CMP.compare_chunked(p, ri, rj), same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
+        g_rand=g_rand, same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
+        near_share=near_share(g_rand[:, DOB], year[ri], year[rj]),
         g_same=_compare_reusing(p, si, sj, cand, gammas), share=share,
         samples=_session_samples(p, cand, gammas, em_pairs, seed),
         tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)
@@ -294,7 +365,7 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
         # expected number of matching pairs.
         m, _u_cand, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)
     else:
-        m, session_log = _session_m(c.samples, u, name_session_u)
+        m, session_log = _session_m(c.samples, u, name_session_u, c.near_share)
         # How many candidate pairs match: a two-class mixture over the candidates (u free,
         # since blocked non-matches agree far more often than random pairs do).
         _, _, lam_cand, history = expectation_maximisation(c.candidates, u, lam=0.1, fix_u=False)

@@ -189,7 +189,8 @@ def default_m() -> list[np.ndarray]:
     return out
 
 
-def _log_lik(pats: np.ndarray, probs: list[np.ndarray]) -> np.ndarray:
+def log_likelihood(pats: np.ndarray, probs: list[np.ndarray]) -> np.ndarray:
+    """Per comparison vector, the log of its probability under one class (m or u); a null level adds nothing."""
     ll = np.zeros(pats.shape[0])
     for k, p in enumerate(probs):
         col = pats[:, k].astype(np.int64)
@@ -225,8 +226,8 @@ def expectation_maximisation(
     if total == 0:
         return m, u, lam, history
     for it in range(max_iter):
-        lm = _log_lik(pats, m) + np.log(lam)
-        lu = _log_lik(pats, u) + np.log1p(-lam)
+        lm = log_likelihood(pats, m) + np.log(lam)
+        lu = log_likelihood(pats, u) + np.log1p(-lam)
         post = 1.0 / (1.0 + np.exp(np.clip(lu - lm, -700, 700)))
         wm = counts * post
         wu = counts * (1 - post)

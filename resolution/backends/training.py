@@ -213,11 +213,23 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
     kinds = S._stage(reduce(lambda a, b: a.unionByName(b), drawn), work, "training_pairs")
     say("comparing the training pairs")
     compared = S._stage(S.compare(kinds.select("lo", "hi").distinct(), recs), work, "training_vectors")
-    pc_lo = tr.select(F.col("record_idx").alias("lo"), F.col("pc").alias("pc_lo"))
-    pc_hi = tr.select(F.col("record_idx").alias("hi"), F.col("pc").alias("pc_hi"))
-    rows = (kinds.join(compared, ["lo", "hi"]).join(pc_lo, "lo").join(pc_hi, "hi")
-            .withColumn("same", F.coalesce(F.col("pc_lo") == F.col("pc_hi"), F.lit(False)))
+    lo = tr.select(F.col("record_idx").alias("lo"), F.col("pc").alias("pc_lo"), F.col("dob_y").alias("y_lo"))
+    hi = tr.select(F.col("record_idx").alias("hi"), F.col("pc").alias("pc_hi"), F.col("dob_y").alias("y_hi"))
+    dob = P.GAMMAS[E.DOB]
+    # engine.generation_apart: the exact-full-name session's pairs get their mark, and the
+    # random pairs whose dates differ are counted by it for engine.near_share
+    apart = (F.col(dob) == 0) & (F.abs(F.col("y_lo") - F.col("y_hi")) >= E.GENERATION_YEARS)
+    name_session = next(name for name, _, fixed in E.TRAINING_SESSIONS if E.SURNAME in fixed)
+    joined = S._stage(kinds.join(compared, ["lo", "hi"]).join(lo, "lo").join(hi, "hi")
+                      .withColumn("same", F.coalesce(F.col("pc_lo") == F.col("pc_hi"), F.lit(False)))
+                      .withColumn("apart", apart), work, "training_joined")
+    rows = (joined.withColumn(dob, F.when((F.col("kind") == name_session) & F.col("apart"), F.lit(E.GENERATION_APART))
+                              .otherwise(F.col(dob)))
             .groupBy("kind", "same", *P.GAMMAS).agg(F.sum("n").alias("n")).toPandas())
+    differ = (joined.filter((F.col("kind") == "random") & (F.col(dob) == 0))
+              .groupBy("apart").agg(F.sum("n").alias("n")).toPandas())
+    n_apart = dict(zip(differ["apart"].astype(bool), differ["n"].astype(int)))
+    near = 1.0 - n_apart.get(True, 0) / max(sum(n_apart.values()), 1) if n_apart else 1.0
     of = {kind: part for kind, part in rows.groupby("kind")}
     empty = rows.iloc[:0]
     rand = of["random"]
@@ -229,7 +241,7 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
         n=n, n_candidates=n_candidates, candidates=_vectors(of.get("candidates", empty)),
         g_rand=np.concatenate([_expanded(drawn_alone), _expanded(drawn_same)]),
         same_rand=np.repeat([False, True], [int(drawn_alone["n"].sum()), int(drawn_same["n"].sum())]),
-        g_same=_expanded(of.get(SAME_POSTCODE, empty)), share=share, samples=samples,
+        g_same=_expanded(of.get(SAME_POSTCODE, empty)), share=share, samples=samples, near_share=near,
         tf=E.stored_frequencies(names, tf, n_named), weight_histogram=_weight_histogram(candidates, recs, work))
 
 
