@@ -21,11 +21,11 @@ from .guard import clusters_and_lifted
 from .interaction import (ADDRESS_AND_POSTCODE, ADDRESS_ONLY, estimate_interaction, estimate_match_dependence,
                           same_postcode_pairs, sex_u_same_given_name)
 from .model import Model, default_m, estimate_u, expectation_maximisation, log_likelihood, pattern_counts, smooth_m
-from .predict import match_weights, probability, raise_lifted, tf_tables
+from .predict import match_weights, probability, raise_lifted, same_surname_at_home, tf_tables
 from .records import Prepared, full_dob, prepare
 
 Progress = Callable[[str], None]
-SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
+GIVEN, SURNAME, LOCATION = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
 DOB = CMP.FIELD_INDEX["date_of_birth"]
 DOB_SESSION = (DOB,)
 
@@ -81,6 +81,39 @@ def near_share(dob_levels: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -
     less than a generation apart (1 when there are none)."""
     differ = dob_levels == 0
     return 1.0 - float(generation_apart(dob_levels, year_i, year_j)[differ].mean()) if differ.any() else 1.0
+
+
+def top(k: int) -> int:
+    """The exact level of comparison ``k``."""
+    return len(CMP.COMPARISONS[k].levels) - 1
+
+
+def home_namesakes(gammas: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -> tuple[int, int, int]:
+    """Of candidate pairs of one surname at one address whose dates of birth differ (level
+    "else"): how many share a given name exactly under a generation apart, a generation or
+    more apart, and how many a generation or more apart do not (:func:`junior_rate`)."""
+    differ = same_surname_at_home(gammas) & (gammas[:, DOB] == 0)
+    apart = generation_apart(gammas[:, DOB], year_i, year_j)
+    named = gammas[:, GIVEN] == top(GIVEN)
+    return int((differ & named & ~apart).sum()), int((differ & named & apart).sum()), int((differ & ~named & apart).sum())
+
+
+def junior_rate(counts: tuple[int, int, int], near: float) -> float:
+    """How often two people of one home a generation apart share a given name (a father and
+    his junior), from :func:`home_namesakes`' counts: the pairs of one given name a
+    generation apart beyond those that one person's mistyped dates explain (as many as
+    under a generation apart, scaled by the random pairs' ratio ``near`` : 1 − ``near``,
+    as in :func:`_dob_else_bound`), counted only when beyond two standard deviations of
+    that estimate, over all the home's pairs a generation apart. FEBRL, whose mistyped
+    dates are as far apart as its random pairs' and which has no households: 0."""
+    same_near, same_apart, other_apart = counts
+    if not 0.0 < near < 1.0:
+        return 0.0
+    ratio = (1.0 - near) / near
+    excess = same_apart - same_near * ratio
+    if excess <= 2.0 * np.sqrt(same_apart + same_near * ratio ** 2):
+        return 0.0
+    return float(excess / (excess + other_apart))
 
 
 def _session_pairs(key: np.ndarray, p: Prepared, max_pairs: int, seed: int):
@@ -286,6 +319,7 @@ class TrainingCounts:
     share: float                                  # (a share of all pairs)
     samples: list[tuple[str, tuple[int, ...], np.ndarray]]   # training sessions' pairs (generation_apart marked)
     near_share: float                             # of random pairs' differing dates (near_share)
+    home_namesakes: tuple[int, int, int]          # the candidates' (home_namesakes)
     tf: dict[str, dict[str, float]]               # the name frequencies the model keeps
     weight_histogram: Callable[[Model], tuple[np.ndarray, float]]   # without the prior (weight_bins)
 
@@ -315,6 +349,7 @@ def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: 
         n=p.n, n_candidates=blocks.n_pairs, candidates=pattern_counts(gammas),
         g_rand=g_rand, same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
         near_share=near_share(g_rand[:, DOB], year[ri], year[rj]),
+        home_namesakes=home_namesakes(gammas, year[blocks.left], year[blocks.right]),
         g_same=_compare_reusing(p, si, sj, cand, gammas), share=share,
         samples=_session_samples(p, cand, gammas, em_pairs, seed),
         tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)
@@ -383,14 +418,17 @@ def fit(c: TrainingCounts, *, cap: int, window: int, link_threshold: float, revi
     session_log = refit_log or session_log
     # The prior: EM for λ alone over all pairs under the final weights (pairs blocking
     # did not generate have a negligible posterior and add nothing).
-    lam = _prior(*c.weight_histogram(Model(m=m, u=u, lam=lam0, interaction=interaction)), lam0, total_pairs)
-    return Model(m=m, u=u, lam=lam, interaction=interaction, link_threshold=link_threshold,
+    at_home = junior_rate(c.home_namesakes, c.near_share)
+    lam = _prior(*c.weight_histogram(Model(m=m, u=u, lam=lam0, interaction=interaction, given_name_at_home=at_home)),
+                 lam0, total_pairs)
+    return Model(m=m, u=u, lam=lam, interaction=interaction, given_name_at_home=at_home, link_threshold=link_threshold,
                  review_threshold=review_threshold, tf=c.tf, tf_min=1.0 / max(c.n, 1),
                  cap=cap, window=window, reference_year=reference_year,
                  history=[{"records": c.n, "candidate_pairs": c.n_candidates,
                            "u_pairs": n_u, "em_iterations": len(history), "lambda_candidates_mixture": lam_cand,
                            "expected_matching_pairs": lam * total_pairs, "lambda": lam,
-                           "method": method, "sessions": session_log}])
+                           "method": method, "sessions": session_log,
+                           "home_namesakes": list(c.home_namesakes), "near_share": c.near_share}])
 
 
 @dataclass

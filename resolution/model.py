@@ -53,6 +53,10 @@ class Model:
     # The data's own "now" for who counts as an adult (cluster_evidence.reference_year), kept
     # so that answers do not change with the calendar and the real-time path uses the batch's.
     reference_year: int | None = None
+    # u of an exact given name is at least this for two records of one surname at one
+    # address: a junior shares his father's name whatever its frequency (engine.junior_rate;
+    # 0: no juniors seen, the name's own frequency as everywhere else).
+    given_name_at_home: float = 0.0
 
     # ---- weights -------------------------------------------------------------------------
     @property
@@ -107,6 +111,7 @@ class Model:
             "interaction": None if self.interaction is None else {
                 "fields": list(INTERACTION_FIELDS), "weights": self.interaction.tolist()},
             "reference_year": self.reference_year,
+            "given_name_at_home": self.given_name_at_home,
         }
 
     def save(self, path: str | Path) -> None:
@@ -132,7 +137,7 @@ class Model:
                    tf_min=d.get("tf_min", 1e-6), cap=d["blocking"]["cap"],
                    window=d["blocking"]["window"], history=d.get("history", []),
                    interaction=np.array(d["interaction"]["weights"]) if d.get("interaction") else None,
-                   reference_year=d.get("reference_year"))
+                   reference_year=d.get("reference_year"), given_name_at_home=d.get("given_name_at_home", 0.0))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:

@@ -14,6 +14,13 @@ from .records import Prepared, prepare
 
 
 WEIGHTS_CHUNK = 2_000_000   # pairs weighed at once by a thread (16 MB of weights, a few temporaries)
+SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
+AT_HOME = CMP.level("location", "same address, postcode differs or missing")   # and every level above
+
+
+def same_surname_at_home(gammas: np.ndarray) -> np.ndarray:
+    """Pairs of one surname exactly at one address (a household's two records, or one person's)."""
+    return (gammas[:, SURNAME] == len(CMP.COMPARISONS[SURNAME].levels) - 1) & (gammas[:, LOCATION] >= AT_HOME)
 
 
 def tf_tables(p: Prepared) -> dict[str, np.ndarray]:
@@ -90,7 +97,8 @@ def match_weights(model: Model, p: Prepared, i: np.ndarray, j: np.ndarray, gamma
 def _tf_adjustment(model: Model, p: Prepared, i: np.ndarray, gammas: np.ndarray,
                    tf: dict[str, np.ndarray], only: str | None = None) -> np.ndarray:
     """Splink-style term-frequency adjustment: on an exact name agreement, replace u_exact
-    by the value's own frequency, i.e. add log2(u_exact / tf(value))."""
+    by the value's own frequency, i.e. add log2(u_exact / tf(value)); for a given name of
+    two records of one surname at one address, by at least ``model.given_name_at_home``."""
     out = np.zeros(gammas.shape[0])
     for field, col in (("first_name", "first"), ("last_name", "last")):
         if only is not None and field != only:
@@ -100,8 +108,12 @@ def _tf_adjustment(model: Model, p: Prepared, i: np.ndarray, gammas: np.ndarray,
         exact = np.flatnonzero(gammas[:, k] == top)
         if exact.size:
             # once per name, not per pair (millions of pairs share a few thousand names)
-            per_name = np.log2(model.u[k][top] / np.maximum(tf[field], model.tf_min))
-            out[exact] += per_name[p.cols[col][i[exact]]]
+            frequency = np.maximum(tf[field], model.tf_min)
+            names = p.cols[col][i[exact]]
+            out[exact] += np.log2(model.u[k][top] / frequency)[names]
+            if field == "first_name" and model.given_name_at_home > 0:
+                home = exact[same_surname_at_home(gammas)[exact]]
+                out[home] -= np.log2(np.maximum(frequency, model.given_name_at_home) / frequency)[p.cols[col][i[home]]]
     return out
 
 

@@ -60,6 +60,11 @@ def test_training_on_spark_gives_the_in_process_model(linked_on_spark):
     bounds = [[s.get("dob_else_bound") for s in model.history[0]["sessions"]] for model in (got, expected)]
     assert bounds[1][0] is not None and bounds[0][1:] == bounds[1][1:]
     assert bounds[0][0] == pytest.approx(bounds[1][0], rel=1e-9)
+    # engine.junior_rate, and the candidates' counts it rests on
+    assert got.history[0]["home_namesakes"] == expected.history[0]["home_namesakes"]
+    assert sum(expected.history[0]["home_namesakes"]) > 0
+    assert got.history[0]["near_share"] == pytest.approx(expected.history[0]["near_share"], rel=1e-12)
+    assert got.given_name_at_home == pytest.approx(expected.given_name_at_home, rel=1e-9)
 
 
 def test_spark_link_without_a_model_gives_the_in_process_entities(linked_on_spark):

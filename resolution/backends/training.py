@@ -34,6 +34,7 @@ from .. import engine as E
 from ..cluster_evidence import latest_common_year
 from ..interaction import pairs_within_groups
 from ..model import Model, pattern_codes
+from ..predict import AT_HOME
 from . import partitions as P
 from . import spark as S
 
@@ -230,6 +231,13 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
               .groupBy("apart").agg(F.sum("n").alias("n")).toPandas())
     n_apart = dict(zip(differ["apart"].astype(bool), differ["n"].astype(int)))
     near = 1.0 - n_apart.get(True, 0) / max(sum(n_apart.values()), 1) if n_apart else 1.0
+    # engine.home_namesakes over the candidates
+    given, surname, location = (P.GAMMAS[k] for k in (E.GIVEN, E.SURNAME, E.LOCATION))
+    at_home = (joined.filter((F.col("kind") == "candidates") & (F.col(surname) == E.top(E.SURNAME))
+                             & (F.col(location) >= AT_HOME) & (F.col(dob) == 0))
+               .groupBy((F.col(given) == E.top(E.GIVEN)).alias("named"), "apart").agg(F.sum("n").alias("n")).toPandas())
+    n_home = {(bool(r.named), bool(r.apart)): int(r.n) for r in at_home.itertuples()}
+    home = (n_home.get((True, False), 0), n_home.get((True, True), 0), n_home.get((False, True), 0))
     of = {kind: part for kind, part in rows.groupby("kind")}
     empty = rows.iloc[:0]
     rand = of["random"]
@@ -241,7 +249,7 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
         n=n, n_candidates=n_candidates, candidates=_vectors(of.get("candidates", empty)),
         g_rand=np.concatenate([_expanded(drawn_alone), _expanded(drawn_same)]),
         same_rand=np.repeat([False, True], [int(drawn_alone["n"].sum()), int(drawn_same["n"].sum())]),
-        g_same=_expanded(of.get(SAME_POSTCODE, empty)), share=share, samples=samples, near_share=near,
+        g_same=_expanded(of.get(SAME_POSTCODE, empty)), share=share, samples=samples, near_share=near, home_namesakes=home,
         tf=E.stored_frequencies(names, tf, n_named), weight_histogram=_weight_histogram(candidates, recs, work))
 
 
