@@ -26,6 +26,7 @@ from .records import Prepared, full_dob, prepare
 
 Progress = Callable[[str], None]
 GIVEN, SURNAME, LOCATION = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
+GIVEN_EXACT = CMP.level("first_name", "exact")
 DOB = CMP.FIELD_INDEX["date_of_birth"]
 DOB_SESSION = (DOB,)
 
@@ -51,7 +52,7 @@ def sample_sizes(n: int, u_pairs: int) -> tuple[int, int]:
 
 # Training sessions: pairs that agree exactly on these ``Prepared`` columns (a date of birth only when
 # full), the comparisons that fixes; the sessions' blocks' cap and window, the fewest pairs a session needs.
-TRAINING_SESSIONS = (("exact full name", ("first", "last"), (CMP.FIELD_INDEX["first_name"], SURNAME)),
+TRAINING_SESSIONS = (("exact full name", ("first", "last"), (GIVEN, SURNAME)),
                      ("exact date of birth", ("dob",), DOB_SESSION))
 SESSION_CAP, SESSION_WINDOW, MIN_SESSION_PAIRS = 200, 50, 10
 # A parent is this many years older than a child or more. In the exact-full-name session a
@@ -76,26 +77,26 @@ def generation_apart(dob_levels: np.ndarray, year_i: np.ndarray, year_j: np.ndar
     return (dob_levels == 0) & (gap >= GENERATION_YEARS)
 
 
+def share_under_a_generation(differing: int, apart: int) -> float:
+    """Of ``differing`` pairs whose dates of birth are at level "else", ``apart`` of them a
+    generation or more apart: the share under a generation (1 when none differ)."""
+    return 1.0 - apart / differing if differing else 1.0
+
+
 def near_share(dob_levels: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -> float:
-    """Of the random pairs whose dates of birth are at level "else", the share that are
-    less than a generation apart (1 when there are none)."""
-    differ = dob_levels == 0
-    return 1.0 - float(generation_apart(dob_levels, year_i, year_j)[differ].mean()) if differ.any() else 1.0
+    """:func:`share_under_a_generation` of the random pairs."""
+    return share_under_a_generation(int((dob_levels == 0).sum()), int(generation_apart(dob_levels, year_i, year_j).sum()))
 
 
-def top(k: int) -> int:
-    """The exact level of comparison ``k``."""
-    return len(CMP.COMPARISONS[k].levels) - 1
-
-
-def home_namesakes(gammas: np.ndarray, year_i: np.ndarray, year_j: np.ndarray) -> tuple[int, int, int]:
-    """Of candidate pairs of one surname at one address whose dates of birth differ (level
-    "else"): how many share a given name exactly under a generation apart, a generation or
-    more apart, and how many a generation or more apart do not (:func:`junior_rate`)."""
-    differ = same_surname_at_home(gammas) & (gammas[:, DOB] == 0)
-    apart = generation_apart(gammas[:, DOB], year_i, year_j)
-    named = gammas[:, GIVEN] == top(GIVEN)
-    return int((differ & named & ~apart).sum()), int((differ & named & apart).sum()), int((differ & ~named & apart).sum())
+def home_namesakes(gammas: np.ndarray, year: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[int, int, int]:
+    """Of candidate pairs (``left``, ``right``; ``year`` of birth per record) of one surname
+    at one address whose dates of birth differ (level "else"): how many share a given name
+    exactly under a generation apart, a generation or more apart, and how many a generation
+    or more apart do not (:func:`junior_rate`)."""
+    differ = np.flatnonzero(same_surname_at_home(gammas) & (gammas[:, DOB] == 0))
+    apart = generation_apart(gammas[differ, DOB], year[left[differ]], year[right[differ]])
+    named = gammas[differ, GIVEN] == GIVEN_EXACT
+    return int((named & ~apart).sum()), int((named & apart).sum()), int((~named & apart).sum())
 
 
 def junior_rate(counts: tuple[int, int, int], near: float) -> float:
@@ -172,7 +173,7 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
         g = g.copy()
         g[:, list(fixed)] = -1
         apart = g[:, DOB] == GENERATION_APART
-        g[apart, DOB] = 0
+        g[apart, DOB] = 0     # "else" to the session's EM, like every other pair of differing dates
         u_s = list(u)
         if SURNAME in fixed:
             for k, u_k in name_session_u.items():
@@ -180,8 +181,7 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
         m_s, _, lam_s, hist = expectation_maximisation(pattern_counts(g), u_s, lam=0.3, fix_m_fields=fixed)
         entry = {"session": name, "pairs": int(g.shape[0]), "lambda": lam_s, "iterations": len(hist)}
         if apart.any():
-            g[apart, DOB] = GENERATION_APART
-            bound = _dob_else_bound(g, m_s, u_s, lam_s, near)
+            bound = _dob_else_bound(g, apart, m_s, u_s, lam_s, near)
             entry |= {"dob_else": float(m_s[DOB][0]), "dob_else_bound": bound}
             if m_s[DOB][0] > bound:
                 rest = m_s[DOB][1:]
@@ -195,10 +195,11 @@ def _session_m(samples: list[tuple[str, tuple[int, ...], np.ndarray]], u: list[n
     return m, log
 
 
-def _dob_else_bound(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam: float, near: float) -> float:
+def _dob_else_bound(g: np.ndarray, apart: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam: float,
+                    near: float) -> float:
     """The most m of "DOB else" can be by the session's pairs whose two dates are under a
-    generation apart (``g``: the session's vectors, those a generation apart marked; ``m``,
-    ``lam``: the session's EM over them all).
+    generation apart (``g``: the session's vectors, ``apart``: which are a generation apart;
+    ``m``, ``lam``: the session's EM over them all).
 
     Among pairs of one full name, two different dates a generation apart are often a
     father and his junior at one home, and EM took them for one person whose date was
@@ -209,13 +210,10 @@ def _dob_else_bound(g: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], lam
     the near pairs alone, each pair's odds those of the session's model with that m. Their
     count is taken at about two standard deviations above, so that where no households
     hold namesakes (FEBRL) the session's own estimate stays within the bound."""
-    dated = int((g[:, DOB] >= 0).sum() + (g[:, DOB] == GENERATION_APART).sum())
-    matches = lam * dated * near
+    matches = lam * int((g[:, DOB] >= 0).sum()) * near
     if matches <= 0:
         return 1.0
-    pats, counts = pattern_counts(g[g[:, DOB] == 0])
-    if counts.size == 0:
-        return min(1.0, 1.0 / matches)
+    pats, counts = pattern_counts(g[(g[:, DOB] == 0) & ~apart])
     # every one of them is at level "else": its m is the unknown, the rest is the session's
     others = log_likelihood(pats, m) - np.log(m[DOB][0]) + np.log(lam)
     non_match = log_likelihood(pats, u) + np.log1p(-lam)
@@ -349,7 +347,7 @@ def _counts(p: Prepared, blocks: B.BlockingResult, gammas: np.ndarray, u_pairs: 
         n=p.n, n_candidates=blocks.n_pairs, candidates=pattern_counts(gammas),
         g_rand=g_rand, same_rand=(pc[ri] == pc[rj]) & (pc[ri] >= 0),
         near_share=near_share(g_rand[:, DOB], year[ri], year[rj]),
-        home_namesakes=home_namesakes(gammas, year[blocks.left], year[blocks.right]),
+        home_namesakes=home_namesakes(gammas, year, blocks.left, blocks.right),
         g_same=_compare_reusing(p, si, sj, cand, gammas), share=share,
         samples=_session_samples(p, cand, gammas, em_pairs, seed),
         tf=stored_frequencies({f: p.uniques["name"] for f in tf}, tf, n_named), weight_histogram=weight_histogram)

@@ -16,14 +16,13 @@ import numpy as np
 
 from . import comparisons as CMP
 from .model import estimate_u, pattern_counts
-from .predict import probability
+from .predict import SURNAME_EXACT, probability
 from .records import Prepared
 
 FIELDS = ("last_name", "location")
 GIVEN, SEX = CMP.FIELD_INDEX["first_name"], CMP.FIELD_INDEX["gender"]
 ADDRESS_ONLY = CMP.level("location", "same address, postcode differs or missing")
 ADDRESS_AND_POSTCODE = CMP.level("location", "same address and postcode")
-SURNAME_EXACT = CMP.level("last_name", "exact")   # the last level
 
 
 def same_postcode_pairs(p: Prepared, k: int, seed: int) -> tuple[np.ndarray, np.ndarray, float]:

@@ -15,12 +15,13 @@ from .records import Prepared, prepare
 
 WEIGHTS_CHUNK = 2_000_000   # pairs weighed at once by a thread (16 MB of weights, a few temporaries)
 SURNAME, LOCATION = CMP.FIELD_INDEX["last_name"], CMP.FIELD_INDEX["location"]
+SURNAME_EXACT = CMP.level("last_name", "exact")
 AT_HOME = CMP.level("location", "same address, postcode differs or missing")   # and every level above
 
 
 def same_surname_at_home(gammas: np.ndarray) -> np.ndarray:
     """Pairs of one surname exactly at one address (a household's two records, or one person's)."""
-    return (gammas[:, SURNAME] == len(CMP.COMPARISONS[SURNAME].levels) - 1) & (gammas[:, LOCATION] >= AT_HOME)
+    return (gammas[:, SURNAME] == SURNAME_EXACT) & (gammas[:, LOCATION] >= AT_HOME)
 
 
 def tf_tables(p: Prepared) -> dict[str, np.ndarray]:

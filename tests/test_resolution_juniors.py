@@ -10,7 +10,7 @@ import pytest
 from aim.resolution import comparisons as CMP
 from aim.resolution.engine import GENERATION_YEARS, home_namesakes, junior_rate
 from aim.resolution.model import Model, default_m, n_levels
-from aim.resolution.predict import match_weights, tf_tables
+from aim.resolution.predict import AT_HOME, match_weights, tf_tables
 from aim.resolution.records import prepare
 from tests.factories import resolution_record as rec
 
@@ -23,9 +23,9 @@ def test_home_namesakes_counts_one_homes_pairs_of_different_dates_by_name_and_ga
     g[:, SURNAME], g[:, LOCATION], g[:, DOB] = n_levels()[SURNAME] - 1, SAME_ADDRESS, 0
     g[[0, 1, 4], GIVEN] = n_levels()[GIVEN] - 1        # one given name
     g[4, LOCATION] = 0                                   # not at one home: not counted
-    year_i = np.full(5, 1970)
-    year_j = np.array([1975, 1970 + GENERATION_YEARS, 2000, 1980, 2000])
-    assert home_namesakes(g, year_i, year_j) == (1, 1, 1)   # named near, named apart, another name apart
+    year = np.r_[np.full(5, 1970), 1975, 1970 + GENERATION_YEARS, 2000, 1980, 2000]   # records 0-4 and 5-9
+    left, right = np.arange(5), np.arange(5, 10)
+    assert home_namesakes(g, year, left, right) == (1, 1, 1)   # named near, named apart, another name apart
 
 
 def test_no_juniors_where_the_far_namesakes_are_what_mistyped_dates_explain():
@@ -60,7 +60,7 @@ def test_a_given_name_at_home_weighs_no_more_than_the_junior_rate_allows():
     p = prepare([father, junior, elsewhere, *fillers])
     i, j = np.array([0, 0]), np.array([1, 2])
     g = CMP.compare(p, i, j)
-    assert g[0, LOCATION] >= SAME_ADDRESS - 1 and g[1, LOCATION] < SAME_ADDRESS - 1
+    assert g[0, LOCATION] >= AT_HOME and g[1, LOCATION] < AT_HOME
     tf = tf_tables(p)
     plain = match_weights(_model(0.0), p, i, j, g, tf)
     capped = match_weights(_model(0.05), p, i, j, g, tf)

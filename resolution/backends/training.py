@@ -34,7 +34,7 @@ from .. import engine as E
 from ..cluster_evidence import latest_common_year
 from ..interaction import pairs_within_groups
 from ..model import Model, pattern_codes
-from ..predict import AT_HOME
+from ..predict import AT_HOME, SURNAME_EXACT
 from . import partitions as P
 from . import spark as S
 
@@ -230,12 +230,12 @@ def training_counts(spark, recs, tr, work: str, *, cap: int, window: int, u_pair
     differ = (joined.filter((F.col("kind") == "random") & (F.col(dob) == 0))
               .groupBy("apart").agg(F.sum("n").alias("n")).toPandas())
     n_apart = dict(zip(differ["apart"].astype(bool), differ["n"].astype(int)))
-    near = 1.0 - n_apart.get(True, 0) / max(sum(n_apart.values()), 1) if n_apart else 1.0
+    near = E.share_under_a_generation(sum(n_apart.values()), n_apart.get(True, 0))
     # engine.home_namesakes over the candidates
     given, surname, location = (P.GAMMAS[k] for k in (E.GIVEN, E.SURNAME, E.LOCATION))
-    at_home = (joined.filter((F.col("kind") == "candidates") & (F.col(surname) == E.top(E.SURNAME))
+    at_home = (joined.filter((F.col("kind") == "candidates") & (F.col(surname) == SURNAME_EXACT)
                              & (F.col(location) >= AT_HOME) & (F.col(dob) == 0))
-               .groupBy((F.col(given) == E.top(E.GIVEN)).alias("named"), "apart").agg(F.sum("n").alias("n")).toPandas())
+               .groupBy((F.col(given) == E.GIVEN_EXACT).alias("named"), "apart").agg(F.sum("n").alias("n")).toPandas())
     n_home = {(bool(r.named), bool(r.apart)): int(r.n) for r in at_home.itertuples()}
     home = (n_home.get((True, False), 0), n_home.get((True, True), 0), n_home.get((False, True), 0))
     of = {kind: part for kind, part in rows.groupby("kind")}
